@@ -1,0 +1,167 @@
+"""Staff admin for the registry. Declarative; every save goes through registry.services."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from registry import services
+from registry.forms import BankAccountForm, OwnerForm
+from registry.models import Bank, BankAccount, Business, Owner, Region
+
+
+class NikOrNameSearchMixin:
+    """A 16-digit term searches the NIK exactly (an index hit); anything else the name.
+
+    Django's default would OR every term over every search field, which scans the whole
+    table for each NIK lookup.
+    """
+
+    nik_field = "nik"
+    name_field = "full_name"
+
+    def get_search_results(self, request, queryset, search_term):
+        term = "".join(search_term.split()).lstrip("'")
+        if term.isdigit() and len(term) == 16:
+            return queryset.filter(**{self.nik_field: term}), False
+        if search_term.strip():
+            return queryset.filter(**{f"{self.name_field}__icontains": search_term.strip()}), False
+        return queryset, False
+
+
+class KecamatanFilter(admin.SimpleListFilter):
+    """Filter by the kecamatan of a kelurahan foreign key (``kelurahan_field``)."""
+
+    title = _("kecamatan")
+    parameter_name = "kecamatan"
+    kelurahan_field = "kelurahan"
+
+    def lookups(self, request, model_admin):
+        return [(r.pk, r.name) for r in Region.objects.filter(level=Region.Level.KECAMATAN)]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(**{f"{self.kelurahan_field}__parent_id": self.value()})
+        return queryset
+
+
+class LargeTableAdmin(admin.ModelAdmin):
+    """Defaults for tables that grow to millions of rows: no full count, fixed page size."""
+
+    show_full_result_count = False
+    list_per_page = 50
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "level", "parent"]
+    list_filter = ["level"]
+    search_fields = ["name", "code"]
+    list_select_related = ["parent"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Bank)
+class BankAdmin(admin.ModelAdmin):
+    list_display = ["code", "short_name", "name"]
+    search_fields = ["code", "short_name", "name"]
+
+
+class BusinessInline(admin.TabularInline):
+    model = Business
+    fields = ["name", "sector", "nib", "kelurahan", "size_class"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Owner)
+class OwnerAdmin(NikOrNameSearchMixin, SimpleHistoryAdmin, LargeTableAdmin):
+    form = OwnerForm
+    list_display = ["full_name", "nik", "sex", "birth_date", "phone", "kelurahan"]
+    list_filter = [KecamatanFilter, "sex", "lives_in_bekasi"]
+    list_select_related = ["kelurahan__parent"]
+    search_fields = ["=nik", "full_name"]
+    search_help_text = _("Cari dengan NIK lengkap (16 digit) atau sebagian nama.")
+    autocomplete_fields = ["kelurahan"]
+    readonly_fields = ["sex", "birth_date", "created_at", "updated_at"]
+    inlines = [BusinessInline]
+
+    def save_model(self, request, obj, form, change):
+        data = {f: form.cleaned_data.get(f) for f in OwnerForm.Meta.fields}
+        if change:
+            saved = services.owner_update(owner=obj, by=request.user, **data)
+        else:
+            saved = services.owner_upsert(by=request.user, **data)
+        obj.pk = saved.pk
+        obj.refresh_from_db()
+
+
+@admin.register(Business)
+class BusinessAdmin(SimpleHistoryAdmin, LargeTableAdmin):
+    list_display = ["name", "owner", "sector", "size_class", "kelurahan", "workers"]
+    list_filter = [KecamatanFilter, "size_class"]
+    list_select_related = ["owner", "kelurahan__parent"]
+    search_fields = ["name", "=owner__nik", "=nib"]
+    autocomplete_fields = ["owner", "kelurahan"]
+
+    fields = [
+        "owner",
+        "name",
+        "sector",
+        "nib",
+        "address",
+        "kelurahan",
+        "size_class",
+        "workers",
+        "year_started",
+    ]
+
+    def save_model(self, request, obj, form, change):
+        data = {f: form.cleaned_data.get(f) for f in self.fields}
+        if change:
+            data.pop("owner")
+            original = Business.objects.get(pk=obj.pk)
+            services.business_update(business=original, by=request.user, **data)
+            return
+        obj.pk = services.business_create(by=request.user, **data).pk
+
+
+@admin.register(BankAccount)
+class BankAccountAdmin(SimpleHistoryAdmin, LargeTableAdmin):
+    """Accounts are never edited: a corrected account is added and replaces the active one."""
+
+    form = BankAccountForm
+    list_display = ["owner", "bank", "account_number", "holder_name", "is_active", "created_at"]
+    list_filter = ["is_active", "bank"]
+    list_select_related = ["owner", "bank"]
+    search_fields = ["=owner__nik", "=account_number"]
+    autocomplete_fields = ["owner"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:
+            return ["owner", "bank", "account_number", "holder_name", "is_active", "created_by"]
+        return []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        saved = services.bank_account_set(
+            owner=form.cleaned_data["owner"],
+            bank=form.cleaned_data["bank"],
+            account_number=form.cleaned_data["account_number"],
+            holder_name=form.cleaned_data["holder_name"],
+            by=request.user,
+        )
+        obj.pk = saved.pk

@@ -1,0 +1,72 @@
+"""Admin forms that normalise identifiers with the same rules as the import."""
+
+from django import forms
+from django.core.validators import MaxLengthValidator
+
+from registry import identifiers
+from registry.models import BankAccount, Owner
+
+
+class IdentifierCleaningMixin:
+    """Run :mod:`registry.identifiers` on the named fields before model validation."""
+
+    identifier_checks: dict = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # People type separators ("3275 0117 0890 0001", "+62 812-…"); the stored form is
+        # shorter, so the length limit applies after normalising, in the model.
+        for name in self.identifier_checks:
+            field = self.fields.get(name)
+            if field is not None:
+                field.max_length = 40
+                field.validators = [
+                    v for v in field.validators if not isinstance(v, MaxLengthValidator)
+                ]
+                field.widget.attrs["maxlength"] = "40"
+
+    def _clean_identifier(self, name):
+        result = self.identifier_checks[name](self.cleaned_data.get(name))
+        if result.error:
+            raise forms.ValidationError(result.error)
+        return result.value
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.identifier_checks:
+            if name in self.fields and name in cleaned and name not in self.errors:
+                try:
+                    cleaned[name] = self._clean_identifier(name)
+                except forms.ValidationError as exc:
+                    self.add_error(name, exc)
+        return cleaned
+
+
+class OwnerForm(IdentifierCleaningMixin, forms.ModelForm):
+    identifier_checks = {
+        "nik": identifiers.nik,
+        "phone": identifiers.phone,
+        "kk_number": identifiers.kk,
+    }
+
+    class Meta:
+        model = Owner
+        fields = [
+            "nik",
+            "full_name",
+            "kk_number",
+            "phone",
+            "ktp_address",
+            "rt",
+            "rw",
+            "kelurahan",
+            "lives_in_bekasi",
+        ]
+
+
+class BankAccountForm(IdentifierCleaningMixin, forms.ModelForm):
+    identifier_checks = {"account_number": identifiers.account_number}
+
+    class Meta:
+        model = BankAccount
+        fields = ["owner", "bank", "account_number", "holder_name"]

@@ -1,0 +1,209 @@
+"""Who and what: regions, banks, UMKM owners, their businesses and bank accounts."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from registry import identifiers
+
+
+class Region(models.Model):
+    """A kecamatan or kelurahan of Kota Bekasi, with its Kemendagri code."""
+
+    class Level(models.TextChoices):
+        KECAMATAN = "kecamatan", _("Kecamatan")
+        KELURAHAN = "kelurahan", _("Kelurahan")
+
+    code = models.CharField(_("kode Kemendagri"), max_length=13, unique=True)
+    name = models.CharField(_("nama"), max_length=100)
+    level = models.CharField(_("tingkat"), max_length=10, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("kecamatan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+
+    class Meta:
+        verbose_name = _("wilayah")
+        verbose_name_plural = _("wilayah")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        if self.level == self.Level.KELURAHAN and self.parent_id:
+            return f"{self.name}, {self.parent.name}"
+        return self.name
+
+    @property
+    def kecamatan(self) -> "Region":
+        return self.parent if self.level == self.Level.KELURAHAN else self
+
+
+class Bank(models.Model):
+    """A bank by its 3-digit interbank (ATM/SKN) code."""
+
+    code = models.CharField(_("kode bank"), max_length=3, unique=True)
+    name = models.CharField(_("nama"), max_length=120)
+    short_name = models.CharField(_("nama singkat"), max_length=40)
+
+    class Meta:
+        verbose_name = _("bank")
+        verbose_name_plural = _("bank")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.short_name} ({self.code})"
+
+
+class Sex(models.TextChoices):
+    MALE = "M", _("Laki-laki")
+    FEMALE = "F", _("Perempuan")
+
+
+class Owner(models.Model):
+    """A UMKM owner, identified by NIK. Sex and birth date come from the NIK itself."""
+
+    nik = models.CharField(
+        _("NIK"), max_length=16, unique=True, validators=[identifiers.validate_nik]
+    )
+    full_name = models.CharField(_("nama lengkap"), max_length=150)
+    sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices, editable=False)
+    birth_date = models.DateField(_("tanggal lahir"), editable=False)
+    kk_number = models.CharField(
+        _("nomor KK"), max_length=16, blank=True, validators=[identifiers.validate_kk]
+    )
+    phone = models.CharField(
+        _("nomor HP"),
+        max_length=16,
+        blank=True,
+        validators=[identifiers.validate_phone],
+        help_text=_("Disimpan dalam bentuk +628…"),
+    )
+    ktp_address = models.CharField(_("alamat KTP"), max_length=255)
+    rt = models.CharField(_("RT"), max_length=3, blank=True)
+    rw = models.CharField(_("RW"), max_length=3, blank=True)
+    kelurahan = models.ForeignKey(
+        Region,
+        verbose_name=_("kelurahan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": Region.Level.KELURAHAN},
+    )
+    lives_in_bekasi = models.BooleanField(_("ber-KTP Kota Bekasi"), default=True)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    history = HistoricalRecords(verbose_name=_("riwayat pemilik"))
+
+    class Meta:
+        verbose_name = _("pemilik usaha")
+        verbose_name_plural = _("pemilik usaha")
+        indexes = [
+            models.Index(fields=["full_name", "birth_date"], name="owner_name_birth_idx"),
+            models.Index(fields=["phone"], name="owner_phone_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(nik__regex=r"^[0-9]{16}$"), name="owner_nik_16_digits"
+            ),
+        ]
+        permissions = [
+            ("view_full_identity", _("Dapat melihat NIK dan nomor rekening lengkap")),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class Business(models.Model):
+    """A micro, small or medium enterprise run by an owner."""
+
+    class SizeClass(models.TextChoices):
+        # PP 7/2021 article 35: by capital (excluding land and buildings) or annual sales.
+        MIKRO = "mikro", _("Mikro")
+        KECIL = "kecil", _("Kecil")
+        MENENGAH = "menengah", _("Menengah")
+
+    owner = models.ForeignKey(
+        Owner, verbose_name=_("pemilik"), on_delete=models.PROTECT, related_name="businesses"
+    )
+    name = models.CharField(_("nama usaha"), max_length=150)
+    sector = models.CharField(_("bidang usaha"), max_length=100)
+    nib = models.CharField(
+        _("NIB"), max_length=13, blank=True, validators=[identifiers.validate_nib]
+    )
+    address = models.CharField(_("alamat usaha"), max_length=255, blank=True)
+    kelurahan = models.ForeignKey(
+        Region,
+        verbose_name=_("kelurahan usaha"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": Region.Level.KELURAHAN},
+    )
+    size_class = models.CharField(
+        _("skala usaha"), max_length=10, choices=SizeClass.choices, default=SizeClass.MIKRO
+    )
+    workers = models.PositiveIntegerField(_("jumlah tenaga kerja"), default=0)
+    year_started = models.PositiveSmallIntegerField(_("tahun mulai"), null=True, blank=True)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+
+    history = HistoricalRecords(verbose_name=_("riwayat usaha"))
+
+    class Meta:
+        verbose_name = _("usaha")
+        verbose_name_plural = _("usaha")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year_started__isnull=True) | Q(year_started__gte=1900),
+                name="business_year_started_plausible",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BankAccount(models.Model):
+    """An owner's bank account. At most one is active: the one a grant is paid into."""
+
+    owner = models.ForeignKey(
+        Owner, verbose_name=_("pemilik"), on_delete=models.PROTECT, related_name="bank_accounts"
+    )
+    bank = models.ForeignKey(Bank, verbose_name=_("bank"), on_delete=models.PROTECT)
+    account_number = models.CharField(
+        _("nomor rekening"), max_length=20, validators=[identifiers.validate_account_number]
+    )
+    holder_name = models.CharField(_("nama pemilik rekening"), max_length=150)
+    is_active = models.BooleanField(_("aktif"), default=True)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dicatat oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    history = HistoricalRecords(verbose_name=_("riwayat rekening"))
+
+    class Meta:
+        verbose_name = _("rekening bank")
+        verbose_name_plural = _("rekening bank")
+        indexes = [models.Index(fields=["bank", "account_number"], name="account_bank_number_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner"], condition=Q(is_active=True), name="one_active_account_per_owner"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bank.short_name} ••••{self.account_number[-4:]}"

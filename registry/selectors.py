@@ -1,0 +1,97 @@
+"""Reads of the registry shared by the admin, the import and the status page."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from registry.models import Bank, BankAccount, Owner, Region
+
+_REGION_NOISE = re.compile(r"^(kecamatan|kec|kelurahan|kel|desa)\b\.?", re.IGNORECASE)
+_NON_ALNUM = re.compile(r"[^0-9a-z]")
+
+
+def region_key(name: str) -> str:
+    """Fold loose spellings together: "Pondok Gede", "PONDOKGEDE", "Kec. Pondok-Gede"."""
+    text = _REGION_NOISE.sub("", (name or "").strip().lower()).strip()
+    return _NON_ALNUM.sub("", text)
+
+
+@dataclass(frozen=True, slots=True)
+class RegionMatch:
+    kecamatan: Region | None = None
+    kelurahan: Region | None = None
+    error: str = ""
+
+
+class RegionIndex:
+    """All Kota Bekasi regions in memory (68 rows), for matching names typed in lists."""
+
+    def __init__(self, regions: list[Region]):
+        self.kecamatan = {}
+        self.kelurahan = {}
+        for region in regions:
+            target = self.kecamatan if region.level == Region.Level.KECAMATAN else self.kelurahan
+            target[region_key(region.name)] = region
+
+    @classmethod
+    def load(cls) -> RegionIndex:
+        return cls(list(Region.objects.select_related("parent")))
+
+    def match(self, kecamatan: str = "", kelurahan: str = "") -> RegionMatch:
+        """Find the kecamatan and kelurahan named; either may be blank.
+
+        Returns an Indonesian error when a name is not in Kota Bekasi or the kelurahan does
+        not lie in the kecamatan given.
+        """
+        kec = kel = None
+        if region_key(kecamatan):
+            kec = self.kecamatan.get(region_key(kecamatan))
+            if kec is None:
+                return RegionMatch(
+                    error=_('Kecamatan "%(name)s" tidak ada di Kota Bekasi. Periksa ejaannya.')
+                    % {"name": kecamatan.strip()}
+                )
+        if region_key(kelurahan):
+            kel = self.kelurahan.get(region_key(kelurahan))
+            if kel is None:
+                return RegionMatch(
+                    kecamatan=kec,
+                    error=_('Kelurahan "%(name)s" tidak ada di Kota Bekasi. Periksa ejaannya.')
+                    % {"name": kelurahan.strip()},
+                )
+            if kec is not None and kel.parent_id != kec.pk:
+                return RegionMatch(
+                    kecamatan=kec,
+                    error=_(
+                        "Kelurahan %(kel)s berada di Kecamatan %(right)s, bukan Kecamatan %(kec)s."
+                    )
+                    % {"kel": kel.name, "right": kel.parent.name, "kec": kec.name},
+                )
+            kec = kel.parent
+        return RegionMatch(kecamatan=kec, kelurahan=kel)
+
+
+def region_match(*, kecamatan: str = "", kelurahan: str = "") -> RegionMatch:
+    """Match one pair of names; for many rows load a :class:`RegionIndex` once instead."""
+    return RegionIndex.load().match(kecamatan, kelurahan)
+
+
+def bank_by_code_or_name(value: str) -> Bank | None:
+    """A bank from its 3-digit code ("002", "2") or its short name ("BRI", "bank bjb")."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    if text.isdigit():
+        return Bank.objects.filter(code=text.zfill(3)).first()
+    return Bank.objects.filter(short_name__iexact=text).first()
+
+
+def owner_by_nik(nik: str) -> Owner | None:
+    return Owner.objects.select_related("kelurahan__parent").filter(nik=nik).first()
+
+
+def active_account(owner: Owner) -> BankAccount | None:
+    return owner.bank_accounts.select_related("bank").filter(is_active=True).first()

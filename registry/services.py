@@ -1,0 +1,254 @@
+"""Every write to the registry goes through these functions.
+
+They take keyword arguments, check identifiers with :mod:`registry.identifiers`, and raise
+``ValidationError`` (with Indonesian messages keyed by field) without writing anything when
+the input is wrong.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from registry import identifiers
+from registry.models import Bank, BankAccount, Business, Owner, Region
+
+
+def _checked(
+    errors: dict, field: str, result: identifiers.Checked, *, required: bool = False
+) -> str:
+    if result.error:
+        errors[field] = result.error
+    elif required and not result.value:
+        errors[field] = _("Wajib diisi.")
+    return result.value
+
+
+def _require(errors: dict, field: str, value: str) -> str:
+    value = (value or "").strip()
+    if identifiers.is_blank(value):
+        errors[field] = _("Wajib diisi.")
+        return ""
+    return value
+
+
+def _owner_values(
+    *,
+    nik: str,
+    full_name: str,
+    ktp_address: str,
+    phone: str,
+    kk_number: str,
+    rt: str,
+    rw: str,
+    kelurahan: Region | None,
+    lives_in_bekasi: bool | None,
+) -> dict:
+    """Check and normalise an owner's details; raise ValidationError keyed by field."""
+    errors: dict[str, str] = {}
+    nik_value = _checked(errors, "nik", identifiers.nik(nik), required=True)
+    phone_value = _checked(errors, "phone", identifiers.phone(phone))
+    kk_value = _checked(errors, "kk_number", identifiers.kk(kk_number))
+    full_name = _require(errors, "full_name", full_name)
+    ktp_address = _require(errors, "ktp_address", ktp_address)
+    if errors:
+        raise ValidationError(errors)
+    facts = identifiers.nik_facts(nik_value)
+    if lives_in_bekasi is None:
+        lives_in_bekasi = nik_value.startswith("3275")
+    return {
+        "nik": nik_value,
+        "full_name": " ".join(full_name.split()),
+        "sex": facts.sex,
+        "birth_date": facts.birth_date,
+        "kk_number": kk_value,
+        "phone": phone_value,
+        "ktp_address": ktp_address,
+        "rt": (rt or "").strip()[:3],
+        "rw": (rw or "").strip()[:3],
+        "kelurahan": kelurahan,
+        "lives_in_bekasi": lives_in_bekasi,
+    }
+
+
+def _owner_apply(owner: Owner, values: dict, by) -> Owner:
+    changed = [field for field, value in values.items() if getattr(owner, field) != value]
+    if changed:
+        for field in changed:
+            setattr(owner, field, values[field])
+        owner._history_user = by
+        owner.save(update_fields=[*changed, "updated_at"])
+    return owner
+
+
+@transaction.atomic
+def owner_upsert(
+    *,
+    nik: str,
+    full_name: str,
+    ktp_address: str,
+    phone: str = "",
+    kk_number: str = "",
+    rt: str = "",
+    rw: str = "",
+    kelurahan: Region | None = None,
+    lives_in_bekasi: bool | None = None,
+    by=None,
+) -> Owner:
+    """Create the owner with this NIK, or update the existing one with the details given.
+
+    Sex and birth date are always taken from the NIK. ``lives_in_bekasi`` defaults to whether
+    the NIK was issued in Kota Bekasi (prefix 3275) when not given. Raises ValidationError
+    keyed by field, writing nothing, when a detail is missing or wrong.
+    """
+    values = _owner_values(
+        nik=nik,
+        full_name=full_name,
+        ktp_address=ktp_address,
+        phone=phone,
+        kk_number=kk_number,
+        rt=rt,
+        rw=rw,
+        kelurahan=kelurahan,
+        lives_in_bekasi=lives_in_bekasi,
+    )
+    owner = Owner.objects.select_for_update().filter(nik=values["nik"]).first()
+    if owner is None:
+        owner = Owner(**values)
+        owner._history_user = by
+        owner.save()
+        return owner
+    return _owner_apply(owner, values, by)
+
+
+@transaction.atomic
+def owner_update(
+    *,
+    owner: Owner,
+    nik: str,
+    full_name: str,
+    ktp_address: str,
+    phone: str = "",
+    kk_number: str = "",
+    rt: str = "",
+    rw: str = "",
+    kelurahan: Region | None = None,
+    lives_in_bekasi: bool | None = None,
+    by=None,
+) -> Owner:
+    """Correct an existing owner's details, including a mistyped NIK.
+
+    Refuses a NIK that belongs to another owner. Only changed fields are saved, and the
+    change is kept in the owner's history with the acting user.
+    """
+    values = _owner_values(
+        nik=nik,
+        full_name=full_name,
+        ktp_address=ktp_address,
+        phone=phone,
+        kk_number=kk_number,
+        rt=rt,
+        rw=rw,
+        kelurahan=kelurahan,
+        lives_in_bekasi=lives_in_bekasi,
+    )
+    if Owner.objects.filter(nik=values["nik"]).exclude(pk=owner.pk).exists():
+        raise ValidationError({"nik": _("NIK ini sudah terdaftar atas nama pemilik lain.")})
+    owner = Owner.objects.select_for_update().get(pk=owner.pk)
+    return _owner_apply(owner, values, by)
+
+
+@transaction.atomic
+def business_create(
+    *,
+    owner: Owner,
+    name: str,
+    sector: str,
+    nib: str = "",
+    address: str = "",
+    kelurahan: Region | None = None,
+    size_class: str = Business.SizeClass.MIKRO,
+    workers: int = 0,
+    year_started: int | None = None,
+    by=None,
+) -> Business:
+    """Register a business for an owner. Name and sector are required; NIB is 13 digits."""
+    errors: dict[str, str] = {}
+    name = _require(errors, "name", name)
+    sector = _require(errors, "sector", sector)
+    nib_value = _checked(errors, "nib", identifiers.nib(nib))
+    if errors:
+        raise ValidationError(errors)
+    business = Business(
+        owner=owner,
+        name=name,
+        sector=sector,
+        nib=nib_value,
+        address=(address or "").strip(),
+        kelurahan=kelurahan,
+        size_class=size_class,
+        workers=workers or 0,
+        year_started=year_started,
+    )
+    business._history_user = by
+    business.full_clean()
+    business.save()
+    return business
+
+
+@transaction.atomic
+def bank_account_set(
+    *, owner: Owner, bank: Bank, account_number: str, holder_name: str, by=None
+) -> BankAccount:
+    """Make this the owner's one active account, deactivating any other.
+
+    Setting the account that is already active changes nothing. The owner row is locked so
+    two staff members changing the account at once cannot leave two active accounts.
+    """
+    errors: dict[str, str] = {}
+    number = _checked(
+        errors, "account_number", identifiers.account_number(account_number), required=True
+    )
+    holder_name = _require(errors, "holder_name", holder_name)
+    if errors:
+        raise ValidationError(errors)
+    Owner.objects.select_for_update().filter(pk=owner.pk).first()
+    current = owner.bank_accounts.filter(is_active=True).first()
+    if current and current.bank_id == bank.pk and current.account_number == number:
+        return current
+    if current:
+        current.is_active = False
+        current._history_user = by
+        current.save(update_fields=["is_active"])
+    account = BankAccount(
+        owner=owner,
+        bank=bank,
+        account_number=number,
+        holder_name=" ".join(holder_name.split()),
+        created_by=by,
+    )
+    account._history_user = by
+    account.save()
+    return account
+
+
+@transaction.atomic
+def business_update(*, business: Business, by=None, **changes) -> Business:
+    """Change a business's details; NIB is checked with the same rule as on creation."""
+    errors: dict[str, str] = {}
+    if "nib" in changes:
+        changes["nib"] = _checked(errors, "nib", identifiers.nib(changes["nib"]))
+    for field in ("name", "sector"):
+        if field in changes:
+            changes[field] = _require(errors, field, changes[field])
+    if errors:
+        raise ValidationError(errors)
+    changed = [f for f, v in changes.items() if getattr(business, f) != v]
+    for field in changed:
+        setattr(business, field, changes[field])
+    if changed:
+        business._history_user = by
+        business.full_clean()
+        business.save(update_fields=changed)
+    return business
