@@ -1,0 +1,381 @@
+"""Programs and money: grant programs, proposal lists, applications and disbursements.
+
+An application's ``status`` is changed only by :mod:`aid.transitions`, which also writes the
+:class:`StatusChange` record of who moved it, when, from what, to what and why.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from registry.models import Business, Owner
+
+
+class Status(models.TextChoices):
+    PROPOSED = "proposed", _("Diusulkan")
+    VERIFIED = "verified", _("Terverifikasi")
+    SUBMITTED = "submitted", _("Diajukan ke Kementerian")
+    APPROVED = "approved", _("Ditetapkan sebagai penerima")
+    TRANSFERRED = "transferred", _("Ditransfer")
+    WITHDRAWN = "withdrawn", _("Dicairkan")
+    RETURNED = "returned", _("Dikembalikan ke kas negara")
+    TRANSFER_FAILED = "transfer_failed", _("Transfer gagal")
+    REJECTED = "rejected", _("Ditolak")
+
+
+class Reason(models.TextChoices):
+    DUPLICATE_IN_LIST = "duplicate_in_list", _("Data ganda dalam satu daftar usulan")
+    DUPLICATE_EXISTING = "duplicate_existing", _("Sudah diusulkan dalam daftar lain")
+    ALREADY_RECEIVED = "already_received", _("Sudah pernah menerima bantuan ini")
+    INVALID_NIK = "invalid_nik", _("NIK tidak valid")
+    INCOMPLETE = "incomplete", _("Data kurang lengkap")
+    INVALID_FIELD = "invalid_field", _("Data tidak sesuai format")
+    INELIGIBLE = "ineligible", _("Tidak memenuhi syarat")
+    NOT_APPROVED = "not_approved", _("Tidak ditetapkan oleh Kementerian")
+    OTHER = "other", _("Alasan lain")
+
+
+# What the owner should do next, by reason. Shown on the status page and in outcome files.
+REASON_ADVICE = {
+    Reason.DUPLICATE_IN_LIST: _(
+        "NIK Anda tercantum lebih dari sekali dalam daftar yang sama. Satu usulan tetap "
+        "diproses; Anda tidak perlu mendaftar ulang."
+    ),
+    Reason.DUPLICATE_EXISTING: _(
+        "Anda sudah diusulkan lewat daftar lain untuk program ini. Hubungi kelurahan Anda bila "
+        "data di usulan tersebut perlu diperbaiki."
+    ),
+    Reason.ALREADY_RECEIVED: _(
+        "Bantuan ini hanya diberikan satu kali untuk setiap NIK, dan Anda sudah menerimanya."
+    ),
+    Reason.INVALID_NIK: _(
+        "NIK dalam usulan tidak sesuai KTP. Bawa KTP Anda ke kelurahan agar data usulan diperbaiki."
+    ),
+    Reason.INCOMPLETE: _(
+        "Data usulan Anda kurang lengkap. Lengkapi alamat, nomor HP dan data usaha melalui "
+        "kelurahan Anda."
+    ),
+    Reason.INVALID_FIELD: _(
+        "Sebagian data (nomor HP, wilayah atau rekening) tidak sesuai format. Hubungi kelurahan "
+        "Anda untuk memperbaikinya."
+    ),
+    Reason.INELIGIBLE: _(
+        "Penerima harus WNI pelaku usaha mikro, bukan ASN, TNI, Polri atau pegawai BUMN/BUMD, "
+        "dan tidak sedang menerima kredit bank atau KUR."
+    ),
+    Reason.NOT_APPROVED: _(
+        "Kementerian tidak menetapkan Anda sebagai penerima pada tahap ini. Hubungi Dinas "
+        "Koperasi dan UKM bila ada tahap berikutnya."
+    ),
+    Reason.OTHER: _("Hubungi Dinas Koperasi dan UKM Kota Bekasi untuk penjelasan."),
+}
+
+
+class Program(models.Model):
+    """A grant program, such as BPUM 2020 (Rp2.400.000, once per NIK)."""
+
+    code = models.SlugField(_("kode"), max_length=40, unique=True)
+    name = models.CharField(_("nama"), max_length=150)
+    amount = models.PositiveBigIntegerField(_("nilai bantuan (Rp)"))
+    one_time = models.BooleanField(
+        _("hanya sekali per NIK"),
+        default=True,
+        help_text=_("Penerima yang sudah ditransfer tidak dapat diusulkan lagi dalam program ini."),
+    )
+    withdrawal_days = models.PositiveSmallIntegerField(
+        _("batas pencairan (hari)"),
+        default=90,
+        help_text=_("Dana yang tidak dicairkan dalam jangka ini dikembalikan ke kas negara."),
+    )
+    starts_on = models.DateField(_("mulai"), null=True, blank=True)
+    ends_on = models.DateField(_("selesai"), null=True, blank=True)
+
+    history = HistoricalRecords(verbose_name=_("riwayat program"))
+
+    class Meta:
+        verbose_name = _("program bantuan")
+        verbose_name_plural = _("program bantuan")
+        ordering = ["-starts_on", "code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="program_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(withdrawal_days__gt=0), name="program_withdrawal_days_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True)
+                | Q(starts_on__isnull=True)
+                | Q(ends_on__gte=F("starts_on")),
+                name="program_dates_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProposalList(models.Model):
+    """A list of proposed owners sent by a kelurahan, cooperative or other proposer."""
+
+    class ProposerKind(models.TextChoices):
+        KELURAHAN = "kelurahan", _("Kelurahan")
+        KOPERASI = "koperasi", _("Koperasi")
+        DINAS = "dinas", _("Dinas")
+        BANK = "bank", _("Bank / lembaga keuangan")
+        OTHER = "other", _("Lainnya")
+
+    program = models.ForeignKey(
+        Program, verbose_name=_("program"), on_delete=models.PROTECT, related_name="proposal_lists"
+    )
+    proposer_name = models.CharField(_("nama pengusul"), max_length=150)
+    proposer_kind = models.CharField(
+        _("jenis pengusul"), max_length=10, choices=ProposerKind.choices
+    )
+    received_on = models.DateField(_("tanggal diterima"), default=timezone.localdate)
+    file = models.FileField(_("berkas asli"), upload_to="proposal-lists/%Y/%m/", blank=True)
+    original_filename = models.CharField(_("nama berkas asli"), max_length=255, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diunggah oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("daftar usulan")
+        verbose_name_plural = _("daftar usulan")
+        ordering = ["-received_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.proposer_name} ({self.received_on:%d-%m-%Y})"
+
+
+class Application(models.Model):
+    """One owner's application to one program. Its status moves only through transitions."""
+
+    owner = models.ForeignKey(
+        Owner, verbose_name=_("pemilik"), on_delete=models.PROTECT, related_name="applications"
+    )
+    business = models.ForeignKey(
+        Business, verbose_name=_("usaha"), on_delete=models.PROTECT, related_name="applications"
+    )
+    program = models.ForeignKey(
+        Program, verbose_name=_("program"), on_delete=models.PROTECT, related_name="applications"
+    )
+    proposal_list = models.ForeignKey(
+        ProposalList,
+        verbose_name=_("daftar usulan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PROPOSED
+    )
+    reason_code = models.CharField(
+        _("kode alasan"), max_length=20, choices=Reason.choices, blank=True
+    )
+    reason_note = models.TextField(_("catatan alasan"), blank=True)
+
+    proposed_at = models.DateTimeField(_("diusulkan"), default=timezone.now)
+    verified_at = models.DateTimeField(_("diverifikasi"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("diajukan"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("ditetapkan"), null=True, blank=True)
+    transferred_at = models.DateTimeField(_("ditransfer"), null=True, blank=True)
+    transfer_failed_at = models.DateTimeField(_("transfer gagal"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("dicairkan"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("dikembalikan"), null=True, blank=True)
+    rejected_at = models.DateTimeField(_("ditolak"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("permohonan")
+        verbose_name_plural = _("permohonan")
+        ordering = ["-pk"]
+        indexes = [
+            models.Index(fields=["program", "status"], name="application_program_status_idx"),
+            models.Index(fields=["status", "transferred_at"], name="application_status_transf_idx"),
+        ]
+        constraints = [
+            # The one-grant rule: an owner has at most one live application per program.
+            # Rejected applications do not count, so a rejected owner can be proposed again;
+            # a transferred, withdrawn or returned one stays live forever.
+            models.UniqueConstraint(
+                fields=["owner", "program"],
+                condition=~Q(status=Status.REJECTED),
+                name="one_live_application_per_owner_program",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="application_status_known"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.REJECTED) | ~Q(reason_code=""),
+                name="application_rejection_has_reason",
+            ),
+        ]
+        permissions = [
+            ("verify_application", _("Dapat memverifikasi atau menolak permohonan")),
+            ("submit_application", _("Dapat mengajukan permohonan ke Kementerian")),
+            ("record_decision", _("Dapat mencatat keputusan Kementerian")),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.owner} – {self.program.code}"
+
+
+class StatusChange(models.Model):
+    """The record of one status move: who, when, from, to, why, and from which source."""
+
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("permohonan"),
+        on_delete=models.PROTECT,
+        related_name="status_changes",
+    )
+    from_status = models.CharField(_("dari"), max_length=16, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("menjadi"), max_length=16, choices=Status.choices)
+    reason_code = models.CharField(
+        _("kode alasan"), max_length=20, choices=Reason.choices, blank=True
+    )
+    note = models.TextField(_("catatan"), blank=True)
+    source = models.CharField(
+        _("sumber"),
+        max_length=120,
+        blank=True,
+        help_text=_("Misalnya admin, impor daftar usulan, laporan bank."),
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("waktu"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("perubahan status")
+        verbose_name_plural = _("perubahan status")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '∅'} → {self.to_status}"
+
+
+class Disbursement(models.Model):
+    """A transfer of a grant to an owner's account, with a snapshot of the account paid to."""
+
+    class Outcome(models.TextChoices):
+        SUCCESS = "success", _("Berhasil")
+        FAILED = "failed", _("Gagal")
+
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("permohonan"),
+        on_delete=models.PROTECT,
+        related_name="disbursements",
+    )
+    amount = models.PositiveBigIntegerField(_("nilai (Rp)"))
+    bank_code = models.CharField(_("kode bank"), max_length=3)
+    account_number = models.CharField(_("nomor rekening"), max_length=20)
+    holder_name = models.CharField(_("nama pemilik rekening"), max_length=150)
+    transferred_at = models.DateTimeField(_("waktu transfer"))
+    bank_reference = models.CharField(_("referensi bank"), max_length=64, unique=True)
+    outcome = models.CharField(_("hasil"), max_length=8, choices=Outcome.choices)
+    failure_reason = models.CharField(_("alasan gagal"), max_length=255, blank=True)
+    withdrawn_at = models.DateTimeField(_("waktu pencairan"), null=True, blank=True)
+    source = models.CharField(_("sumber"), max_length=120, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dicatat oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("dicatat"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("penyaluran")
+        verbose_name_plural = _("penyaluran")
+        ordering = ["-transferred_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="disbursement_amount_positive"),
+            # At most one successful transfer per application; with one live application per
+            # owner and program this is the one-grant rule for money.
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=Q(outcome="success"),
+                name="one_successful_disbursement_per_application",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="success") | Q(withdrawn_at__isnull=True),
+                name="disbursement_withdrawn_only_if_success",
+            ),
+        ]
+        permissions = [
+            ("reconcile_disbursement", _("Dapat mengimpor laporan transfer bank")),
+        ]
+
+    def __str__(self) -> str:
+        return self.bank_reference
+
+
+class PossibleDuplicate(models.Model):
+    """Two applications that may be the same person under different NIKs, for a verifier."""
+
+    class Rule(models.TextChoices):
+        NAME_BIRTH_DATE = "name_birth_date", _("Nama dan tanggal lahir sama")
+        BANK_ACCOUNT = "bank_account", _("Rekening bank sama")
+        PHONE = "phone", _("Nomor HP sama")
+
+    class Decision(models.TextChoices):
+        SAME_PERSON = "same_person", _("Orang yang sama")
+        DIFFERENT_PEOPLE = "different_people", _("Orang yang berbeda")
+
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("permohonan"),
+        on_delete=models.PROTECT,
+        related_name="possible_duplicates",
+    )
+    other = models.ForeignKey(
+        Application,
+        verbose_name=_("permohonan lain"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    rule = models.CharField(_("aturan"), max_length=20, choices=Rule.choices)
+    decision = models.CharField(_("keputusan"), max_length=20, choices=Decision.choices, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diputuskan oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("diputuskan"), null=True, blank=True)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("kemungkinan data ganda")
+        verbose_name_plural = _("kemungkinan data ganda")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "other", "rule"], name="possible_duplicate_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(application=F("other")), name="possible_duplicate_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.application_id} ~ #{self.other_id} ({self.get_rule_display()})"

@@ -1,0 +1,186 @@
+"""The one place that changes an application's status.
+
+``ALLOWED`` lists every permitted move. :func:`move` changes one application and
+:func:`move_many` is its set-based twin for lists; both lock the rows, refuse any move not in
+the table with a :class:`TransitionRefused` (and leave the row as it was), stamp the step's
+timestamp and write a :class:`~aid.models.StatusChange` with who, when, from, to and why.
+No other code assigns ``Application.status``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aid.models import Application, Reason, Status, StatusChange
+
+ALLOWED: dict[str, frozenset[str]] = {
+    Status.PROPOSED: frozenset({Status.VERIFIED, Status.REJECTED}),
+    Status.VERIFIED: frozenset({Status.SUBMITTED, Status.REJECTED}),
+    Status.SUBMITTED: frozenset({Status.APPROVED, Status.REJECTED}),
+    Status.APPROVED: frozenset({Status.TRANSFERRED, Status.TRANSFER_FAILED, Status.REJECTED}),
+    # A failed transfer is sent again once the account is fixed; a second failure is recorded
+    # as another failed attempt.
+    Status.TRANSFER_FAILED: frozenset(
+        {Status.TRANSFERRED, Status.TRANSFER_FAILED, Status.REJECTED}
+    ),
+    Status.TRANSFERRED: frozenset({Status.WITHDRAWN, Status.RETURNED}),
+    Status.WITHDRAWN: frozenset(),
+    Status.RETURNED: frozenset(),
+    Status.REJECTED: frozenset(),
+}
+
+# The timestamp each step sets: Status.VERIFIED -> "verified_at", and so on.
+STEP_FIELD = {status: f"{status}_at" for status in Status.values}
+
+
+class TransitionRefused(Exception):
+    """A move that the table does not allow, or that lacks what it needs (e.g. a reason)."""
+
+    def __init__(self, message: str, *, application_id: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.application_id = application_id
+
+
+def sources_for(to_status: str) -> frozenset[str]:
+    """The statuses from which ``to_status`` may be reached."""
+    return frozenset(src for src, targets in ALLOWED.items() if to_status in targets)
+
+
+def _refusal(current: str, to_status: str) -> str:
+    return _('Status tidak dapat diubah dari "%(from)s" menjadi "%(to)s".') % {
+        "from": Status(current).label,
+        "to": Status(to_status).label,
+    }
+
+
+def _check_reason(to_status: str, reason_code: str) -> None:
+    if to_status == Status.REJECTED and reason_code not in Reason.values:
+        raise TransitionRefused(_("Penolakan harus disertai kode alasan."))
+    if reason_code and reason_code not in Reason.values:
+        raise TransitionRefused(_('Kode alasan "%(code)s" tidak dikenal.') % {"code": reason_code})
+
+
+def _update_fields(to_status: str, reason_code: str, note: str, at: datetime) -> dict:
+    values = {"status": to_status, STEP_FIELD[to_status]: at, "updated_at": at}
+    if to_status in (Status.REJECTED, Status.TRANSFER_FAILED) or reason_code:
+        values["reason_code"] = reason_code
+        values["reason_note"] = note
+    return values
+
+
+@dataclass
+class MoveResult:
+    moved: int = 0
+    refused: dict[int, str] = field(default_factory=dict)
+
+
+@transaction.atomic
+def move(
+    application: Application,
+    to_status: str,
+    *,
+    by,
+    reason_code: str = "",
+    note: str = "",
+    source: str = "",
+    at: datetime | None = None,
+) -> Application:
+    """Move one application to ``to_status`` and record it.
+
+    Locks the row first, so two staff members acting at once are serialised and the second
+    sees the first one's result. Returns the updated application; raises
+    :class:`TransitionRefused` with an Indonesian message and changes nothing otherwise.
+    """
+    _check_reason(to_status, reason_code)
+    at = at or timezone.now()
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if to_status not in ALLOWED[locked.status]:
+        raise TransitionRefused(_refusal(locked.status, to_status), application_id=locked.pk)
+    from_status = locked.status
+    values = _update_fields(to_status, reason_code, note, at)
+    for name, value in values.items():
+        setattr(locked, name, value)
+    locked.save(update_fields=list(values))
+    StatusChange.objects.create(
+        application=locked,
+        from_status=from_status,
+        to_status=to_status,
+        reason_code=reason_code,
+        note=note,
+        source=source,
+        by=by,
+        at=at,
+    )
+    return locked
+
+
+@transaction.atomic
+def move_many(
+    applications: QuerySet[Application],
+    to_status: str,
+    *,
+    by,
+    reason_code: str = "",
+    note: str = "",
+    source: str = "",
+    at: datetime | None = None,
+) -> MoveResult:
+    """Set-based :func:`move` for a queryset: one UPDATE and one bulk INSERT of records.
+
+    Applications whose status does not allow the move are left unchanged and returned in
+    ``refused`` with the reason; the others are moved together in one transaction.
+    """
+    _check_reason(to_status, reason_code)
+    at = at or timezone.now()
+    allowed_from = sources_for(to_status)
+    movable = applications.filter(status__in=allowed_from)
+    moving = list(movable.select_for_update().values_list("pk", "status").order_by())
+    refused = {
+        pk: _refusal(status, to_status)
+        for pk, status in applications.exclude(status__in=allowed_from).values_list("pk", "status")
+    }
+    if moving:
+        movable.update(**_update_fields(to_status, reason_code, note, at))
+        StatusChange.objects.bulk_create(
+            (
+                StatusChange(
+                    application_id=pk,
+                    from_status=from_status,
+                    to_status=to_status,
+                    reason_code=reason_code,
+                    note=note,
+                    source=source,
+                    by=by,
+                    at=at,
+                )
+                for pk, from_status in moving
+            ),
+            batch_size=5000,
+        )
+    return MoveResult(moved=len(moving), refused=refused)
+
+
+def record_proposed(applications: Iterable[Application], *, by, source: str = "") -> None:
+    """Write the first record (nothing → proposed) for applications just created in bulk."""
+    StatusChange.objects.bulk_create(
+        (
+            StatusChange(
+                application_id=app.pk,
+                from_status="",
+                to_status=Status.PROPOSED,
+                source=source,
+                by=by,
+                at=app.proposed_at,
+            )
+            for app in applications
+        ),
+        batch_size=5000,
+    )
