@@ -1,0 +1,56 @@
+"""Shared fixtures: reference data comes from the migrations; people from factories."""
+
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from aid.models import Program
+from tests.factories import BusinessFactory, OwnerFactory
+from umkm_portal import roles
+
+
+@pytest.fixture
+def program(db) -> Program:
+    return Program.objects.create(
+        code="bpum-2020",
+        name="BPUM 2020",
+        amount=2_400_000,
+        one_time=True,
+        withdrawal_days=90,
+        starts_on=datetime.date(2020, 8, 17),
+    )
+
+
+@pytest.fixture
+def owner(db):
+    return OwnerFactory()
+
+
+@pytest.fixture
+def business(owner):
+    return BusinessFactory(owner=owner)
+
+
+@pytest.fixture
+def make_staff(db):
+    """Create a staff user in one of the roles (or a superuser with role=None)."""
+
+    def make(role: str | None, username: str | None = None):
+        user = get_user_model().objects.create_user(
+            username=username or (role or "super").lower(),
+            password="not-used-in-tests",
+            is_staff=True,
+            is_superuser=role is None,
+        )
+        if role:
+            user.groups.add(Group.objects.get(name=role))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def verifier(make_staff):
+    return make_staff(roles.VERIFIKATOR)

@@ -1,0 +1,105 @@
+"""Registry writes: owners, accounts and region names as staff and lists give them."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from registry import selectors, services
+from registry.models import Bank, BankAccount, Owner, Region
+
+
+@pytest.mark.django_db
+class TestOwnerUpsert:
+    def test_creates_owner_with_sex_and_birth_date_from_the_nik(self):
+        owner = services.owner_upsert(
+            nik="'3275085708900002",
+            full_name="  Siti   Aminah ",
+            phone="0812-3456-7890",
+            ktp_address="Jl. Raya Jatiwaringin 1",
+        )
+        assert owner.nik == "3275085708900002"
+        assert owner.sex == "F" and owner.birth_date == datetime.date(1990, 8, 17)
+        assert owner.full_name == "Siti Aminah"
+        assert owner.phone == "+6281234567890"
+        assert owner.lives_in_bekasi
+
+    def test_the_same_nik_updates_instead_of_duplicating(self):
+        services.owner_upsert(nik="3275011708900001", full_name="Budi", ktp_address="Jl. A")
+        services.owner_upsert(nik="3275011708900001", full_name="Budi Santoso", ktp_address="Jl. B")
+        owner = Owner.objects.get()
+        assert (owner.full_name, owner.ktp_address) == ("Budi Santoso", "Jl. B")
+        assert owner.history.count() == 2
+
+    def test_bad_input_names_each_field_and_writes_nothing(self):
+        with pytest.raises(ValidationError) as refused:
+            services.owner_upsert(
+                nik="3.27501E+15", full_name="-", phone="021 888 1234", ktp_address=""
+            )
+        errors = refused.value.message_dict
+        assert set(errors) == {"nik", "full_name", "phone", "ktp_address"}
+        assert "Excel" in errors["nik"][0]
+        assert not Owner.objects.exists()
+
+    def test_owner_from_another_city_is_marked_outside_bekasi(self):
+        owner = services.owner_upsert(nik="3171011708450001", full_name="A", ktp_address="Jakarta")
+        assert not owner.lives_in_bekasi
+
+
+@pytest.mark.django_db
+def test_setting_a_new_account_deactivates_the_old_one(owner):
+    bri, bni = Bank.objects.get(code="002"), Bank.objects.get(code="009")
+    old = services.bank_account_set(
+        owner=owner, bank=bri, account_number="1234 5678 9012 345", holder_name="A"
+    )
+    new = services.bank_account_set(
+        owner=owner, bank=bni, account_number="1234567890", holder_name="A"
+    )
+    again = services.bank_account_set(
+        owner=owner, bank=bni, account_number="1234567890", holder_name="A"
+    )
+
+    assert again.pk == new.pk
+    old.refresh_from_db()
+    assert not old.is_active
+    assert list(BankAccount.objects.filter(owner=owner, is_active=True)) == [new]
+    assert old.account_number == "123456789012345"
+
+
+@pytest.mark.django_db
+def test_reference_data_is_loaded_from_the_vendored_files():
+    assert Region.objects.filter(level=Region.Level.KECAMATAN).count() == 12
+    assert Region.objects.filter(level=Region.Level.KELURAHAN).count() == 56
+    assert Region.objects.get(code="32.75.12").name == "Pondokmelati"
+    assert Bank.objects.get(code="451").short_name == "BSI"
+
+
+@pytest.mark.django_db
+class TestRegionMatching:
+    @pytest.mark.parametrize(
+        ("typed", "code"),
+        [
+            ("Pondok Gede", "32.75.08"),
+            ("PONDOKGEDE", "32.75.08"),
+            ("MEDAN SATRIA", "32.75.06"),
+            ("Medansatria", "32.75.06"),
+            ("Rawa Lumbu", "32.75.05"),
+            ("Kec. Bekasi Timur", "32.75.01"),
+            ("kecamatan pondok melati", "32.75.12"),
+        ],
+    )
+    def test_loose_kecamatan_spellings_match(self, typed, code):
+        assert selectors.region_match(kecamatan=typed).kecamatan.code == code
+
+    def test_kelurahan_gives_its_kecamatan(self):
+        match = selectors.region_match(kelurahan="Jati Bening Baru")
+        assert match.kelurahan.code == "32.75.08.1006"
+        assert match.kecamatan.code == "32.75.08"
+
+    def test_kelurahan_in_the_wrong_kecamatan_is_explained(self):
+        match = selectors.region_match(kecamatan="Bekasi Barat", kelurahan="Jatiwaringin")
+        assert "berada di Kecamatan Pondokgede" in match.error
+
+    def test_a_name_outside_kota_bekasi_is_refused(self):
+        match = selectors.region_match(kecamatan="Cikarang Utara")
+        assert "tidak ada di Kota Bekasi" in match.error

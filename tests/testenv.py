@@ -1,0 +1,16 @@
+"""Environment for the test run, loaded as a pytest plugin before Django is configured."""
+
+import os
+import tempfile
+
+os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
+# Tests do not run collectstatic; production's hashed-name storage is exercised by the
+# deployment checks instead.
+os.environ.setdefault(
+    "STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage"
+)
+# Uploaded files of the test run go to a throwaway folder, never the developer's var/.
+os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="umkm-tests-"))
+os.environ.setdefault("STATIC_ROOT", tempfile.mkdtemp(prefix="umkm-static-"))
