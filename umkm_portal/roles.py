@@ -73,6 +73,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "aid.view_statuschange",
         "aid.view_disbursement",
         "aid.view_possibleduplicate",
+        "privacy.view_accesslog",
     ],
 }
 

@@ -1,0 +1,40 @@
+"""Masked forms of personal data, for anyone without the full-identity permission."""
+
+FULL_IDENTITY_PERMISSION = "registry.view_full_identity"
+
+
+def can_view_full_identity(user) -> bool:
+    return bool(user and user.is_authenticated and user.has_perm(FULL_IDENTITY_PERMISSION))
+
+
+def mask_nik(nik: str) -> str:
+    """``3275011708900001`` → ``3275************01``-style: region kept, the rest hidden."""
+    if not nik:
+        return ""
+    return nik[:4] + "*" * (len(nik) - 6) + nik[-2:]
+
+
+def mask_account(number: str) -> str:
+    """Only the last four digits, as banks print them."""
+    if not number:
+        return ""
+    return "*" * max(len(number) - 4, 0) + number[-4:]
+
+
+def mask_phone(phone: str) -> str:
+    if not phone:
+        return ""
+    return phone[:4] + "*" * max(len(phone) - 7, 0) + phone[-3:]
+
+
+def mask_name(name: str) -> str:
+    """First letter of each word, then asterisks: ``Siti Aminah`` → ``S*** A*****``."""
+    return " ".join(word[0] + "*" * (len(word) - 1) for word in (name or "").split())
+
+
+def nik_for(user, nik: str) -> str:
+    return nik if can_view_full_identity(user) else mask_nik(nik)
+
+
+def account_for(user, number: str) -> str:
+    return number if can_view_full_identity(user) else mask_account(number)

@@ -1,0 +1,28 @@
+import pytest
+
+from privacy import masking
+from umkm_portal import roles
+
+
+def test_masks_keep_only_what_a_person_needs_to_recognise_their_own_data():
+    assert masking.mask_nik("3275011708900001") == "3275**********01"
+    assert masking.mask_account("123456789012345") == "***********2345"
+    assert masking.mask_name("Siti Aminah") == "S*** A*****"
+    assert masking.mask_phone("+6281234567890") == "+628*******890"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "full"),
+    [
+        (roles.OPERATOR, True),
+        (roles.VERIFIKATOR, True),
+        (roles.BENDAHARA, True),
+        (roles.PIMPINAN, False),
+    ],
+)
+def test_full_identity_follows_the_role(role, full, make_staff):
+    user = make_staff(role)
+    assert masking.nik_for(user, "3275011708900001") == (
+        "3275011708900001" if full else "3275**********01"
+    )
