@@ -78,6 +78,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 }
 
 
+def _app_migrated(apps, app_label: str) -> bool:
+    try:
+        return bool(apps.get_app_config(app_label).get_models())
+    except LookupError:
+        return False
+
+
 def sync_roles(apps, schema_editor=None) -> None:
     """Create each role's group and set its permissions to exactly the table above."""
     for app_config in apps.get_app_configs():
@@ -91,7 +98,13 @@ def sync_roles(apps, schema_editor=None) -> None:
         wanted = []
         for name in names:
             app_label, codename = name.split(".")
-            wanted.append(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
+            permission = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if permission is None and _app_migrated(apps, app_label):
+                raise LookupError(f"Role {role}: no permission {name}")
+            # A permission of an app not migrated yet is granted by that app's own roles
+            # migration, which runs sync_roles again.
+            if permission is not None:
+                wanted.append(permission)
         group.permissions.set(wanted)
