@@ -14,3 +14,6 @@ os.environ.setdefault(
 # Uploaded files of the test run go to a throwaway folder, never the developer's var/.
 os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="umkm-tests-"))
 os.environ.setdefault("STATIC_ROOT", tempfile.mkdtemp(prefix="umkm-static-"))
+# Playwright's sync API runs an event loop in the test thread; the ORM calls made by the test
+# itself (fixtures, assertions) are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
