@@ -1,6 +1,6 @@
 """gunicorn settings for production, read from the environment (README "Deployment").
 
-    gunicorn -c gunicorn.conf.py umkm_portal.wsgi
+gunicorn -c gunicorn.conf.py umkm_portal.wsgi
 """
 
 import os
