@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # The production environment of README "Deployment" (secrets replaced by test values).
@@ -85,3 +87,27 @@ def test_gunicorn_configuration_loads_the_application():
         WEB_CONCURRENCY="3",
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.postgres
+def test_backup_restores_with_identical_row_counts(db, tmp_path):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the backup script is for PostgreSQL (set DATABASE_URL)")
+    db_settings = connection.settings_dict
+    url = (
+        f"postgres://{db_settings['USER']}@{db_settings['HOST'] or '127.0.0.1'}:"
+        f"{db_settings['PORT'] or 5432}/{db_settings['NAME']}"
+    )
+    result = subprocess.run(
+        ["scripts/backup-restore-check", str(tmp_path)],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": url, "PGPASSWORD": db_settings["PASSWORD"] or ""},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "identical counts after restore" in result.stdout
+    assert list(tmp_path.glob("*.dump"))

@@ -37,6 +37,11 @@ def _pages(owner, account, application, disbursement):
     return {
         "owner list": reverse("admin:registry_owner_changelist"),
         "owner page": reverse("admin:registry_owner_change", args=[owner.pk]),
+        "owner history": reverse("admin:registry_owner_history", args=[owner.pk]),
+        "owner past version": reverse(
+            "admin:registry_owner_simple_history",
+            args=[owner.pk, owner.history.earliest().history_id],
+        ),
         "account list": reverse("admin:registry_bankaccount_changelist"),
         "account page": reverse("admin:registry_bankaccount_change", args=[account.pk]),
         "application list": reverse("admin:aid_application_changelist"),
@@ -50,13 +55,16 @@ def test_pimpinan_never_receives_a_full_nik_or_account_number(paid, make_staff, 
     owner, account, application, disbursement = paid
     client.force_login(make_staff(roles.PIMPINAN))
     for name, url in _pages(*paid).items():
-        html = client.get(url).content.decode()
+        response = client.get(url)
+        assert response.status_code == 200, name
+        html = response.content.decode()
         assert owner.nik not in html, name
         assert account.account_number not in html, name
         assert "Lihat identitas lengkap" not in html, name
     # ... but sees the masked forms where they are shown.
     assert masking.mask_nik(owner.nik) in client.get(_pages(*paid)["owner list"]).content.decode()
-    assert masking.mask_nik(owner.nik) in client.get(_pages(*paid)["owner page"]).content.decode()
+    for name in ("owner page", "owner past version"):
+        assert masking.mask_nik(owner.nik) in client.get(_pages(*paid)[name]).content.decode()
     for name in ("account list", "account page", "disbursement list", "disbursement page"):
         html = client.get(_pages(*paid)[name]).content.decode()
         assert masking.mask_account(account.account_number) in html, name
