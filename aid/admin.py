@@ -23,6 +23,7 @@ from aid.models import (
     StatusChange,
 )
 from aid.transitions import TransitionRefused
+from privacy.admin import MaskedIdentityMixin
 from registry.admin import KecamatanFilter, LargeTableAdmin, NikOrNameSearchMixin
 
 
@@ -67,12 +68,15 @@ class ApplicationKecamatanFilter(KecamatanFilter):
 
 
 @admin.register(Application)
-class ApplicationAdmin(NikOrNameSearchMixin, LargeTableAdmin):
+class ApplicationAdmin(MaskedIdentityMixin, NikOrNameSearchMixin, LargeTableAdmin):
     nik_field = "owner__nik"
     name_field = "owner__full_name"
+    masked_fields = {"owner__nik": "nik"}
+    identity_owner_path = "owner"
     list_display = [
         "pk",
         "owner",
+        "owner__nik",
         "program",
         "proposal_list",
         "status",
@@ -208,7 +212,9 @@ class StatusChangeAdmin(LargeTableAdmin):
 
 
 @admin.register(Disbursement)
-class DisbursementAdmin(LargeTableAdmin):
+class DisbursementAdmin(MaskedIdentityMixin, LargeTableAdmin):
+    masked_fields = {"account_number": "account"}
+    identity_owner_path = "application__owner"
     list_display = [
         "bank_reference",
         "application",

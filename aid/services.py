@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -9,6 +11,8 @@ from django.utils.translation import gettext as _
 from aid import transitions
 from aid.models import Application, Disbursement, Program, ProposalList, Reason, Status
 from registry.models import Business
+
+logger = logging.getLogger(__name__)
 
 # Statuses that mean the owner has been paid this program's grant.
 RECEIVED_STATUSES = (Status.TRANSFERRED, Status.WITHDRAWN, Status.RETURNED)
@@ -172,3 +176,33 @@ def application_approve(*, application: Application, by, source: str = "", at=No
 def application_return(*, application: Application, by, source: str = "", at=None) -> Application:
     """Record that an unwithdrawn transfer went back to the state treasury."""
     return transitions.move(application, Status.RETURNED, by=by, source=source, at=at)
+
+
+def proposal_list_files_purge(*, older_than, dry_run: bool = False) -> list[ProposalList]:
+    """Delete the uploaded files of proposal lists received before ``older_than``.
+
+    The lists themselves, their applications and outcomes stay; only the original file (NIKs
+    and accounts as the proposer sent them) goes, and ``file`` is cleared. A file already
+    missing from storage is cleared too. Idempotent: a second run finds nothing to do.
+    Returns the lists whose file was (or, with ``dry_run``, would be) deleted.
+    """
+    purged = []
+    candidates = ProposalList.objects.filter(created_at__lt=older_than).exclude(file="")
+    for proposal_list in candidates.order_by("pk").iterator():
+        name = proposal_list.file.name
+        if not dry_run:
+            with transaction.atomic():
+                proposal_list.file.storage.delete(name)
+                proposal_list.file = ""
+                proposal_list.save(update_fields=["file"])
+        logger.info(
+            "proposal list file purged",
+            extra={
+                "proposal_list": proposal_list.pk,
+                "file": name,
+                "created_at": proposal_list.created_at.isoformat(),
+                "dry_run": dry_run,
+            },
+        )
+        purged.append(proposal_list)
+    return purged

@@ -38,3 +38,11 @@ def nik_for(user, nik: str) -> str:
 
 def account_for(user, number: str) -> str:
     return number if can_view_full_identity(user) else mask_account(number)
+
+
+MASKS = {"nik": mask_nik, "account": mask_account, "phone": mask_phone}
+
+
+def value_for(user, kind: str, value: str) -> str:
+    """``value`` as ``user`` may see it: whole, or masked by its ``kind`` (nik, account, phone)."""
+    return value if can_view_full_identity(user) else MASKS[kind](value)

@@ -1,10 +1,18 @@
 """Staff admin for the registry. Declarative; every save goes through registry.services."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from registry import services
+from privacy import masking
+from privacy.admin import MaskedIdentityMixin
+from privacy.models import AccessLog
+from privacy.services import access_log_record
+from registry import selectors, services
 from registry.forms import BankAccountForm, OwnerForm
 from registry.models import Bank, BankAccount, Business, Owner, Region
 
@@ -87,9 +95,11 @@ class BusinessInline(admin.TabularInline):
 
 
 @admin.register(Owner)
-class OwnerAdmin(NikOrNameSearchMixin, SimpleHistoryAdmin, LargeTableAdmin):
+class OwnerAdmin(MaskedIdentityMixin, NikOrNameSearchMixin, SimpleHistoryAdmin, LargeTableAdmin):
     form = OwnerForm
     list_display = ["full_name", "nik", "sex", "birth_date", "phone", "kelurahan"]
+    masked_fields = {"nik": "nik", "kk_number": "nik", "phone": "phone"}
+    identity_owner_path = ""
     list_filter = [KecamatanFilter, "sex", "lives_in_bekasi"]
     list_select_related = ["kelurahan__parent"]
     search_fields = ["=nik", "full_name"]
@@ -98,8 +108,49 @@ class OwnerAdmin(NikOrNameSearchMixin, SimpleHistoryAdmin, LargeTableAdmin):
     readonly_fields = ["sex", "birth_date", "created_at", "updated_at"]
     inlines = [BusinessInline]
 
+    def get_urls(self):
+        identity = self.admin_site.admin_view(self.identity_view)
+        return [
+            path("<path:object_id>/identitas/", identity, name="registry_owner_identity"),
+            *super().get_urls(),
+        ]
+
+    def identity_view(self, request, object_id):
+        """The owner's full identity and accounts; every opening is logged (UU PDP)."""
+        owner = self.get_object(request, object_id)
+        if owner is None:
+            raise Http404
+        if not (
+            self.has_view_permission(request, owner)
+            and masking.can_view_full_identity(request.user)
+        ):
+            raise PermissionDenied
+        access_log_record(
+            user=request.user,
+            action=AccessLog.Action.VIEW_IDENTITY,
+            subject="registry.owner",
+            object_id=owner.pk,
+            full_identity=True,
+        )
+        return TemplateResponse(
+            request,
+            "admin/registry/owner/identity.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Identitas lengkap: %(name)s") % {"name": owner.full_name},
+                "opts": self.opts,
+                "owner": owner,
+                "accounts": selectors.owner_accounts(owner),
+                "disbursements": selectors.owner_disbursements(owner),
+            },
+        )
+
     def save_model(self, request, obj, form, change):
-        data = {f: form.cleaned_data.get(f) for f in OwnerForm.Meta.fields}
+        # A field left out of the form (a masked NIK) keeps its stored value.
+        data = {
+            f: form.cleaned_data[f] if f in form.cleaned_data else getattr(obj, f)
+            for f in OwnerForm.Meta.fields
+        }
         if change:
             saved = services.owner_update(owner=obj, by=request.user, **data)
         else:
@@ -139,11 +190,13 @@ class BusinessAdmin(SimpleHistoryAdmin, LargeTableAdmin):
 
 
 @admin.register(BankAccount)
-class BankAccountAdmin(SimpleHistoryAdmin, LargeTableAdmin):
+class BankAccountAdmin(MaskedIdentityMixin, SimpleHistoryAdmin, LargeTableAdmin):
     """Accounts are never edited: a corrected account is added and replaces the active one."""
 
     form = BankAccountForm
     list_display = ["owner", "bank", "account_number", "holder_name", "is_active", "created_at"]
+    masked_fields = {"account_number": "account"}
+    identity_owner_path = "owner"
     list_filter = ["is_active", "bank"]
     list_select_related = ["owner", "bank"]
     search_fields = ["=owner__nik", "=account_number"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.utils.translation import gettext as _
 
 from registry.models import Bank, BankAccount, Owner, Region
@@ -95,3 +96,15 @@ def owner_by_nik(nik: str) -> Owner | None:
 
 def active_account(owner: Owner) -> BankAccount | None:
     return owner.bank_accounts.select_related("bank").filter(is_active=True).first()
+
+
+def owner_accounts(owner: Owner) -> list[BankAccount]:
+    """Every account of the owner, the active one first."""
+    return list(owner.bank_accounts.select_related("bank").order_by("-is_active", "-created_at"))
+
+
+def owner_disbursements(owner: Owner) -> list:
+    """Every transfer made to the owner, with the account it was paid to (newest first)."""
+    # Looked up by name: the registry does not import the aid app.
+    Disbursement = apps.get_model("aid", "Disbursement")
+    return list(Disbursement.objects.filter(application__owner=owner).order_by("-transferred_at"))

@@ -5,10 +5,27 @@ import datetime
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.test import Client, RequestFactory
 
 from aid.models import Program
 from tests.factories import BusinessFactory, OwnerFactory
 from umkm_portal import roles
+
+
+@pytest.fixture(autouse=True)
+def _client_login_passes_a_request(monkeypatch):
+    """django-axes refuses authenticate() without a request; Client.login passes none.
+
+    Give it the request the admin login form would have (from 127.0.0.1), so tests may use
+    ``client.login`` and axes still counts their failures.
+    """
+    original = Client.login
+
+    def login(self, **credentials):
+        credentials.setdefault("request", RequestFactory().post("/admin/login/"))
+        return original(self, **credentials)
+
+    monkeypatch.setattr(Client, "login", login)
 
 
 @pytest.fixture

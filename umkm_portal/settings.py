@@ -5,6 +5,7 @@ variables instead (see README "Configuration"). With nothing set the portal runs
 development mode on an SQLite file under ``var/``.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -36,7 +37,10 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:
-    raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off (production).")
+    raise ImproperlyConfigured(
+        "ALLOWED_HOSTS must be set when DEBUG is off (production), "
+        "e.g. ALLOWED_HOSTS=umkm.bekasikota.go.id"
+    )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -47,6 +51,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
+    "csp",
     "simple_history",
     "import_export",
     "django_tasks",
@@ -54,10 +60,13 @@ INSTALLED_APPS = [
     "registry",
     "aid",
     "privacy",
+    # The project package itself: health check, error pages, operations commands.
+    "umkm_portal",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -67,6 +76,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "umkm_portal.urls"
@@ -82,6 +93,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -111,10 +123,22 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Cache --------------------------------------------------------------------------------
+# --- Cache and sessions ---------------------------------------------------------------------
 # Local memory when unset (one process); redis://... in production so that every web node
-# shares rate-limit counters.
+# shares rate-limit counters and sessions.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://umkm-portal")}
+CACHE_IS_SHARED = CACHES["default"]["BACKEND"] not in (
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+)
+# With a shared cache, sessions are read from Redis and written through to the database
+# (cached_db): every web node sees every session, and a Redis restart logs nobody out.
+SESSION_ENGINE = env.str(
+    "SESSION_ENGINE",
+    default="django.contrib.sessions.backends.cached_db"
+    if CACHE_IS_SHARED
+    else "django.contrib.sessions.backends.db",
+)
 
 # --- Background tasks ---------------------------------------------------------------------
 TASKS = {
@@ -131,6 +155,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+
+# Staff sessions end after a working day, or when the browser closes. Changing a password
+# ends the user's other sessions (Django's session hash check, on by default).
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
+
+# django-axes: 5 failed logins for one username from one address lock that pair out for
+# 30 minutes. Attempts are kept in the database, so every web node sees them and staff with
+# the permission can unlock ("Percobaan akses" in the admin: delete the attempt).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "umkm_portal.views.login_locked_out"
 
 # --- Internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "id"
@@ -165,16 +207,89 @@ STORAGES = {
     },
 }
 
+# Proposal lists are kept this many days after upload, then `manage.py purge_uploads`
+# deletes the file (the list's rows and outcomes stay).
+UPLOAD_RETENTION_DAYS = env.int("UPLOAD_RETENTION_DAYS", default=180)
+
+# --- Security -------------------------------------------------------------------------------
+# Behind a reverse proxy that terminates TLS (README "Deployment"), set BEHIND_PROXY=true only
+# when that proxy sets X-Forwarded-Proto and X-Real-IP itself and the app port is reachable
+# from nowhere else; otherwise a client could claim HTTPS or another address.
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # The client's address for login lockouts and rate limits, as the proxy saw it.
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_REAL_IP", "REMOTE_ADDR"]
+    RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP"
+
+# HTTPS only when DEBUG is off, so ./run keeps working on http://127.0.0.1:8000.
+HTTPS = env.bool("HTTPS", default=not DEBUG)
+SECURE_SSL_REDIRECT = HTTPS
+# The health check is answered over plain HTTP too: load balancers probe the app port.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp 4): everything from our own origin, no inline scripts
+# or styles. Django's admin has none. The only exceptions are three fixed style attributes
+# in third-party admin templates (django-simple-history's history page, django-import-export's
+# export page), allowed by their exact hashes ('unsafe-hashes'), never by 'unsafe-inline'.
+# A template that needs an inline <script> uses nonce="{{ CSP_NONCE }}".
+_THIRD_PARTY_STYLE_ATTRIBUTES = [
+    "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='",  # border-top: 0
+    "'sha256-mHgUAqxc8GPXM/QhzkHrHujcrQTU9fd6ZjWz+icxKcA='",  # padding: 0;
+    "'sha256-+YWRMZ88jMyO7jVlBA52tZADiPobPIUA8LAWee68Fvs='",  # font-weight: bold;
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-hashes'", *_THIRD_PARTY_STYLE_ATTRIBUTES],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "include_nonce_in": ["script-src"],
+    },
+}
+
 # --- Import-export --------------------------------------------------------------------------
 IMPORT_EXPORT_SKIP_ADMIN_LOG = True
 
 # --- Logging --------------------------------------------------------------------------------
+# One JSON object per line on stdout (LOG_FORMAT=json, the default when DEBUG is off), for the
+# log collector of the machine; plain lines in development.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "umkm_portal.logs.JsonFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # Django's own handlers would also mail admins / print to stderr; one stream is enough.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }

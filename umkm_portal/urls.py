@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from umkm_portal.views import healthz
+
 admin.site.site_header = "Portal UMKM – Dinas Koperasi dan UKM Kota Bekasi"
 admin.site.site_title = "Portal UMKM"
 admin.site.index_title = "Administrasi"
@@ -10,4 +12,5 @@ urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
 ]

@@ -1,0 +1,34 @@
+"""gunicorn settings for production, read from the environment (README "Deployment").
+
+gunicorn -c gunicorn.conf.py umkm_portal.wsgi
+"""
+
+import os
+
+# Listen on localhost only by default: the reverse proxy in front terminates TLS.
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# Sync workers; roughly 2 per core. Each holds one persistent PostgreSQL connection.
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+# A request taking longer than this is killed and logged (large imports run in db_worker).
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+# Recycle workers now and then, so a slow leak never takes a node down.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "200"))
+
+# Access and error logs to stdout/stderr for the supervisor's journal; the access log as one
+# JSON object per line, like the application's own logs.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+access_log_format = (
+    '{"time": "%(t)s", "logger": "gunicorn.access", "remote": "%({x-real-ip}i)s", '
+    '"method": "%(m)s", "path": "%(U)s", "status": %(s)s, "bytes": "%(B)s", '
+    '"duration_ms": %(M)s, "user_agent": "%(a)s"}'
+)
+# The app is imported before the workers fork, so a configuration error stops the start.
+preload_app = True
+# Trust X-Forwarded-* only from the proxy on this machine.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -1,0 +1,99 @@
+"""Staff login: lockout after repeated failures, unlock in the admin, sessions, passwords."""
+
+import pytest
+from axes.models import AccessAttempt
+from django.test import Client
+from django.urls import reverse
+
+from umkm_portal import roles
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "Bekasi-Patriot-2020!"
+LOGIN = "/admin/login/"
+
+
+@pytest.fixture
+def staff(make_staff):
+    user = make_staff(roles.VERIFIKATOR)
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+def _login(client, username, password, ip="10.0.0.5"):
+    return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=ip)
+
+
+def _logged_in(client) -> bool:
+    return client.get("/admin/").status_code == 200
+
+
+def test_five_failures_lock_the_account_for_that_address(staff, client):
+    for _ in range(4):
+        response = _login(client, staff.username, "salah")
+        assert response.status_code == 200  # the form again, with its error
+    locked = _login(client, staff.username, "salah")
+    assert locked.status_code == 429
+    assert "Akun dikunci sementara" in locked.content.decode()
+
+    # The sixth attempt, with the right password, is refused too.
+    sixth = _login(client, staff.username, PASSWORD)
+    assert sixth.status_code == 429
+    assert "Coba lagi dalam 30 menit" in sixth.content.decode()
+    assert not _logged_in(client)
+
+    # The lock is on this username from this address, not on the person everywhere.
+    other_office = Client()
+    assert _login(other_office, staff.username, PASSWORD, ip="10.0.0.9").status_code == 302
+    assert _logged_in(other_office)
+
+
+def test_an_administrator_unlocks_the_account_in_the_admin(staff, make_staff, client):
+    for _ in range(5):
+        _login(client, staff.username, "salah")
+    assert _login(client, staff.username, PASSWORD).status_code == 429
+
+    admin_client = Client()
+    admin_client.force_login(make_staff(None, username="admin"))
+    changelist = reverse("admin:axes_accessattempt_changelist")
+    assert staff.username in admin_client.get(changelist).content.decode()
+    admin_client.post(
+        changelist,
+        {
+            "action": "delete_selected",
+            "_selected_action": list(AccessAttempt.objects.values_list("pk", flat=True)),
+            "post": "yes",
+        },
+    )
+    assert not AccessAttempt.objects.exists()
+
+    assert _login(client, staff.username, PASSWORD).status_code == 302
+    assert _logged_in(client)
+
+
+def test_changing_the_password_logs_out_other_sessions(staff, client):
+    laptop, phone = Client(), Client()
+    assert _login(laptop, staff.username, PASSWORD).status_code == 302
+    assert _login(phone, staff.username, PASSWORD).status_code == 302
+
+    new_password = "Kota-Patriot-Baru-2021!"
+    response = phone.post(
+        reverse("admin:password_change"),
+        {"old_password": PASSWORD, "new_password1": new_password, "new_password2": new_password},
+    )
+    assert response.status_code == 302
+    assert _logged_in(phone)  # the session that changed it stays in
+    assert not _logged_in(laptop)  # every other session is out
+
+
+def test_a_weak_password_is_refused_with_a_reason_in_indonesian(staff, client):
+    assert _login(client, staff.username, PASSWORD).status_code == 302
+    response = client.post(
+        reverse("admin:password_change"),
+        {"old_password": PASSWORD, "new_password1": "12345678", "new_password2": "12345678"},
+    )
+    assert response.status_code == 200
+    assert "terlalu umum" in response.content.decode()
+    staff.refresh_from_db()
+    assert staff.check_password(PASSWORD)
