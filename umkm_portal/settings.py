@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "registry",
     "aid",
     "privacy",
+    "dashboard",
 ]
 
 MIDDLEWARE = [
@@ -164,6 +165,10 @@ STORAGES = {
         ),
     },
 }
+
+# --- Dashboard ------------------------------------------------------------------------------
+# Seconds a dashboard summary is shown before a page view asks for a rebuild in the background.
+DASHBOARD_SUMMARY_MAX_AGE = env.int("DASHBOARD_SUMMARY_MAX_AGE", default=300)
 
 # --- Import-export --------------------------------------------------------------------------
 IMPORT_EXPORT_SKIP_ADMIN_LOG = True
