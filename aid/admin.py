@@ -22,7 +22,9 @@ from aid.models import (
     ProposalList,
     StatusChange,
 )
+from aid.resources import ApplicationResource, DisbursementResource
 from aid.transitions import TransitionRefused
+from privacy.exports import PersonalDataExportAdminMixin
 from registry.admin import KecamatanFilter, LargeTableAdmin, NikOrNameSearchMixin
 
 
@@ -67,7 +69,8 @@ class ApplicationKecamatanFilter(KecamatanFilter):
 
 
 @admin.register(Application)
-class ApplicationAdmin(NikOrNameSearchMixin, LargeTableAdmin):
+class ApplicationAdmin(PersonalDataExportAdminMixin, NikOrNameSearchMixin, LargeTableAdmin):
+    resource_classes = [ApplicationResource]
     nik_field = "owner__nik"
     name_field = "owner__full_name"
     list_display = [
@@ -208,7 +211,8 @@ class StatusChangeAdmin(LargeTableAdmin):
 
 
 @admin.register(Disbursement)
-class DisbursementAdmin(LargeTableAdmin):
+class DisbursementAdmin(PersonalDataExportAdminMixin, LargeTableAdmin):
+    resource_classes = [DisbursementResource]
     list_display = [
         "bank_reference",
         "application",

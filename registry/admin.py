@@ -4,9 +4,12 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from privacy.exports import PersonalDataExportAdminMixin
 from registry import services
 from registry.forms import BankAccountForm, OwnerForm
 from registry.models import Bank, BankAccount, Business, Owner, Region
+from registry.paginators import EstimatedCountPaginator
+from registry.resources import BusinessResource, OwnerResource
 
 
 class NikOrNameSearchMixin:
@@ -45,10 +48,15 @@ class KecamatanFilter(admin.SimpleListFilter):
 
 
 class LargeTableAdmin(admin.ModelAdmin):
-    """Defaults for tables that grow to millions of rows: no full count, fixed page size."""
+    """Defaults for tables that grow to millions of rows: no full count, fixed page size.
+
+    The paginator estimates the count of large lists on PostgreSQL instead of counting them
+    (see registry.paginators); small lists are counted exactly.
+    """
 
     show_full_result_count = False
     list_per_page = 50
+    paginator = EstimatedCountPaginator
 
 
 @admin.register(Region)
@@ -87,8 +95,11 @@ class BusinessInline(admin.TabularInline):
 
 
 @admin.register(Owner)
-class OwnerAdmin(NikOrNameSearchMixin, SimpleHistoryAdmin, LargeTableAdmin):
+class OwnerAdmin(
+    PersonalDataExportAdminMixin, NikOrNameSearchMixin, SimpleHistoryAdmin, LargeTableAdmin
+):
     form = OwnerForm
+    resource_classes = [OwnerResource]
     list_display = ["full_name", "nik", "sex", "birth_date", "phone", "kelurahan"]
     list_filter = [KecamatanFilter, "sex", "lives_in_bekasi"]
     list_select_related = ["kelurahan__parent"]
@@ -109,7 +120,8 @@ class OwnerAdmin(NikOrNameSearchMixin, SimpleHistoryAdmin, LargeTableAdmin):
 
 
 @admin.register(Business)
-class BusinessAdmin(SimpleHistoryAdmin, LargeTableAdmin):
+class BusinessAdmin(PersonalDataExportAdminMixin, SimpleHistoryAdmin, LargeTableAdmin):
+    resource_classes = [BusinessResource]
     list_display = ["name", "owner", "sector", "size_class", "kelurahan", "workers"]
     list_filter = [KecamatanFilter, "size_class"]
     list_select_related = ["owner", "kelurahan__parent"]
