@@ -53,7 +53,7 @@ def horizontal_bars(
 
     Each bar is labelled with its value, so the chart reads without a scale.
     """
-    bar_height, gap, group_gap = 12, 2, 10
+    bar_height, gap, group_gap = 14, 2, 10
     group = len(series) * (bar_height + gap) + group_gap
     chart = Chart(width=WIDTH, height=max(group * len(rows), group) + 4)
     peak = max((v for _, values in rows for v in values), default=0)
@@ -87,7 +87,7 @@ def columns_per_day(points: list[tuple[datetime.date, int]], *, css: str) -> Cha
     if not points:
         return chart
     plot_height = chart.height - top - bottom
-    step = (WIDTH - 2 * left) / len(points)
+    step = min((WIDTH - 2 * left) / len(points), 28)  # a few days do not make fat columns
     peak = max(value for _, value in points) or 1
     every = max(1, round(len(points) / 6))
     peak_labelled = False

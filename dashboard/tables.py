@@ -53,7 +53,8 @@ class Table:
     def footer(self) -> list[tuple[str, object]] | None:
         if self.total is None:
             return None
-        return list(zip([c.kind for c in self.columns], self.total, strict=True))
+        kinds = [TEXT] + [c.kind for c in self.columns[1:]]  # the first cell is the label
+        return list(zip(kinds, self.total, strict=True))
 
     def column_total(self, index: int) -> int:
         return sum(row[index] or 0 for row in self.rows)
