@@ -8,14 +8,19 @@ numbers, so a spreadsheet can add them up.
 from __future__ import annotations
 
 import datetime
+import hashlib
 from dataclasses import dataclass, field
 
 import tablib
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from aid.models import Program, ProposalList, Reason, Status
 from aid.services import RECEIVED_STATUSES
 from dashboard import selectors
+from dashboard.models import SummaryRefresh
 from dashboard.selectors import Filters
 
 TEXT, COUNT, RUPIAH, DATE = "text", "count", "rupiah", "date"
@@ -79,7 +84,7 @@ def status_table(filters: Filters, figures: list[dict], programs: list[Program])
         cells = [counts.get((p.pk, status.value), 0) for p in shown]
         if len(shown) > 1:
             cells.append(sum(cells))
-        table.rows.append([status.label, *cells])
+        table.rows.append([str(status.label), *cells])
     table.total = _totals_row(table, _("Jumlah"))
     return table
 
@@ -206,3 +211,28 @@ def dashboard_tables(filters: Filters) -> dict[str, Table]:
         transfer_table(filters),
     ]
     return {table.key: table for table in tables}
+
+
+def dashboard_tables_cached(filters: Filters, refresh: SummaryRefresh) -> dict[str, Table]:
+    """:func:`dashboard_tables`, cached until the summary is rebuilt.
+
+    The summary changes only when it is rebuilt, so the tables of one summary, one set of
+    filters and one language can be kept; the next rebuild has another key.
+    """
+    key = ":".join(
+        [
+            f"{refresh.pk}-{refresh.finished_at.timestamp()}",
+            get_language() or "",
+            str(filters.program.pk if filters.program else ""),
+            str(filters.kecamatan.pk if filters.kecamatan else ""),
+            filters.proposer,
+            str(filters.date_from or ""),
+            str(filters.date_to or ""),
+        ]
+    )
+    key = "dashboard:tables:" + hashlib.sha1(key.encode()).hexdigest()  # any proposer name
+    tables = cache.get(key)
+    if tables is None:
+        tables = dashboard_tables(filters)
+        cache.set(key, tables, timeout=max(settings.DASHBOARD_SUMMARY_MAX_AGE * 2, 600))
+    return tables

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from dashboard import charts, services
 from dashboard.forms import FilterForm
-from dashboard.tables import dashboard_tables
+from dashboard.tables import dashboard_tables_cached
 
 PERMISSION = "dashboard.view_dashboard"
 FORMATS = {
@@ -22,7 +22,7 @@ FORMATS = {
 def dashboard(request):
     refresh = services.summary_ensure_fresh()
     form = FilterForm(request.GET or None)
-    tables = dashboard_tables(form.filters())
+    tables = dashboard_tables_cached(form.filters(), refresh)
     kecamatan, money = tables["kecamatan"], tables["dana"]
     series = [("bar-applied", _("Diusulkan")), ("bar-received", _("Menerima bantuan"))]
     return render(
@@ -56,8 +56,8 @@ def download(request, key: str, fmt: str):
     """One dashboard table, with the page's filters, as CSV or XLSX."""
     if fmt not in FORMATS:
         raise Http404
-    services.summary_ensure_fresh()
-    table = dashboard_tables(FilterForm(request.GET or None).filters()).get(key)
+    refresh = services.summary_ensure_fresh()
+    table = dashboard_tables_cached(FilterForm(request.GET or None).filters(), refresh).get(key)
     if table is None:
         raise Http404
     data = table.dataset()
