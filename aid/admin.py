@@ -22,8 +22,10 @@ from aid.models import (
     ProposalList,
     StatusChange,
 )
+from aid.resources import ApplicationResource, DisbursementResource
 from aid.transitions import TransitionRefused
 from privacy.admin import MaskedIdentityMixin
+from privacy.exports import PersonalDataExportAdminMixin
 from registry.admin import KecamatanFilter, LargeTableAdmin, NikOrNameSearchMixin
 
 
@@ -68,7 +70,10 @@ class ApplicationKecamatanFilter(KecamatanFilter):
 
 
 @admin.register(Application)
-class ApplicationAdmin(MaskedIdentityMixin, NikOrNameSearchMixin, LargeTableAdmin):
+class ApplicationAdmin(
+    MaskedIdentityMixin, PersonalDataExportAdminMixin, NikOrNameSearchMixin, LargeTableAdmin
+):
+    resource_classes = [ApplicationResource]
     nik_field = "owner__nik"
     name_field = "owner__full_name"
     masked_fields = {"owner__nik": "nik"}
@@ -212,7 +217,8 @@ class StatusChangeAdmin(LargeTableAdmin):
 
 
 @admin.register(Disbursement)
-class DisbursementAdmin(MaskedIdentityMixin, LargeTableAdmin):
+class DisbursementAdmin(MaskedIdentityMixin, PersonalDataExportAdminMixin, LargeTableAdmin):
+    resource_classes = [DisbursementResource]
     masked_fields = {"account_number": "account"}
     identity_owner_path = "application__owner"
     list_display = [

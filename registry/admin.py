@@ -10,11 +10,14 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from privacy import masking
 from privacy.admin import MaskedIdentityMixin
+from privacy.exports import PersonalDataExportAdminMixin
 from privacy.models import AccessLog
 from privacy.services import access_log_record
 from registry import selectors, services
 from registry.forms import BankAccountForm, OwnerForm
 from registry.models import Bank, BankAccount, Business, Owner, Region
+from registry.paginators import EstimatedCountPaginator
+from registry.resources import BusinessResource, OwnerResource
 
 
 class NikOrNameSearchMixin:
@@ -53,10 +56,15 @@ class KecamatanFilter(admin.SimpleListFilter):
 
 
 class LargeTableAdmin(admin.ModelAdmin):
-    """Defaults for tables that grow to millions of rows: no full count, fixed page size."""
+    """Defaults for tables that grow to millions of rows: no full count, fixed page size.
+
+    The paginator estimates the count of large lists on PostgreSQL instead of counting them
+    (see registry.paginators); small lists are counted exactly.
+    """
 
     show_full_result_count = False
     list_per_page = 50
+    paginator = EstimatedCountPaginator
 
 
 @admin.register(Region)
@@ -95,8 +103,15 @@ class BusinessInline(admin.TabularInline):
 
 
 @admin.register(Owner)
-class OwnerAdmin(MaskedIdentityMixin, NikOrNameSearchMixin, SimpleHistoryAdmin, LargeTableAdmin):
+class OwnerAdmin(
+    MaskedIdentityMixin,
+    PersonalDataExportAdminMixin,
+    NikOrNameSearchMixin,
+    SimpleHistoryAdmin,
+    LargeTableAdmin,
+):
     form = OwnerForm
+    resource_classes = [OwnerResource]
     list_display = ["full_name", "nik", "sex", "birth_date", "phone", "kelurahan"]
     masked_fields = {"nik": "nik", "kk_number": "nik", "phone": "phone"}
     identity_owner_path = ""
@@ -160,7 +175,8 @@ class OwnerAdmin(MaskedIdentityMixin, NikOrNameSearchMixin, SimpleHistoryAdmin, 
 
 
 @admin.register(Business)
-class BusinessAdmin(SimpleHistoryAdmin, LargeTableAdmin):
+class BusinessAdmin(PersonalDataExportAdminMixin, SimpleHistoryAdmin, LargeTableAdmin):
+    resource_classes = [BusinessResource]
     list_display = ["name", "owner", "sector", "size_class", "kelurahan", "workers"]
     list_filter = [KecamatanFilter, "size_class"]
     list_select_related = ["owner", "kelurahan__parent"]

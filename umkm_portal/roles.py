@@ -49,6 +49,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "aid.view_statuschange",
         "aid.view_possibleduplicate",
         "aid.change_possibleduplicate",
+        "dashboard.view_dashboard",
     ],
     # Records transfers and imports the bank's reports.
     BENDAHARA: [
@@ -61,6 +62,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "aid.add_disbursement",
         "aid.view_disbursement",
         "aid.reconcile_disbursement",
+        "dashboard.view_dashboard",
     ],
     # Reads everything, changes nothing; sees identities masked.
     PIMPINAN: [
@@ -74,6 +76,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "aid.view_disbursement",
         "aid.view_possibleduplicate",
         "privacy.view_accesslog",
+        "dashboard.view_dashboard",
     ],
 }
 

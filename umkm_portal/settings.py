@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "privacy",
     # The project package itself: health check, error pages, operations commands.
     "umkm_portal",
+    "dashboard",
 ]
 
 MIDDLEWARE = [
@@ -265,6 +266,10 @@ CONTENT_SECURITY_POLICY = {
         "include_nonce_in": ["script-src"],
     },
 }
+
+# --- Dashboard ------------------------------------------------------------------------------
+# Seconds a dashboard summary is shown before a page view asks for a rebuild in the background.
+DASHBOARD_SUMMARY_MAX_AGE = env.int("DASHBOARD_SUMMARY_MAX_AGE", default=300)
 
 # --- Import-export --------------------------------------------------------------------------
 IMPORT_EXPORT_SKIP_ADMIN_LOG = True

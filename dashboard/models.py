@@ -1,0 +1,61 @@
+"""The dashboard's summary of applications, rebuilt set-based from aid and registry.
+
+Counting a million applications joined to their businesses' regions on each page view is too
+slow for a dashboard, so :func:`dashboard.services.summary_refresh` condenses them, in one
+``INSERT … SELECT … GROUP BY``, into at most a few tens of thousands of rows: one per program,
+proposal list, kecamatan, status, reason and day. The dashboard's filters and tables then
+read this table only.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from aid.models import Program, ProposalList, Reason, Status
+from registry.models import Region
+
+
+class ApplicationSummary(models.Model):
+    """Applications counted by every dimension the dashboard filters or groups on."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
+    proposal_list = models.ForeignKey(
+        ProposalList, null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # Kecamatan of the business's kelurahan; null when the business has no kelurahan.
+    kecamatan = models.ForeignKey(Region, null=True, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=16, choices=Status.choices)
+    reason_code = models.CharField(max_length=20, choices=Reason.choices, blank=True)
+    proposed_on = models.DateField()
+    # Day of the successful transfer (Asia/Jakarta); null when nothing was transferred.
+    transferred_on = models.DateField(null=True)
+    applications = models.PositiveIntegerField()
+    transferred_amount = models.PositiveBigIntegerField()
+    withdrawn_amount = models.PositiveBigIntegerField()
+    returned_amount = models.PositiveBigIntegerField()
+
+    class Meta:
+        verbose_name = _("ringkasan permohonan")
+        verbose_name_plural = _("ringkasan permohonan")
+        default_permissions = ()
+        permissions = [("view_dashboard", _("Dapat melihat dasbor dan mengunduh tabelnya"))]
+
+    def __str__(self) -> str:
+        return f"{self.program_id}/{self.status}: {self.applications}"
+
+
+class SummaryRefresh(models.Model):
+    """When the summary was last rebuilt, so the page can say how fresh its figures are."""
+
+    finished_at = models.DateTimeField(_("selesai"), db_index=True)
+    rows = models.PositiveIntegerField(_("baris ringkasan"))
+    applications = models.PositiveIntegerField(_("permohonan"))
+    duration_ms = models.PositiveIntegerField(_("lama (ms)"))
+
+    class Meta:
+        verbose_name = _("pembaruan ringkasan")
+        verbose_name_plural = _("pembaruan ringkasan")
+        default_permissions = ()
+        ordering = ["-finished_at"]
+
+    def __str__(self) -> str:
+        return f"{self.finished_at:%Y-%m-%d %H:%M} ({self.rows} baris)"

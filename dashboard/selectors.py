@@ -1,0 +1,129 @@
+"""Reads of the dashboard: figures from the application summary, filtered.
+
+Every function here runs one grouped query over :class:`~dashboard.models.ApplicationSummary`
+and returns a few dozen rows at most (per program, status, reason, kecamatan, proposer or
+day), whatever the number of applications behind them.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet, Sum
+
+from aid.models import Program, ProposalList, Status
+from aid.services import RECEIVED_STATUSES
+from dashboard.models import ApplicationSummary, SummaryRefresh
+from registry.models import Region
+
+
+@dataclass(frozen=True)
+class Filters:
+    program: Program | None = None
+    kecamatan: Region | None = None
+    proposer: str = ""
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+
+
+def summary_latest() -> SummaryRefresh | None:
+    return SummaryRefresh.objects.first()
+
+
+def summary_filtered(filters: Filters) -> QuerySet[ApplicationSummary]:
+    """Summary rows of the applications the filters select (date range: date proposed)."""
+    rows = ApplicationSummary.objects.all()
+    if filters.program is not None:
+        rows = rows.filter(program=filters.program)
+    if filters.kecamatan is not None:
+        rows = rows.filter(kecamatan=filters.kecamatan)
+    if filters.proposer:
+        rows = rows.filter(proposal_list__proposer_name=filters.proposer)
+    if filters.date_from is not None:
+        rows = rows.filter(proposed_on__gte=filters.date_from)
+    if filters.date_to is not None:
+        rows = rows.filter(proposed_on__lte=filters.date_to)
+    return rows.order_by()
+
+
+_RECEIVED = Q(status__in=RECEIVED_STATUSES)
+# Annotation names differ from the summary's columns: Django refuses to shadow a field.
+_TOTALS = {
+    "n_applications": Sum("applications"),
+    "n_rejected": Sum("applications", filter=Q(status=Status.REJECTED), default=0),
+    "n_received": Sum("applications", filter=_RECEIVED, default=0),
+    "rp_transferred": Sum("transferred_amount"),
+}
+
+
+def program_status_counts(filters: Filters) -> list[dict]:
+    """Per program and status: applications, and rupiah transferred, withdrawn, returned."""
+    return list(
+        summary_filtered(filters)
+        .values("program_id", "status")
+        .annotate(
+            n_applications=Sum("applications"),
+            rp_transferred=Sum("transferred_amount"),
+            rp_withdrawn=Sum("withdrawn_amount"),
+            rp_returned=Sum("returned_amount"),
+        )
+        .order_by("program_id", "status")
+    )
+
+
+def rejections_by_reason(filters: Filters) -> list[dict]:
+    return list(
+        summary_filtered(filters)
+        .filter(status=Status.REJECTED)
+        .values("reason_code")
+        .annotate(n_applications=Sum("applications"))
+        .order_by("-n_applications", "reason_code")
+    )
+
+
+def by_kecamatan(filters: Filters) -> list[dict]:
+    """Per kecamatan of the business (``kecamatan_id`` None: business without kelurahan)."""
+    return list(
+        summary_filtered(filters)
+        .values("kecamatan_id")
+        .annotate(**_TOTALS)
+        .order_by("kecamatan_id")
+    )
+
+
+def by_proposer(filters: Filters) -> list[dict]:
+    """Per proposer (name and kind of the proposal lists; None: entered by hand)."""
+    return list(
+        summary_filtered(filters)
+        .values("proposal_list__proposer_name", "proposal_list__proposer_kind")
+        .annotate(**_TOTALS)
+        .order_by("-n_applications", "proposal_list__proposer_name")
+    )
+
+
+def transfers_per_day(filters: Filters) -> list[dict]:
+    """Successful transfers per day (Asia/Jakarta) of the selected applications."""
+    return list(
+        summary_filtered(filters)
+        .filter(transferred_on__isnull=False)
+        .values("transferred_on")
+        .annotate(n_applications=Sum("applications"), rp_transferred=Sum("transferred_amount"))
+        .order_by("transferred_on")
+    )
+
+
+def programs() -> list[Program]:
+    return list(Program.objects.order_by("starts_on", "code"))
+
+
+def kecamatan_list() -> list[Region]:
+    return list(Region.objects.filter(level=Region.Level.KECAMATAN).order_by("code"))
+
+
+def proposer_names() -> list[str]:
+    return list(
+        ProposalList.objects.order_by("proposer_name")
+        .values_list("proposer_name", flat=True)
+        .distinct()
+    )

@@ -1,0 +1,110 @@
+"""Writes of the dashboard: rebuilding its summary of applications."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import Count, F, FilteredRelation, Q, Sum, Value
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+
+from aid.models import Application, Disbursement, Status
+from dashboard.models import ApplicationSummary, SummaryRefresh
+
+# Summary column ← alias in the grouped SELECT, in insert order.
+_COLUMNS = {
+    "program_id": "s_program",
+    "proposal_list_id": "s_list",
+    "kecamatan_id": "s_kecamatan",
+    "status": "s_status",
+    "reason_code": "s_reason",
+    "proposed_on": "s_proposed",
+    "transferred_on": "s_transferred",
+    "applications": "s_applications",
+    "transferred_amount": "s_transferred_amount",
+    "withdrawn_amount": "s_withdrawn_amount",
+    "returned_amount": "s_returned_amount",
+}
+_PENDING_KEY = "dashboard:summary-refresh-pending"
+
+
+def _grouped_applications():
+    """Applications grouped by every summary dimension; dates in the site's time zone."""
+    paid = Q(disbursements__outcome=Disbursement.Outcome.SUCCESS)
+    zero = Value(0)
+    return (
+        Application.objects.annotate(paid=FilteredRelation("disbursements", condition=paid))
+        .values(
+            s_program=F("program_id"),
+            s_list=F("proposal_list_id"),
+            s_kecamatan=F("business__kelurahan__parent_id"),
+            s_status=F("status"),
+            s_reason=F("reason_code"),
+            s_proposed=TruncDate("proposed_at"),
+            s_transferred=TruncDate("paid__transferred_at"),
+        )
+        .annotate(
+            s_applications=Count("pk"),
+            s_transferred_amount=Coalesce(Sum("paid__amount"), zero),
+            s_withdrawn_amount=Coalesce(
+                Sum("paid__amount", filter=Q(paid__withdrawn_at__isnull=False)), zero
+            ),
+            s_returned_amount=Coalesce(Sum("paid__amount", filter=Q(status=Status.RETURNED)), zero),
+        )
+        .order_by()
+    )
+
+
+@transaction.atomic
+def summary_refresh() -> SummaryRefresh:
+    """Rebuild the dashboard summary from all applications, in one INSERT … SELECT.
+
+    Readers keep seeing the previous summary until this transaction commits. Returns the
+    record of this refresh (rows written, applications counted, duration).
+    """
+    started = time.monotonic()
+    select_sql, params = _grouped_applications().query.sql_with_params()
+    table = connection.ops.quote_name(ApplicationSummary._meta.db_table)
+    columns = ", ".join(_COLUMNS)
+    aliases = ", ".join(_COLUMNS.values())
+    ApplicationSummary.objects.all().delete()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {aliases} FROM ({select_sql}) grouped",
+            params,
+        )
+    totals = ApplicationSummary.objects.aggregate(
+        rows=Count("pk"), applications=Coalesce(Sum("applications"), 0)
+    )
+    SummaryRefresh.objects.all().delete()
+    refresh = SummaryRefresh.objects.create(
+        finished_at=timezone.now(),
+        rows=totals["rows"],
+        applications=totals["applications"],
+        duration_ms=round((time.monotonic() - started) * 1000),
+    )
+    cache.delete(_PENDING_KEY)
+    return refresh
+
+
+def summary_ensure_fresh() -> SummaryRefresh:
+    """The latest summary; rebuilt now if there is none, or in the background if stale.
+
+    A summary older than ``DASHBOARD_SUMMARY_MAX_AGE`` seconds is shown as it is (the page
+    says how old it is) while one background task rebuilds it.
+    """
+    latest = SummaryRefresh.objects.first()
+    if latest is None:
+        return summary_refresh()
+    age = (timezone.now() - latest.finished_at).total_seconds()
+    if age > settings.DASHBOARD_SUMMARY_MAX_AGE and cache.add(
+        _PENDING_KEY, True, timeout=max(settings.DASHBOARD_SUMMARY_MAX_AGE, 60)
+    ):
+        from dashboard.tasks import summary_refresh_task
+
+        summary_refresh_task.enqueue()
+        latest = SummaryRefresh.objects.first() or latest
+    return latest

@@ -1,0 +1,191 @@
+"""The dashboard's figures, checked against the hand-worked dataset in conftest.py."""
+
+import datetime
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from dashboard.services import summary_refresh
+from umkm_portal import roles
+
+URL = reverse("dashboard:index")
+
+
+@pytest.fixture
+def fresh(dataset):
+    summary_refresh()
+    return dataset
+
+
+def page(client, **params):
+    response = client.get(URL, params)
+    assert response.status_code == 200
+    return response
+
+
+def rows(response, key):
+    return {row[0]: row[1:] for row in response.context["tables"][key].rows}
+
+
+def test_anonymous_visitor_is_sent_to_the_login_page(client, db):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_operator_has_no_dashboard(client, make_staff):
+    client.force_login(make_staff(roles.OPERATOR))
+    assert client.get(URL).status_code == 403
+    assert client.get(reverse("dashboard:download", args=["status", "csv"])).status_code == 403
+
+
+@pytest.mark.parametrize("role", [roles.PIMPINAN, roles.VERIFIKATOR, roles.BENDAHARA, None])
+def test_heads_verifiers_treasurers_and_superusers_see_the_dashboard(client, make_staff, role):
+    client.force_login(make_staff(role))
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert "Dasbor bantuan UMKM" in response.content.decode()
+
+
+def test_counts_per_status_and_program(pimpinan_client, fresh):
+    status = rows(page(pimpinan_client), "status")
+    # columns: BPUM 2020, BPUM 2021, Jumlah
+    assert status["Diusulkan"] == [1, 0, 1]
+    assert status["Ditransfer"] == [1, 1, 2]
+    assert status["Dicairkan"] == [1, 0, 1]
+    assert status["Dikembalikan ke kas negara"] == [1, 0, 1]
+    assert status["Ditolak"] == [2, 1, 3]
+    assert status["Terverifikasi"] == [0, 0, 0]
+    assert pimpinan_client.get(URL).context["tables"]["status"].total == ["Jumlah", 6, 2, 8]
+
+
+def test_rupiah_transferred_withdrawn_and_returned(pimpinan_client, fresh):
+    response = page(pimpinan_client)
+    money = rows(response, "dana")
+    # program amount, recipients, transferred, withdrawn (people), withdrawn, returned
+    assert money["BPUM 2020"] == [2_400_000, 3, 7_200_000, 1, 2_400_000, 2_400_000]
+    assert money["BPUM 2021"] == [1_200_000, 1, 1_200_000, 0, 0, 0]
+    html = response.content.decode()
+    assert "3 × Rp2.400.000 = <strong>Rp7.200.000</strong>" in html
+    assert "Rp8.400.000" in html  # transferred in all, the headline figure
+
+
+def test_rejections_by_reason(pimpinan_client, fresh):
+    assert rows(page(pimpinan_client), "penolakan") == {
+        "Data kurang lengkap": [2],
+        "Sudah diusulkan dalam daftar lain": [1],
+    }
+
+
+def test_figures_by_kecamatan_list_every_kecamatan(pimpinan_client, fresh):
+    kecamatan = rows(page(pimpinan_client), "kecamatan")
+    assert len(kecamatan) == 12
+    # applied, rejected, received, rupiah transferred
+    assert kecamatan["Bekasi Timur"] == [4, 1, 3, 6_000_000]
+    assert kecamatan["Pondokgede"] == [4, 2, 1, 2_400_000]
+    assert kecamatan["Medansatria"] == [0, 0, 0, 0]
+
+
+def test_figures_by_proposer_join_lists_of_one_proposer(pimpinan_client, fresh):
+    assert rows(page(pimpinan_client), "pengusul") == {
+        "Koperasi Maju": ["Koperasi", 4, 3, 1, 2_400_000],
+        "Kelurahan Jatiwaringin": ["Kelurahan", 3, 0, 2, 4_800_000],
+        "Input manual": ["", 1, 0, 1, 1_200_000],
+    }
+
+
+def test_transfers_per_day(pimpinan_client, fresh):
+    assert rows(page(pimpinan_client), "transfer") == {
+        datetime.date(2020, 9, 10): [2, 4_800_000],
+        datetime.date(2020, 9, 11): [1, 2_400_000],
+        datetime.date(2021, 5, 10): [1, 1_200_000],
+    }
+
+
+def test_filter_by_kecamatan(pimpinan_client, fresh):
+    response = page(pimpinan_client, kecamatan=fresh["pondokgede"].pk)
+    assert rows(response, "kecamatan") == {"Pondokgede": [4, 2, 1, 2_400_000]}
+    assert rows(response, "transfer") == {datetime.date(2020, 9, 11): [1, 2_400_000]}
+    assert rows(response, "penolakan") == {"Data kurang lengkap": [2]}
+    assert "Kecamatan Pondokgede" in response.content.decode()
+
+
+def test_filter_by_program_and_proposer(pimpinan_client, fresh):
+    response = page(pimpinan_client, program=fresh["p2021"].pk)
+    assert list(rows(response, "dana")) == ["BPUM 2021"]
+    assert response.context["tables"]["status"].total == ["Jumlah", 2]
+    response = page(pimpinan_client, proposer="Koperasi Maju")
+    assert rows(response, "kecamatan")["Pondokgede"] == [3, 2, 1, 2_400_000]
+    assert rows(response, "kecamatan")["Bekasi Timur"] == [1, 1, 0, 0]
+
+
+def test_filter_by_date_proposed(pimpinan_client, fresh):
+    response = page(pimpinan_client, date_from="2020-08-25", date_to="2020-08-31")
+    assert response.context["tables"]["status"].total == ["Jumlah", 3]
+    assert rows(response, "penolakan") == {
+        "Data kurang lengkap": [1],
+        "Sudah diusulkan dalam daftar lain": [1],
+    }
+    assert rows(response, "transfer") == {}
+
+
+def test_reversed_date_range_is_explained_and_ignored(pimpinan_client, fresh):
+    response = page(pimpinan_client, date_from="2020-09-01", date_to="2020-08-01")
+    assert "Tanggal awal harus sebelum tanggal akhir." in response.content.decode()
+    assert response.context["tables"]["status"].total == ["Jumlah", 6, 2, 8]
+
+
+def test_charts_are_inline_svg_without_styles_or_scripts(pimpinan_client, fresh):
+    html = page(pimpinan_client).content.decode()
+    assert html.count("<svg") == 2
+    assert 'class="bar-received"' in html
+    assert "style=" not in html and "<style" not in html and "<script" not in html
+
+
+def test_new_figures_appear_once_the_summary_is_stale(pimpinan_client, fresh, settings):
+    assert rows(page(pimpinan_client), "status")["Diusulkan"][-1] == 1
+    from tests.factories import ApplicationFactory
+
+    ApplicationFactory(program=fresh["p2021"])
+    # Within the age limit the page keeps the summary it has and says how old it is.
+    assert rows(page(pimpinan_client), "status")["Diusulkan"][-1] == 1
+    settings.DASHBOARD_SUMMARY_MAX_AGE = 0
+    # Stale: the rebuild is queued (run at once by the tests' task backend).
+    assert rows(page(pimpinan_client), "status")["Diusulkan"][-1] == 2
+
+
+def test_table_downloads_as_csv(pimpinan_client, fresh):
+    url = reverse("dashboard:download", args=["kecamatan", "csv"])
+    response = pimpinan_client.get(url, {"kecamatan": fresh["timur"].pk})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "Kecamatan,Diusulkan,Ditolak,Menerima bantuan,Ditransfer (Rp)"
+    assert lines[1] == "Bekasi Timur,4,1,3,6000000"
+    assert lines[2] == "Jumlah,4,1,3,6000000"
+
+
+def test_table_downloads_as_xlsx_with_numbers(pimpinan_client, fresh, tmp_path):
+    response = pimpinan_client.get(reverse("dashboard:download", args=["dana", "xlsx"]))
+    assert response.status_code == 200
+    path = tmp_path / "dana.xlsx"
+    path.write_bytes(response.content)
+    sheet = openpyxl.load_workbook(path).active
+    values = list(sheet.iter_rows(values_only=True))
+    assert values[0][0] == "Program"
+    assert values[1][:4] == ("BPUM 2020", 2_400_000, 3, 7_200_000)
+
+
+def test_every_table_downloads(pimpinan_client, fresh):
+    for key in ["status", "dana", "penolakan", "kecamatan", "pengusul", "transfer"]:
+        for fmt in ["csv", "xlsx"]:
+            url = reverse("dashboard:download", args=[key, fmt])
+            assert pimpinan_client.get(url).status_code == 200, (key, fmt)
+    assert (
+        pimpinan_client.get(reverse("dashboard:download", args=["nope", "csv"])).status_code == 404
+    )
+    assert (
+        pimpinan_client.get(reverse("dashboard:download", args=["dana", "pdf"])).status_code == 404
+    )
