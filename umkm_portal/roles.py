@@ -49,6 +49,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "aid.view_statuschange",
         "aid.view_possibleduplicate",
         "aid.change_possibleduplicate",
+        "aid.view_submissionbatch",
+        "aid.view_decisionfile",
     ],
     # Records transfers and imports the bank's reports.
     BENDAHARA: [
@@ -61,6 +63,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "aid.add_disbursement",
         "aid.view_disbursement",
         "aid.reconcile_disbursement",
+        "aid.view_bankreport",
     ],
     # Reads everything, changes nothing; sees identities masked.
     PIMPINAN: [
@@ -73,6 +76,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "aid.view_statuschange",
         "aid.view_disbursement",
         "aid.view_possibleduplicate",
+        "aid.view_submissionbatch",
+        "aid.view_decisionfile",
+        "aid.view_bankreport",
         "privacy.view_accesslog",
     ],
 }
@@ -83,6 +89,19 @@ def _app_migrated(apps, app_label: str) -> bool:
         return bool(apps.get_app_config(app_label).get_models())
     except LookupError:
         return False
+
+
+def _model_migrated(apps, app_label: str, codename: str) -> bool:
+    """False for a default permission (``view_x`` …) of a model not created yet at this point
+    of the migration history; custom permissions are assumed to exist."""
+    action, _, model = codename.partition("_")
+    if action not in ("add", "change", "delete", "view"):
+        return True
+    try:
+        apps.get_model(app_label, model)
+    except LookupError:
+        return False
+    return True
 
 
 def sync_roles(apps, schema_editor=None) -> None:
@@ -101,9 +120,13 @@ def sync_roles(apps, schema_editor=None) -> None:
             permission = Permission.objects.filter(
                 content_type__app_label=app_label, codename=codename
             ).first()
-            if permission is None and _app_migrated(apps, app_label):
+            if (
+                permission is None
+                and _app_migrated(apps, app_label)
+                and _model_migrated(apps, app_label, codename)
+            ):
                 raise LookupError(f"Role {role}: no permission {name}")
-            # A permission of an app not migrated yet is granted by that app's own roles
+            # A permission of an app or model not migrated yet is granted by a later roles
             # migration, which runs sync_roles again.
             if permission is not None:
                 wanted.append(permission)
