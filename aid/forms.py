@@ -89,7 +89,9 @@ class ManualTransferForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Hasil"), choices=Disbursement.Outcome.choices)
     bank_reference = forms.CharField(label=_("Referensi bank"), max_length=64)
     transferred_at = forms.DateTimeField(
-        label=_("Waktu transfer"), help_text=_("Misalnya 10/09/2020 10:00.")
+        label=_("Waktu transfer"),
+        input_formats=["%d/%m/%Y %H:%M", "%d-%m-%Y %H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y"],
+        help_text=_("Misalnya 10/09/2020 10:00."),
     )
     amount = forms.IntegerField(label=_("Nominal (Rp)"), min_value=1)
     account_number = forms.CharField(label=_("Nomor rekening tujuan"), max_length=40)

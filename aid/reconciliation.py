@@ -39,7 +39,7 @@ BANK_COLUMNS = {
     "date": {"tanggal", "tgl", "tanggaltransfer", "waktu", "tanggaltransaksi"},
     "reference": {"referensi", "noreferensi", "nomorreferensi", "ref", "reference"},
     "status": {"status", "statustransfer", "hasil"},
-    "reason": {"keterangan", "alasan", "alasangagal", "catatan"},
+    "reason": {"keterangan", "ket", "alasan", "alasangagal", "catatan"},
 }
 DECISION_REQUIRED = ("nik",)
 BANK_REQUIRED = ("nik", "account_number", "amount", "date", "reference", "status")

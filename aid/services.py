@@ -200,13 +200,12 @@ def disbursement_record(
         application__program=program,
         outcome=Disbursement.Outcome.SUCCESS,
     ).first()
-    if paid is not None and (program.one_time or paid.application_id == locked.pk):
+    if locked.status in RECEIVED_STATUSES or (
+        paid is not None and (program.one_time or paid.application_id == locked.pk)
+    ):
         _refuse(
-            _(
-                "%(name)s sudah ditransfer %(program)s (referensi %(ref)s); bantuan ini hanya "
-                "diberikan sekali."
-            )
-            % {"name": owner.full_name, "program": program.name, "ref": paid.bank_reference},
+            _("%(name)s sudah ditransfer %(program)s; bantuan ini hanya diberikan sekali.")
+            % {"name": owner.full_name, "program": program.name},
             locked,
         )
     if locked.status not in transitions.sources_for(Status.TRANSFERRED):
@@ -263,8 +262,11 @@ def disbursement_record(
     except IntegrityError as exc:
         # Another request recorded the same reference between our check and insert.
         raise transitions.TransitionRefused(
-            _("Referensi bank %(ref)s baru saja dicatat oleh petugas lain.")
-            % {"ref": bank_reference},
+            _(
+                "Transfer untuk %(name)s baru saja dicatat oleh petugas lain; referensi "
+                "%(ref)s tidak dicatat."
+            )
+            % {"name": owner.full_name, "ref": bank_reference},
             application_id=locked.pk,
         ) from exc
     transitions.move(

@@ -17,14 +17,43 @@ CHANGELISTS = {
     "disbursement_add": "admin:aid_disbursement_add",
     "duplicates": "admin:aid_possibleduplicate_changelist",
     "program_add": "admin:aid_program_add",
+    "submissions": "admin:aid_submissionbatch_changelist",
+    "submit": "admin:aid_submissionbatch_submit",
+    "decisions": "admin:aid_decisionfile_changelist",
+    "decision_import": "admin:aid_decisionfile_add",
+    "bank_reports": "admin:aid_bankreport_changelist",
+    "bank_report_import": "admin:aid_bankreport_add",
 }
 
 # Which pages each role may open (everything else must be refused).
 REACHABLE = {
     roles.OPERATOR: {"owner", "owner_add", "account_add", "application", "proposallist_add"},
-    roles.VERIFIKATOR: {"owner", "application", "duplicates"},
-    roles.BENDAHARA: {"owner", "application", "disbursement", "disbursement_add"},
-    roles.PIMPINAN: {"owner", "application", "disbursement", "duplicates"},
+    roles.VERIFIKATOR: {
+        "owner",
+        "application",
+        "duplicates",
+        "submissions",
+        "submit",
+        "decisions",
+        "decision_import",
+    },
+    roles.BENDAHARA: {
+        "owner",
+        "application",
+        "disbursement",
+        "disbursement_add",
+        "bank_reports",
+        "bank_report_import",
+    },
+    roles.PIMPINAN: {
+        "owner",
+        "application",
+        "disbursement",
+        "duplicates",
+        "submissions",
+        "decisions",
+        "bank_reports",
+    },
 }
 
 
@@ -32,10 +61,11 @@ REACHABLE = {
 @pytest.mark.parametrize("role", list(REACHABLE))
 def test_each_role_reaches_exactly_its_pages(role, make_staff, client):
     client.force_login(make_staff(role))
-    reached = {
-        name for name, url in CHANGELISTS.items() if client.get(reverse(url)).status_code == 200
+    codes = {name: client.get(reverse(url)).status_code for name, url in CHANGELISTS.items()}
+    assert {name for name, code in codes.items() if code == 200} == REACHABLE[role]
+    assert {name for name, code in codes.items() if code != 200} == {
+        name for name, code in codes.items() if code == 403
     }
-    assert reached == REACHABLE[role]
 
 
 def _post_action(client, action, applications, **extra):
