@@ -6,13 +6,16 @@ changes nothing more.
 
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from aid import services
 from aid.models import rupiah
 
 
 class Command(BaseCommand):
-    help = _("Kembalikan ke kas negara dana yang tidak dicairkan dalam batas waktu program.")
+    help = gettext_lazy(
+        "Kembalikan ke kas negara dana yang tidak dicairkan dalam batas waktu program."
+    )
 
     def handle(self, *args, **options):
         changed = services.applications_expire_withdrawals()
