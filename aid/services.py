@@ -338,7 +338,7 @@ def possible_duplicate_decide(
     if decision not in PossibleDuplicate.Decision.values:
         raise ValidationError(_("Keputusan tidak dikenal."))
     locked = (
-        PossibleDuplicate.objects.select_for_update()
+        PossibleDuplicate.objects.select_for_update(of=("self",))
         .select_related("application", "other", "decided_by")
         .get(pk=flag.pk)
     )
