@@ -5,28 +5,51 @@ aid.services (and so aid.transitions) and report each refusal in Indonesian.
 """
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from aid import services
-from aid.forms import RejectForm
+from aid import selectors, services
+from aid.forms import (
+    BankReportForm,
+    DecisionFileForm,
+    DuplicateDecisionForm,
+    ManualTransferForm,
+    RejectForm,
+    SubmissionForm,
+)
 from aid.models import (
     Application,
+    BankReport,
+    DecisionFile,
     Disbursement,
     PossibleDuplicate,
     Program,
     ProposalList,
     StatusChange,
+    SubmissionBatch,
 )
-from aid.resources import ApplicationResource, DisbursementResource
-from aid.transitions import TransitionRefused
+from aid.resources import CONTENT_TYPES, ApplicationResource, DisbursementResource
+from aid.transitions import MoveResult, TransitionRefused
 from privacy.admin import MaskedIdentityMixin
 from privacy.exports import PersonalDataExportAdminMixin
+from privacy.masking import account_for, can_view_full_identity, mask_phone, nik_for
+from privacy.models import AccessLog
+from privacy.services import access_log_record
 from registry.admin import KecamatanFilter, LargeTableAdmin, NikOrNameSearchMixin
+from registry.models import BankAccount
 
 
 @admin.register(Program)
@@ -134,33 +157,33 @@ class ApplicationAdmin(
             source="admin",
         ).pk
 
-    def _report(self, request, done: int, refused: list[str], verb: str) -> None:
-        if done:
+    def _report(self, request, result: MoveResult, verb: str) -> None:
+        if result.moved:
             self.message_user(
                 request,
-                ngettext("%(n)d permohonan %(verb)s.", "%(n)d permohonan %(verb)s.", done)
-                % {"n": done, "verb": verb},
+                ngettext("%(n)d permohonan %(verb)s.", "%(n)d permohonan %(verb)s.", result.moved)
+                % {"n": result.moved, "verb": verb},
                 messages.SUCCESS,
             )
-        for message in refused[:20]:
-            self.message_user(request, message, messages.ERROR)
-        if len(refused) > 20:
+        shown = list(result.refused)[:20]
+        names = dict(Application.objects.filter(pk__in=shown).values_list("pk", "owner__full_name"))
+        for pk in shown:
+            self.message_user(
+                request, f"#{pk} {names.get(pk, '')}: {result.refused[pk]}", messages.ERROR
+            )
+        if len(result.refused) > 20:
             self.message_user(
                 request,
-                _("… dan %(n)d lainnya ditolak.") % {"n": len(refused) - 20},
+                _("… dan %(n)d lainnya ditolak.") % {"n": len(result.refused) - 20},
                 messages.ERROR,
             )
 
     @admin.action(description=_lazy("Verifikasi permohonan terpilih"), permissions=["verify"])
     def verify(self, request, queryset):
-        done, refused = 0, []
-        for application in queryset.select_related("owner"):
-            try:
-                services.application_verify(application=application, by=request.user)
-                done += 1
-            except TransitionRefused as exc:
-                refused.append(f"#{application.pk} {application.owner}: {exc.message}")
-        self._report(request, done, refused, _("diverifikasi"))
+        result = services.applications_verify(
+            applications=queryset, by=request.user, source="admin: verifikasi"
+        )
+        self._report(request, result, _("diverifikasi"))
 
     @admin.action(description=_lazy("Tolak permohonan terpilih…"), permissions=["verify"])
     def reject(self, request, queryset):
@@ -168,19 +191,14 @@ class ApplicationAdmin(
             raise PermissionDenied
         form = RejectForm(request.POST if "confirm" in request.POST else None)
         if form.is_valid():
-            done, refused = 0, []
-            for application in queryset.select_related("owner"):
-                try:
-                    services.application_reject(
-                        application=application,
-                        by=request.user,
-                        reason_code=form.cleaned_data["reason_code"],
-                        note=form.cleaned_data["note"],
-                    )
-                    done += 1
-                except TransitionRefused as exc:
-                    refused.append(f"#{application.pk} {application.owner}: {exc.message}")
-            self._report(request, done, refused, _("ditolak"))
+            result = services.applications_reject(
+                applications=queryset,
+                by=request.user,
+                reason_code=form.cleaned_data["reason_code"],
+                note=form.cleaned_data["note"],
+                source="admin: verifikasi",
+            )
+            self._report(request, result, _("ditolak"))
             return None
         return TemplateResponse(
             request,
@@ -216,8 +234,38 @@ class StatusChangeAdmin(LargeTableAdmin):
         return False
 
 
+def _file_response(request, field_file, *, subject: str, object_id) -> FileResponse:
+    """Send a kept file (they hold NIKs and accounts) and record who downloaded it."""
+    if not field_file:
+        raise Http404
+    access_log_record(
+        user=request.user,
+        action=AccessLog.Action.DOWNLOAD,
+        subject=subject,
+        object_id=object_id,
+        full_identity=True,
+        detail=field_file.name,
+    )
+    return FileResponse(
+        field_file.open("rb"), as_attachment=True, filename=field_file.name.rsplit("/", 1)[-1]
+    )
+
+
+class ReadOnlyRecordAdmin(LargeTableAdmin):
+    """Records of what happened: viewed, never changed or deleted from the admin."""
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Disbursement)
-class DisbursementAdmin(MaskedIdentityMixin, PersonalDataExportAdminMixin, LargeTableAdmin):
+class DisbursementAdmin(MaskedIdentityMixin, PersonalDataExportAdminMixin, ReadOnlyRecordAdmin):
+    """The Bendahara's "add" is a manual transfer entry, checked by the same service as a
+    bank report (aid.services.disbursement_record)."""
+
     resource_classes = [DisbursementResource]
     masked_fields = {"account_number": "account"}
     identity_owner_path = "application__owner"
@@ -230,22 +278,459 @@ class DisbursementAdmin(MaskedIdentityMixin, PersonalDataExportAdminMixin, Large
         "outcome",
         "transferred_at",
         "withdrawn_at",
+        "bank_report",
     ]
     list_filter = ["outcome", "application__program", "bank_code"]
-    list_select_related = ["application__owner", "application__program"]
+    list_select_related = ["application__owner", "application__program", "bank_report"]
     search_fields = ["=bank_reference", "=application__owner__nik"]
     raw_id_fields = ["application"]
 
-    def has_change_permission(self, request, obj=None):
-        return False
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ManualTransferForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            application = selectors.live_applications_by_nik(data["program"], [data["nik"]]).get(
+                data["nik"]
+            )
+            if application is None:
+                form.add_error(
+                    "nik", _("NIK ini tidak memiliki permohonan aktif di program tersebut.")
+                )
+            else:
+                try:
+                    disbursement = services.disbursement_record(
+                        application=application,
+                        bank_reference=data["bank_reference"].strip(),
+                        succeeded=data["outcome"] == Disbursement.Outcome.SUCCESS,
+                        transferred_at=data["transferred_at"],
+                        amount=data["amount"],
+                        account_number=data["account_number"],
+                        failure_reason=data["failure_reason"],
+                        by=request.user,
+                        source="admin: input manual",
+                    )
+                except (TransitionRefused, ValidationError) as exc:
+                    form.add_error(None, getattr(exc, "message", None) or exc.messages[0])
+                else:
+                    self.message_user(
+                        request,
+                        _("Transfer %(ref)s dicatat: %(name)s, %(outcome)s.")
+                        % {
+                            "ref": disbursement.bank_reference,
+                            "name": application.owner.full_name,
+                            "outcome": disbursement.get_outcome_display(),
+                        },
+                        messages.SUCCESS,
+                    )
+                    return redirect("admin:aid_disbursement_changelist")
+        return TemplateResponse(
+            request,
+            "admin/aid/form_page.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Catat transfer secara manual"),
+                "opts": self.model._meta,
+                "form": form,
+                "submit_label": _("Catat transfer"),
+            },
+        )
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+
+class OpenFlagFilter(admin.SimpleListFilter):
+    """The queue: open flags first (the default), decided ones on request."""
+
+    title = _lazy("keputusan")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("decided", _lazy("Sudah diputuskan")), ("all", _lazy("Semua"))]
+
+    def choices(self, changelist):
+        yield {
+            "selected": self.value() is None,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": _("Belum diputuskan"),
+        }
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        if self.value() == "decided":
+            return queryset.exclude(decision="")
+        if self.value() == "all":
+            return queryset
+        return queryset.filter(decision="")
+
+
+def _side(application: Application, user) -> list[str]:
+    owner, business = application.owner, application.business
+    account = next(iter(owner.active_accounts), None)
+    full = can_view_full_identity(user)
+    kelurahan = business.kelurahan
+    return [
+        owner.full_name,
+        nik_for(user, owner.nik),
+        date_format(owner.birth_date, "j F Y"),
+        owner.get_sex_display(),
+        owner.phone if full else mask_phone(owner.phone),
+        f"{account.bank.short_name} {account_for(user, account.account_number)}"
+        if account
+        else "–",
+        owner.ktp_address,
+        f"{business.name} ({business.sector})",
+        str(kelurahan) if kelurahan else "–",
+        str(application.proposal_list or _("input manual")),
+        application.get_status_display(),
+        date_format(timezone.localtime(application.proposed_at), "j F Y H:i"),
+    ]
+
+
+COMPARE_LABELS = [
+    _lazy("Nama pemilik"),
+    _lazy("NIK"),
+    _lazy("Tanggal lahir"),
+    _lazy("Jenis kelamin"),
+    _lazy("Nomor HP"),
+    _lazy("Rekening aktif"),
+    _lazy("Alamat KTP"),
+    _lazy("Usaha"),
+    _lazy("Kelurahan usaha"),
+    _lazy("Daftar usulan"),
+    _lazy("Status"),
+    _lazy("Diusulkan"),
+]
 
 
 @admin.register(PossibleDuplicate)
-class PossibleDuplicateAdmin(LargeTableAdmin):
-    list_display = ["application", "other", "rule", "decision", "decided_by", "decided_at"]
-    list_filter = ["rule", "decision"]
+class PossibleDuplicateAdmin(ReadOnlyRecordAdmin):
+    """The verifier's queue of flagged pairs; each opens side by side with two buttons."""
+
+    list_display = [
+        "pk",
+        "first_owner",
+        "other_owner",
+        "rule",
+        "decision",
+        "decided_by",
+        "decided_at",
+    ]
+    list_filter = [OpenFlagFilter, "rule", "application__program"]
     list_select_related = ["application__owner", "other__owner", "decided_by"]
-    raw_id_fields = ["application", "other"]
+    ordering = ["created_at", "pk"]
+
+    @admin.display(description=_lazy("permohonan"), ordering="application__owner__full_name")
+    def first_owner(self, obj):
+        return f"#{obj.application_id} {obj.application.owner}"
+
+    @admin.display(description=_lazy("permohonan lain"), ordering="other__owner__full_name")
+    def other_owner(self, obj):
+        return f"#{obj.other_id} {obj.other.owner}"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_decide_permission(self, request, obj=None):
+        return request.user.has_perm("aid.change_possibleduplicate")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        flag = self.get_object(request, unquote(object_id))
+        if flag is None:
+            raise Http404
+        if not self.has_view_permission(request, flag):
+            raise PermissionDenied
+        can_decide = self.has_decide_permission(request) and not flag.decision
+        form = DuplicateDecisionForm(request.POST or None)
+        if request.method == "POST":
+            if not can_decide:
+                raise PermissionDenied
+            if form.is_valid():
+                try:
+                    services.possible_duplicate_decide(
+                        flag=flag,
+                        decision=form.cleaned_data["decision"],
+                        by=request.user,
+                        note=form.cleaned_data["note"],
+                    )
+                except (TransitionRefused, ValidationError) as exc:
+                    self.message_user(
+                        request,
+                        getattr(exc, "message", None) or exc.messages[0],
+                        messages.ERROR,
+                    )
+                else:
+                    self.message_user(
+                        request,
+                        _("Keputusan dicatat: %(decision)s.")
+                        % {
+                            "decision": PossibleDuplicate.Decision(
+                                form.cleaned_data["decision"]
+                            ).label
+                        },
+                        messages.SUCCESS,
+                    )
+                    return redirect("admin:aid_possibleduplicate_changelist")
+        pair = [
+            Application.objects.select_related(
+                "owner", "business__kelurahan__parent", "proposal_list"
+            )
+            .prefetch_related(
+                Prefetch(
+                    "owner__bank_accounts",
+                    queryset=BankAccount.objects.filter(is_active=True).select_related("bank"),
+                    to_attr="active_accounts",
+                )
+            )
+            .get(pk=pk)
+            for pk in (flag.application_id, flag.other_id)
+        ]
+        left, right = (_side(a, request.user) for a in pair)
+        if can_view_full_identity(request.user):
+            access_log_record(
+                user=request.user,
+                action=AccessLog.Action.VIEW_IDENTITY,
+                subject="aid.possibleduplicate",
+                object_id=flag.pk,
+                rows=2,
+                full_identity=True,
+            )
+        return TemplateResponse(
+            request,
+            "admin/aid/possibleduplicate/compare.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Kemungkinan data ganda #%(id)s") % {"id": flag.pk},
+                "opts": self.model._meta,
+                "original": flag,
+                "flag": flag,
+                "pair": pair,
+                "rows": [
+                    {"label": label, "left": a, "right": b, "same": a == b}
+                    for label, a, b in zip(COMPARE_LABELS, left, right, strict=True)
+                ],
+                "form": form,
+                "can_decide": can_decide,
+                "decisions": PossibleDuplicate.Decision,
+            },
+        )
+
+
+@admin.register(SubmissionBatch)
+class SubmissionBatchAdmin(ReadOnlyRecordAdmin):
+    """Submissions to the ministry. "Ajukan" exports and submits in one step; a batch can be
+    exported again at any time without submitting anything."""
+
+    list_display = ["pk", "program", "proposal_list", "rows", "created_by", "created_at", "files"]
+    list_filter = ["program"]
+    list_select_related = ["program", "proposal_list", "created_by"]
+    readonly_fields = ["program", "proposal_list", "rows", "created_by", "created_at", "files"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_submit_permission(self, request):
+        return request.user.has_perm("aid.submit_application")
+
+    @admin.display(description=_lazy("berkas"))
+    def files(self, obj):
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a>',
+            reverse("admin:aid_submissionbatch_file", args=[obj.pk]),
+            _("berkas yang dikirim"),
+            reverse("admin:aid_submissionbatch_export", args=[obj.pk, "xlsx"]),
+            _("ekspor ulang XLSX"),
+            reverse("admin:aid_submissionbatch_export", args=[obj.pk, "csv"]),
+            _("ekspor ulang CSV"),
+        )
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("submit/", wrap(self.submit_view), name="aid_submissionbatch_submit"),
+            path(
+                "<int:pk>/export/<str:file_format>/",
+                wrap(self.export_view),
+                name="aid_submissionbatch_export",
+            ),
+            path("<int:pk>/file/", wrap(self.file_view), name="aid_submissionbatch_file"),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "can_submit": self.has_submit_permission(request)}
+        return super().changelist_view(request, extra_context)
+
+    def submit_view(self, request):
+        if not self.has_submit_permission(request):
+            raise PermissionDenied
+        form = SubmissionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                batch = services.submission_create(by=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc.messages[0])
+            else:
+                self.message_user(
+                    request,
+                    _("%(n)d permohonan diajukan ke Kementerian (%(batch)s).")
+                    % {"n": batch.rows, "batch": batch},
+                    messages.SUCCESS,
+                )
+                return FileResponse(
+                    batch.file.open("rb"),
+                    as_attachment=True,
+                    filename=batch.file.name.rsplit("/", 1)[-1],
+                )
+        return TemplateResponse(
+            request,
+            "admin/aid/form_page.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Ajukan permohonan terverifikasi ke Kementerian"),
+                "opts": self.model._meta,
+                "form": form,
+                "intro": _(
+                    "Semua permohonan terverifikasi dari program (atau daftar usulan) yang "
+                    "dipilih diekspor dalam format Kementerian dan berstatus diajukan."
+                ),
+                "submit_label": _("Ajukan dan unduh berkas"),
+            },
+        )
+
+    def _batch(self, request, pk) -> SubmissionBatch:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(SubmissionBatch, pk=pk)
+
+    def export_view(self, request, pk, file_format):
+        batch = self._batch(request, pk)
+        if file_format not in CONTENT_TYPES:
+            raise Http404
+        content = services.submission_export(batch=batch, file_format=file_format, by=request.user)
+        response = HttpResponse(content, content_type=CONTENT_TYPES[file_format])
+        response["Content-Disposition"] = (
+            f'attachment; filename="pengajuan-{batch.program.code}-{batch.pk}-ulang.{file_format}"'
+        )
+        return response
+
+    def file_view(self, request, pk):
+        batch = self._batch(request, pk)
+        return _file_response(request, batch.file, subject="aid.submissionbatch", object_id=pk)
+
+
+class ImportedFileAdmin(ReadOnlyRecordAdmin):
+    """Decision files and bank reports: "add" is the upload, which shows the outcome per row."""
+
+    import_permission = ""
+    import_form = None
+    list_filter = ["program"]
+    list_select_related = ["program", "uploaded_by"]
+    counts = ["rows", "applied", "unchanged", "refused"]
+
+    def get_list_display(self, request):
+        return ["pk", "original_filename", "program", *self.counts, "uploaded_by", "created_at"]
+
+    def get_fields(self, request, obj=None):
+        return [
+            "program",
+            "original_filename",
+            "sha256",
+            *self.counts,
+            "uploaded_by",
+            "created_at",
+            "download",
+            "problem_table",
+        ]
+
+    get_readonly_fields = get_fields
+
+    def has_add_permission(self, request):
+        return request.user.has_perm(self.import_permission)
+
+    @admin.display(description=_lazy("berkas asli"))
+    def download(self, obj):
+        url = reverse(f"admin:aid_{self.model._meta.model_name}_file", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.original_filename)
+
+    @admin.display(description=_lazy("baris bermasalah"))
+    def problem_table(self, obj):
+        return render_to_string("admin/aid/problems.html", {"problems": obj.problems})
+
+    def get_urls(self):
+        name = f"aid_{self.model._meta.model_name}_file"
+        return [
+            path("<int:pk>/file/", self.admin_site.admin_view(self.file_view), name=name),
+            *super().get_urls(),
+        ]
+
+    def file_view(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        record = get_object_or_404(self.model, pk=pk)
+        return _file_response(
+            request, record.file, subject=self.model._meta.label_lower, object_id=pk
+        )
+
+    def run_import(self, request, data: dict, *, filename: str, content: bytes):
+        raise NotImplementedError
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = self.import_form(request.POST or None, request.FILES or None)
+        record = None
+        if request.method == "POST" and form.is_valid():
+            data = dict(form.cleaned_data)
+            upload = data.pop("file")
+            data["commit"] = not data.pop("dry_run")
+            try:
+                record = self.run_import(request, data, filename=upload.name, content=upload.read())
+            except ValidationError as exc:
+                form.add_error("file", exc.messages[0])
+        return TemplateResponse(
+            request,
+            "admin/aid/import.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Impor %(what)s") % {"what": self.model._meta.verbose_name},
+                "opts": self.model._meta,
+                "form": form,
+                "record": record,
+                "submit_label": _("Impor berkas"),
+                "counts": [
+                    (self.model._meta.get_field(name).verbose_name, getattr(record, name))
+                    for name in self.counts
+                ]
+                if record
+                else [],
+            },
+        )
+
+
+@admin.register(DecisionFile)
+class DecisionFileAdmin(ImportedFileAdmin):
+    import_permission = "aid.record_decision"
+    import_form = DecisionFileForm
+    counts = ["rows", "applied", "unchanged", "refused", "not_approved"]
+
+    def run_import(self, request, data, *, filename, content):
+        return services.decision_file_import(
+            by=request.user, filename=filename, content=content, **data
+        )
+
+
+@admin.register(BankReport)
+class BankReportAdmin(ImportedFileAdmin):
+    import_permission = "aid.reconcile_disbursement"
+    import_form = BankReportForm
+
+    def run_import(self, request, data, *, filename, content):
+        return services.bank_report_import(
+            by=request.user, filename=filename, content=content, **data
+        )

@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from aid.models import Reason
+from aid.models import Disbursement, PossibleDuplicate, Program, ProposalList, Reason
+from registry import identifiers
 
 
 class RejectForm(forms.Form):
@@ -16,3 +17,102 @@ class RejectForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Tercatat di riwayat permohonan; tidak ditampilkan kepada pemilik."),
     )
+
+
+class DuplicateDecisionForm(forms.Form):
+    """A verifier's decision on a flagged pair; the two buttons of the page carry it."""
+
+    decision = forms.ChoiceField(
+        label=_("Keputusan"), choices=PossibleDuplicate.Decision.choices, widget=forms.HiddenInput
+    )
+    note = forms.CharField(
+        label=_("Catatan"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Misalnya: sudah dicek dengan KTP dan KK di kelurahan."),
+    )
+
+
+class SubmissionForm(forms.Form):
+    program = forms.ModelChoiceField(label=_("Program"), queryset=Program.objects.all())
+    proposal_list = forms.ModelChoiceField(
+        label=_("Daftar usulan"),
+        queryset=ProposalList.objects.select_related("program"),
+        required=False,
+        help_text=_("Kosongkan untuk mengajukan semua permohonan terverifikasi program ini."),
+    )
+    file_format = forms.ChoiceField(
+        label=_("Format berkas"), choices=[("xlsx", "Excel (XLSX)"), ("csv", "CSV")]
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        program, proposal_list = cleaned.get("program"), cleaned.get("proposal_list")
+        if program and proposal_list and proposal_list.program_id != program.pk:
+            self.add_error("proposal_list", _("Daftar usulan ini bukan untuk program tersebut."))
+        return cleaned
+
+
+class _ImportForm(forms.Form):
+    program = forms.ModelChoiceField(label=_("Program"), queryset=Program.objects.all())
+    file = forms.FileField(label=_("Berkas (CSV atau XLSX)"))
+    dry_run = forms.BooleanField(
+        label=_("Periksa saja, jangan simpan"),
+        required=False,
+        help_text=_("Menampilkan hasil per baris tanpa mengubah data."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(_("Berkas harus berformat CSV atau XLSX."))
+        return upload
+
+
+class DecisionFileForm(_ImportForm):
+    reject_missing = forms.BooleanField(
+        label=_("Tolak permohonan diajukan yang tidak tercantum"),
+        required=False,
+        help_text=_('Alasan penolakan: "Tidak ditetapkan oleh Kementerian".'),
+    )
+
+
+class BankReportForm(_ImportForm):
+    pass
+
+
+class ManualTransferForm(forms.Form):
+    """One transfer entered by the Bendahara; checked by the same service as a bank report."""
+
+    program = forms.ModelChoiceField(label=_("Program"), queryset=Program.objects.all())
+    nik = forms.CharField(label=_("NIK penerima"), max_length=40)
+    outcome = forms.ChoiceField(label=_("Hasil"), choices=Disbursement.Outcome.choices)
+    bank_reference = forms.CharField(label=_("Referensi bank"), max_length=64)
+    transferred_at = forms.DateTimeField(
+        label=_("Waktu transfer"),
+        input_formats=["%d/%m/%Y %H:%M", "%d-%m-%Y %H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y"],
+        help_text=_("Misalnya 10/09/2020 10:00."),
+    )
+    amount = forms.IntegerField(label=_("Nominal (Rp)"), min_value=1)
+    account_number = forms.CharField(label=_("Nomor rekening tujuan"), max_length=40)
+    failure_reason = forms.CharField(label=_("Alasan gagal"), max_length=255, required=False)
+
+    def clean_nik(self):
+        checked = identifiers.nik(self.cleaned_data["nik"])
+        if checked.error:
+            raise forms.ValidationError(checked.error)
+        return checked.value
+
+    def clean_account_number(self):
+        checked = identifiers.account_number(self.cleaned_data["account_number"])
+        if checked.error:
+            raise forms.ValidationError(checked.error)
+        return checked.value
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("outcome") == Disbursement.Outcome.FAILED and not cleaned.get(
+            "failure_reason"
+        ):
+            self.add_error("failure_reason", _("Tuliskan alasan gagal dari bank."))
+        return cleaned

@@ -175,6 +175,14 @@ class Application(models.Model):
         on_delete=models.PROTECT,
         related_name="applications",
     )
+    submission_batch = models.ForeignKey(
+        "SubmissionBatch",
+        verbose_name=_("pengajuan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.PROPOSED
     )
@@ -292,6 +300,14 @@ class Disbursement(models.Model):
     failure_reason = models.CharField(_("alasan gagal"), max_length=255, blank=True)
     withdrawn_at = models.DateTimeField(_("waktu pencairan"), null=True, blank=True)
     source = models.CharField(_("sumber"), max_length=120, blank=True)
+    bank_report = models.ForeignKey(
+        "BankReport",
+        verbose_name=_("laporan bank"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="disbursements",
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("dicatat oleh"),
@@ -363,6 +379,7 @@ class PossibleDuplicate(models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField(_("diputuskan"), null=True, blank=True)
+    note = models.TextField(_("catatan keputusan"), blank=True)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
 
     class Meta:
@@ -379,3 +396,120 @@ class PossibleDuplicate(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.application_id} ~ #{self.other_id} ({self.get_rule_display()})"
+
+
+class SubmissionBatch(models.Model):
+    """One submission to the ministry: the verified applications exported and marked
+    ``submitted`` together. The exact file sent is kept; it can be exported again at any time
+    without submitting anything a second time."""
+
+    program = models.ForeignKey(
+        Program, verbose_name=_("program"), on_delete=models.PROTECT, related_name="+"
+    )
+    proposal_list = models.ForeignKey(
+        ProposalList,
+        verbose_name=_("daftar usulan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Kosong bila semua daftar usulan program ini diajukan."),
+    )
+    file = models.FileField(_("berkas yang dikirim"), upload_to="submissions/%Y/%m/", blank=True)
+    rows = models.PositiveIntegerField(_("jumlah permohonan"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diajukan oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("waktu pengajuan"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("pengajuan ke Kementerian")
+        verbose_name_plural = _("pengajuan ke Kementerian")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return _("Pengajuan #%(id)s") % {"id": self.pk}
+
+    @property
+    def source(self) -> str:
+        """How status changes and exports of this batch name it."""
+        return f"ekspor pengajuan #{self.pk}"
+
+
+class ImportedFile(models.Model):
+    """What every imported reconciliation file records: the file itself, who, when, counts.
+
+    ``problems`` keeps each refused row (row number, NIK, reason) as shown to the user.
+    """
+
+    program = models.ForeignKey(
+        Program, verbose_name=_("program"), on_delete=models.PROTECT, related_name="+"
+    )
+    file = models.FileField(_("berkas"), upload_to="reconciliation/%Y/%m/")
+    original_filename = models.CharField(_("nama berkas asli"), max_length=255)
+    sha256 = models.CharField(_("sidik berkas (SHA-256)"), max_length=64, db_index=True)
+    rows = models.PositiveIntegerField(_("jumlah baris"), default=0)
+    applied = models.PositiveIntegerField(_("baris diterapkan"), default=0)
+    unchanged = models.PositiveIntegerField(_("baris sudah tercatat"), default=0)
+    refused = models.PositiveIntegerField(_("baris ditolak"), default=0)
+    problems = models.JSONField(_("baris bermasalah"), default=list, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diunggah oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("waktu impor"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.original_filename}"
+
+
+class DecisionFile(ImportedFile):
+    """A ministry decision (SK) file: the NIKs decided as recipients."""
+
+    reject_missing = models.BooleanField(
+        _("tolak yang tidak tercantum"),
+        default=False,
+        help_text=_(
+            "Permohonan berstatus diajukan yang tidak tercantum dalam berkas ditolak dengan "
+            'alasan "Tidak ditetapkan oleh Kementerian".'
+        ),
+    )
+    not_approved = models.PositiveIntegerField(_("ditolak karena tidak tercantum"), default=0)
+
+    class Meta(ImportedFile.Meta):
+        verbose_name = _("berkas keputusan Kementerian")
+        verbose_name_plural = _("berkas keputusan Kementerian")
+
+    @property
+    def source(self) -> str:
+        return f"keputusan Kementerian #{self.pk} ({self.original_filename})"[:120]
+
+
+class BankReport(ImportedFile):
+    """A bank's transfer report: transfers, failures and withdrawals, one row each."""
+
+    class Meta(ImportedFile.Meta):
+        verbose_name = _("laporan transfer bank")
+        verbose_name_plural = _("laporan transfer bank")
+
+    @property
+    def source(self) -> str:
+        return f"laporan bank #{self.pk} ({self.original_filename})"[:120]
+
+
+def rupiah(amount: int) -> str:
+    """``2400000`` → ``2.400.000``, as amounts are written in Indonesia."""
+    return f"{amount:,}".replace(",", ".")

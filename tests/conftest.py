@@ -71,3 +71,25 @@ def make_staff(db):
 @pytest.fixture
 def verifier(make_staff):
     return make_staff(roles.VERIFIKATOR)
+
+
+def pytest_collection_modifyitems(items):
+    """Transactional tests without a live server (the PostgreSQL concurrency tests) run last.
+
+    A transactional test ends by flushing every table, including the regions, banks and role
+    groups the migrations loaded, so whatever runs after it finds them gone. The browser
+    tests need them (and cannot use ``serialized_rollback``: Playwright's event loop gives
+    them another connection object, without the serialized data), so the others go after
+    them and create the little reference data they need themselves. pytest-django has
+    already sorted the items; this keeps its order otherwise.
+    """
+    last = [
+        item
+        for item in items
+        if (marker := item.get_closest_marker("django_db"))
+        and marker.kwargs.get("transaction")
+        and "live_server" not in item.fixturenames
+    ]
+    if last:
+        moved = set(map(id, last))
+        items[:] = [item for item in items if id(item) not in moved] + last

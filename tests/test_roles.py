@@ -17,14 +17,43 @@ CHANGELISTS = {
     "disbursement_add": "admin:aid_disbursement_add",
     "duplicates": "admin:aid_possibleduplicate_changelist",
     "program_add": "admin:aid_program_add",
+    "submissions": "admin:aid_submissionbatch_changelist",
+    "submit": "admin:aid_submissionbatch_submit",
+    "decisions": "admin:aid_decisionfile_changelist",
+    "decision_import": "admin:aid_decisionfile_add",
+    "bank_reports": "admin:aid_bankreport_changelist",
+    "bank_report_import": "admin:aid_bankreport_add",
 }
 
 # Which pages each role may open (everything else must be refused).
 REACHABLE = {
     roles.OPERATOR: {"owner", "owner_add", "account_add", "application", "proposallist_add"},
-    roles.VERIFIKATOR: {"owner", "application", "duplicates"},
-    roles.BENDAHARA: {"owner", "application", "disbursement", "disbursement_add"},
-    roles.PIMPINAN: {"owner", "application", "disbursement", "duplicates"},
+    roles.VERIFIKATOR: {
+        "owner",
+        "application",
+        "duplicates",
+        "submissions",
+        "submit",
+        "decisions",
+        "decision_import",
+    },
+    roles.BENDAHARA: {
+        "owner",
+        "application",
+        "disbursement",
+        "disbursement_add",
+        "bank_reports",
+        "bank_report_import",
+    },
+    roles.PIMPINAN: {
+        "owner",
+        "application",
+        "disbursement",
+        "duplicates",
+        "submissions",
+        "decisions",
+        "bank_reports",
+    },
 }
 
 
@@ -32,10 +61,11 @@ REACHABLE = {
 @pytest.mark.parametrize("role", list(REACHABLE))
 def test_each_role_reaches_exactly_its_pages(role, make_staff, client):
     client.force_login(make_staff(role))
-    reached = {
-        name for name, url in CHANGELISTS.items() if client.get(reverse(url)).status_code == 200
+    codes = {name: client.get(reverse(url)).status_code for name, url in CHANGELISTS.items()}
+    assert {name for name, code in codes.items() if code == 200} == REACHABLE[role]
+    assert {name for name, code in codes.items() if code != 200} == {
+        name for name, code in codes.items() if code == 403
     }
-    assert reached == REACHABLE[role]
 
 
 def _post_action(client, action, applications, **extra):
@@ -108,3 +138,17 @@ def test_operator_adds_an_owner_through_the_admin_with_normalised_identifiers(ma
     owner = Owner.objects.get()
     assert (owner.nik, owner.phone, owner.sex) == ("3275011708900001", "+6281234567890", "M")
     assert owner.history.first().history_user.username == "operator"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", list(roles.ROLE_PERMISSIONS))
+def test_after_all_migrations_each_group_holds_exactly_its_listed_permissions(role):
+    from django.contrib.auth.models import Group
+
+    held = {
+        f"{app}.{codename}"
+        for app, codename in Group.objects.get(name=role).permissions.values_list(
+            "content_type__app_label", "codename"
+        )
+    }
+    assert held == set(roles.ROLE_PERMISSIONS[role])
