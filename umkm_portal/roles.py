@@ -74,6 +74,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "aid.view_disbursement",
         "aid.view_possibleduplicate",
         "privacy.view_accesslog",
+        "public.view_statuslookup",
     ],
 }
 

@@ -1,13 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import TemplateView
 
 admin.site.site_header = "Portal UMKM – Dinas Koperasi dan UKM Kota Bekasi"
 admin.site.site_title = "Portal UMKM"
 admin.site.index_title = "Administrasi"
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("", include("public.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
