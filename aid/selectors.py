@@ -5,9 +5,13 @@ from __future__ import annotations
 import datetime
 import hmac
 from dataclasses import dataclass
+from functools import cache
 
+from django.db import connection
 from django.db.models import F, FilteredRelation, OuterRef, Q, Subquery
 from django.db.models.functions import Right
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from aid.models import REASON_ADVICE, Disbursement, Reason, Status
 from privacy.masking import mask_name
@@ -53,20 +57,11 @@ class OwnerStatus:
 
 
 _STEP_FIELDS = {status: f"applications__{status}_at" for status in OWNER_STEPS}
+_DATETIMES = frozenset({*OWNER_STEPS, "paid_at"})
 
 
-def status_lookup(*, nik: str, phone_last4: str) -> OwnerStatus | None:
-    """The owner's applications when ``nik`` exists and its phone ends in ``phone_last4``.
-
-    One query: the owner by NIK (unique index), each application (index on owner), its
-    program, its successful disbursement (partial unique index) and that bank's name. Only
-    the last four digits of the phone and account leave the database, and the name leaves
-    this function masked. Returns None alike for an unknown NIK, an owner without a phone
-    and wrong digits, so callers cannot tell them apart.
-
-    Per program the live application is shown, or the latest rejected one when none is live.
-    """
-    rows = list(
+def _status_lookup_queryset(nik: str):
+    return (
         Owner.objects.filter(nik=nik)
         .annotate(
             paid=FilteredRelation(
@@ -95,6 +90,47 @@ def status_lookup(*, nik: str, phone_last4: str) -> OwnerStatus | None:
         )
         .order_by(F("applications__program__starts_on").desc(nulls_last=True), "-applications__id")
     )
+
+
+_NIK_PLACEHOLDER = "NIK-PLACEHOLDER"
+
+
+@cache
+def _status_lookup_sql(vendor: str) -> tuple[str, tuple, int, tuple[str, ...]]:
+    """The lookup compiled once per process: building it through the ORM costs more CPU than
+    the database spends answering it. Returns SQL, parameters, the NIK's position among
+    them, and the column names."""
+    queryset = _status_lookup_queryset(_NIK_PLACEHOLDER)
+    sql, params = queryset.query.sql_with_params()
+    columns = (*queryset.query.values_select, *queryset.query.annotation_select)
+    return sql, tuple(params), params.index(_NIK_PLACEHOLDER), columns
+
+
+def _aware(value):
+    # SQLite hands back naive UTC datetimes (or text) where PostgreSQL gives aware ones.
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if isinstance(value, datetime.datetime) and timezone.is_naive(value):
+        value = timezone.make_aware(value, datetime.UTC)
+    return value
+
+
+def status_lookup(*, nik: str, phone_last4: str) -> OwnerStatus | None:
+    """The owner's applications when ``nik`` exists and its phone ends in ``phone_last4``.
+
+    One query: the owner by NIK (unique index), each application (index on owner), its
+    program, its successful disbursement (partial unique index) and that bank's name. Only
+    the last four digits of the phone and account leave the database, and the name leaves
+    this function masked. Returns None alike for an unknown NIK, an owner without a phone
+    and wrong digits, so callers cannot tell them apart.
+
+    Per program the live application is shown, or the latest rejected one when none is live.
+    """
+    sql, params, nik_at, columns = _status_lookup_sql(connection.vendor)
+    params = (*params[:nik_at], nik, *params[nik_at + 1 :])
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
     stored = rows[0]["phone_last4"] if rows else None
     # Compare even when nothing was found, in constant time, so that an unknown NIK and wrong
     # digits cost the same.
@@ -118,6 +154,7 @@ def status_lookup(*, nik: str, phone_last4: str) -> OwnerStatus | None:
 
 
 def _application_status(row: dict) -> OwnerApplicationStatus:
+    row = {key: _aware(value) if key in _DATETIMES else value for key, value in row.items()}
     status = Status(row["status"])
     transferred_at = row["paid_at"] or row[Status.TRANSFERRED]
     reason = Reason(row["reason_code"]) if row["reason_code"] in Reason.values else None
