@@ -135,8 +135,7 @@ STATUS_LOOKUP_HASH_KEY = env.str("STATUS_LOOKUP_HASH_KEY", default="")
 # The department's contact details on the public pages.
 DEPARTMENT_CONTACT_ADDRESS = env.str(
     "DEPARTMENT_CONTACT_ADDRESS",
-    default="Dinas Koperasi dan UKM Kota Bekasi, Kompleks Perkantoran Pemerintah Kota Bekasi, "
-    "Jl. Ir. H. Juanda No. 100, Bekasi",
+    default="Kompleks Perkantoran Pemerintah Kota Bekasi, Jl. Ir. H. Juanda No. 100, Bekasi",
 )
 DEPARTMENT_CONTACT_PHONE = env.str("DEPARTMENT_CONTACT_PHONE", default="")
 DEPARTMENT_CONTACT_EMAIL = env.str("DEPARTMENT_CONTACT_EMAIL", default="")

@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 
 from aid import services
-from aid.models import Reason, Status
+from aid.models import Application, Reason, Status
 from tests.factories import BankAccountFactory, BusinessFactory, OwnerFactory
 
 JAKARTA = datetime.timezone(datetime.timedelta(hours=7))
@@ -22,6 +22,7 @@ PATHS = {
     Status.TRANSFER_FAILED: ["verify", "submit", "approve", "fail"],
     Status.REJECTED: ["reject"],
 }
+PROPOSED_AT = datetime.datetime(2020, 8, 25, 9, 0, tzinfo=JAKARTA)
 TRANSFERRED_AT = datetime.datetime(2020, 9, 10, 10, 0, tzinfo=JAKARTA)
 
 
@@ -34,7 +35,7 @@ def _fresh_rate_limits():
 
 
 def walk(application, status, *, reason=Reason.DUPLICATE_EXISTING):
-    at = datetime.datetime(2020, 8, 26, 9, 0, tzinfo=JAKARTA)
+    at = PROPOSED_AT
     for step in PATHS[status]:
         at += datetime.timedelta(days=3)
         if step == "verify":
@@ -78,6 +79,8 @@ def owner_in(program):
         BankAccountFactory(owner=owner)
         business = BusinessFactory(owner=owner)
         application = services.application_create(business=business, program=program)
+        # Set-up only: date the proposal in 2020, before the steps walk() dates.
+        Application.objects.filter(pk=application.pk).update(proposed_at=PROPOSED_AT)
         walk(application, status, reason=reason)
         return owner
 

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
-from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
 TINY = [
@@ -39,11 +39,13 @@ def _assert_report(output: str) -> None:
     assert found and int(found.group(1)) > 0, output
 
 
+ON_SQLITE = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
+
+
 @pytest.mark.benchmark
+@pytest.mark.skipif(ON_SQLITE, reason="SQLite test databases live in memory; see the next test")
 @pytest.mark.django_db(transaction=True)
 def test_benchmark_runs_against_the_current_database():
-    if connection.vendor == "sqlite":
-        pytest.skip("SQLite test databases live in memory; see the file-based test below")
     out = io.StringIO()
 
     call_command("bench_status_page", *TINY, stdout=out)
@@ -52,9 +54,8 @@ def test_benchmark_runs_against_the_current_database():
 
 
 @pytest.mark.benchmark
+@pytest.mark.skipif(not ON_SQLITE, reason="the PostgreSQL run benchmarks its test database")
 def test_benchmark_runs_on_a_fresh_sqlite_file(tmp_path):
-    if connection.vendor != "sqlite":
-        pytest.skip("the PostgreSQL run benchmarks its own test database instead")
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'bench.sqlite3'}",
