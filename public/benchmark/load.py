@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import http.client
 import re
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -153,5 +154,19 @@ def run(
         await asyncio.gather(*tasks)
         result.seconds = time.perf_counter() - started
 
-    asyncio.run(main())
+    # A thread of its own: the caller's thread may already run an event loop (a test session
+    # driving Playwright does), and asyncio.run() refuses to nest.
+    failure: list[BaseException] = []
+
+    def target():
+        try:
+            asyncio.run(main())
+        except BaseException as exc:  # reported in the caller's thread below
+            failure.append(exc)
+
+    thread = threading.Thread(target=target, name=f"load {name}")
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
     return result
