@@ -83,6 +83,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "aid.view_bankreport",
         "privacy.view_accesslog",
         "dashboard.view_dashboard",
+        "public.view_statuslookup",
     ],
 }
 

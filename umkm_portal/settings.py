@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     # The project package itself: health check, error pages, operations commands.
     "umkm_portal",
     "dashboard",
+    "public",
 ]
 
 MIDDLEWARE = [
@@ -95,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                "public.context_processors.contact",
             ],
         },
     },
@@ -140,6 +142,28 @@ SESSION_ENGINE = env.str(
     if CACHE_IS_SHARED
     else "django.contrib.sessions.backends.db",
 )
+
+# --- Public status page ---------------------------------------------------------------------
+# Rate limits of /cek-status/, counted in the cache above (django-ratelimit). Lifted only for
+# the benchmark (bench_status_page starts its own server with this off).
+STATUS_RATE_LIMITS_ENABLED = env.bool("STATUS_RATE_LIMITS_ENABLED", default=True)
+STATUS_RATES_PER_IP = env.list("STATUS_RATES_PER_IP", default=["10/m", "100/d"])
+# Failed checks (unknown NIK or wrong phone digits) allowed per NIK before it is blocked.
+STATUS_RATE_PER_NIK = env.str("STATUS_RATE_PER_NIK", default="5/h")
+# Behind a reverse proxy, the header carrying the client's address (e.g. X-Forwarded-For or
+# X-Real-IP). Empty: REMOTE_ADDR is the client. Never set it when clients can reach the
+# portal directly, since they could then choose their own address.
+TRUSTED_PROXY_IP_HEADER = env.str("TRUSTED_PROXY_IP_HEADER", default="")
+# Key of the HMAC that stands in for the NIK in the lookup log and rate-limit keys. Empty:
+# derived from SECRET_KEY (rotating SECRET_KEY then breaks the link to older log rows).
+STATUS_LOOKUP_HASH_KEY = env.str("STATUS_LOOKUP_HASH_KEY", default="")
+# The department's contact details on the public pages.
+DEPARTMENT_CONTACT_ADDRESS = env.str(
+    "DEPARTMENT_CONTACT_ADDRESS",
+    default="Kompleks Perkantoran Pemerintah Kota Bekasi, Jl. Ir. H. Juanda No. 100, Bekasi",
+)
+DEPARTMENT_CONTACT_PHONE = env.str("DEPARTMENT_CONTACT_PHONE", default="")
+DEPARTMENT_CONTACT_EMAIL = env.str("DEPARTMENT_CONTACT_EMAIL", default="")
 
 # --- Background tasks ---------------------------------------------------------------------
 TASKS = {

@@ -70,6 +70,24 @@ def phone_page(browser, live_server):
 
 
 @pytest.fixture
+def audit_page(browser, live_server):
+    """A phone-size page for accessibility scans: the test injects axe-core as a script,
+    which the portal's own Content-Security-Policy would rightly block, so this context
+    bypasses CSP (the policy itself is tested in test_csp.py)."""
+    context = browser.new_context(
+        base_url=live_server.url,
+        viewport={"width": 360, "height": 740},
+        is_mobile=True,
+        has_touch=True,
+        locale="id-ID",
+        bypass_csp=True,
+    )
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
 def screenshot():
     """Save a screenshot as a test artifact: screenshot(page, "name") -> path."""
     ARTIFACTS.mkdir(exist_ok=True)

@@ -1,0 +1,196 @@
+"""Measure the status check against a minimal one-row view, under gunicorn, in one run.
+
+    python manage.py bench_status_page --applications 100000 --concurrency 32 --seconds 20
+
+Adds fake owners and applications to the *current* database until it holds at least
+``--applications`` (never run it against production data), starts gunicorn on a free
+localhost port with rate limits lifted and the comparison view mounted, loads both views
+with the same number of concurrent clients, and prints requests/s and p50/p99 latency.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+from aid.models import Application
+from public.benchmark import load, seed
+
+HOST = "127.0.0.1"
+ROOT = Path(settings.BASE_DIR)
+
+
+def database_url() -> str:
+    """The current connection as a URL another process can open."""
+    db = connection.settings_dict
+    if connection.vendor == "postgresql":
+        auth = quote(db["USER"] or "", safe="")
+        if db["PASSWORD"]:
+            auth += ":" + quote(db["PASSWORD"], safe="")
+        return f"postgres://{auth}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
+    if connection.vendor == "sqlite":
+        name = str(db["NAME"])
+        if name == ":memory:" or "mode=memory" in name:
+            raise CommandError("The benchmark needs a database file, not an in-memory database.")
+        return f"sqlite:///{Path(name).resolve()}"
+    raise CommandError(f"Unsupported database: {connection.vendor}")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+class Command(BaseCommand):
+    help = "Ukur kecepatan halaman cek status dibandingkan tampilan minimal (gunicorn, lokal)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--applications", type=int, default=100_000)
+        parser.add_argument("--concurrency", type=int, default=32)
+        parser.add_argument("--seconds", type=float, default=20.0, help="per view")
+        parser.add_argument("--warmup", type=float, default=2.0, help="per view, not measured")
+        parser.add_argument("--rounds", type=int, default=4, help="turns each view takes")
+        parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument("--threads", type=int, default=1, help=">1 uses gthread workers")
+        parser.add_argument("--max-requests", type=int, default=1_000_000, help="per view")
+        parser.add_argument("--probes", type=int, default=2000, help="distinct owners asked")
+
+    def handle(self, *args, **o):
+        started = time.perf_counter()
+        added = seed.ensure_applications(o["applications"])
+        total = Application.objects.count()
+        self.stdout.write(
+            f"{connection.vendor}: {total} permohonan ({added} ditambahkan dalam "
+            f"{time.perf_counter() - started:.1f} s)"
+        )
+        probes = self._probes(o["probes"])
+        port = free_port()
+        server = self._start_gunicorn(port, o["workers"], o["threads"])
+        try:
+            self._wait_ready(server, port)
+            views = [
+                ("minimal: one row by NIK", "/bench/one-row/", b"True"),
+                ("status check (POST /cek-status/)", "/cek-status/", b"masked-name"),
+            ]
+            results = [load.Result(name) for name, _, _ in views]
+            # The views take turns in short rounds, so that a burst of other work on the
+            # machine falls on both rather than on one.
+            for round_ in range(o["rounds"] + 1):
+                for (name, path, marker), total in zip(views, results, strict=True):
+                    measured = load.run(
+                        name,
+                        host=HOST,
+                        port=port,
+                        path=path,
+                        probes=probes,
+                        concurrency=o["concurrency"],
+                        seconds=o["seconds"] / o["rounds"] if round_ else o["warmup"],
+                        max_requests=o["max_requests"],
+                        found_marker=marker,
+                    )
+                    if round_:  # round 0 warms up connections, caches and the workers
+                        total.add(measured)
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                server.kill()
+        self._report(results, o)
+        return None
+
+    def _probes(self, count: int) -> list[tuple[str, str]]:
+        """Owners with an application: 9 in 10 with the right phone digits, 1 in 10 wrong."""
+        rng = random.Random(5)
+        last = Application.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        ids = [rng.randint(1, last) for _ in range(count * 2)] if last else []
+        rows = list(
+            Application.objects.filter(pk__in=ids[:900])
+            .exclude(owner__phone="")
+            .values_list("owner__nik", "owner__phone")[:count]
+        )
+        if not rows:
+            raise CommandError("No applications with a phone number to ask about.")
+        probes = []
+        for n, (nik, phone) in enumerate(rows):
+            digits = phone[-4:] if n % 10 else f"{(int(phone[-4:]) + 1) % 10000:04d}"
+            probes.append((nik, digits))
+        rng.shuffle(probes)
+        return probes
+
+    def _start_gunicorn(self, port: int, workers: int, threads: int) -> subprocess.Popen:
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url(),
+            "DEBUG": "false",
+            "SECRET_KEY": settings.SECRET_KEY,
+            "ALLOWED_HOSTS": f"{HOST},localhost",
+            "STATUS_RATE_LIMITS_ENABLED": "false",
+            "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
+            "LOG_LEVEL": "WARNING",
+        }
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "public.benchmark.wsgi:application",
+            f"--bind={HOST}:{port}",
+            f"--workers={workers}",
+            f"--backlog={2048}",
+            "--log-level=warning",
+        ]
+        if threads > 1:
+            command += ["--worker-class=gthread", f"--threads={threads}"]
+        return subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+
+    def _wait_ready(self, server: subprocess.Popen, port: int) -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if server.poll() is not None:
+                raise CommandError(f"gunicorn stopped: {server.stderr.read().decode()[-2000:]}")
+            try:
+                with urllib.request.urlopen(f"http://{HOST}:{port}/cek-status/", timeout=2) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.2)
+        raise CommandError("gunicorn did not answer within 60 s")
+
+    def _report(self, results: list[load.Result], o: dict) -> None:
+        self.stdout.write(
+            f"\ngunicorn {o['workers']} workers"
+            + (f" × {o['threads']} threads" if o["threads"] > 1 else " (sync)")
+            + f", {o['concurrency']} concurrent clients, {o['seconds']:g} s per view\n"
+        )
+        header = (
+            f"{'view':<34} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}"
+        )
+        self.stdout.write(header)
+        self.stdout.write("-" * len(header))
+        for r in results:
+            bad = r.errors + sum(n for status, n in r.statuses.items() if status != 200)
+            self.stdout.write(
+                f"{r.name:<34} {r.requests:>9} {r.throughput:>8.0f} "
+                f"{r.percentile(50):>8.1f} {r.percentile(99):>8.1f} {bad:>7}"
+            )
+        minimal, status = results
+        ratio = status.throughput / minimal.throughput if minimal.throughput else 0.0
+        self.stdout.write(
+            f"\nstatus check / minimal throughput: {ratio:.0%} (target ≥ 50%); "
+            f"status check p99 {status.percentile(99):.1f} ms (target ≤ 50 ms)"
+        )
+        self.stdout.write(f"status checks that found an owner: {status.found} of {status.requests}")

@@ -1,0 +1,79 @@
+"""Rate limits of the status check, counted in the shared cache by django-ratelimit.
+
+Two budgets: every POST counts against the client's address (per minute and per day), and
+every *failed* check (unknown NIK or wrong phone digits, which look the same) counts against
+the NIK. Counting unknown NIKs too matters: if only existing NIKs were blocked after five
+failures, the block itself would tell an attacker that a NIK is registered.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+
+from django.conf import settings
+from django_ratelimit.core import get_usage
+
+IP_GROUP = "public.status_check.ip"
+NIK_GROUP = "public.status_check.nik"
+
+
+def client_ip(request) -> str:
+    """The client's address: REMOTE_ADDR, or the configured proxy header when one is set.
+
+    With ``TRUSTED_PROXY_IP_HEADER=X-Forwarded-For`` the right-most address is used: it is the
+    one our own proxy appended; addresses to its left were sent by the client and can be
+    anything. A missing or malformed header falls back to REMOTE_ADDR.
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
+    header = settings.TRUSTED_PROXY_IP_HEADER
+    if header:
+        meta_key = "HTTP_" + header.upper().replace("-", "_")
+        value = request.META.get(meta_key, "").split(",")[-1].strip()
+        try:
+            return str(ipaddress.ip_address(value))
+        except ValueError:
+            pass
+    return remote
+
+
+def _ip_key(group, request) -> str:
+    # One IPv6 client usually holds a whole /64; counting per address would let it rotate.
+    address = ipaddress.ip_address(client_ip(request) or "0.0.0.0")
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
+
+
+def ip_over_limit(request) -> bool:
+    """Count this request against the client's address; True when any budget is spent."""
+    if not settings.STATUS_RATE_LIMITS_ENABLED:
+        return False
+    limited = False
+    for rate in settings.STATUS_RATES_PER_IP:
+        usage = get_usage(request, group=IP_GROUP, key=_ip_key, rate=rate, increment=True)
+        limited = limited or bool(usage and usage["should_limit"])
+    return limited
+
+
+def _nik_usage(request, nik_hash: str, *, increment: bool):
+    return get_usage(
+        request,
+        group=NIK_GROUP,
+        key=lambda group, request: nik_hash,
+        rate=settings.STATUS_RATE_PER_NIK,
+        increment=increment,
+    )
+
+
+def nik_blocked(request, nik_hash: str) -> bool:
+    """True when this NIK has used up its failed checks for the current window."""
+    if not settings.STATUS_RATE_LIMITS_ENABLED:
+        return False
+    usage = _nik_usage(request, nik_hash, increment=False)
+    return bool(usage) and usage["count"] >= usage["limit"]
+
+
+def nik_failed(request, nik_hash: str) -> None:
+    """Count one failed check (unknown NIK or wrong phone digits) against the NIK."""
+    if settings.STATUS_RATE_LIMITS_ENABLED:
+        _nik_usage(request, nik_hash, increment=True)

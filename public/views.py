@@ -1,0 +1,62 @@
+"""The landing page and the owners' status check.
+
+The status check answers a POST only (the NIK never appears in a URL, a log line of the web
+server or the browser history) and renders the very same page for an unknown NIK and for
+wrong phone digits, so it cannot be used to learn whether someone is registered.
+"""
+
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from aid.selectors import status_lookup
+from public import ratelimits, services
+from public.forms import StatusCheckForm
+from public.models import StatusLookup
+
+Outcome = StatusLookup.Outcome
+
+
+def home(request):
+    return render(request, "public/home.html")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def status_check(request):
+    if request.method != "POST":
+        # A NIK in the query string is ignored, never looked up nor logged.
+        return _form_page(request, StatusCheckForm())
+
+    ip = ratelimits.client_ip(request)
+    if ratelimits.ip_over_limit(request):
+        services.status_lookup_record(nik_hash="", client_ip=ip, outcome=Outcome.RATE_LIMITED)
+        return _rate_limited(request)
+
+    form = StatusCheckForm(request.POST)
+    if not form.is_valid():
+        services.status_lookup_record(nik_hash="", client_ip=ip, outcome=Outcome.INVALID)
+        return _form_page(request, form)
+
+    nik = form.cleaned_data["nik"]
+    nik_hash = services.nik_digest(nik)
+    if ratelimits.nik_blocked(request, nik_hash):
+        services.status_lookup_record(nik_hash=nik_hash, client_ip=ip, outcome=Outcome.RATE_LIMITED)
+        return _rate_limited(request)
+
+    result = status_lookup(nik=nik, phone_last4=form.cleaned_data["phone_last4"])
+    if result is None:
+        ratelimits.nik_failed(request, nik_hash)
+        services.status_lookup_record(nik_hash=nik_hash, client_ip=ip, outcome=Outcome.NOT_FOUND)
+        return _form_page(request, StatusCheckForm(), not_found=True)
+
+    services.status_lookup_record(nik_hash=nik_hash, client_ip=ip, outcome=Outcome.FOUND)
+    return render(request, "public/status_result.html", {"result": result})
+
+
+def _form_page(request, form, *, not_found: bool = False):
+    return render(request, "public/status_check.html", {"form": form, "not_found": not_found})
+
+
+def _rate_limited(request):
+    return render(request, "public/rate_limited.html", status=429)
