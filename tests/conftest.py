@@ -1,6 +1,7 @@
 """Shared fixtures: reference data comes from the migrations; people from factories."""
 
 import datetime
+import importlib
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -73,23 +74,29 @@ def verifier(make_staff):
     return make_staff(roles.VERIFIKATOR)
 
 
-def pytest_collection_modifyitems(items):
-    """Transactional tests without a live server (the PostgreSQL concurrency tests) run last.
+def _ensure_reference_data() -> None:
+    """Reload what the data migrations put in (regions, banks, role groups) if it is gone."""
+    from django.apps import apps
 
-    A transactional test ends by flushing every table, including the regions, banks and role
-    groups the migrations loaded, so whatever runs after it finds them gone. The browser
-    tests need them (and cannot use ``serialized_rollback``: Playwright's event loop gives
-    them another connection object, without the serialized data), so the others go after
-    them and create the little reference data they need themselves. pytest-django has
-    already sorted the items; this keeps its order otherwise.
+    from registry.models import Region
+
+    if not Region.objects.exists():
+        importlib.import_module("registry.migrations.0002_load_reference_data").load(apps, None)
+    if not Group.objects.exists():
+        roles.sync_roles(apps)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_in_transactional_tests(request):
+    """A transactional test (browser tests, concurrency tests) ends by flushing every table,
+    including the reference data the migrations loaded, so the next one finds it gone
+    (``serialized_rollback`` does not help once Playwright gives the test another
+    connection). Such tests get it loaded again before they start.
     """
-    last = [
-        item
-        for item in items
-        if (marker := item.get_closest_marker("django_db"))
-        and marker.kwargs.get("transaction")
-        and "live_server" not in item.fixturenames
-    ]
-    if last:
-        moved = set(map(id, last))
-        items[:] = [item for item in items if id(item) not in moved] + last
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        _ensure_reference_data()

@@ -91,9 +91,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 def sync_roles(apps, schema_editor=None) -> None:
     """Create each role's group and set its permissions to exactly the table above."""
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
+        # Historical app configs have no models module, and create_permissions skips those.
+        original = getattr(app_config, "models_module", None)
+        app_config.models_module = original or True
         create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        app_config.models_module = original
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for role, names in ROLE_PERMISSIONS.items():
