@@ -31,6 +31,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "aid.add_proposallist",
         "aid.change_proposallist",
         "aid.view_proposallist",
+        "aid.merge_proposallist",
         "aid.view_application",
         "aid.view_statuschange",
     ],
@@ -85,6 +86,17 @@ def _app_migrated(apps, app_label: str) -> bool:
         return False
 
 
+def _declared(apps, app_label: str, codename: str) -> bool:
+    """Whether a model of the app, as of this migration, declares the permission."""
+    for model in apps.get_app_config(app_label).get_models():
+        opts = model._meta
+        if codename in {f"{action}_{opts.model_name}" for action in opts.default_permissions}:
+            return True
+        if codename in {name for name, _label in opts.permissions}:
+            return True
+    return False
+
+
 def sync_roles(apps, schema_editor=None) -> None:
     """Create each role's group and set its permissions to exactly the table above."""
     for app_config in apps.get_app_configs():
@@ -101,10 +113,14 @@ def sync_roles(apps, schema_editor=None) -> None:
             permission = Permission.objects.filter(
                 content_type__app_label=app_label, codename=codename
             ).first()
-            if permission is None and _app_migrated(apps, app_label):
+            if (
+                permission is None
+                and _app_migrated(apps, app_label)
+                and _declared(apps, app_label, codename)
+            ):
                 raise LookupError(f"Role {role}: no permission {name}")
-            # A permission of an app not migrated yet is granted by that app's own roles
-            # migration, which runs sync_roles again.
+            # A permission of an app not migrated yet, or declared by a later migration, is
+            # granted by the roles migration that follows it, which runs sync_roles again.
             if permission is not None:
                 wanted.append(permission)
         group.permissions.set(wanted)

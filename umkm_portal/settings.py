@@ -168,6 +168,13 @@ STORAGES = {
 # --- Import-export --------------------------------------------------------------------------
 IMPORT_EXPORT_SKIP_ADMIN_LOG = True
 
+# --- Proposal list uploads ------------------------------------------------------------------
+# Largest upload accepted (a 66,000-row CSV is about 10 MB).
+IMPORT_MAX_UPLOAD_MB = env.int("IMPORT_MAX_UPLOAD_MB", default=20)
+# Zip-bomb guard for XLSX: total size once unpacked, and the largest packing ratio of a part.
+IMPORT_MAX_UNCOMPRESSED_MB = env.int("IMPORT_MAX_UNCOMPRESSED_MB", default=200)
+IMPORT_MAX_COMPRESSION_RATIO = env.int("IMPORT_MAX_COMPRESSION_RATIO", default=100)
+
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,

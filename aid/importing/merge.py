@@ -1,0 +1,188 @@
+"""Accepted staging rows into the registry and applications, set-based.
+
+Called by :func:`aid.services.proposal_list_confirm` inside one transaction: a failure
+anywhere leaves no owner, business, account or application from the list. Each step is one
+``INSERT … SELECT`` or ``UPDATE … FROM`` over the staging table; history records of the
+registry (django-simple-history) and the first status record of each application
+(:func:`aid.transitions.record_proposed`) are written in bulk alongside.
+
+Existing owners (matched by NIK) are not changed: the registry's details win, and the row's
+note says so when the list differs. A business with the same name (any case) under that owner
+is reused; otherwise a new one is created. An account from the list becomes the owner's active
+account only when the owner has none.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+
+from django.db import connection
+
+from aid import transitions
+from aid.importing.dedupe import ACCEPTED, FLAG_RULES, link_owners, present_sql
+from aid.importing.sql import execute, fetch, stream, table
+from aid.models import Application, ImportRow, PossibleDuplicate, ProposalList, Status
+from registry.models import BankAccount, Business, Owner
+
+_Proposed = namedtuple("_Proposed", "pk proposed_at")
+_CHUNK = 5000
+
+
+def _history(model, where_sql: str, params: list, *, by, reason: str, at_db) -> None:
+    """Write '+' history records for rows just inserted in bulk (simple-history skips them)."""
+    historical = model.history.model
+    mirrored = [
+        f.column for f in historical._meta.concrete_fields if not f.name.startswith("history_")
+    ]
+    columns = ", ".join(mirrored)
+    select = ", ".join(f"m.{c}" for c in mirrored)
+    execute(
+        f"""INSERT INTO {table(historical)}
+                ({columns}, history_date, history_change_reason, history_type, history_user_id)
+            SELECT {select}, %s, %s, '+', %s FROM {table(model)} m WHERE {where_sql}""",
+        [at_db, reason, by.pk if by else None, *params],
+    )
+
+
+def merge(proposal_list: ProposalList, *, by, at) -> int:
+    """Create owners, businesses, accounts and applications for the accepted rows.
+
+    Must run inside a transaction (the caller's). Returns the number of applications created.
+    """
+    rows = table(ImportRow)
+    pk = proposal_list.pk
+    at_db = connection.ops.adapt_datetimefield_value(at)
+    by_id = by.pk if by else None
+    source = f"impor daftar usulan #{pk}"
+    in_list = f"id IN (SELECT owner_id FROM {rows} WHERE proposal_list_id = %s AND outcome = %s)"
+
+    # Owners not yet in the registry. Sex and birth date come from the NIK (checked).
+    execute(
+        f"""INSERT INTO {table(Owner)} (nik, full_name, sex, birth_date, kk_number, phone,
+                ktp_address, rt, rw, kelurahan_id, lives_in_bekasi, created_at, updated_at)
+            SELECT nik, full_name, sex, birth_date, '', phone, ktp_address, rt, rw,
+                   kelurahan_id, CASE WHEN SUBSTR(nik, 1, 4) = '3275' THEN %s ELSE %s END, %s, %s
+            FROM {rows} WHERE proposal_list_id = %s AND outcome = %s AND owner_id IS NULL""",
+        [True, False, at_db, at_db, pk, ACCEPTED],
+    )
+    link_owners(proposal_list)
+    _history(
+        Owner,
+        f"m.created_at = %s AND m.{in_list}",
+        [at_db, pk, ACCEPTED],
+        by=by,
+        reason=source,
+        at_db=at_db,
+    )
+
+    # Businesses: reuse the owner's business of the same name, else create one.
+    businesses = table(Business)
+    execute(
+        f"""UPDATE {rows} AS r SET business_id = (
+                SELECT MIN(b.id) FROM {businesses} b
+                WHERE b.owner_id = r.owner_id AND LOWER(b.name) = LOWER(r.business_name))
+            WHERE r.proposal_list_id = %s AND r.outcome = %s""",
+        [pk, ACCEPTED],
+    )
+    execute(
+        f"""INSERT INTO {businesses} (owner_id, name, sector, nib, address, kelurahan_id,
+                size_class, workers, year_started, created_at)
+            SELECT owner_id, business_name, sector, '', '', kelurahan_id, %s, 0, NULL, %s
+            FROM {rows} WHERE proposal_list_id = %s AND outcome = %s AND business_id IS NULL""",
+        [Business.SizeClass.MIKRO, at_db, pk, ACCEPTED],
+    )
+    # One accepted row per owner in a list, so (owner, this merge's timestamp) is the key.
+    execute(
+        f"""UPDATE {rows} AS r SET business_id = b.id
+            FROM {businesses} b
+            WHERE r.proposal_list_id = %s AND r.outcome = %s AND r.business_id IS NULL
+              AND b.owner_id = r.owner_id AND b.created_at = %s""",
+        [pk, ACCEPTED, at_db],
+    )
+    _history(
+        Business,
+        f"m.created_at = %s AND m.owner_{in_list}",
+        [at_db, pk, ACCEPTED],
+        by=by,
+        reason=source,
+        at_db=at_db,
+    )
+
+    # Accounts: the list's account becomes active only for owners without an active one.
+    accounts = table(BankAccount)
+    execute(
+        f"""INSERT INTO {accounts} (owner_id, bank_id, account_number, holder_name, is_active,
+                created_at, created_by_id)
+            SELECT r.owner_id, r.bank_id, r.account_number, o.full_name, %s, %s, %s
+            FROM {rows} r JOIN {table(Owner)} o ON o.id = r.owner_id
+            WHERE r.proposal_list_id = %s AND r.outcome = %s AND r.bank_id IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM {accounts} ba
+                              WHERE ba.owner_id = r.owner_id AND ba.is_active = %s)""",
+        [True, at_db, by_id, pk, ACCEPTED, True],
+    )
+    _history(
+        BankAccount,
+        f"m.created_at = %s AND m.owner_{in_list}",
+        [at_db, pk, ACCEPTED],
+        by=by,
+        reason=source,
+        at_db=at_db,
+    )
+
+    # Applications, then their first status record through aid.transitions.
+    created = execute(
+        f"""INSERT INTO {table(Application)} (owner_id, business_id, program_id,
+                proposal_list_id, status, reason_code, reason_note, proposed_at, updated_at)
+            SELECT owner_id, business_id, %s, %s, %s, '', '', %s, %s
+            FROM {rows} WHERE proposal_list_id = %s AND outcome = %s""",
+        [proposal_list.program_id, pk, Status.PROPOSED, at_db, at_db, pk, ACCEPTED],
+    )
+    execute(
+        f"""UPDATE {rows} AS r SET application_id = a.id
+            FROM {table(Application)} a
+            WHERE r.proposal_list_id = %s AND r.outcome = %s
+              AND a.proposal_list_id = %s AND a.owner_id = r.owner_id""",
+        [pk, ACCEPTED, pk],
+    )
+    batch: list[_Proposed] = []
+    for (app_id,) in stream(
+        f"SELECT id FROM {table(Application)} WHERE proposal_list_id = %s", [pk]
+    ):
+        batch.append(_Proposed(app_id, at))
+        if len(batch) >= _CHUNK:
+            transitions.record_proposed(batch, by=by, source=source)
+            batch = []
+    if batch:
+        transitions.record_proposed(batch, by=by, source=source)
+
+    _possible_duplicates(pk, at_db)
+    return created
+
+
+def _possible_duplicates(pk: int, at_db) -> None:
+    """Link each flagged row's application to the first row of its group, per rule."""
+    rows = table(ImportRow)
+    for rule, columns in FLAG_RULES.items():
+        cols = ", ".join(columns)
+        present = present_sql(columns)
+        execute(
+            f"""INSERT INTO {table(PossibleDuplicate)} (application_id, other_id, rule, decision,
+                    created_at)
+                SELECT r.application_id, f.application_id, %s, '', %s
+                FROM {rows} r
+                JOIN (SELECT {cols}, MIN(row_number) AS first_row FROM {rows}
+                      WHERE proposal_list_id = %s AND outcome = %s AND {present}
+                      GROUP BY {cols} HAVING COUNT(DISTINCT nik) > 1) g
+                  ON {" AND ".join(f"g.{c} = r.{c}" for c in columns)}
+                JOIN {rows} f ON f.proposal_list_id = r.proposal_list_id
+                             AND f.row_number = g.first_row
+                WHERE r.proposal_list_id = %s AND r.outcome = %s AND r.row_number > g.first_row""",
+            [rule, at_db, pk, ACCEPTED, pk, ACCEPTED],
+        )
+
+
+def merged_count(proposal_list: ProposalList) -> int:
+    return fetch(
+        f"SELECT COUNT(*) FROM {table(Application)} WHERE proposal_list_id = %s",
+        [proposal_list.pk],
+    )[0][0]
