@@ -257,6 +257,7 @@ def proposal_list_upload(
         from aid.tasks import proposal_list_process
 
         proposal_list_process.enqueue(proposal_list_id=proposal_list.pk)
+        proposal_list.refresh_from_db()  # the immediate backend has already checked it
     return proposal_list
 
 

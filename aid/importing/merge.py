@@ -4,7 +4,8 @@ Called by :func:`aid.services.proposal_list_confirm` inside one transaction: a f
 anywhere leaves no owner, business, account or application from the list. Each step is one
 ``INSERT … SELECT`` or ``UPDATE … FROM`` over the staging table; history records of the
 registry (django-simple-history) and the first status record of each application
-(:func:`aid.transitions.record_proposed`) are written in bulk alongside.
+(:func:`aid.transitions.record_proposed_where`, the set-based twin of
+``record_proposed``) are written in bulk alongside.
 
 Existing owners (matched by NIK) are not changed: the registry's details win, and the row's
 note says so when the list differs. A business with the same name (any case) under that owner
@@ -14,18 +15,13 @@ account only when the owner has none.
 
 from __future__ import annotations
 
-from collections import namedtuple
-
 from django.db import connection
 
 from aid import transitions
 from aid.importing.dedupe import ACCEPTED, FLAG_RULES, link_owners, present_sql
-from aid.importing.sql import execute, fetch, stream, table
+from aid.importing.sql import execute, fetch, table
 from aid.models import Application, ImportRow, PossibleDuplicate, ProposalList, Status
 from registry.models import BankAccount, Business, Owner
-
-_Proposed = namedtuple("_Proposed", "pk proposed_at")
-_CHUNK = 5000
 
 
 def _history(model, where_sql: str, params: list, *, by, reason: str, at_db) -> None:
@@ -144,16 +140,9 @@ def merge(proposal_list: ProposalList, *, by, at) -> int:
               AND a.proposal_list_id = %s AND a.owner_id = r.owner_id""",
         [pk, ACCEPTED, pk],
     )
-    batch: list[_Proposed] = []
-    for (app_id,) in stream(
-        f"SELECT id FROM {table(Application)} WHERE proposal_list_id = %s", [pk]
-    ):
-        batch.append(_Proposed(app_id, at))
-        if len(batch) >= _CHUNK:
-            transitions.record_proposed(batch, by=by, source=source)
-            batch = []
-    if batch:
-        transitions.record_proposed(batch, by=by, source=source)
+    transitions.record_proposed_where(
+        Application.objects.filter(proposal_list_id=pk), by=by, source=source
+    )
 
     _possible_duplicates(pk, at_db)
     return created

@@ -117,3 +117,30 @@ def outcome_xlsx(proposal_list: ProposalList):
     workbook.save(out)
     out.seek(0)
     return out
+
+
+def outcome_table(counts: dict) -> list[tuple[str, str, int]]:
+    """(label, code, rows) per outcome for the review page: accepted first, then reasons."""
+    table = [(str(ImportRow.Outcome.ACCEPTED.label), "accepted", counts.get("accepted", 0))]
+    rejected = counts.get("rejected", {})
+    for reason in Reason:
+        if rejected.get(reason.value):
+            table.append((str(reason.label), reason.value, rejected[reason.value]))
+    return table
+
+
+def progress_text(proposal_list: ProposalList) -> str:
+    """ "12.000 dari ± 66.000 baris terbaca; 11.020 diterima, 980 bermasalah" (Indonesian)."""
+    # While checking, counts are {"accepted": n, reason: n, ...} (first-pass outcomes).
+    so_far = proposal_list.counts or {}
+    accepted = so_far.get("accepted", 0)
+    problems = sum(n for key, n in so_far.items() if key in Reason.values)
+    return _(
+        "%(read)s dari ± %(total)s baris terbaca; %(accepted)s lolos pemeriksaan awal, "
+        "%(problems)s bermasalah."
+    ) % {
+        "read": f"{proposal_list.rows_read:,}".replace(",", "."),
+        "total": f"{max(proposal_list.rows_total, proposal_list.rows_read):,}".replace(",", "."),
+        "accepted": f"{accepted:,}".replace(",", "."),
+        "problems": f"{problems:,}".replace(",", "."),
+    }

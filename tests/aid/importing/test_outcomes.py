@@ -221,7 +221,7 @@ def test_a_failure_in_the_middle_of_a_merge_leaves_nothing_from_the_list(
         raise RuntimeError("database went away")
 
     # Owners, businesses, accounts and applications are inserted by then.
-    monkeypatch.setattr("aid.transitions.record_proposed", explode)
+    monkeypatch.setattr("aid.transitions.record_proposed_where", explode)
     with pytest.raises(RuntimeError):
         services.proposal_list_confirm(proposal_list=proposal_list, by=None)
 
