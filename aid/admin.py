@@ -36,6 +36,7 @@ from aid.models import (
     StatusChange,
 )
 from aid.transitions import TransitionRefused
+from privacy.masking import can_view_full_identity, nik_for
 from privacy.models import AccessLog
 from privacy.services import access_log_record
 from registry.admin import KecamatanFilter, LargeTableAdmin, NikOrNameSearchMixin
@@ -202,7 +203,8 @@ class ProposalListAdmin(LargeTableAdmin):
             "show_summary": show_summary,
             "counts": counts,
             "outcome_rows": review.outcome_table(counts) if show_summary else [],
-            "problems": review.first_problems(proposal_list) if show_summary else [],
+            "problems": self._problems(request, proposal_list) if show_summary else [],
+            "can_download": can_view_full_identity(request.user),
             "can_confirm": status == ImportStatus.STAGED
             and request.user.has_perm("aid.merge_proposallist"),
             "can_cancel": status
@@ -210,6 +212,12 @@ class ProposalListAdmin(LargeTableAdmin):
             and self.has_change_permission(request, proposal_list),
         }
         return TemplateResponse(request, "admin/aid/proposallist/import.html", context)
+
+    def _problems(self, request, proposal_list):
+        problems = list(review.first_problems(proposal_list))
+        for row in problems:
+            row.nik = nik_for(request.user, row.nik)
+        return problems
 
     def status_view(self, request, pk):
         proposal_list = self._get_list(request, pk)
@@ -226,6 +234,8 @@ class ProposalListAdmin(LargeTableAdmin):
 
     def outcome_view(self, request, pk, fmt):
         proposal_list = self._get_list(request, pk)
+        if not can_view_full_identity(request.user):
+            raise PermissionDenied  # the file holds full NIKs and account numbers
         if proposal_list.import_status not in (ImportStatus.STAGED, ImportStatus.MERGED):
             raise Http404
         filename = f"hasil-pemeriksaan-daftar-{proposal_list.pk}.{fmt}"

@@ -120,3 +120,13 @@ def test_other_roles_cannot_confirm(client, make_staff, upload, role):
     proposal_list.refresh_from_db()
     assert proposal_list.import_status == ImportStatus.STAGED
     assert not Application.objects.filter(proposal_list=proposal_list).exists()
+
+
+def test_head_of_department_sees_masked_niks_and_cannot_download(client, make_staff, upload):
+    proposal_list = upload("outcomes.csv")
+    client.force_login(make_staff(roles.PIMPINAN))
+    page = client.get(reverse("admin:aid_proposallist_import", args=[proposal_list.pk]))
+    assert page.status_code == 200
+    assert "3275014708850003" not in page.content.decode()
+    download = client.get(reverse("admin:aid_proposallist_outcome", args=[proposal_list.pk, "csv"]))
+    assert download.status_code == 403
