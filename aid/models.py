@@ -462,10 +462,10 @@ class ImportRow(models.Model):
     message = models.TextField(_("keterangan"), blank=True)
     flags = models.JSONField(_("tanda"), default=list, blank=True)
     note = models.TextField(_("catatan"), blank=True)
-    # Filled while merging: the registry rows this staging row became.
+    # Set while checking and merging: the registered owner with this NIK, and that owner's
+    # business of the same name, when they already exist.
     owner_id = models.BigIntegerField(null=True, blank=True)
     business_id = models.BigIntegerField(null=True, blank=True)
-    application_id = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("baris impor")

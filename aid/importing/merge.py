@@ -18,14 +18,18 @@ from __future__ import annotations
 from django.db import connection
 
 from aid import transitions
-from aid.importing.dedupe import ACCEPTED, FLAG_RULES, link_owners, present_sql
+from aid.importing.dedupe import ACCEPTED, FLAG_RULES, present_sql
 from aid.importing.sql import execute, fetch, table
 from aid.models import Application, ImportRow, PossibleDuplicate, ProposalList, Status
 from registry.models import BankAccount, Business, Owner
 
 
-def _history(model, where_sql: str, params: list, *, by, reason: str, at_db) -> None:
-    """Write '+' history records for rows just inserted in bulk (simple-history skips them)."""
+def _history(model, from_sql: str, params: list, by, reason: str, at_db) -> None:
+    """Write '+' history records for rows just inserted in bulk (simple-history skips them).
+
+    ``from_sql`` joins the staging rows to the new rows, aliased ``m``: driving from the
+    staging table keeps the plan right even before the registry tables have statistics.
+    """
     historical = model.history.model
     mirrored = [
         f.column for f in historical._meta.concrete_fields if not f.name.startswith("history_")
@@ -35,7 +39,7 @@ def _history(model, where_sql: str, params: list, *, by, reason: str, at_db) -> 
     execute(
         f"""INSERT INTO {table(historical)}
                 ({columns}, history_date, history_change_reason, history_type, history_user_id)
-            SELECT {select}, %s, %s, '+', %s FROM {table(model)} m WHERE {where_sql}""",
+            SELECT {select}, %s, %s, '+', %s FROM {from_sql}""",
         [at_db, reason, by.pk if by else None, *params],
     )
 
@@ -43,121 +47,119 @@ def _history(model, where_sql: str, params: list, *, by, reason: str, at_db) -> 
 def merge(proposal_list: ProposalList, *, by, at) -> int:
     """Create owners, businesses, accounts and applications for the accepted rows.
 
-    Must run inside a transaction (the caller's). Returns the number of applications created.
+    Must run inside a transaction (the caller's), after :func:`dedupe.link_owners` has marked
+    the rows of registered owners. Returns the number of applications created. Rows reach
+    their owner by NIK (a unique index), so no pass rewrites the staging table for new owners.
     """
-    rows = table(ImportRow)
+    rows, owners, businesses = table(ImportRow), table(Owner), table(Business)
+    accounts, applications = table(BankAccount), table(Application)
     pk = proposal_list.pk
     at_db = connection.ops.adapt_datetimefield_value(at)
-    by_id = by.pk if by else None
     source = f"impor daftar usulan #{pk}"
-    in_list = f"id IN (SELECT owner_id FROM {rows} WHERE proposal_list_id = %s AND outcome = %s)"
+    accepted = f"r.proposal_list_id = {int(pk)} AND r.outcome = '{ACCEPTED}'"
+    owner_of_row = f"{rows} r JOIN {owners} o ON o.nik = r.nik"
 
-    # Owners not yet in the registry. Sex and birth date come from the NIK (checked).
-    execute(
-        f"""INSERT INTO {table(Owner)} (nik, full_name, sex, birth_date, kk_number, phone,
-                ktp_address, rt, rw, kelurahan_id, lives_in_bekasi, created_at, updated_at)
-            SELECT nik, full_name, sex, birth_date, '', phone, ktp_address, rt, rw,
-                   kelurahan_id, CASE WHEN SUBSTR(nik, 1, 4) = '3275' THEN %s ELSE %s END, %s, %s
-            FROM {rows} WHERE proposal_list_id = %s AND outcome = %s AND owner_id IS NULL""",
-        [True, False, at_db, at_db, pk, ACCEPTED],
-    )
-    link_owners(proposal_list)
-    _history(
-        Owner,
-        f"m.created_at = %s AND m.{in_list}",
-        [at_db, pk, ACCEPTED],
-        by=by,
-        reason=source,
-        at_db=at_db,
-    )
-
-    # Businesses: reuse the owner's business of the same name, else create one.
-    businesses = table(Business)
+    # Registered owners keep a business of the same name (any case) if they have one.
     execute(
         f"""UPDATE {rows} AS r SET business_id = (
                 SELECT MIN(b.id) FROM {businesses} b
                 WHERE b.owner_id = r.owner_id AND LOWER(b.name) = LOWER(r.business_name))
-            WHERE r.proposal_list_id = %s AND r.outcome = %s""",
-        [pk, ACCEPTED],
+            WHERE {accepted} AND r.owner_id IS NOT NULL"""
     )
+
+    # Owners not yet in the registry. Sex and birth date come from the NIK (checked).
+    execute(
+        f"""INSERT INTO {owners} (nik, full_name, sex, birth_date, kk_number, phone,
+                ktp_address, rt, rw, kelurahan_id, lives_in_bekasi, created_at, updated_at)
+            SELECT nik, full_name, sex, birth_date, '', phone, ktp_address, rt, rw,
+                   kelurahan_id, CASE WHEN SUBSTR(nik, 1, 4) = '3275' THEN %s ELSE %s END, %s, %s
+            FROM {rows} r WHERE {accepted} AND r.owner_id IS NULL""",
+        [True, False, at_db, at_db],
+    )
+    _history(
+        Owner,
+        f"{rows} r JOIN {owners} m ON m.nik = r.nik WHERE {accepted} AND r.owner_id IS NULL",
+        [],
+        by,
+        source,
+        at_db,
+    )
+
     execute(
         f"""INSERT INTO {businesses} (owner_id, name, sector, nib, address, kelurahan_id,
                 size_class, workers, year_started, created_at)
-            SELECT owner_id, business_name, sector, '', '', kelurahan_id, %s, 0, NULL, %s
-            FROM {rows} WHERE proposal_list_id = %s AND outcome = %s AND business_id IS NULL""",
-        [Business.SizeClass.MIKRO, at_db, pk, ACCEPTED],
-    )
-    # One accepted row per owner in a list, so (owner, this merge's timestamp) is the key.
-    execute(
-        f"""UPDATE {rows} AS r SET business_id = b.id
-            FROM {businesses} b
-            WHERE r.proposal_list_id = %s AND r.outcome = %s AND r.business_id IS NULL
-              AND b.owner_id = r.owner_id AND b.created_at = %s""",
-        [pk, ACCEPTED, at_db],
+            SELECT o.id, r.business_name, r.sector, '', '', r.kelurahan_id, %s, 0, NULL, %s
+            FROM {rows} r JOIN {owners} o ON o.nik = r.nik
+            WHERE {accepted} AND r.business_id IS NULL""",
+        [Business.SizeClass.MIKRO, at_db],
     )
     _history(
         Business,
-        f"m.created_at = %s AND m.owner_{in_list}",
-        [at_db, pk, ACCEPTED],
-        by=by,
-        reason=source,
-        at_db=at_db,
+        f"""{owner_of_row} JOIN {businesses} m ON m.owner_id = o.id AND m.created_at = %s
+            WHERE {accepted} AND r.business_id IS NULL""",
+        [at_db],
+        by,
+        source,
+        at_db,
     )
 
-    # Accounts: the list's account becomes active only for owners without an active one.
-    accounts = table(BankAccount)
+    # The list's account becomes active only for owners without an active one.
     execute(
         f"""INSERT INTO {accounts} (owner_id, bank_id, account_number, holder_name, is_active,
                 created_at, created_by_id)
-            SELECT r.owner_id, r.bank_id, r.account_number, o.full_name, %s, %s, %s
-            FROM {rows} r JOIN {table(Owner)} o ON o.id = r.owner_id
-            WHERE r.proposal_list_id = %s AND r.outcome = %s AND r.bank_id IS NOT NULL
+            SELECT o.id, r.bank_id, r.account_number, o.full_name, %s, %s, %s
+            FROM {rows} r JOIN {owners} o ON o.nik = r.nik
+            WHERE {accepted} AND r.bank_id IS NOT NULL
               AND NOT EXISTS (SELECT 1 FROM {accounts} ba
-                              WHERE ba.owner_id = r.owner_id AND ba.is_active = %s)""",
-        [True, at_db, by_id, pk, ACCEPTED, True],
+                              WHERE ba.owner_id = o.id AND ba.is_active = %s)""",
+        [True, at_db, by.pk if by else None, True],
     )
     _history(
         BankAccount,
-        f"m.created_at = %s AND m.owner_{in_list}",
-        [at_db, pk, ACCEPTED],
-        by=by,
-        reason=source,
-        at_db=at_db,
+        f"""{owner_of_row} JOIN {accounts} m ON m.owner_id = o.id AND m.created_at = %s
+            WHERE {accepted} AND r.bank_id IS NOT NULL""",
+        [at_db],
+        by,
+        source,
+        at_db,
     )
 
-    # Applications, then their first status record through aid.transitions.
+    # Applications (the business created in this merge is the owner's one with this
+    # timestamp: one accepted row per owner), then their first status record.
     created = execute(
-        f"""INSERT INTO {table(Application)} (owner_id, business_id, program_id,
-                proposal_list_id, status, reason_code, reason_note, proposed_at, updated_at)
-            SELECT owner_id, business_id, %s, %s, %s, '', '', %s, %s
-            FROM {rows} WHERE proposal_list_id = %s AND outcome = %s""",
-        [proposal_list.program_id, pk, Status.PROPOSED, at_db, at_db, pk, ACCEPTED],
-    )
-    execute(
-        f"""UPDATE {rows} AS r SET application_id = a.id
-            FROM {table(Application)} a
-            WHERE r.proposal_list_id = %s AND r.outcome = %s
-              AND a.proposal_list_id = %s AND a.owner_id = r.owner_id""",
-        [pk, ACCEPTED, pk],
+        f"""INSERT INTO {applications} (owner_id, business_id, program_id, proposal_list_id,
+                status, reason_code, reason_note, proposed_at, updated_at)
+            SELECT o.id, COALESCE(r.business_id, b.id), %s, %s, %s, '', '', %s, %s
+            FROM {rows} r JOIN {owners} o ON o.nik = r.nik
+                 LEFT JOIN {businesses} b ON r.business_id IS NULL AND b.owner_id = o.id
+                                         AND b.created_at = %s
+            WHERE {accepted}""",
+        [proposal_list.program_id, pk, Status.PROPOSED, at_db, at_db, at_db],
     )
     transitions.record_proposed_where(
         Application.objects.filter(proposal_list_id=pk), by=by, source=source
     )
-
     _possible_duplicates(pk, at_db)
     return created
 
 
 def _possible_duplicates(pk: int, at_db) -> None:
     """Link each flagged row's application to the first row of its group, per rule."""
-    rows = table(ImportRow)
+    rows, owners, applications = table(ImportRow), table(Owner), table(Application)
+
+    def application_of(alias: str) -> str:
+        return (
+            f"(SELECT a.id FROM {applications} a JOIN {owners} o ON o.id = a.owner_id "
+            f"WHERE a.proposal_list_id = {int(pk)} AND o.nik = {alias}.nik)"
+        )
+
     for rule, columns in FLAG_RULES.items():
         cols = ", ".join(columns)
         present = present_sql(columns)
         execute(
             f"""INSERT INTO {table(PossibleDuplicate)} (application_id, other_id, rule, decision,
                     created_at)
-                SELECT r.application_id, f.application_id, %s, '', %s
+                SELECT {application_of("r")}, {application_of("f")}, %s, '', %s
                 FROM {rows} r
                 JOIN (SELECT {cols}, MIN(row_number) AS first_row FROM {rows}
                       WHERE proposal_list_id = %s AND outcome = %s AND {present}

@@ -12,14 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from aid.importing import dedupe, review, stage
 from aid.importing.check import Context, check_row
 from aid.importing.guards import ListRefused
 from aid.importing.read import open_list, values_of
-from aid.models import ProposalList, Reason
+from aid.models import ImportRow, ProposalList, Reason
 
 # A list is refused when more than this share of its rows is already proposed or paid.
 MAX_EXISTING_SHARE = 0.5
@@ -84,6 +84,11 @@ def stage_file(
         timings["stage"] += time.perf_counter() - started
 
     started = time.perf_counter()
+    if connection.vendor == "postgresql":
+        # Freshly copied rows have no statistics yet; without them the planner picks nested
+        # loops over the whole staging table for the duplicate rules (minutes instead of ms).
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(ImportRow._meta.db_table)}")
     with transaction.atomic():
         dedupe.run(proposal_list)
     report.counts = review.counts(proposal_list)
