@@ -154,9 +154,10 @@ class Command(BaseCommand):
             )
             try:
                 with transaction.atomic():
-                    self._run(path, rows)
+                    # The baseline first, on an untouched registry (its dry run rolls back).
                     if not skip_baseline and baseline_rows:
                         self._baseline(path, min(rows, baseline_rows))
+                    self._run(path, rows)
                     raise _Rollback
             except _Rollback:
                 pass
