@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from aid.models import Disbursement, PossibleDuplicate, Program, ProposalList, Reason
@@ -116,3 +117,33 @@ class ManualTransferForm(forms.Form):
         ):
             self.add_error("failure_reason", _("Tuliskan alasan gagal dari bank."))
         return cleaned
+
+
+class ProposalListUploadForm(forms.ModelForm):
+    """Upload of a proposal list: program, proposer and the CSV/XLSX file.
+
+    The file is checked here (size, type by content, workbook safety, header with NIK and
+    name) so a refusal shows on the form; aid.services.proposal_list_upload checks it again.
+    """
+
+    upload = forms.FileField(
+        label=_("Berkas daftar usulan"),
+        help_text=_("CSV atau Excel (.xlsx), paling besar %(mb)d MB.")
+        % {"mb": settings.IMPORT_MAX_UPLOAD_MB},
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+    )
+
+    class Meta:
+        model = ProposalList
+        fields = ["program", "proposer_name", "proposer_kind", "received_on"]
+
+    def clean_upload(self):
+        from aid.importing.guards import check_upload
+        from aid.importing.read import open_list
+
+        upload = self.cleaned_data["upload"]
+        kind = check_upload(upload, max_bytes=settings.IMPORT_MAX_UPLOAD_MB * 1024 * 1024)
+        with open_list(upload, kind):
+            pass
+        upload.seek(0)
+        return upload

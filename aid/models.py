@@ -116,6 +116,18 @@ class Program(models.Model):
         return self.name
 
 
+class ImportStatus(models.TextChoices):
+    """Where a proposal list is in its import. Blank: entered by hand, never imported."""
+
+    UPLOADED = "uploaded", _("Diunggah")
+    PROCESSING = "processing", _("Sedang diperiksa")
+    STAGED = "staged", _("Siap ditinjau")
+    MERGED = "merged", _("Digabungkan")
+    CANCELLED = "cancelled", _("Dibatalkan")
+    REFUSED = "refused", _("Ditolak")
+    FAILED = "failed", _("Gagal")
+
+
 class ProposalList(models.Model):
     """A list of proposed owners sent by a kelurahan, cooperative or other proposer."""
 
@@ -146,10 +158,38 @@ class ProposalList(models.Model):
     )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
 
+    # Import state, written only by aid.services / aid.importing as the list moves through
+    # read -> check -> stage -> deduplicate -> review -> merge.
+    import_status = models.CharField(
+        _("status impor"), max_length=12, choices=ImportStatus.choices, blank=True
+    )
+    rows_total = models.PositiveIntegerField(_("perkiraan jumlah baris"), default=0)
+    rows_read = models.PositiveIntegerField(_("baris terbaca"), default=0)
+    counts = models.JSONField(
+        _("jumlah per hasil"),
+        default=dict,
+        blank=True,
+        help_text=_("Jumlah baris per hasil pemeriksaan, misalnya accepted, invalid_nik."),
+    )
+    import_error = models.TextField(_("pesan impor"), blank=True)
+    headers = models.JSONField(_("judul kolom berkas"), default=list, blank=True)
+    merged_at = models.DateTimeField(_("digabungkan"), null=True, blank=True)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("digabungkan oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
     class Meta:
         verbose_name = _("daftar usulan")
         verbose_name_plural = _("daftar usulan")
         ordering = ["-received_on", "-pk"]
+        permissions = [
+            ("merge_proposallist", _("Dapat menggabungkan daftar usulan ke registri")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.proposer_name} ({self.received_on:%d-%m-%Y})"
@@ -513,3 +553,67 @@ class BankReport(ImportedFile):
 def rupiah(amount: int) -> str:
     """``2400000`` → ``2.400.000``, as amounts are written in Indonesia."""
     return f"{amount:,}".replace(",", ".")
+
+
+class ImportRow(models.Model):
+    """One row of an uploaded proposal list, staged for review before anything is merged.
+
+    Written in bulk by :mod:`aid.importing` (COPY on PostgreSQL); ``outcome`` is ``accepted``
+    or ``rejected`` with a :class:`Reason` code and an Indonesian ``message``. Accepted rows
+    may carry ``flags`` (possible duplicates under another NIK) and a ``note``.
+    """
+
+    class Outcome(models.TextChoices):
+        ACCEPTED = "accepted", _("Diterima")
+        REJECTED = "rejected", _("Ditolak")
+
+    proposal_list = models.ForeignKey(
+        ProposalList,
+        verbose_name=_("daftar usulan"),
+        on_delete=models.CASCADE,
+        related_name="import_rows",
+    )
+    row_number = models.PositiveIntegerField(_("baris"))
+    raw = models.JSONField(_("isi asli"), default=list)
+    nik = models.CharField(_("NIK"), max_length=16, blank=True)
+    full_name = models.CharField(_("nama lengkap"), max_length=150, blank=True)
+    name_key = models.CharField(_("nama (dibakukan)"), max_length=150, blank=True)
+    birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)
+    sex = models.CharField(_("jenis kelamin"), max_length=1, blank=True)
+    phone = models.CharField(_("nomor HP"), max_length=16, blank=True)
+    ktp_address = models.CharField(_("alamat KTP"), max_length=255, blank=True)
+    rt = models.CharField(_("RT"), max_length=3, blank=True)
+    rw = models.CharField(_("RW"), max_length=3, blank=True)
+    kelurahan_id = models.BigIntegerField(_("kelurahan"), null=True, blank=True)
+    business_name = models.CharField(_("nama usaha"), max_length=150, blank=True)
+    sector = models.CharField(_("bidang usaha"), max_length=100, blank=True)
+    bank_id = models.BigIntegerField(_("bank"), null=True, blank=True)
+    account_number = models.CharField(_("nomor rekening"), max_length=20, blank=True)
+    outcome = models.CharField(_("hasil"), max_length=8, choices=Outcome.choices)
+    reason_code = models.CharField(
+        _("kode alasan"), max_length=20, choices=Reason.choices, blank=True
+    )
+    message = models.TextField(_("keterangan"), blank=True)
+    flags = models.JSONField(_("tanda"), default=list, blank=True)
+    note = models.TextField(_("catatan"), blank=True)
+    # Set while checking and merging: the registered owner with this NIK, and that owner's
+    # business of the same name, when they already exist.
+    owner_id = models.BigIntegerField(null=True, blank=True)
+    business_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("baris impor")
+        verbose_name_plural = _("baris impor")
+        ordering = ["proposal_list", "row_number"]
+        indexes = [
+            models.Index(fields=["proposal_list", "nik"], name="importrow_list_nik_idx"),
+            models.Index(fields=["proposal_list", "outcome"], name="importrow_list_outcome_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal_list", "row_number"], name="importrow_unique_row"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_list_id}:{self.row_number}"

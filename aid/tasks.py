@@ -1,8 +1,9 @@
-"""Background jobs (django-tasks); run by ``manage.py db_worker``."""
+"""Background jobs (django-tasks): run by ``manage.py db_worker``, immediately in tests."""
 
 from django_tasks import task
 
 from aid import services
+from aid.models import ProposalList
 
 
 @task()
@@ -12,3 +13,10 @@ def expire_withdrawals() -> list[dict]:
         {"program": line.program.code, "applications": line.applications, "amount": line.amount}
         for line in services.applications_expire_withdrawals()
     ]
+
+
+@task()
+def proposal_list_process(proposal_list_id: int) -> None:
+    """Check and stage an uploaded proposal list (see aid.services.proposal_list_stage)."""
+    proposal_list = ProposalList.objects.select_related("program").get(pk=proposal_list_id)
+    services.proposal_list_stage(proposal_list=proposal_list)

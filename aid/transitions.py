@@ -168,6 +168,28 @@ def move_many(
     return MoveResult(moved=len(moving), refused=refused)
 
 
+def record_proposed_where(applications: QuerySet[Application], *, by, source: str = "") -> int:
+    """Set-based twin of :func:`record_proposed`: one ``INSERT … SELECT`` for a queryset.
+
+    Writes the same records (nothing → proposed, at ``proposed_at``) without loading the
+    applications, for lists of tens of thousands. Returns the number of records written.
+    """
+    from django.db import connection
+
+    pks, params = applications.values("pk").query.sql_with_params()
+    table = connection.ops.quote_name(StatusChange._meta.db_table)
+    source_table = connection.ops.quote_name(Application._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""INSERT INTO {table} (application_id, from_status, to_status, reason_code, note,
+                    source, by_id, at)
+                SELECT id, '', %s, '', '', %s, %s, proposed_at FROM {source_table}
+                WHERE id IN ({pks})""",
+            [Status.PROPOSED, source, by.pk if by else None, *params],
+        )
+        return cursor.rowcount
+
+
 def record_proposed(applications: Iterable[Application], *, by, source: str = "") -> None:
     """Write the first record (nothing → proposed) for applications just created in bulk."""
     StatusChange.objects.bulk_create(

@@ -31,6 +31,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "aid.add_proposallist",
         "aid.change_proposallist",
         "aid.view_proposallist",
+        "aid.merge_proposallist",
         "aid.view_application",
         "aid.view_statuschange",
     ],

@@ -298,6 +298,13 @@ DASHBOARD_SUMMARY_MAX_AGE = env.int("DASHBOARD_SUMMARY_MAX_AGE", default=300)
 # --- Import-export --------------------------------------------------------------------------
 IMPORT_EXPORT_SKIP_ADMIN_LOG = True
 
+# --- Proposal list uploads ------------------------------------------------------------------
+# Largest upload accepted (a 66,000-row CSV is about 10 MB).
+IMPORT_MAX_UPLOAD_MB = env.int("IMPORT_MAX_UPLOAD_MB", default=20)
+# Zip-bomb guard for XLSX: total size once unpacked, and the largest packing ratio of a part.
+IMPORT_MAX_UNCOMPRESSED_MB = env.int("IMPORT_MAX_UNCOMPRESSED_MB", default=200)
+IMPORT_MAX_COMPRESSION_RATIO = env.int("IMPORT_MAX_COMPRESSION_RATIO", default=100)
+
 # --- Logging --------------------------------------------------------------------------------
 # One JSON object per line on stdout (LOG_FORMAT=json, the default when DEBUG is off), for the
 # log collector of the machine; plain lines in development.

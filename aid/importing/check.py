@@ -1,0 +1,232 @@
+"""One row of a list -> normalised values and an outcome. Pure: no database access.
+
+The rules are :mod:`registry.identifiers` (NIK, phone, account number) and a
+:class:`~registry.selectors.RegionIndex` and bank table loaded once per list, so 66,000 rows
+are checked without a query. Rows that pass are ``accepted`` for now; the set-based rules in
+:mod:`.dedupe` may still reject them (duplicates) once the whole list is staged.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from aid.importing.columns import LABELS
+from aid.importing.read import NumericCell
+from aid.models import ImportRow, Reason
+from registry import identifiers
+from registry.models import Bank
+from registry.selectors import RegionIndex
+
+_NAME_NOISE = re.compile(r"[^a-z\s]")
+_BANK_NOISE = re.compile(r"\b(pt|tbk|persero|bank)\b|[^0-9a-z]")
+_DIGITS = re.compile(r"\D")
+
+# When a row has several problems, the reason code is the first that applies in this order;
+# the message lists them all.
+_PRIORITY = (Reason.INVALID_NIK, Reason.INCOMPLETE, Reason.INVALID_FIELD)
+
+
+def name_key(name: str) -> str:
+    """Fold a name for duplicate matching: case, punctuation and spacing do not matter."""
+    return " ".join(_NAME_NOISE.sub(" ", name.casefold()).split())
+
+
+def bank_key(text: str) -> str:
+    return _BANK_NOISE.sub("", text.casefold())
+
+
+class Context:
+    """What checking needs from the database, loaded once per list."""
+
+    def __init__(self, regions: RegionIndex, banks: list[Bank]):
+        self.regions = regions
+        self.phone = PhoneShapes()
+        self.banks: dict[str, Bank] = {}
+        for bank in banks:
+            self.banks[bank.code] = bank
+            self.banks.setdefault(bank_key(bank.short_name), bank)
+            self.banks.setdefault(bank_key(bank.name), bank)
+
+    @classmethod
+    def load(cls) -> Context:
+        return cls(RegionIndex.load(), list(Bank.objects.all()))
+
+    def bank(self, text: str) -> Bank | None:
+        text = text.strip()
+        if text.isdigit():
+            return self.banks.get(text.zfill(3))
+        return self.banks.get(bank_key(text))
+
+
+@dataclass(slots=True)
+class CheckedRow:
+    row_number: int
+    raw: list[str]
+    nik: str = ""
+    full_name: str = ""
+    name_key: str = ""
+    birth_date: datetime.date | None = None
+    sex: str = ""
+    phone: str = ""
+    ktp_address: str = ""
+    rt: str = ""
+    rw: str = ""
+    kelurahan_id: int | None = None
+    business_name: str = ""
+    sector: str = ""
+    bank_id: int | None = None
+    account_number: str = ""
+    outcome: str = ImportRow.Outcome.ACCEPTED
+    reason_code: str = ""
+    message: str = ""
+    problems: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _text(value: str) -> str:
+    """Collapse spaces; placeholders such as "-" or "n/a" count as empty."""
+    return "" if identifiers.is_blank(value) else " ".join(str(value).split())
+
+
+def _raw_for_check(value: str):
+    # A spreadsheet number goes to the identifier rules as a number, so they can say it was
+    # damaged by Excel rather than quietly turning it back into digits.
+    return value.number if isinstance(value, NumericCell) else value
+
+
+_PHONE_SHAPE = re.compile(r"^(\+62|62|0)?(8\d{8,11})$")
+_PHONE_SEPARATORS = re.compile(r"[\s\-.()]")
+
+
+class PhoneShapes:
+    """:func:`registry.identifiers.phone`, remembered per shape of number.
+
+    Whether phonenumbers accepts an Indonesian mobile number depends only on its leading
+    digits and its length (its metadata for ID mobiles is a prefix-and-length pattern), so a
+    verdict of "valid" for ``0812…`` with 12 digits holds for every ``0812…`` of 12 digits.
+    The first number of each shape goes through the real rule; later ones reuse its verdict.
+    Anything unusual, and every refusal, always goes through the real rule (so messages quote
+    the number as written). This turns ~40 µs per row into ~2 µs on a 66,000-row list.
+    """
+
+    def __init__(self):
+        self.valid: dict[tuple[str, str, int], bool] = {}
+
+    def __call__(self, raw) -> identifiers.Checked:
+        if not isinstance(raw, str) or isinstance(raw, NumericCell):
+            return identifiers.phone(_raw_for_check(raw))
+        match = _PHONE_SHAPE.match(_PHONE_SEPARATORS.sub("", raw.strip().lstrip("'")))
+        if match is None:
+            return identifiers.phone(raw)
+        national = match.group(2)
+        key = (match.group(1) or "", national[:4], len(national))
+        known = self.valid.get(key)
+        if known is None:
+            result = identifiers.phone(raw)
+            self.valid[key] = known = result.ok and result.value == f"+62{national}"
+            return result
+        return identifiers.Checked(value=f"+62{national}") if known else identifiers.phone(raw)
+
+
+def _short_code(value: str) -> str:
+    digits = _DIGITS.sub("", value)
+    return digits[-3:].zfill(3) if digits else ""
+
+
+def check_row(row_number: int, cells: list[str], values: dict[str, str], ctx: Context):
+    """Check one row; return a :class:`CheckedRow` with its outcome and Indonesian message."""
+    row = CheckedRow(row_number=row_number, raw=[str(c) for c in cells])
+    problems = row.problems
+    missing: list[str] = []
+
+    def problem(reason: str, text: str) -> None:
+        problems.setdefault(reason, []).append(text)
+
+    nik = identifiers.nik(_raw_for_check(values.get("nik", "")))
+    if nik.error:
+        problem(Reason.INVALID_NIK, nik.error)
+    elif not nik.value:
+        missing.append("nik")
+    else:
+        row.nik = nik.value
+        facts = identifiers.nik_facts(nik.value)
+        row.birth_date, row.sex = facts.birth_date, facts.sex
+
+    row.full_name = _text(values.get("full_name", ""))[:150]
+    row.name_key = name_key(row.full_name)
+    if not row.name_key:
+        missing.append("full_name")
+    row.ktp_address = _text(values.get("ktp_address", ""))[:255]
+    if not row.ktp_address:
+        missing.append("ktp_address")
+
+    phone = ctx.phone(values.get("phone", ""))
+    if phone.error:
+        problem(Reason.INVALID_FIELD, phone.error)
+    elif not phone.value:
+        missing.append("phone")
+    row.phone = phone.value
+
+    row.business_name = _text(values.get("business_name", ""))[:150]
+    row.sector = _text(values.get("sector", ""))[:100]
+    if not row.business_name and not row.sector:
+        missing.append("business_name")
+    elif not row.business_name:
+        row.business_name = row.sector
+    elif not row.sector:
+        row.sector = _("Lainnya")
+
+    row.rt = _short_code(values.get("rt", ""))
+    row.rw = _short_code(values.get("rw", ""))
+    kecamatan, kelurahan = values.get("kecamatan", ""), values.get("kelurahan", "")
+    if kecamatan.strip() or kelurahan.strip():
+        match = ctx.regions.match(kecamatan, kelurahan)
+        if match.error:
+            problem(Reason.INVALID_FIELD, match.error)
+        elif match.kelurahan is not None:
+            row.kelurahan_id = match.kelurahan.pk
+
+    bank_text = _text(values.get("bank", ""))
+    account = identifiers.account_number(_raw_for_check(values.get("account_number", "")))
+    if account.error:
+        problem(Reason.INVALID_FIELD, account.error)
+    if bank_text:
+        bank = ctx.bank(bank_text)
+        if bank is None:
+            problem(
+                Reason.INVALID_FIELD,
+                _(
+                    'Bank "%(bank)s" tidak dikenal. Tulis kode bank 3 digit (misalnya 002) atau '
+                    "nama singkatnya (BRI, BNI, Mandiri, BSI, bank bjb)."
+                )
+                % {"bank": bank_text},
+            )
+        else:
+            row.bank_id = bank.pk
+    if not account.error and bool(bank_text) != bool(account.value):
+        problem(
+            Reason.INVALID_FIELD,
+            _("Isi Bank dan No Rekening bersama-sama, atau kosongkan keduanya."),
+        )
+    elif row.bank_id is not None:
+        row.account_number = account.value
+
+    if missing:
+        if "business_name" in missing:
+            labels = [str(LABELS[m]) for m in missing if m != "business_name"]
+            labels.append(_("Nama Usaha atau Bidang Usaha"))
+        else:
+            labels = [str(LABELS[m]) for m in missing]
+        problem(
+            Reason.INCOMPLETE,
+            _("Data kurang lengkap: %(fields)s belum diisi. Lengkapi lalu kirim ulang baris ini.")
+            % {"fields": ", ".join(labels)},
+        )
+    if problems:
+        row.outcome = ImportRow.Outcome.REJECTED
+        row.reason_code = next(r for r in _PRIORITY if r in problems)
+        row.message = " ".join(text for r in _PRIORITY for text in problems.get(r, ()))
+    return row

@@ -1,0 +1,229 @@
+"""Set-based rules over the staging table, one statement per rule.
+
+Run after the whole list is staged (and again inside the merge transaction for the rules
+that look at the registry, so a proposal made in between is caught). Only ``accepted`` rows
+are looked at; a rule that rejects a row sets its reason code and an Indonesian message that
+names the other row or list.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+
+from django.db import connection
+from django.utils.translation import gettext as _
+
+from aid.importing.sql import execute, split_message, stream, table
+from aid.models import Application, ImportRow, Program, ProposalList, Reason, Status
+from registry.models import BankAccount, Owner
+
+ACCEPTED = ImportRow.Outcome.ACCEPTED
+REJECTED = ImportRow.Outcome.REJECTED
+# Statuses meaning the owner has been paid this program's grant.
+RECEIVED = (Status.TRANSFERRED, Status.WITHDRAWN, Status.RETURNED)
+
+# Possible duplicates under different NIKs: rule -> staged columns that must all be equal.
+FLAG_RULES = {
+    "name_birth_date": ("name_key", "birth_date"),
+    "bank_account": ("bank_id", "account_number"),
+    "phone": ("phone",),
+}
+_MAX_NAMED_ROWS = 10
+
+
+def present_sql(columns) -> str:
+    """SQL condition: every key column is filled in."""
+    # Dates and ids are only checked for NULL: PostgreSQL refuses to compare them with ''.
+    return " AND ".join(
+        f"{c} IS NOT NULL" + ("" if c in ("birth_date", "bank_id") else f" AND {c} <> ''")
+        for c in columns
+    )
+
+
+def _in(values) -> tuple[str, list]:
+    return ", ".join(["%s"] * len(values)), list(values)
+
+
+def reject_existing(proposal_list: ProposalList) -> int:
+    """Reject rows whose owner already received this one-time grant or has a live application.
+
+    Two statements: ``already_received`` first (the more specific), then
+    ``duplicate_existing`` naming the list that proposed the owner.
+    """
+    program: Program = proposal_list.program
+    rows, owners, apps = table(ImportRow), table(Owner), table(Application)
+    lists = table(ProposalList)
+    touched = 0
+    if program.one_time:
+        marks, statuses = _in(RECEIVED)
+        before, after = split_message(
+            _(
+                "Pemilik NIK ini sudah menerima %(program)s (permohonan #\x00); bantuan ini hanya "
+                "diberikan sekali per NIK. Hapus baris ini dari daftar."
+            )
+            % {"program": program.name}
+        )
+        touched += execute(
+            f"""UPDATE {rows} AS r SET outcome = %s, reason_code = %s,
+                    message = %s || CAST(a.id AS TEXT) || %s
+                FROM {owners} o JOIN {apps} a ON a.owner_id = o.id
+                WHERE r.proposal_list_id = %s AND r.outcome = %s AND o.nik = r.nik
+                  AND a.program_id = %s AND a.status IN ({marks})""",
+            [REJECTED, Reason.ALREADY_RECEIVED, before, after, proposal_list.pk, ACCEPTED]
+            + [program.pk, *statuses],
+        )
+    before, after = split_message(
+        _(
+            "NIK ini sudah diusulkan untuk %(program)s lewat daftar \x00; satu NIK hanya boleh "
+            "diusulkan sekali. Hapus baris ini dari daftar."
+        )
+        % {"program": program.name}
+    )
+    touched += execute(
+        f"""UPDATE {rows} AS r SET outcome = %s, reason_code = %s,
+                message = %s || '"' || COALESCE(pl.proposer_name, %s) || '" (permohonan #'
+                          || CAST(a.id AS TEXT) || ')' || %s
+            FROM {owners} o JOIN {apps} a ON a.owner_id = o.id
+                 LEFT JOIN {lists} pl ON pl.id = a.proposal_list_id
+            WHERE r.proposal_list_id = %s AND r.outcome = %s AND o.nik = r.nik
+              AND a.program_id = %s AND a.status <> %s""",
+        [REJECTED, Reason.DUPLICATE_EXISTING, before, _("input manual"), after]
+        + [proposal_list.pk, ACCEPTED, program.pk, Status.REJECTED],
+    )
+    return touched
+
+
+def reject_duplicates_in_list(proposal_list: ProposalList) -> int:
+    """Keep the first accepted row per NIK; reject the later ones, naming the first row."""
+    rows = table(ImportRow)
+    before, after = split_message(
+        _(
+            "NIK ini sudah tercantum di baris \x00 daftar ini (data ganda); baris itu yang "
+            "diproses. Hapus baris ini atau perbaiki NIK-nya."
+        )
+    )
+    return execute(
+        f"""UPDATE {rows} AS r SET outcome = %s, reason_code = %s,
+                message = %s || CAST(f.first_row AS TEXT) || %s
+            FROM (SELECT nik, MIN(row_number) AS first_row FROM {rows}
+                  WHERE proposal_list_id = %s AND outcome = %s
+                  GROUP BY nik HAVING COUNT(*) > 1) f
+            WHERE r.proposal_list_id = %s AND r.outcome = %s AND r.nik = f.nik
+              AND r.row_number > f.first_row""",
+        [REJECTED, Reason.DUPLICATE_IN_LIST, before, after, proposal_list.pk, ACCEPTED]
+        + [proposal_list.pk, ACCEPTED],
+    )
+
+
+def link_owners(proposal_list: ProposalList) -> int:
+    """Point accepted rows at the registered owner with their NIK, if there is one."""
+    rows, owners = table(ImportRow), table(Owner)
+    return execute(
+        f"""UPDATE {rows} AS r SET owner_id = o.id
+            FROM {owners} o
+            WHERE r.proposal_list_id = %s AND r.outcome = %s AND o.nik = r.nik
+              AND r.owner_id IS NULL""",
+        [proposal_list.pk, ACCEPTED],
+    )
+
+
+def note_registered_owners(proposal_list: ProposalList) -> int:
+    """Explain, on rows of registered owners, that the registry's details are kept."""
+    rows, owners, accounts = table(ImportRow), table(Owner), table(BankAccount)
+    before, after = split_message(
+        _(
+            "Pemilik NIK ini sudah terdaftar atas nama \x00. Data terdaftar tetap dipakai; nama, "
+            "alamat atau nomor HP yang berbeda di daftar ini tidak mengubah registri (perbaiki "
+            "lewat menu Pemilik usaha bila perlu)."
+        )
+    )
+    touched = execute(
+        f"""UPDATE {rows} AS r SET note = %s || o.full_name || %s
+            FROM {owners} o
+            WHERE r.proposal_list_id = %s AND r.outcome = %s AND o.id = r.owner_id
+              AND (LOWER(o.full_name) <> LOWER(r.full_name) OR o.ktp_address <> r.ktp_address
+                   OR o.phone <> r.phone)""",
+        [before, after, proposal_list.pk, ACCEPTED],
+    )
+    account_note = _(
+        "Rekening di daftar berbeda dengan rekening aktif yang terdaftar; rekening terdaftar "
+        "tetap dipakai untuk penyaluran."
+    )
+    touched += execute(
+        f"""UPDATE {rows} AS r SET note = CASE WHEN r.note = '' THEN %s
+                                          ELSE r.note || ' ' || %s END
+            FROM {accounts} ba
+            WHERE r.proposal_list_id = %s AND r.outcome = %s AND r.bank_id IS NOT NULL
+              AND ba.owner_id = r.owner_id AND ba.is_active = %s
+              AND (ba.bank_id <> r.bank_id OR ba.account_number <> r.account_number)""",
+        [account_note, account_note, proposal_list.pk, ACCEPTED, True],
+    )
+    return touched
+
+
+def _flag_text(rule: str, others: list[int]) -> str:
+    shown = ", ".join(str(n) for n in others[:_MAX_NAMED_ROWS])
+    if len(others) > _MAX_NAMED_ROWS:
+        shown += _(" dan %(n)d baris lain") % {"n": len(others) - _MAX_NAMED_ROWS}
+    texts = {
+        "name_birth_date": _("Nama dan tanggal lahir sama dengan baris %(rows)s (NIK berbeda)."),
+        "bank_account": _("Rekening yang sama dipakai di baris %(rows)s (NIK berbeda)."),
+        "phone": _("Nomor HP yang sama dipakai di baris %(rows)s (NIK berbeda)."),
+    }
+    return texts[rule] % {"rows": shown}
+
+
+def flag_possible_duplicates(proposal_list: ProposalList) -> int:
+    """Flag accepted rows that share a name and birth date, an account or a phone with rows
+    of other NIKs. They stay accepted; a verifier decides. Returns the rows flagged.
+
+    One grouping query per rule finds the shared keys; only the rows involved come back to
+    Python (to name the other rows), and are written back with one batched UPDATE.
+    """
+    rows = table(ImportRow)
+    flags: dict[int, list[dict]] = defaultdict(list)
+    notes: dict[int, list[str]] = defaultdict(list)
+    for rule, columns in FLAG_RULES.items():
+        cols = ", ".join(columns)
+        present = present_sql(columns)
+        key_of = " || '|' || ".join(f"CAST(r.{c} AS TEXT)" for c in columns)
+        groups: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for pk, number, key in stream(
+            f"""SELECT r.id, r.row_number, {key_of} FROM {rows} r
+                JOIN (SELECT {cols} FROM {rows}
+                      WHERE proposal_list_id = %s AND outcome = %s AND {present}
+                      GROUP BY {cols} HAVING COUNT(DISTINCT nik) > 1) g
+                  ON {" AND ".join(f"g.{c} = r.{c}" for c in columns)}
+                WHERE r.proposal_list_id = %s AND r.outcome = %s
+                ORDER BY r.row_number""",
+            [proposal_list.pk, ACCEPTED, proposal_list.pk, ACCEPTED],
+        ):
+            groups[key].append((pk, number))
+        for members in groups.values():
+            numbers = [number for _pk, number in members]
+            for pk, number in members:
+                others = [n for n in numbers if n != number]
+                flags[pk].append({"rule": rule, "rows": others[:100]})
+                notes[pk].append(_flag_text(rule, others))
+    if flags:
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"""UPDATE {rows} SET flags = %s,
+                        note = CASE WHEN note = '' THEN %s ELSE note || ' ' || %s END
+                    WHERE id = %s""",
+                [
+                    (json.dumps(flags[pk]), " ".join(notes[pk]), " ".join(notes[pk]), pk)
+                    for pk in flags
+                ],
+            )
+    return len(flags)
+
+
+def run(proposal_list: ProposalList) -> int:
+    """All rules in order; returns the number of rows flagged as possible duplicates."""
+    reject_existing(proposal_list)
+    reject_duplicates_in_list(proposal_list)
+    link_owners(proposal_list)
+    note_registered_owners(proposal_list)
+    return flag_possible_duplicates(proposal_list)

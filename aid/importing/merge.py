@@ -1,0 +1,179 @@
+"""Accepted staging rows into the registry and applications, set-based.
+
+Called by :func:`aid.services.proposal_list_confirm` inside one transaction: a failure
+anywhere leaves no owner, business, account or application from the list. Each step is one
+``INSERT … SELECT`` or ``UPDATE … FROM`` over the staging table; history records of the
+registry (django-simple-history) and the first status record of each application
+(:func:`aid.transitions.record_proposed_where`, the set-based twin of
+``record_proposed``) are written in bulk alongside.
+
+Existing owners (matched by NIK) are not changed: the registry's details win, and the row's
+note says so when the list differs. A business with the same name (any case) under that owner
+is reused; otherwise a new one is created. An account from the list becomes the owner's active
+account only when the owner has none.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+
+from aid import transitions
+from aid.importing.dedupe import ACCEPTED, FLAG_RULES, present_sql
+from aid.importing.sql import execute, fetch, table
+from aid.models import Application, ImportRow, PossibleDuplicate, ProposalList, Status
+from registry.models import BankAccount, Business, Owner
+
+
+def _history(model, from_sql: str, params: list, by, reason: str, at_db) -> None:
+    """Write '+' history records for rows just inserted in bulk (simple-history skips them).
+
+    ``from_sql`` joins the staging rows to the new rows, aliased ``m``: driving from the
+    staging table keeps the plan right even before the registry tables have statistics.
+    """
+    historical = model.history.model
+    mirrored = [
+        f.column for f in historical._meta.concrete_fields if not f.name.startswith("history_")
+    ]
+    columns = ", ".join(mirrored)
+    select = ", ".join(f"m.{c}" for c in mirrored)
+    execute(
+        f"""INSERT INTO {table(historical)}
+                ({columns}, history_date, history_change_reason, history_type, history_user_id)
+            SELECT {select}, %s, %s, '+', %s FROM {from_sql}""",
+        [at_db, reason, by.pk if by else None, *params],
+    )
+
+
+def merge(proposal_list: ProposalList, *, by, at) -> int:
+    """Create owners, businesses, accounts and applications for the accepted rows.
+
+    Must run inside a transaction (the caller's), after :func:`dedupe.link_owners` has marked
+    the rows of registered owners. Returns the number of applications created. Rows reach
+    their owner by NIK (a unique index), so no pass rewrites the staging table for new owners.
+    """
+    rows, owners, businesses = table(ImportRow), table(Owner), table(Business)
+    accounts, applications = table(BankAccount), table(Application)
+    pk = proposal_list.pk
+    at_db = connection.ops.adapt_datetimefield_value(at)
+    source = f"impor daftar usulan #{pk}"
+    accepted = f"r.proposal_list_id = {int(pk)} AND r.outcome = '{ACCEPTED}'"
+    owner_of_row = f"{rows} r JOIN {owners} o ON o.nik = r.nik"
+
+    # Registered owners keep a business of the same name (any case) if they have one.
+    execute(
+        f"""UPDATE {rows} AS r SET business_id = (
+                SELECT MIN(b.id) FROM {businesses} b
+                WHERE b.owner_id = r.owner_id AND LOWER(b.name) = LOWER(r.business_name))
+            WHERE {accepted} AND r.owner_id IS NOT NULL"""
+    )
+
+    # Owners not yet in the registry. Sex and birth date come from the NIK (checked).
+    execute(
+        f"""INSERT INTO {owners} (nik, full_name, sex, birth_date, kk_number, phone,
+                ktp_address, rt, rw, kelurahan_id, lives_in_bekasi, created_at, updated_at)
+            SELECT nik, full_name, sex, birth_date, '', phone, ktp_address, rt, rw,
+                   kelurahan_id, CASE WHEN SUBSTR(nik, 1, 4) = '3275' THEN %s ELSE %s END, %s, %s
+            FROM {rows} r WHERE {accepted} AND r.owner_id IS NULL""",
+        [True, False, at_db, at_db],
+    )
+    _history(
+        Owner,
+        f"{rows} r JOIN {owners} m ON m.nik = r.nik WHERE {accepted} AND r.owner_id IS NULL",
+        [],
+        by,
+        source,
+        at_db,
+    )
+
+    execute(
+        f"""INSERT INTO {businesses} (owner_id, name, sector, nib, address, kelurahan_id,
+                size_class, workers, year_started, created_at)
+            SELECT o.id, r.business_name, r.sector, '', '', r.kelurahan_id, %s, 0, NULL, %s
+            FROM {rows} r JOIN {owners} o ON o.nik = r.nik
+            WHERE {accepted} AND r.business_id IS NULL""",
+        [Business.SizeClass.MIKRO, at_db],
+    )
+    _history(
+        Business,
+        f"""{owner_of_row} JOIN {businesses} m ON m.owner_id = o.id AND m.created_at = %s
+            WHERE {accepted} AND r.business_id IS NULL""",
+        [at_db],
+        by,
+        source,
+        at_db,
+    )
+
+    # The list's account becomes active only for owners without an active one.
+    execute(
+        f"""INSERT INTO {accounts} (owner_id, bank_id, account_number, holder_name, is_active,
+                created_at, created_by_id)
+            SELECT o.id, r.bank_id, r.account_number, o.full_name, %s, %s, %s
+            FROM {rows} r JOIN {owners} o ON o.nik = r.nik
+            WHERE {accepted} AND r.bank_id IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM {accounts} ba
+                              WHERE ba.owner_id = o.id AND ba.is_active = %s)""",
+        [True, at_db, by.pk if by else None, True],
+    )
+    _history(
+        BankAccount,
+        f"""{owner_of_row} JOIN {accounts} m ON m.owner_id = o.id AND m.created_at = %s
+            WHERE {accepted} AND r.bank_id IS NOT NULL""",
+        [at_db],
+        by,
+        source,
+        at_db,
+    )
+
+    # Applications (the business created in this merge is the owner's one with this
+    # timestamp: one accepted row per owner), then their first status record.
+    created = execute(
+        f"""INSERT INTO {applications} (owner_id, business_id, program_id, proposal_list_id,
+                status, reason_code, reason_note, proposed_at, updated_at)
+            SELECT o.id, COALESCE(r.business_id, b.id), %s, %s, %s, '', '', %s, %s
+            FROM {rows} r JOIN {owners} o ON o.nik = r.nik
+                 LEFT JOIN {businesses} b ON r.business_id IS NULL AND b.owner_id = o.id
+                                         AND b.created_at = %s
+            WHERE {accepted}""",
+        [proposal_list.program_id, pk, Status.PROPOSED, at_db, at_db, at_db],
+    )
+    transitions.record_proposed_where(
+        Application.objects.filter(proposal_list_id=pk), by=by, source=source
+    )
+    _possible_duplicates(pk, at_db)
+    return created
+
+
+def _possible_duplicates(pk: int, at_db) -> None:
+    """Link each flagged row's application to the first row of its group, per rule."""
+    rows, owners, applications = table(ImportRow), table(Owner), table(Application)
+
+    def application_of(alias: str) -> str:
+        return (
+            f"(SELECT a.id FROM {applications} a JOIN {owners} o ON o.id = a.owner_id "
+            f"WHERE a.proposal_list_id = {int(pk)} AND o.nik = {alias}.nik)"
+        )
+
+    for rule, columns in FLAG_RULES.items():
+        cols = ", ".join(columns)
+        present = present_sql(columns)
+        execute(
+            f"""INSERT INTO {table(PossibleDuplicate)} (application_id, other_id, rule, decision,
+                    note, created_at)
+                SELECT {application_of("r")}, {application_of("f")}, %s, '', '', %s
+                FROM {rows} r
+                JOIN (SELECT {cols}, MIN(row_number) AS first_row FROM {rows}
+                      WHERE proposal_list_id = %s AND outcome = %s AND {present}
+                      GROUP BY {cols} HAVING COUNT(DISTINCT nik) > 1) g
+                  ON {" AND ".join(f"g.{c} = r.{c}" for c in columns)}
+                JOIN {rows} f ON f.proposal_list_id = r.proposal_list_id
+                             AND f.row_number = g.first_row
+                WHERE r.proposal_list_id = %s AND r.outcome = %s AND r.row_number > g.first_row""",
+            [rule, at_db, pk, ACCEPTED, pk, ACCEPTED],
+        )
+
+
+def merged_count(proposal_list: ProposalList) -> int:
+    return fetch(
+        f"SELECT COUNT(*) FROM {table(Application)} WHERE proposal_list_id = %s",
+        [proposal_list.pk],
+    )[0][0]

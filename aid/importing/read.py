@@ -1,0 +1,252 @@
+"""Bytes -> rows of strings, as lists really arrive.
+
+CSV: UTF-8 with or without BOM, or Windows-1252; ``;``, ``,`` or tab, detected from the
+header line. XLSX: the first sheet, streamed with openpyxl's read-only mode. Headers are
+matched loosely (:mod:`.columns`), a title row above the header is skipped, blank and
+whitespace-only rows are skipped (their row numbers still count, so the numbers we report are
+the ones the proposer sees in Excel). A cell that Excel stored as a number comes out as a
+:class:`NumericCell`: a string that remembers it was a number, so the NIK check can refuse it
+as damaged instead of turning it back into digits.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import IO
+
+from django.core.files import File
+from django.utils.translation import gettext as _
+
+from aid.importing.columns import LABELS, REQUIRED_IN_HEADER, map_header
+from aid.importing.guards import CSV, ListRefused
+
+HEADER_SEARCH_ROWS = 10
+_CHUNK = 1024 * 1024
+
+
+class NumericCell(str):
+    """A spreadsheet cell that held a number; ``number`` is the value openpyxl read."""
+
+    number: int | float
+
+    def __new__(cls, number: int | float) -> NumericCell:
+        if isinstance(number, float) and number.is_integer() and abs(number) < 1e15:
+            text = f"{number:.0f}"
+        elif isinstance(number, float):
+            text = f"{number:.15g}"
+        else:
+            text = str(number)
+        cell = super().__new__(cls, text)
+        cell.number = number
+        return cell
+
+
+@dataclass
+class Sheet:
+    """An opened list: its header and an iterator over ``(row_number, cells)``."""
+
+    headers: list[str]
+    mapping: dict[str, int]  # canonical column -> cell index
+    rows_estimate: int
+    rows: Iterator[tuple[int, list[str]]]
+
+
+def _is_blank(cells: list) -> bool:
+    return all(cell is None or not str(cell).strip() for cell in cells)
+
+
+def _sniff_encoding(f: IO[bytes]) -> tuple[str, int]:
+    """UTF-8 (BOM or not) when the whole file decodes as UTF-8, else Windows-1252.
+
+    Reads the file once in chunks (memory stays flat) and counts its lines for the progress
+    bar. Refuses a file that is neither.
+    """
+    f.seek(0)
+    head = f.read(4)
+    f.seek(0)
+    lines = 0
+    utf8 = codecs.getincrementaldecoder("utf-8")()
+    is_utf8 = True
+    while chunk := f.read(_CHUNK):
+        lines += chunk.count(b"\n")
+        if is_utf8:
+            try:
+                utf8.decode(chunk)
+            except UnicodeDecodeError:
+                is_utf8 = False
+    f.seek(0)
+    if is_utf8:
+        try:
+            utf8.decode(b"", final=True)
+            return ("utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"), lines
+        except UnicodeDecodeError:
+            pass
+    try:
+        # Windows-1252 is one byte per character, so chunks decode independently.
+        while chunk := f.read(_CHUNK):
+            chunk.decode("cp1252")
+        f.seek(0)
+        return "cp1252", lines
+    except UnicodeDecodeError:
+        pass
+    raise ListRefused(
+        _(
+            "Berkas tidak dapat dibaca sebagai teks. Simpan ulang dari Excel sebagai "
+            '"CSV UTF-8 (Comma delimited)".'
+        )
+    )
+
+
+def _delimiter(line: str) -> str:
+    counts = {d: line.count(d) for d in (";", ",", "\t")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+def _find_header(records: Iterator[tuple[int, list[str]]]) -> tuple[list[str], dict[str, int]]:
+    """The first of the first non-blank rows that names both NIK and name; refuse otherwise."""
+    first: list[str] | None = None
+    for seen, (_number, cells) in enumerate(records):
+        mapping = map_header(cells)
+        if first is None:
+            first = cells
+        if all(column in mapping for column in REQUIRED_IN_HEADER):
+            return [str(c or "").strip() for c in cells], mapping
+        if seen + 1 >= HEADER_SEARCH_ROWS:
+            break
+    if first is None:
+        raise ListRefused(_("Berkas tidak berisi data. Isi daftar di bawah baris judul kolom."))
+    mapping = map_header(first)
+    missing = [str(LABELS[c]) for c in REQUIRED_IN_HEADER if c not in mapping]
+    found = ", ".join(str(c).strip() for c in first if c and str(c).strip())[:200]
+    raise ListRefused(
+        _(
+            "Judul kolom %(missing)s tidak ditemukan (yang ada: %(found)s). Baris pertama harus "
+            "berisi judul kolom, misalnya NIK, Nama Lengkap, Alamat KTP, No HP, Nama Usaha; "
+            "pakai templat yang disediakan."
+        )
+        % {"missing": _(" dan ").join(missing), "found": found or "-"}
+    )
+
+
+def _non_blank(records: Iterator[tuple[int, list]]) -> Iterator[tuple[int, list]]:
+    for number, cells in records:
+        if not _is_blank(cells):
+            yield number, cells
+
+
+def _binary(f):
+    """The plain binary file under Django's File wrappers (TextIOWrapper needs one)."""
+    while isinstance(f, File):
+        f = f.file
+    return f
+
+
+def _csv_records(text: io.TextIOWrapper) -> Iterator[tuple[int, list[str]]]:
+    first_line = ""
+    while line := text.readline():
+        if line.strip():
+            first_line = line
+            break
+    text.seek(0)
+    reader = csv.reader(text, delimiter=_delimiter(first_line))
+
+    def records():
+        try:
+            yield from enumerate(reader, start=1)
+        except csv.Error as exc:
+            raise ListRefused(
+                _("Baris %(row)d tidak dapat dibaca sebagai CSV (%(error)s).")
+                % {"row": reader.line_num, "error": exc}
+            ) from exc
+
+    return records()
+
+
+def _xlsx_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (int, float)):
+        return NumericCell(value)
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _xlsx_records(workbook) -> tuple[Iterator[tuple[int, list[str]]], int]:
+    sheet = workbook.worksheets[0]
+    estimate = sheet.max_row or 0
+
+    def records():
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield number, [_xlsx_cell(v) for v in values]
+
+    return records(), estimate
+
+
+@contextmanager
+def open_list(f: IO[bytes], kind: str):
+    """Open a checked upload (see :func:`guards.check_upload`) and yield a :class:`Sheet`.
+
+    Raises :class:`ListRefused` when no header row names NIK and name, or the file holds no
+    data rows.
+    """
+    workbook = text = None
+    f = _binary(f)
+    try:
+        if kind == CSV:
+            encoding, estimate = _sniff_encoding(f)
+            text = io.TextIOWrapper(f, encoding=encoding, newline="")
+            records = _csv_records(text)
+        else:
+            import openpyxl
+
+            f.seek(0)
+            try:
+                workbook = openpyxl.load_workbook(f, read_only=True, data_only=True)
+            except Exception as exc:  # openpyxl raises many kinds for a broken workbook
+                raise ListRefused(
+                    _("Berkas Excel tidak dapat dibuka (%(error)s). Simpan ulang dari Excel.")
+                    % {"error": exc.__class__.__name__}
+                ) from exc
+            records, estimate = _xlsx_records(workbook)
+        rows = _non_blank(records)
+        headers, mapping = _find_header(rows)
+        first = next(rows, None)
+        if first is None:
+            raise ListRefused(
+                _("Berkas hanya berisi judul kolom. Isi daftar di bawah baris judul kolom.")
+            )
+
+        def data_rows():
+            yield first
+            yield from rows
+
+        yield Sheet(
+            headers=headers,
+            mapping=mapping,
+            rows_estimate=max(estimate - 1, 1),
+            rows=data_rows(),
+        )
+    finally:
+        if workbook is not None:
+            workbook.close()
+        if text is not None:
+            # Hand the file back open: closing it is the caller's business.
+            text.detach()
+
+
+def values_of(cells: list[str], mapping: dict[str, int]) -> dict[str, str]:
+    """The canonical columns of one row (missing cells are empty strings)."""
+    width = len(cells)
+    return {column: cells[i] if i < width else "" for column, i in mapping.items()}

@@ -1,0 +1,231 @@
+"""Benchmark the proposal-list import on the current DATABASE_URL.
+
+Generates a realistic list (Faker id_ID names, Bekasi NIKs with realistic serials, about 5%
+duplicates, 4% incomplete rows, Excel-damaged NIKs, mixed phone formats), then times read,
+check, stage, dedupe and merge separately and prints rows/s and peak memory. For comparison
+the same rows go through a plain django-import-export ModelResource. Everything runs in a
+transaction that is rolled back, so the database is left as it was.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+from django.db import connection, transaction
+from django.utils import timezone
+
+from aid.importing import merge, pipeline
+from aid.importing.guards import CSV
+from aid.models import ImportStatus, Program, ProposalList
+from registry import fakes, identifiers
+from registry.models import Bank, Region
+
+HEADER = [
+    "No",
+    "NIK",
+    "Nama Lengkap",
+    "Alamat KTP",
+    "RT",
+    "RW",
+    "Kecamatan",
+    "Kelurahan",
+    "Nama Usaha",
+    "Jenis Usaha",
+    "No. HP",
+    "Bank",
+    "No Rekening",
+]
+SECTORS = ["Kuliner", "Kelontong", "Konveksi", "Jasa", "Kerajinan", "Pertanian", "Otomotif"]
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _phone(rng: random.Random) -> str:
+    number = fakes.mobile(rng)  # 08xxxxxxxxxx
+    style = rng.random()
+    if style < 0.5:
+        return number
+    if style < 0.7:
+        return f"+62 {number[1:4]}-{number[4:8]}-{number[8:]}"
+    if style < 0.85:
+        return "62" + number[1:]
+    if style < 0.97:
+        return f"{number[:4]} {number[4:8]} {number[8:]}"
+    return "021" + number[4:11]  # a landline: refused
+
+
+def generate(path: Path, rows: int, *, seed: int = 66) -> None:
+    """Write a realistic proposal list of ``rows`` data rows to ``path`` (CSV, ``;``)."""
+    from faker import Faker
+
+    rng = random.Random(seed)
+    fake = Faker("id_ID")
+    fake.seed_instance(seed)
+    kelurahan = list(Region.objects.filter(level=Region.Level.KELURAHAN).select_related("parent"))
+    banks = list(Bank.objects.values_list("code", "short_name"))
+    names = [fake.name() for _ in range(2000)]
+    streets = [fake.street_address() for _ in range(2000)]
+    recent: list[list[str]] = []
+    serials: dict[str, int] = {}
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f, delimiter=";")
+        writer.writerow(HEADER)
+        for i in range(1, rows + 1):
+            roll = rng.random()
+            if roll < 0.05 and recent:
+                row = list(rng.choice(recent))  # data ganda: the same person sent twice
+                row[0] = str(i)
+                writer.writerow(row)
+                continue
+            region = rng.choice(kelurahan)
+            district = region.parent.code.replace(".", "")
+            # Serials count up per district and birth date, as Dukcapil issues them.
+            birth = fakes.nik(rng, district=district)[6:12]
+            key = district + birth
+            serials[key] = serials.get(key, 0) + 1
+            nik = f"{district}{birth}{serials[key]:04d}"
+            if rng.random() < 0.01:
+                nik = rng.choice([f"{nik[:4]}.{nik[4]}E+15", nik[:12] + "0000"])  # Excel damage
+            name = rng.choice(names)
+            code, short = rng.choice(banks)
+            has_account = rng.random() < 0.7
+            row = [
+                str(i),
+                nik,
+                name,
+                rng.choice(streets),
+                f"{rng.randint(1, 15):03d}",
+                f"{rng.randint(1, 12):03d}",
+                rng.choice([region.parent.name, region.parent.name.upper(), ""]),
+                rng.choice([region.name, region.name.lower()]),
+                f"{rng.choice(['Warung', 'Toko', 'Usaha', 'Kedai'])} {name.split()[0]}",
+                rng.choice(SECTORS),
+                _phone(rng),
+                rng.choice([code, short]) if has_account else "",
+                fakes.account_number(rng, code) if has_account else "",
+            ]
+            if rng.random() < 0.04:  # data kurang lengkap
+                row[rng.choice([3, 10])] = rng.choice(["", "-"])
+            writer.writerow(row)
+            if len(recent) < 5000:
+                recent.append(row)
+            elif rng.random() < 0.1:
+                recent[rng.randrange(5000)] = row
+
+
+def _peak_mb() -> float:
+    # ru_maxrss is in kilobytes on Linux.
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class Command(BaseCommand):
+    help = "Time the proposal-list import (and a plain ModelResource) on generated rows."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--rows", type=int, default=66000)
+        parser.add_argument(
+            "--baseline-rows",
+            type=int,
+            default=2000,
+            help="rows sent through the plain ModelResource (it is slow); 0 to skip",
+        )
+        parser.add_argument("--skip-baseline", action="store_true")
+        parser.add_argument("--seed", type=int, default=66)
+
+    def handle(self, *args, rows: int, baseline_rows: int, skip_baseline: bool, seed: int, **o):
+        out = self.stdout
+        with tempfile.TemporaryDirectory(prefix="bench-import-") as tmp:
+            path = Path(tmp) / "daftar.csv"
+            started = time.perf_counter()
+            generate(path, rows, seed=seed)
+            size = path.stat().st_size / 1024 / 1024
+            out.write(
+                f"Generated {rows} rows ({size:.1f} MB) in {time.perf_counter() - started:.1f} s "
+                f"on {connection.vendor}"
+            )
+            try:
+                with transaction.atomic():
+                    # The baseline first, on an untouched registry (its dry run rolls back).
+                    if not skip_baseline and baseline_rows:
+                        self._baseline(path, min(rows, baseline_rows))
+                    self._run(path, rows)
+                    raise _Rollback
+            except _Rollback:
+                pass
+        out.write(f"Peak memory (process RSS): {_peak_mb():.0f} MB")
+
+    def _run(self, path: Path, rows: int) -> None:
+        program = Program.objects.create(
+            code=f"bench-{int(time.time())}", name="Benchmark", amount=2_400_000
+        )
+        proposal_list = ProposalList.objects.create(
+            program=program,
+            proposer_name="Benchmark",
+            proposer_kind=ProposalList.ProposerKind.OTHER,
+            import_status=ImportStatus.PROCESSING,
+        )
+        with path.open("rb") as f:
+            report = pipeline.stage_file(proposal_list, f, CSV)
+        started = time.perf_counter()
+        merged = merge.merge(proposal_list, by=None, at=timezone.now())
+        timings = {**report.timings, "merge": time.perf_counter() - started}
+        total = sum(timings.values())
+        out = self.stdout
+        for step, seconds in timings.items():
+            out.write(f"  {step:<7} {seconds:7.2f} s")
+        counts = report.counts
+        out.write(
+            f"Import: {report.rows} rows in {total:.2f} s ({report.rows / total:,.0f} rows/s); "
+            f"accepted {counts['accepted']}, flagged {counts['flagged']}, merged {merged}; "
+            f"rejected {dict(sorted(counts['rejected'].items()))}"
+        )
+
+    def _baseline(self, path: Path, rows: int) -> None:
+        """The same rows through a stock ModelResource (one query and save per row)."""
+        import tablib
+        from import_export import fields, resources
+
+        from registry.models import Owner
+
+        class OwnerResource(resources.ModelResource):
+            nik = fields.Field(attribute="nik", column_name="NIK")
+            full_name = fields.Field(attribute="full_name", column_name="Nama Lengkap")
+            ktp_address = fields.Field(attribute="ktp_address", column_name="Alamat KTP")
+            phone = fields.Field(attribute="phone", column_name="No. HP")
+
+            class Meta:
+                model = Owner
+                fields = ("nik", "full_name", "ktp_address", "phone")
+                import_id_fields = ("nik",)
+
+            def before_save_instance(self, instance, row, **kwargs):
+                facts = identifiers.nik_facts(instance.nik) if len(instance.nik) == 16 else None
+                if facts:
+                    instance.sex, instance.birth_date = facts.sex, facts.birth_date
+
+        with path.open(encoding="utf-8") as f:
+            reader = csv.reader(f, delimiter=";")
+            header = next(reader)
+            data = tablib.Dataset(headers=header)
+            for _i, row in zip(range(rows), reader, strict=False):
+                data.append(row)
+        started = time.perf_counter()
+        result = OwnerResource().import_data(data, dry_run=True, raise_errors=False)
+        seconds = time.perf_counter() - started
+        per_second = rows / seconds
+        self.stdout.write(
+            f"Baseline ModelResource: {rows} rows in {seconds:.2f} s ({per_second:,.0f} rows/s; "
+            f"66,000 rows would take about {66000 / per_second:,.0f} s); "
+            f"{result.totals.get('update', 0)} duplicates merged silently, "
+            f"{len(result.invalid_rows) + len(result.row_errors())} rows with errors"
+        )
+        sys.stdout.flush()

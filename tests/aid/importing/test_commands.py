@@ -1,0 +1,70 @@
+"""The command line: import_proposals (with --json) and the benchmark at a tiny size."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from aid.models import Application
+from registry.models import Owner
+from tests.aid.importing.conftest import FILES
+
+pytestmark = pytest.mark.django_db
+
+
+def _run(*args) -> str:
+    out = StringIO()
+    call_command("import_proposals", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_json_summary_without_commit_merges_nothing(program):
+    summary = json.loads(
+        _run(
+            str(FILES / "outcomes.csv"), "--program", program.code, "--proposer", "Kel. X", "--json"
+        )
+    )
+    assert set(summary) == {"rows", "accepted", "rejected", "flagged", "merged", "seconds"}
+    assert summary["rows"] == 15
+    assert summary["accepted"] == 8  # nobody is registered or proposed yet
+    assert summary["rejected"] == {
+        "duplicate_in_list": 1,
+        "invalid_nik": 2,
+        "incomplete": 1,
+        "invalid_field": 3,
+    }
+    assert summary["flagged"] == 4
+    assert summary["merged"] == 0
+    assert not Owner.objects.exists()
+
+
+def test_commit_merges_and_a_second_run_creates_nothing(program):
+    args = [str(FILES / "outcomes.csv"), "--program", program.code, "--proposer", "Kel. X"]
+    first = json.loads(_run(*args, "--commit", "--json"))
+    assert first["merged"] == 8
+    assert Application.objects.count() == 8
+    with pytest.raises(CommandError, match="lebih dari separuh"):
+        _run(*args, "--commit", "--json")
+    assert Application.objects.count() == 8
+
+
+def test_plain_summary_is_readable(program):
+    text = _run(str(FILES / "outcomes.csv"), "--program", program.code, "--proposer", "Kel. X")
+    assert "15 baris" in text and "invalid_nik: 2" in text and "--commit" in text
+
+
+def test_unknown_program_is_refused():
+    with pytest.raises(CommandError, match="tidak ditemukan"):
+        _run(str(FILES / "outcomes.csv"), "--program", "nope", "--proposer", "X")
+
+
+@pytest.mark.benchmark
+def test_benchmark_runs_at_a_tiny_size_and_leaves_nothing(program):
+    out = StringIO()
+    call_command("bench_import", "--rows", "300", "--baseline-rows", "30", stdout=out)
+    text = out.getvalue()
+    for step in ("read", "check", "stage", "dedupe", "merge"):
+        assert f"  {step}" in text
+    assert "rows/s" in text and "Baseline ModelResource" in text and "Peak memory" in text
+    assert not Owner.objects.exists()

@@ -1,0 +1,235 @@
+"""Every outcome a row can have, from one small list, and what confirming does with them."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from aid import services
+from aid.models import (
+    Application,
+    ImportRow,
+    ImportStatus,
+    PossibleDuplicate,
+    Reason,
+    Status,
+    StatusChange,
+)
+from registry.models import BankAccount, Business, Owner
+from tests.aid.importing.files.make_fixtures import NIKS
+from tests.factories import ApplicationFactory, BusinessFactory, OwnerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def registry_before(program):
+    """Owners already known: one proposed by another list, one paid, one without application."""
+    proposed = ApplicationFactory(
+        program=program,
+        business=BusinessFactory(owner=OwnerFactory(nik=NIKS["existing_application"])),
+    )
+    paid = ApplicationFactory(
+        program=program,
+        business=BusinessFactory(owner=OwnerFactory(nik=NIKS["received"])),
+        status=Status.TRANSFERRED,
+    )
+    registered = OwnerFactory(nik=NIKS["registered"], full_name="Endang Sulastri")
+    return proposed, paid, registered
+
+
+def _row(proposal_list, number):
+    return ImportRow.objects.get(proposal_list=proposal_list, row_number=number)
+
+
+def test_each_row_gets_one_outcome_with_an_indonesian_reason(upload, registry_before):
+    proposal_list = upload("outcomes.csv")
+    assert proposal_list.import_status == ImportStatus.STAGED
+    expected = {
+        2: ("accepted", ""),
+        3: ("rejected", Reason.DUPLICATE_IN_LIST),
+        4: ("rejected", Reason.INVALID_NIK),
+        5: ("rejected", Reason.INVALID_NIK),
+        6: ("rejected", Reason.INCOMPLETE),
+        7: ("rejected", Reason.INVALID_FIELD),
+        8: ("rejected", Reason.INVALID_FIELD),
+        9: ("rejected", Reason.INVALID_FIELD),
+        10: ("rejected", Reason.DUPLICATE_EXISTING),
+        11: ("rejected", Reason.ALREADY_RECEIVED),
+        12: ("accepted", ""),
+        13: ("accepted", ""),
+        14: ("accepted", ""),
+        15: ("accepted", ""),
+        16: ("accepted", ""),
+    }
+    got = {
+        r.row_number: (r.outcome, r.reason_code)
+        for r in ImportRow.objects.filter(proposal_list=proposal_list)
+    }
+    assert got == expected
+
+    assert "baris 2" in _row(proposal_list, 3).message
+    assert "0000" in _row(proposal_list, 4).message
+    assert "rusak oleh Excel" in _row(proposal_list, 5).message
+    incomplete = _row(proposal_list, 6).message
+    assert "Alamat KTP" in incomplete and "No HP" in incomplete
+    assert "bukan nomor HP" in _row(proposal_list, 7).message
+    assert 'Kelurahan "Kebayoran" tidak ada di Kota Bekasi' in _row(proposal_list, 8).message
+    assert 'Bank "Bank Antah" tidak dikenal' in _row(proposal_list, 9).message
+    proposed, paid, _registered = registry_before
+    assert f"#{proposed.pk}" in _row(proposal_list, 10).message
+    assert "input manual" in _row(proposal_list, 10).message
+    assert "hanya diberikan sekali" in _row(proposal_list, 11).message
+
+    assert "baris 13" in _row(proposal_list, 12).note  # same phone, other NIK
+    assert "baris 12" in _row(proposal_list, 13).note
+    assert "Endang Sulastri" in _row(proposal_list, 14).note  # registered: registry wins
+    assert "Nama dan tanggal lahir sama dengan baris 16" in _row(proposal_list, 15).note
+
+    counts = proposal_list.counts
+    assert counts["rows"] == 15
+    assert counts["accepted"] == 6
+    assert counts["flagged"] == 4
+    assert counts["rejected"] == {
+        "duplicate_in_list": 1,
+        "invalid_nik": 2,
+        "incomplete": 1,
+        "invalid_field": 3,
+        "duplicate_existing": 1,
+        "already_received": 1,
+    }
+
+
+def test_nothing_is_written_to_the_registry_before_confirming(upload, registry_before):
+    owners, businesses = Owner.objects.count(), Business.objects.count()
+    upload("outcomes.csv")
+    assert (Owner.objects.count(), Business.objects.count()) == (owners, businesses)
+    assert Application.objects.count() == 2
+
+
+def test_confirm_merges_accepted_rows_with_history_and_possible_duplicates(upload, registry_before):
+    proposal_list = upload("outcomes.csv")
+    owners_before = Owner.objects.count()
+    created = services.proposal_list_confirm(proposal_list=proposal_list, by=upload.operator)
+
+    assert created == 6
+    proposal_list.refresh_from_db()
+    assert proposal_list.import_status == ImportStatus.MERGED
+    assert proposal_list.counts["merged"] == 6
+    applications = Application.objects.filter(proposal_list=proposal_list)
+    assert applications.count() == 6
+    assert set(applications.values_list("status", flat=True)) == {Status.PROPOSED}
+    # Five new owners; the registered one is reused and keeps its registered name.
+    assert Owner.objects.count() == owners_before + 5
+    registered = Owner.objects.get(nik=NIKS["registered"])
+    assert registered.full_name == "Endang Sulastri"
+    assert applications.filter(owner=registered).exists()
+
+    siti = Owner.objects.get(nik=NIKS["new"])
+    assert (siti.full_name, siti.sex, siti.phone) == ("Siti Aminah", "F", "+6281234567890")
+    assert siti.kelurahan.name == "Arenjaya"
+    assert siti.history.get().history_type == "+"
+    account = BankAccount.objects.get(owner=siti)
+    assert (account.bank.code, account.account_number, account.is_active) == (
+        "002",
+        "012301000123456",
+        True,
+    )
+    business = Business.objects.get(owner=siti)
+    assert (business.name, business.sector) == ("Warung Siti", "Kuliner")
+
+    changes = StatusChange.objects.filter(application__proposal_list=proposal_list)
+    assert changes.count() == 6
+    assert {c.by for c in changes} == {upload.operator}
+    assert {(c.from_status, c.to_status) for c in changes} == {("", Status.PROPOSED)}
+
+    pairs = {
+        (d.rule, d.application.owner.nik, d.other.owner.nik)
+        for d in PossibleDuplicate.objects.select_related("application__owner", "other__owner")
+    }
+    assert pairs == {
+        ("phone", NIKS["same_phone_2"], NIKS["same_phone_1"]),
+        ("name_birth_date", NIKS["twin_2"], NIKS["twin_1"]),
+    }
+
+
+def test_a_second_confirm_is_refused(upload, registry_before):
+    proposal_list = upload("outcomes.csv")
+    services.proposal_list_confirm(proposal_list=proposal_list, by=None)
+    with pytest.raises(ValidationError, match="tidak dapat digabungkan"):
+        services.proposal_list_confirm(proposal_list=proposal_list, by=None)
+    assert Application.objects.filter(proposal_list=proposal_list).count() == 6
+
+
+def test_a_proposal_made_between_staging_and_confirm_is_rejected_at_confirm(
+    upload, registry_before, program
+):
+    proposal_list = upload("outcomes.csv")
+    # Someone registers and proposes Siti by hand while the list waits for review.
+    siti = OwnerFactory(nik=NIKS["new"])
+    services.application_create(business=BusinessFactory(owner=siti), program=program)
+
+    created = services.proposal_list_confirm(proposal_list=proposal_list, by=None)
+
+    assert created == 5
+    assert _row(proposal_list, 2).reason_code == Reason.DUPLICATE_EXISTING
+
+
+def test_reimporting_the_same_list_creates_nothing_new(upload, registry_before):
+    first = upload("outcomes.csv")
+    services.proposal_list_confirm(proposal_list=first, by=None)
+    counts = (Owner.objects.count(), Business.objects.count(), Application.objects.count())
+
+    second = upload("outcomes.csv", proposer="Kelurahan Perwira (kirim ulang)")
+
+    # More than half the rows are now already proposed: the list is refused outright.
+    assert second.import_status == ImportStatus.REFUSED
+    assert "lebih dari separuh" in second.import_error
+    assert not ImportRow.objects.filter(proposal_list=second).exists()
+    assert not second.file
+    assert (Owner.objects.count(), Business.objects.count(), Application.objects.count()) == counts
+
+
+def test_cancel_leaves_nothing_behind(upload, registry_before):
+    proposal_list = upload("outcomes.csv")
+    stored = proposal_list.file.name
+    storage = proposal_list.file.storage
+    assert storage.exists(stored)
+    owners, applications = Owner.objects.count(), Application.objects.count()
+
+    services.proposal_list_cancel(proposal_list=proposal_list, by=upload.operator)
+
+    proposal_list.refresh_from_db()
+    assert proposal_list.import_status == ImportStatus.CANCELLED
+    assert not ImportRow.objects.filter(proposal_list=proposal_list).exists()
+    assert not storage.exists(stored)
+    assert (Owner.objects.count(), Application.objects.count()) == (owners, applications)
+    with pytest.raises(ValidationError):
+        services.proposal_list_confirm(proposal_list=proposal_list, by=None)
+
+
+def test_a_failure_in_the_middle_of_a_merge_leaves_nothing_from_the_list(
+    upload, registry_before, monkeypatch
+):
+    proposal_list = upload("outcomes.csv")
+    counts = (
+        Owner.objects.count(),
+        Business.objects.count(),
+        BankAccount.objects.count(),
+        Application.objects.count(),
+    )
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    # Owners, businesses, accounts and applications are inserted by then.
+    monkeypatch.setattr("aid.transitions.record_proposed_where", explode)
+    with pytest.raises(RuntimeError):
+        services.proposal_list_confirm(proposal_list=proposal_list, by=None)
+
+    assert (
+        Owner.objects.count(),
+        Business.objects.count(),
+        BankAccount.objects.count(),
+        Application.objects.count(),
+    ) == counts
+    proposal_list.refresh_from_db()
+    assert proposal_list.import_status == ImportStatus.STAGED  # can be confirmed again
