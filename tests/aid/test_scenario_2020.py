@@ -2,10 +2,10 @@
 went back to the treasury. Counts and rupiah totals are worked out by hand below."""
 
 import io
+import json
 import random
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from aid import selectors, services
@@ -13,7 +13,6 @@ from aid.models import (
     Application,
     Disbursement,
     PossibleDuplicate,
-    ProposalList,
     Reason,
     Status,
 )
@@ -30,45 +29,57 @@ GRANT = 2_400_000
 BANK_HEADER = ["NIK", "NO_REKENING", "KODE_BANK", "NOMINAL", "TANGGAL", "REFERENSI", "STATUS"]
 
 
-# ----------------------------------------------------------------------------------------
-# REPLACE WITH THE REAL IMPORT (issue 3) WHEN MERGING:
-#   call_command("import_proposals", PATH, "--program", program.code,
-#                "--proposer", name, "--commit")
-# for each list, written as a CSV from the same owners. This stand-in does what the import
-# promises: one application per owner not yet live in the program (an overlapping row
-# creates none; the assertions below assume that), and a PossibleDuplicate for the pair
-# with the same name and birth date under two NIKs.
-def import_proposal_lists(program, lists: dict[str, list], *, by) -> dict[str, int]:
-    created = {}
-    for name, businesses in lists.items():
-        proposal_list = ProposalList.objects.create(
-            program=program, proposer_name=name, proposer_kind=ProposalList.ProposerKind.OTHER
+HEADER = [
+    "NIK",
+    "Nama Lengkap",
+    "Alamat KTP",
+    "Kecamatan",
+    "Kelurahan",
+    "Nama Usaha",
+    "Bidang Usaha",
+    "No HP",
+    "Bank",
+    "No Rekening",
+]
+
+
+def _list_row(owner) -> list[str]:
+    business = owner.businesses.first()
+    account = owner.bank_accounts.filter(is_active=True).first()
+    return [
+        owner.nik,
+        owner.full_name,
+        owner.ktp_address,
+        business.kelurahan.parent.name,
+        business.kelurahan.name,
+        business.name,
+        business.sector,
+        "0" + owner.phone[3:],  # written as people write it: 0812…
+        account.bank.code if account else "",
+        account.account_number if account else "",
+    ]
+
+
+def import_proposal_lists(program, lists: dict[str, list], *, folder) -> dict[str, dict]:
+    """Each list goes through the real import, as the README's command line runs it."""
+    summaries = {}
+    for number, (name, owners) in enumerate(lists.items(), start=1):
+        path = folder / f"daftar-{number}.csv"
+        path.write_bytes(csv_bytes([HEADER, *[_list_row(owner) for owner in owners]], ";"))
+        out = io.StringIO()
+        call_command(
+            "import_proposals",
+            str(path),
+            "--program",
+            program.code,
+            "--proposer",
+            name,
+            "--commit",
+            "--json",
+            stdout=out,
         )
-        created[name] = 0
-        for business in businesses:
-            try:
-                services.application_create(
-                    business=business, program=program, proposal_list=proposal_list, by=by
-                )
-                created[name] += 1
-            except ValidationError as refused:
-                assert refused.code == Reason.DUPLICATE_EXISTING
-    live = Application.objects.filter(program=program).select_related("owner")
-    for application in live:
-        twin = (
-            live.filter(
-                owner__full_name=application.owner.full_name,
-                owner__birth_date=application.owner.birth_date,
-                pk__lt=application.pk,
-            )
-            .exclude(owner=application.owner)
-            .first()
-        )
-        if twin:
-            PossibleDuplicate.objects.create(
-                application=application, other=twin, rule=PossibleDuplicate.Rule.NAME_BIRTH_DATE
-            )
-    return created
+        summaries[name] = json.loads(out.getvalue())
+    return summaries
 
 
 # ----------------------------------------------------------------------------------------
@@ -100,7 +111,7 @@ def _counts(program) -> dict[str, int]:
     return counts
 
 
-def test_bpum_2020_from_proposal_lists_to_the_treasury(program, make_staff):
+def test_bpum_2020_from_proposal_lists_to_the_treasury(program, make_staff, tmp_path):
     verifier, bendahara = make_staff(roles.VERIFIKATOR), make_staff(roles.BENDAHARA)
     rng = random.Random(2020)
     bri = Bank.objects.get(code="002")
@@ -117,22 +128,34 @@ def test_bpum_2020_from_proposal_lists_to_the_treasury(program, make_staff):
             )
     # o[1] proposed again by the Dinas under a mistyped NIK: same name and birth date.
     twin = registry_services.owner_upsert(
-        nik=o[1].nik[:12] + "9999", full_name=o[1].full_name, ktp_address=o[1].ktp_address
+        nik=o[1].nik[:12] + "9999",
+        full_name=o[1].full_name,
+        ktp_address=o[1].ktp_address,
+        kelurahan=o[1].kelurahan,
+        phone=fakes.mobile(rng),
     )
-    biz = {i: BusinessFactory(owner=owner) for i, owner in o.items()}
-    biz["twin"] = BusinessFactory(owner=twin)
+    for owner in [*o.values(), twin]:
+        BusinessFactory(owner=owner)
 
-    # 1. Three lists with overlaps: o5, o6 in A and B; o9 in B and C.
-    created = import_proposal_lists(
+    # 1. Three lists with overlaps: o5, o6 in A and B; o9 in B and C. The kelurahan list
+    # also carries o1 a second time under the mistyped NIK.
+    imported = import_proposal_lists(
         program,
         {
-            "Kelurahan Jatiwaringin": [biz[i] for i in (1, 2, 3, 4, 5, 6)],
-            "Koperasi Mitra Usaha": [biz[i] for i in (5, 6, 7, 8, 9)],
-            "Dinas KUKM": [biz[9], biz[10], biz[11], biz["twin"]],
+            "Kelurahan Jatiwaringin": [o[1], o[2], o[3], o[4], o[5], o[6], twin],
+            "Koperasi Mitra Usaha": [o[5], o[6], o[7], o[8], o[9]],
+            "Dinas KUKM": [o[9], o[10], o[11]],
         },
-        by=None,
+        folder=tmp_path,
     )
-    assert created == {"Kelurahan Jatiwaringin": 6, "Koperasi Mitra Usaha": 3, "Dinas KUKM": 3}
+    assert {name: s["merged"] for name, s in imported.items()} == {
+        "Kelurahan Jatiwaringin": 7,
+        "Koperasi Mitra Usaha": 3,
+        "Dinas KUKM": 2,
+    }
+    assert imported["Kelurahan Jatiwaringin"]["flagged"] == 2  # o1 and the twin, both rows
+    assert imported["Koperasi Mitra Usaha"]["rejected"] == {"duplicate_existing": 2}
+    assert imported["Dinas KUKM"]["rejected"] == {"duplicate_existing": 1}
     assert _counts(program) == {Status.PROPOSED: 12}
 
     # 2. Verify: the flagged pair is the same person; o4 lacks an account; the rest in bulk.
