@@ -42,3 +42,13 @@ def test_production_mode_refuses_to_start_without_secret_key():
 def test_development_mode_starts_with_a_generated_key():
     result = _manage("check", env_overrides={"DEBUG": "true"})
     assert result.returncode == 0, result.stderr
+
+
+def test_pages_are_indonesian_whatever_the_browser_language_until_english_is_chosen(client):
+    english_browser = {"HTTP_ACCEPT_LANGUAGE": "en-US,en;q=0.9"}
+    page = client.get("/cek-status/", **english_browser).content.decode()
+    assert 'lang="id"' in page
+
+    client.post("/i18n/setlang/", {"language": "en", "next": "/cek-status/"})
+    page = client.get("/cek-status/", **english_browser).content.decode()
+    assert 'lang="en"' in page
