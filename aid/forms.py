@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from aid.models import Disbursement, PossibleDuplicate, Program, ProposalList, Reason
@@ -128,8 +129,9 @@ class ProposalListUploadForm(forms.ModelForm):
 
     upload = forms.FileField(
         label=_("Berkas daftar usulan"),
-        help_text=_("CSV atau Excel (.xlsx), paling besar %(mb)d MB.")
-        % {"mb": settings.IMPORT_MAX_UPLOAD_MB},
+        help_text=format_lazy(
+            _("CSV atau Excel (.xlsx), paling besar {mb} MB."), mb=settings.IMPORT_MAX_UPLOAD_MB
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
     )
 

@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from umkm_portal.views import healthz
 
-admin.site.site_header = "Portal UMKM – Dinas Koperasi dan UKM Kota Bekasi"
-admin.site.site_title = "Portal UMKM"
-admin.site.index_title = "Administrasi"
+admin.site.site_header = _("Portal UMKM – Dinas Koperasi dan UKM Kota Bekasi")
+admin.site.site_title = _("Portal UMKM")
+admin.site.index_title = _("Administrasi")
 
 urlpatterns = [
     path("", include("public.urls")),
