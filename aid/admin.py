@@ -362,6 +362,7 @@ class ApplicationAdmin(
     resource_classes = [ApplicationResource]
     nik_field = "owner__nik"
     name_field = "owner__full_name"
+    name_owner_path = "owner"
     masked_fields = {"owner__nik": "nik"}
     identity_owner_path = "owner"
     list_display = [

@@ -1,10 +1,13 @@
 """The dashboard's summary of applications, rebuilt set-based from aid and registry.
 
 Counting a million applications joined to their businesses' regions on each page view is too
-slow for a dashboard, so :func:`dashboard.services.summary_refresh` condenses them, in one
-``INSERT … SELECT … GROUP BY``, into at most a few tens of thousands of rows: one per program,
-proposal list, kecamatan, status, reason and day. The dashboard's filters and tables then
-read this table only.
+slow for a dashboard, so :func:`dashboard.services.summary_refresh` condenses them, with two
+``INSERT … SELECT … GROUP BY``, into two small tables: applications per program, proposal
+list, kecamatan, status, reason and day proposed (:class:`ApplicationSummary`), and successful
+transfers per the same filter dimensions and day transferred (:class:`TransferSummary`). The
+day of transfer lives in its own table because crossing it with status and reason would
+triple the rows every other table of the page has to read. The dashboard's filters and
+tables read these two tables only.
 """
 
 from django.db import models
@@ -26,8 +29,6 @@ class ApplicationSummary(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices)
     reason_code = models.CharField(max_length=20, choices=Reason.choices, blank=True)
     proposed_on = models.DateField()
-    # Day of the successful transfer (Asia/Jakarta); null when nothing was transferred.
-    transferred_on = models.DateField(null=True)
     applications = models.PositiveIntegerField()
     transferred_amount = models.PositiveBigIntegerField()
     withdrawn_amount = models.PositiveBigIntegerField()
@@ -41,6 +42,29 @@ class ApplicationSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.program_id}/{self.status}: {self.applications}"
+
+
+class TransferSummary(models.Model):
+    """Successful transfers counted by the dashboard's filter dimensions and day transferred."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
+    proposal_list = models.ForeignKey(
+        ProposalList, null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    kecamatan = models.ForeignKey(Region, null=True, on_delete=models.CASCADE, related_name="+")
+    proposed_on = models.DateField()
+    # Day of the successful transfer (Asia/Jakarta).
+    transferred_on = models.DateField()
+    transfers = models.PositiveIntegerField()
+    amount = models.PositiveBigIntegerField()
+
+    class Meta:
+        verbose_name = _("ringkasan transfer")
+        verbose_name_plural = _("ringkasan transfer")
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.program_id}/{self.transferred_on}: {self.transfers}"
 
 
 class SummaryRefresh(models.Model):

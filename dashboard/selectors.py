@@ -1,8 +1,9 @@
 """Reads of the dashboard: figures from the application summary, filtered.
 
 Every function here runs one grouped query over :class:`~dashboard.models.ApplicationSummary`
-and returns a few dozen rows at most (per program, status, reason, kecamatan, proposer or
-day), whatever the number of applications behind them.
+(transfers per day: :class:`~dashboard.models.TransferSummary`) and returns a few dozen rows at
+most (per program, status, reason, kecamatan, proposer or day), whatever the number of
+applications behind them.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from django.db.models import Q, QuerySet, Sum
 
 from aid.models import Program, ProposalList, Status
 from aid.services import RECEIVED_STATUSES
-from dashboard.models import ApplicationSummary, SummaryRefresh
+from dashboard.models import ApplicationSummary, SummaryRefresh, TransferSummary
 from registry.models import Region
 
 
@@ -31,9 +32,12 @@ def summary_latest() -> SummaryRefresh | None:
     return SummaryRefresh.objects.first()
 
 
-def summary_filtered(filters: Filters) -> QuerySet[ApplicationSummary]:
-    """Summary rows of the applications the filters select (date range: date proposed)."""
-    rows = ApplicationSummary.objects.all()
+def summary_filtered(filters: Filters, model=ApplicationSummary) -> QuerySet:
+    """Summary rows of the applications the filters select (date range: date proposed).
+
+    ``model`` is either summary table: both carry the same filter dimensions.
+    """
+    rows = model.objects.all()
     if filters.program is not None:
         rows = rows.filter(program=filters.program)
     if filters.kecamatan is not None:
@@ -105,10 +109,9 @@ def by_proposer(filters: Filters) -> list[dict]:
 def transfers_per_day(filters: Filters) -> list[dict]:
     """Successful transfers per day (Asia/Jakarta) of the selected applications."""
     return list(
-        summary_filtered(filters)
-        .filter(transferred_on__isnull=False)
+        summary_filtered(filters, TransferSummary)
         .values("transferred_on")
-        .annotate(n_applications=Sum("applications"), rp_transferred=Sum("transferred_amount"))
+        .annotate(n_applications=Sum("transfers"), rp_transferred=Sum("amount"))
         .order_by("transferred_on")
     )
 

@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from aid.models import Application, Disbursement, Status
-from dashboard.models import ApplicationSummary, SummaryRefresh
+from dashboard.models import ApplicationSummary, SummaryRefresh, TransferSummary
 
 # Summary column ← alias in the grouped SELECT, in insert order.
 _COLUMNS = {
@@ -22,11 +22,19 @@ _COLUMNS = {
     "status": "s_status",
     "reason_code": "s_reason",
     "proposed_on": "s_proposed",
-    "transferred_on": "s_transferred",
     "applications": "s_applications",
     "transferred_amount": "s_transferred_amount",
     "withdrawn_amount": "s_withdrawn_amount",
     "returned_amount": "s_returned_amount",
+}
+_TRANSFER_COLUMNS = {
+    "program_id": "s_program",
+    "proposal_list_id": "s_list",
+    "kecamatan_id": "s_kecamatan",
+    "proposed_on": "s_proposed",
+    "transferred_on": "s_transferred",
+    "transfers": "s_transfers",
+    "amount": "s_amount",
 }
 _PENDING_KEY = "dashboard:summary-refresh-pending"
 
@@ -44,7 +52,6 @@ def _grouped_applications():
             s_status=F("status"),
             s_reason=F("reason_code"),
             s_proposed=TruncDate("proposed_at"),
-            s_transferred=TruncDate("paid__transferred_at"),
         )
         .annotate(
             s_applications=Count("pk"),
@@ -58,27 +65,52 @@ def _grouped_applications():
     )
 
 
-@transaction.atomic
-def summary_refresh() -> SummaryRefresh:
-    """Rebuild the dashboard summary from all applications, in one INSERT … SELECT.
-
-    Readers keep seeing the previous summary until this transaction commits. Returns the
-    record of this refresh (rows written, applications counted, duration).
-    """
-    started = time.monotonic()
-    select_sql, params = _grouped_applications().query.sql_with_params()
-    table = connection.ops.quote_name(ApplicationSummary._meta.db_table)
-    columns = ", ".join(_COLUMNS)
-    aliases = ", ".join(_COLUMNS.values())
-    ApplicationSummary.objects.all().delete()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} ({columns}) SELECT {aliases} FROM ({select_sql}) grouped",
-            params,
+def _grouped_transfers():
+    """Successful transfers grouped by the filter dimensions and the day transferred."""
+    return (
+        Disbursement.objects.filter(outcome=Disbursement.Outcome.SUCCESS)
+        .values(
+            s_program=F("application__program_id"),
+            s_list=F("application__proposal_list_id"),
+            s_kecamatan=F("application__business__kelurahan__parent_id"),
+            s_proposed=TruncDate("application__proposed_at"),
+            s_transferred=TruncDate("transferred_at"),
         )
+        .annotate(s_transfers=Count("pk"), s_amount=Sum("amount"))
+        .order_by()
+    )
+
+
+def _insert(cursor, model, columns: dict[str, str], queryset) -> None:
+    select_sql, params = queryset.query.sql_with_params()
+    table = connection.ops.quote_name(model._meta.db_table)
+    cursor.execute(
+        f"INSERT INTO {table} ({', '.join(columns)}) "
+        f"SELECT {', '.join(columns.values())} FROM ({select_sql}) grouped",
+        params,
+    )
+
+
+_SUMMARY_MODELS = (ApplicationSummary, TransferSummary)
+
+
+@transaction.atomic
+def _rebuild() -> SummaryRefresh:
+    started = time.monotonic()
+    for model in _SUMMARY_MODELS:
+        model.objects.all().delete()
+    with connection.cursor() as cursor:
+        _insert(cursor, ApplicationSummary, _COLUMNS, _grouped_applications())
+        _insert(cursor, TransferSummary, _TRANSFER_COLUMNS, _grouped_transfers())
+        if connection.vendor == "postgresql":
+            # The dashboard's filtered reads need statistics of the new rows (autovacuum
+            # may be off, and is late after a bulk rewrite in any case).
+            for model in _SUMMARY_MODELS:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     totals = ApplicationSummary.objects.aggregate(
         rows=Count("pk"), applications=Coalesce(Sum("applications"), 0)
     )
+    totals["rows"] += TransferSummary.objects.count()
     SummaryRefresh.objects.all().delete()
     refresh = SummaryRefresh.objects.create(
         finished_at=timezone.now(),
@@ -86,6 +118,32 @@ def summary_refresh() -> SummaryRefresh:
         applications=totals["applications"],
         duration_ms=round((time.monotonic() - started) * 1000),
     )
+    return refresh
+
+
+def _vacuum() -> None:
+    """Reclaim the rows the rebuild replaced (PostgreSQL, outside any transaction only).
+
+    Each rebuild deletes the whole previous summary; without a VACUUM those dead rows stay in
+    the table and every page view reads past them.
+    """
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        for model in _SUMMARY_MODELS:
+            cursor.execute(f"VACUUM {connection.ops.quote_name(model._meta.db_table)}")
+
+
+def summary_refresh() -> SummaryRefresh:
+    """Rebuild the dashboard summary from all applications and transfers.
+
+    One transaction deletes both summary tables and refills each with one
+    ``INSERT … SELECT … GROUP BY``; readers keep seeing the previous summary until it
+    commits. Returns the record of this refresh (rows written to both tables, applications
+    counted, duration).
+    """
+    refresh = _rebuild()
+    _vacuum()
     cache.delete(_PENDING_KEY)
     return refresh
 

@@ -213,12 +213,7 @@ def dashboard_tables(filters: Filters) -> dict[str, Table]:
     return {table.key: table for table in tables}
 
 
-def dashboard_tables_cached(filters: Filters, refresh: SummaryRefresh) -> dict[str, Table]:
-    """:func:`dashboard_tables`, cached until the summary is rebuilt.
-
-    The summary changes only when it is rebuilt, so the tables of one summary, one set of
-    filters and one language can be kept; the next rebuild has another key.
-    """
+def _cache_key(filters: Filters, refresh: SummaryRefresh) -> str:
     key = ":".join(
         [
             f"{refresh.pk}-{refresh.finished_at.timestamp()}",
@@ -230,9 +225,23 @@ def dashboard_tables_cached(filters: Filters, refresh: SummaryRefresh) -> dict[s
             str(filters.date_to or ""),
         ]
     )
-    key = "dashboard:tables:" + hashlib.sha1(key.encode()).hexdigest()  # any proposer name
+    return "dashboard:tables:" + hashlib.sha1(key.encode()).hexdigest()  # any proposer name
+
+
+def dashboard_tables_cached(filters: Filters, refresh: SummaryRefresh) -> dict[str, Table]:
+    """:func:`dashboard_tables`, cached until the summary is rebuilt.
+
+    The summary changes only when it is rebuilt, so the tables of one summary, one set of
+    filters and one language can be kept; the next rebuild has another key.
+    """
+    key = _cache_key(filters, refresh)
     tables = cache.get(key)
     if tables is None:
         tables = dashboard_tables(filters)
         cache.set(key, tables, timeout=max(settings.DASHBOARD_SUMMARY_MAX_AGE * 2, 600))
     return tables
+
+
+def dashboard_tables_forget(filters: Filters, refresh: SummaryRefresh) -> None:
+    """Drop the cached tables of these filters (the benchmark times the computation)."""
+    cache.delete(_cache_key(filters, refresh))

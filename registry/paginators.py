@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import QuerySet
@@ -51,7 +52,10 @@ def table_estimate(queryset: QuerySet) -> int | None:
 
 def plan_estimate(queryset: QuerySet) -> int | None:
     """Rows the planner expects the filtered queryset to return."""
-    sql, params = queryset.values("pk").order_by().query.sql_with_params()
+    try:
+        sql, params = queryset.values("pk").order_by().query.sql_with_params()
+    except EmptyResultSet:  # e.g. ``pk__in=[]``: Django knows it is empty without asking
+        return 0
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         plan = cursor.fetchone()[0]

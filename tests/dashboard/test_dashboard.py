@@ -6,6 +6,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from aid.selectors import program_money_by_status
 from dashboard.services import summary_refresh
 from umkm_portal import roles
 
@@ -101,6 +102,16 @@ def test_transfers_per_day(pimpinan_client, fresh):
         datetime.date(2020, 9, 11): [1, 2_400_000],
         datetime.date(2021, 5, 10): [1, 1_200_000],
     }
+
+
+def test_transfers_per_day_add_up_to_the_disbursements_of_record(pimpinan_client, fresh):
+    """The two summary tables agree with each other and with aid.selectors."""
+    for program in (fresh["p2020"], fresh["p2021"]):
+        response = page(pimpinan_client, program=program.pk)
+        per_day = sum(row[2] for row in response.context["tables"]["transfer"].rows)
+        money = rows(response, "dana")[program.name]
+        of_record = program_money_by_status(program).values()
+        assert per_day == money[2] == sum(line.amount for line in of_record) > 0
 
 
 def test_filter_by_kecamatan(pimpinan_client, fresh):

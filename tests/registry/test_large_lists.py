@@ -1,12 +1,16 @@
 """Admin lists of large tables: estimated counts on PostgreSQL, exact counts elsewhere."""
 
+from unittest import mock
+
 import pytest
+from django.contrib import admin
 from django.db import connection
 from django.urls import reverse
 
+from aid.admin import ApplicationAdmin
 from registry.models import Owner
 from registry.paginators import EstimatedCountPaginator
-from tests.factories import OwnerFactory
+from tests.factories import ApplicationFactory, OwnerFactory
 from umkm_portal import roles
 
 
@@ -64,3 +68,36 @@ def test_head_sees_owner_list_with_export_and_nik_search(client, make_staff):
     assert reverse("admin:registry_owner_export") in response.content.decode()
     response = client.get(url, {"q": owners[1].nik})
     assert list(response.context["cl"].result_list) == [owners[1]]
+
+
+def test_row_checkbox_is_the_markup_django_renders(db):
+    owner = OwnerFactory(full_name='Siti <Aminah> & "O\'Neil"')
+    model_admin = admin.site._registry[Owner]
+    assert model_admin.action_checkbox(owner) == admin.ModelAdmin.action_checkbox(
+        model_admin, owner
+    )
+
+
+@pytest.mark.parametrize("bound", [5000, 1], ids=["owners-first", "common-name-join"])
+def test_application_name_search_finds_the_owners_applications(client, make_staff, bound):
+    wanted = [
+        ApplicationFactory(business__owner__full_name=name)
+        for name in ["Siti Aminah", "AMINAH PUTRI", "Nur Aminah"]
+    ]
+    ApplicationFactory(business__owner__full_name="Budi Santoso")
+    client.force_login(make_staff(roles.VERIFIKATOR))
+    url = reverse("admin:aid_application_changelist")
+    # bound 1: more owners match than the bound, so the search goes through the join.
+    with mock.patch.object(ApplicationAdmin, "name_owner_bound", bound):
+        response = client.get(url, {"q": " aminah "})
+        assert set(response.context["cl"].result_list) == set(wanted)
+        assert response.context["cl"].result_count == 3
+        # A 16-digit term is still an exact NIK search.
+        response = client.get(url, {"q": wanted[1].owner.nik})
+        assert list(response.context["cl"].result_list) == [wanted[1]]
+        assert not client.get(url, {"q": "Tidak Ada"}).context["cl"].result_list
+
+
+def test_a_list_known_to_be_empty_counts_zero(db):
+    OwnerFactory.create_batch(2)
+    assert SmallThreshold(Owner.objects.filter(pk__in=[]).order_by("pk"), 50).count == 0
