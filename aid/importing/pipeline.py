@@ -19,6 +19,7 @@ from aid.importing import dedupe, review, stage
 from aid.importing.check import Context, check_row
 from aid.importing.guards import ListRefused
 from aid.importing.read import open_list, values_of
+from aid.importing.sql import use_bulk_work_mem
 from aid.models import ImportRow, ProposalList, Reason
 
 # A list is refused when more than this share of its rows is already proposed or paid.
@@ -90,6 +91,7 @@ def stage_file(
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(ImportRow._meta.db_table)}")
     with transaction.atomic():
+        use_bulk_work_mem()
         dedupe.run(proposal_list)
     report.counts = review.counts(proposal_list)
     timings["dedupe"] = time.perf_counter() - started
