@@ -572,6 +572,9 @@ class ImportRow(models.Model):
         verbose_name=_("daftar usulan"),
         on_delete=models.CASCADE,
         related_name="import_rows",
+        # The indexes below all start with the list, so a separate one on it alone would
+        # only slow down staging (one more index per COPY'd and updated row).
+        db_index=False,
     )
     row_number = models.PositiveIntegerField(_("baris"))
     raw = models.JSONField(_("isi asli"), default=list)

@@ -176,15 +176,17 @@ def record_proposed_where(applications: QuerySet[Application], *, by, source: st
     """
     from django.db import connection
 
-    pks, params = applications.values("pk").query.sql_with_params()
+    # The queryset itself is the source (unordered): "WHERE id IN (queryset)" made the
+    # database sort the ids, de-duplicate them and look each one up again.
+    selected, params = (
+        applications.order_by().values_list("id", "proposed_at").query.sql_with_params()
+    )
     table = connection.ops.quote_name(StatusChange._meta.db_table)
-    source_table = connection.ops.quote_name(Application._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
             f"""INSERT INTO {table} (application_id, from_status, to_status, reason_code, note,
                     source, by_id, at)
-                SELECT id, '', %s, '', '', %s, %s, proposed_at FROM {source_table}
-                WHERE id IN ({pks})""",
+                SELECT q.id, '', %s, '', '', %s, %s, q.proposed_at FROM ({selected}) AS q""",
             [Status.PROPOSED, source, by.pk if by else None, *params],
         )
         return cursor.rowcount

@@ -19,7 +19,7 @@ from aid.importing.read import NumericCell
 from aid.models import ImportRow, Reason
 from registry import identifiers
 from registry.models import Bank
-from registry.selectors import RegionIndex
+from registry.selectors import RegionIndex, RegionMatch
 
 _NAME_NOISE = re.compile(r"[^a-z\s]")
 _BANK_NOISE = re.compile(r"\b(pt|tbk|persero|bank)\b|[^0-9a-z]")
@@ -39,6 +39,11 @@ def bank_key(text: str) -> str:
     return _BANK_NOISE.sub("", text.casefold())
 
 
+# Verdicts remembered per list for values that repeat (region and bank names as typed);
+# capped so that a file of endless different spellings cannot make memory grow.
+_MEMO_LIMIT = 10_000
+
+
 class Context:
     """What checking needs from the database, loaded once per list."""
 
@@ -50,12 +55,40 @@ class Context:
             self.banks[bank.code] = bank
             self.banks.setdefault(bank_key(bank.short_name), bank)
             self.banks.setdefault(bank_key(bank.name), bank)
+        # A list names a few dozen kecamatan/kelurahan and banks, spelt a few ways, over
+        # and over: each spelling is matched once.
+        self._region_matches: dict[tuple[str, str], RegionMatch] = {}
+        self._banks_as_written: dict[str, Bank | None] = {}
+        self._labels: dict[str, str] = {}
 
     @classmethod
     def load(cls) -> Context:
         return cls(RegionIndex.load(), list(Bank.objects.all()))
 
+    def label(self, column: str) -> str:
+        """A column's label in the current language, translated once per list."""
+        if column not in self._labels:
+            self._labels[column] = str(LABELS[column])
+        return self._labels[column]
+
+    def region(self, kecamatan: str, kelurahan: str) -> RegionMatch:
+        key = (kecamatan, kelurahan)
+        match = self._region_matches.get(key)
+        if match is None:
+            match = self.regions.match(kecamatan, kelurahan)
+            if len(self._region_matches) < _MEMO_LIMIT:
+                self._region_matches[key] = match
+        return match
+
     def bank(self, text: str) -> Bank | None:
+        if text in self._banks_as_written:
+            return self._banks_as_written[text]
+        bank = self._bank(text)
+        if len(self._banks_as_written) < _MEMO_LIMIT:
+            self._banks_as_written[text] = bank
+        return bank
+
+    def _bank(self, text: str) -> Bank | None:
         text = text.strip()
         if text.isdigit():
             return self.banks.get(text.zfill(3))
@@ -183,7 +216,7 @@ def check_row(row_number: int, cells: list[str], values: dict[str, str], ctx: Co
     row.rw = _short_code(values.get("rw", ""))
     kecamatan, kelurahan = values.get("kecamatan", ""), values.get("kelurahan", "")
     if kecamatan.strip() or kelurahan.strip():
-        match = ctx.regions.match(kecamatan, kelurahan)
+        match = ctx.region(kecamatan, kelurahan)
         if match.error:
             problem(Reason.INVALID_FIELD, match.error)
         elif match.kelurahan is not None:
@@ -216,10 +249,10 @@ def check_row(row_number: int, cells: list[str], values: dict[str, str], ctx: Co
 
     if missing:
         if "business_name" in missing:
-            labels = [str(LABELS[m]) for m in missing if m != "business_name"]
+            labels = [ctx.label(m) for m in missing if m != "business_name"]
             labels.append(_("Nama Usaha atau Bidang Usaha"))
         else:
-            labels = [str(LABELS[m]) for m in missing]
+            labels = [ctx.label(m) for m in missing]
         problem(
             Reason.INCOMPLETE,
             _("Data kurang lengkap: %(fields)s belum diisi. Lengkapi lalu kirim ulang baris ini.")

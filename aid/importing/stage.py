@@ -43,13 +43,15 @@ FIELDS = [
     "note",
 ]
 _NULLABLE = ["birth_date", "kelurahan_id", "bank_id"]
+# One encoder for every row: json.dumps(..., ensure_ascii=False) builds a new one per call.
+_raw_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def _values(proposal_list_id: int, row: CheckedRow) -> tuple:
     return (
         proposal_list_id,
         row.row_number,
-        json.dumps(row.raw, ensure_ascii=False),
+        _raw_json(row.raw),
         row.nik,
         row.full_name,
         row.name_key,
@@ -85,11 +87,10 @@ def insert_batch(proposal_list_id: int, rows: Iterable[CheckedRow]) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             buffer = io.StringIO()
+            # Every field quoted, so that an empty text stays '' for COPY; csv writes None as
+            # an empty field too, which FORCE_NULL turns into NULL for the nullable columns.
             writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\n")
-            writer.writerows(
-                tuple("" if v is None else v for v in _values(proposal_list_id, row))
-                for row in rows
-            )
+            writer.writerows(_values(proposal_list_id, row) for row in rows)
             buffer.seek(0)
             force_null = ", ".join(
                 connection.ops.quote_name(ImportRow._meta.get_field(f).column) for f in _NULLABLE

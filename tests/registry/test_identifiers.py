@@ -1,5 +1,6 @@
 """The identifier rules staff and proposers meet in every form, import and status check."""
 
+import contextlib
 import datetime
 
 import pytest
@@ -79,6 +80,26 @@ class TestNik:
 
     def test_repeated_digits_are_refused(self):
         assert not identifiers.nik("1111111111111111").ok
+
+    def test_digits_of_another_script_are_refused_by_python_stdnum(self):
+        # str.isdigit() accepts Arabic-Indic digits; stdnum's format rule does not.
+        result = identifiers.nik("3275011708900\u0660\u0660\u0661")
+        assert not result.ok and result.error == "NIK tidak valid."
+
+    @pytest.mark.parametrize(
+        "value",
+        [MALE_BEKASI, FEMALE_BEKASI, JAKARTA_PUSAT, "9971011708450001", "3275013213900001"]
+        + ["3275019902900001", "0000011708900001", "3275010000000001", "3275018013990001"],
+    )
+    def test_python_stdnum_judges_only_province_and_date_of_16_ascii_digits(self, value):
+        # nik() asks python-stdnum only about values that are not plain ASCII, because for
+        # 16 ASCII digits its one other verdict (InvalidComponent: province or date) is set
+        # aside for our own rules. If a new stdnum version adds a rule, this fails.
+        from stdnum import exceptions
+        from stdnum.id import nik as stdnum_nik
+
+        with contextlib.suppress(exceptions.InvalidComponent):
+            stdnum_nik.validate(value)
 
     @pytest.mark.parametrize("raw", [None, "", "  ", "-", "0", "n/a", "N/A", "tidak ada"])
     def test_placeholders_count_as_empty(self, raw):

@@ -15,7 +15,12 @@ from aid.models import (
 )
 from registry.models import BankAccount, Business, Owner
 from tests.aid.importing.files.make_fixtures import NIKS
-from tests.factories import ApplicationFactory, BusinessFactory, OwnerFactory
+from tests.factories import (
+    ApplicationFactory,
+    BankAccountFactory,
+    BusinessFactory,
+    OwnerFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -149,6 +154,37 @@ def test_confirm_merges_accepted_rows_with_history_and_possible_duplicates(uploa
         ("phone", NIKS["same_phone_2"], NIKS["same_phone_1"]),
         ("name_birth_date", NIKS["twin_2"], NIKS["twin_1"]),
     }
+
+
+def test_a_listed_account_becomes_active_only_for_owners_without_one(upload, program):
+    with_account = OwnerFactory(nik="3275120808970011")
+    kept = BankAccountFactory(owner=with_account, account_number="555500001111")
+    without_account = OwnerFactory(nik="3275130909980021")
+    header = (
+        "NIK,Nama Lengkap,Alamat KTP,Kecamatan,Kelurahan,Nama Usaha,Bidang Usaha,No HP,Bank,"
+        "No Rekening"
+    )
+    rows = [
+        header,
+        "3275120808970011,Ani,Jl. Satu 1,,,Warung Ani,Kuliner,081211110001,BRI,012300000000011",
+        "3275130909980021,Beni,Jl. Dua 2,,,Toko Beni,Kelontong,081211110002,BRI,012300000000022",
+        "3275140101990031,Cici,Jl. Tiga 3,,,Jahit Cici,Konveksi,081211110003,BRI,012300000000033",
+    ]
+    proposal_list = upload("accounts.csv", data="\n".join(rows).encode())
+    assert proposal_list.import_status == ImportStatus.STAGED
+    assert "rekening terdaftar tetap dipakai" in _row(proposal_list, 2).note
+
+    assert services.proposal_list_confirm(proposal_list=proposal_list, by=None) == 3
+
+    # The registered account stays the only one; the others get the listed account, active.
+    assert list(BankAccount.objects.filter(owner=with_account)) == [kept]
+    assert [
+        (a.account_number, a.is_active) for a in BankAccount.objects.filter(owner=without_account)
+    ] == [("012300000000022", True)]
+    new_owner = Owner.objects.get(nik="3275140101990031")
+    account = BankAccount.objects.get(owner=new_owner)
+    assert (account.account_number, account.is_active) == ("012300000000033", True)
+    assert account.history.get().history_type == "+"
 
 
 def test_a_second_confirm_is_refused(upload, registry_before):
