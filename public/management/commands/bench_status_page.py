@@ -135,6 +135,8 @@ class Command(BaseCommand):
             **os.environ,
             "DATABASE_URL": database_url(),
             "DEBUG": "false",
+            # Plain HTTP on localhost, as behind the TLS-terminating proxy (no HTTPS redirect).
+            "HTTPS": "false",
             "SECRET_KEY": settings.SECRET_KEY,
             "ALLOWED_HOSTS": f"{HOST},localhost",
             "STATUS_RATE_LIMITS_ENABLED": "false",
