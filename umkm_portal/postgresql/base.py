@@ -6,7 +6,7 @@ Selected by ``umkm_portal.settings`` whenever ``DATABASE_URL`` points at Postgre
    ``SELECT 1`` before the first query of every request that reuses a persistent connection:
    a round trip costing about as much as the one-row read it protects. Here the check looks
    at the socket instead (a zero-timeout ``select``): an idle connection has nothing to read
-   unless the server has hung up (a restart or ``pg_terminate_backend`` sends an error
+   (the portal uses no LISTEN/NOTIFY) unless the server has hung up (a restart or ``pg_terminate_backend`` sends an error
    message and closes it), so something readable, or a closed connection, means reconnect.
    That covers what the ``SELECT 1`` covered, a server that went away while the worker was
    idle, without asking the server. A silently dropped network path (no FIN, no error) is
