@@ -34,6 +34,7 @@ from aid.models import (
 )
 from privacy.masking import mask_name
 from registry.models import Bank, BankAccount, Owner
+from umkm_portal.postgresql.prepared import execute_prepared
 
 # Lookups by NIK are chunked so a 66,000-row file stays within every database's limit on
 # query parameters (SQLite's is 32,766).
@@ -224,12 +225,27 @@ def status_lookup(*, nik: str, phone_last4: str) -> OwnerStatus | None:
     and wrong digits, so callers cannot tell them apart.
 
     Per program the live application is shown, or the latest rejected one when none is live.
+    On PostgreSQL the statement is prepared once per connection (parsing and planning it cost
+    several times what running it does). The public page runs it together with its log
+    INSERT: :func:`public.services.status_check`.
     """
-    sql, params, nik_at, columns = _status_lookup_sql(connection.vendor)
-    params = (*params[:nik_at], nik, *params[nik_at + 1 :])
+    sql, params, columns = status_lookup_statement(nik)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+        execute_prepared(cursor, "status_lookup", sql, params)
+        rows = cursor.fetchall()
+    return owner_status(rows, columns, phone_last4)
+
+
+def status_lookup_statement(nik: str) -> tuple[str, tuple, tuple[str, ...]]:
+    """SQL (``%s`` placeholders), parameters and column names of the lookup for ``nik``."""
+    sql, params, nik_at, columns = _status_lookup_sql(connection.vendor)
+    return sql, (*params[:nik_at], nik, *params[nik_at + 1 :]), columns
+
+
+def owner_status(rows: list[tuple], columns: tuple[str, ...], phone_last4: str):
+    """The :class:`OwnerStatus` of the lookup's ``rows``, or None unless they hold an owner
+    whose phone ends in ``phone_last4``."""
+    rows = [dict(zip(columns, row, strict=True)) for row in rows]
     stored = rows[0]["phone_last4"] if rows else None
     # Compare even when nothing was found, in constant time, so that an unknown NIK and wrong
     # digits cost the same.

@@ -9,7 +9,6 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from aid.selectors import status_lookup
 from public import ratelimits, services
 from public.forms import StatusCheckForm
 from public.models import StatusLookup
@@ -44,13 +43,13 @@ def status_check(request):
         services.status_lookup_record(nik_hash=nik_hash, client_ip=ip, outcome=Outcome.RATE_LIMITED)
         return _rate_limited(request)
 
-    result = status_lookup(nik=nik, phone_last4=form.cleaned_data["phone_last4"])
+    # The lookup and its log row (found / not found) in one round trip.
+    result = services.status_check(
+        nik=nik, phone_last4=form.cleaned_data["phone_last4"], nik_hash=nik_hash, client_ip=ip
+    )
     if result is None:
         ratelimits.nik_failed(request, nik_hash)
-        services.status_lookup_record(nik_hash=nik_hash, client_ip=ip, outcome=Outcome.NOT_FOUND)
         return _form_page(request, StatusCheckForm(), not_found=True)
-
-    services.status_lookup_record(nik_hash=nik_hash, client_ip=ip, outcome=Outcome.FOUND)
     return render(request, "public/status_result.html", {"result": result})
 
 

@@ -110,6 +110,9 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend plus a health check that costs no round trip and prepared statements
+    # for the status page (see umkm_portal/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "umkm_portal.postgresql"
     # Persistent connections: the status page does one query per request, so paying a new
     # connection each time would dominate its latency.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)

@@ -33,6 +33,21 @@ def test_each_check_is_logged_with_a_keyed_hash_address_and_outcome(client, owne
     assert len(digest) == 64
 
 
+def test_unknown_niks_and_owners_without_a_phone_are_logged_as_not_found(client, owner_in):
+    # On PostgreSQL the outcome is decided in SQL, in the lookup's own statement.
+    without_phone = owner_in(Status.APPROVED, phone="")
+    unknown = without_phone.nik[:12] + ("0998" if without_phone.nik[12:] != "0998" else "0997")
+
+    check(client, without_phone.nik, "0000")
+    check(client, unknown, "1234")
+
+    outcomes = list(StatusLookup.objects.order_by("pk").values_list("nik_hash", "outcome"))
+    assert outcomes == [
+        (nik_digest(without_phone.nik), Outcome.NOT_FOUND),
+        (nik_digest(unknown), Outcome.NOT_FOUND),
+    ]
+
+
 def test_rate_limited_checks_are_logged(client, owner_in):
     owner = owner_in(Status.APPROVED)
     for _ in range(11):

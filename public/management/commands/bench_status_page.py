@@ -63,7 +63,9 @@ class Command(BaseCommand):
         parser.add_argument("--warmup", type=float, default=2.0, help="per view, not measured")
         parser.add_argument("--rounds", type=int, default=4, help="turns each view takes")
         parser.add_argument("--workers", type=int, default=2)
-        parser.add_argument("--threads", type=int, default=1, help=">1 uses gthread workers")
+        parser.add_argument(
+            "--threads", type=int, default=4, help="per worker, as gunicorn.conf.py; 1: sync"
+        )
         parser.add_argument("--max-requests", type=int, default=1_000_000, help="per view")
         parser.add_argument("--probes", type=int, default=2000, help="distinct owners asked")
 
@@ -135,6 +137,8 @@ class Command(BaseCommand):
             **os.environ,
             "DATABASE_URL": database_url(),
             "DEBUG": "false",
+            # Plain HTTP on localhost, as behind the TLS-terminating proxy (no HTTPS redirect).
+            "HTTPS": "false",
             "SECRET_KEY": settings.SECRET_KEY,
             "ALLOWED_HOSTS": f"{HOST},localhost",
             "STATUS_RATE_LIMITS_ENABLED": "false",
@@ -151,8 +155,11 @@ class Command(BaseCommand):
             f"--backlog={2048}",
             "--log-level=warning",
         ]
-        if threads > 1:
-            command += ["--worker-class=gthread", f"--threads={threads}"]
+        # Explicit either way: gunicorn also reads gunicorn.conf.py from the project folder.
+        command += [
+            f"--worker-class={'gthread' if threads > 1 else 'sync'}",
+            f"--threads={threads}",
+        ]
         return subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
         )

@@ -70,10 +70,10 @@ def _free_port() -> int:
 
 def _database_url() -> str:
     db = connection.settings_dict
-    if db["ENGINE"] == "django.db.backends.postgresql":
+    if connection.vendor == "postgresql":
         auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
         return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    if db["ENGINE"] == "django.db.backends.sqlite3" and "memory" not in str(db["NAME"]):
+    if connection.vendor == "sqlite" and "memory" not in str(db["NAME"]):
         return f"sqlite:///{db['NAME']}"
     raise CommandError("bench_load needs a database another process can open (PostgreSQL).")
 
