@@ -329,33 +329,38 @@ def application_return(*, application: Application, by, source: str = "", at=Non
     return transitions.move(application, Status.RETURNED, by=by, source=source, at=at)
 
 
-def proposal_list_files_purge(*, older_than, dry_run: bool = False) -> list[ProposalList]:
-    """Delete the uploaded files of proposal lists received before ``older_than``.
+def kept_files_purge(*, older_than, dry_run: bool = False) -> list:
+    """Delete the kept files that hold NIKs and account numbers, created before ``older_than``.
 
-    The lists themselves, their applications and outcomes stay; only the original file (NIKs
-    and accounts as the proposer sent them) goes, and ``file`` is cleared. A file already
-    missing from storage is cleared too. Idempotent: a second run finds nothing to do.
-    Returns the lists whose file was (or, with ``dry_run``, would be) deleted.
+    Those are the proposal lists as uploaded (with their staged rows, which repeat the raw
+    cells), the files sent to the ministry, and the decision files and bank reports received.
+    The records themselves stay (who, when, counts, and the applications and history they
+    produced); only ``file`` is cleared. A file already missing from storage is cleared too.
+    Idempotent: a second run finds nothing to do. Returns the records whose file was (or, with
+    ``dry_run``, would be) deleted.
     """
     purged = []
-    candidates = ProposalList.objects.filter(created_at__lt=older_than).exclude(file="")
-    for proposal_list in candidates.order_by("pk").iterator():
-        name = proposal_list.file.name
-        if not dry_run:
-            with transaction.atomic():
-                proposal_list.file.storage.delete(name)
-                proposal_list.file = ""
-                proposal_list.save(update_fields=["file"])
-        logger.info(
-            "proposal list file purged",
-            extra={
-                "proposal_list": proposal_list.pk,
-                "file": name,
-                "created_at": proposal_list.created_at.isoformat(),
-                "dry_run": dry_run,
-            },
-        )
-        purged.append(proposal_list)
+    for model in (ProposalList, SubmissionBatch, DecisionFile, BankReport):
+        candidates = model.objects.filter(created_at__lt=older_than).exclude(file="")
+        for record in candidates.order_by("pk").iterator():
+            name = record.file.name
+            if not dry_run:
+                with transaction.atomic():
+                    record.file.storage.delete(name)
+                    model.objects.filter(pk=record.pk).update(file="")
+                    if model is ProposalList:
+                        ImportRow.objects.filter(proposal_list=record).delete()
+            logger.info(
+                "kept file purged",
+                extra={
+                    "model": model._meta.label_lower,
+                    "id": record.pk,
+                    "file": name,
+                    "created_at": record.created_at.isoformat(),
+                    "dry_run": dry_run,
+                },
+            )
+            purged.append(record)
     return purged
 
 

@@ -1,4 +1,4 @@
-"""Uploaded proposal lists are deleted after the retention period; the lists stay."""
+"""Kept files with personal data are deleted after the retention period; the records stay."""
 
 import os
 from datetime import timedelta
@@ -41,7 +41,7 @@ def test_old_files_are_deleted_and_recent_ones_kept(program, settings):
     assert str(settings.PRIVATE_UPLOAD_ROOT) in old_path  # outside any web root
 
     output = _purge()
-    assert "deleted 1 proposal-list file(s)" in output
+    assert "deleted 1 file(s)" in output
     assert "Kelurahan margahayu" in output
 
     old.refresh_from_db()
@@ -51,7 +51,7 @@ def test_old_files_are_deleted_and_recent_ones_kept(program, settings):
     assert recent.file and os.path.exists(recent_path)
 
     # Idempotent: nothing left to do.
-    assert "deleted 0 proposal-list file(s)" in _purge()
+    assert "deleted 0 file(s)" in _purge()
 
 
 def test_dry_run_deletes_nothing_and_days_override_the_setting(program):
@@ -69,3 +69,23 @@ def test_a_file_already_gone_from_disk_is_cleared(program):
     assert "deleted 1" in _purge()
     proposal_list.refresh_from_db()
     assert not proposal_list.file
+
+
+def test_staged_rows_and_other_kept_files_go_too(program, make_staff):
+    from aid.models import ImportRow, SubmissionBatch
+
+    old = _list(program, "kranji", age_days=400)
+    ImportRow.objects.create(proposal_list=old, row_number=2, raw=["3275011708900001", "Siti"])
+    batch = SubmissionBatch.objects.create(program=program, created_by=make_staff(None))
+    batch.file.save("pengajuan.xlsx", ContentFile(b"NIK\n3275011708900001\n"))
+    SubmissionBatch.objects.filter(pk=batch.pk).update(
+        created_at=timezone.now() - timedelta(days=400)
+    )
+    batch_path = batch.file.path
+
+    assert "deleted 2 file(s)" in _purge()
+
+    batch.refresh_from_db()
+    assert not batch.file and not os.path.exists(batch_path)
+    assert not ImportRow.objects.filter(proposal_list=old).exists()
+    assert SubmissionBatch.objects.filter(pk=batch.pk).exists()

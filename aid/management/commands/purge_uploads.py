@@ -1,6 +1,8 @@
-"""Delete uploaded proposal-list files older than UPLOAD_RETENTION_DAYS (run it daily).
+"""Delete kept files older than UPLOAD_RETENTION_DAYS (run it daily).
 
-The lists' rows and outcomes stay; only the original files with NIKs and bank accounts go.
+Proposal lists as uploaded (and their staged rows), submissions sent to the ministry,
+decision files and bank reports hold NIKs and bank accounts; after the retention period only
+the records (who, when, counts, the applications and history they produced) stay.
 """
 
 from datetime import timedelta
@@ -13,14 +15,14 @@ from aid import services
 
 
 class Command(BaseCommand):
-    help = "Delete uploaded proposal-list files older than the retention period."
+    help = "Delete kept files with personal data older than the retention period."
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--days",
             type=int,
             default=settings.UPLOAD_RETENTION_DAYS,
-            help="Keep files this many days after upload (default: UPLOAD_RETENTION_DAYS, "
+            help="Keep files this many days (default: UPLOAD_RETENTION_DAYS, "
             f"now {settings.UPLOAD_RETENTION_DAYS}).",
         )
         parser.add_argument("--dry-run", action="store_true", help="Only list what would go.")
@@ -29,10 +31,8 @@ class Command(BaseCommand):
         if days < 1:
             raise CommandError("--days must be at least 1")
         cutoff = timezone.now() - timedelta(days=days)
-        purged = services.proposal_list_files_purge(older_than=cutoff, dry_run=dry_run)
-        for proposal_list in purged:
-            self.stdout.write(f"  #{proposal_list.pk} {proposal_list}")
+        purged = services.kept_files_purge(older_than=cutoff, dry_run=dry_run)
+        for record in purged:
+            self.stdout.write(f"  {record._meta.verbose_name} #{record.pk} {record}")
         verb = "would delete" if dry_run else "deleted"
-        self.stdout.write(
-            f"{verb} {len(purged)} proposal-list file(s) uploaded before {cutoff:%Y-%m-%d}"
-        )
+        self.stdout.write(f"{verb} {len(purged)} file(s) created before {cutoff:%Y-%m-%d}")
