@@ -123,6 +123,14 @@ def _digits(raw: object) -> str:
     return _SEPARATORS.sub("", str(raw).strip().lstrip("'"))
 
 
+def _typed_digits(raw: object, label: str) -> str | Checked:
+    """The digits someone typed, or the Checked to return at once: empty for placeholders,
+    an error for a value Excel has already damaged."""
+    if is_blank(raw):
+        return EMPTY
+    return _excel_damage(raw, label) or _digits(raw)
+
+
 def _year_from_two_digits(yy: int, today: datetime.date) -> int:
     # stdnum maps every year to 19xx; a NIK holder born in 2005 must come out as 2005.
     year = 2000 + yy
@@ -144,12 +152,9 @@ def nik(raw: object, *, today: datetime.date | None = None) -> Checked:
     warning: NIKs keep the code of where they were first issued, including codes since
     reorganised.
     """
-    if is_blank(raw):
-        return EMPTY
-    damaged = _excel_damage(raw, "NIK")
-    if damaged:
-        return damaged
-    value = _digits(raw)
+    value = _typed_digits(raw, "NIK")
+    if isinstance(value, Checked):
+        return value
     if not value.isdigit():
         return Checked(error=_("NIK hanya boleh berisi angka (tertulis %(raw)s).") % {"raw": raw})
     if len(value) != 16:
@@ -230,12 +235,9 @@ def _birth_date_and_sex(ddmmyy: str, today: datetime.date) -> tuple[datetime.dat
 
 def kk(raw: object) -> Checked:
     """Check a Kartu Keluarga number: 16 digits starting with a region code."""
-    if is_blank(raw):
-        return EMPTY
-    damaged = _excel_damage(raw, "Nomor KK")
-    if damaged:
-        return damaged
-    value = _digits(raw)
+    value = _typed_digits(raw, _("Nomor KK"))
+    if isinstance(value, Checked):
+        return value
     if not value.isdigit() or len(value) != 16:
         return Checked(
             error=_("Nomor KK harus 16 digit angka. Periksa kembali dari Kartu Keluarga.")
@@ -254,12 +256,9 @@ def kk(raw: object) -> Checked:
 
 def nib(raw: object) -> Checked:
     """Check a Nomor Induk Berusaha from OSS: 13 digits, no public checksum."""
-    if is_blank(raw):
-        return EMPTY
-    damaged = _excel_damage(raw, "NIB")
-    if damaged:
-        return damaged
-    value = _digits(raw)
+    value = _typed_digits(raw, "NIB")
+    if isinstance(value, Checked):
+        return value
     if not value.isdigit() or len(value) != 13:
         return Checked(error=_("NIB harus 13 digit angka sesuai dokumen OSS."))
     return Checked(value=value)
@@ -313,12 +312,9 @@ def phone(raw: object) -> Checked:
 
 def account_number(raw: object) -> Checked:
     """Check a bank account number: 6 to 20 digits, separators removed."""
-    if is_blank(raw):
-        return EMPTY
-    damaged = _excel_damage(raw, "Nomor rekening")
-    if damaged:
-        return damaged
-    value = _digits(raw)
+    value = _typed_digits(raw, _("Nomor rekening"))
+    if isinstance(value, Checked):
+        return value
     if not value.isdigit():
         return Checked(error=_("Nomor rekening hanya boleh berisi angka."))
     if not 6 <= len(value) <= 20:
