@@ -220,10 +220,92 @@ def flag_possible_duplicates(proposal_list: ProposalList) -> int:
     return len(flags)
 
 
+def _registered_flag_text(rule: str, applications: list[int]) -> str:
+    shown = ", ".join(f"#{pk}" for pk in applications[:_MAX_NAMED_ROWS])
+    texts = {
+        "bank_account": _(
+            "Rekening yang sama sudah dipakai permohonan %(apps)s program ini (NIK berbeda)."
+        ),
+        "phone": _(
+            "Nomor HP yang sama sudah dipakai permohonan %(apps)s program ini (NIK berbeda)."
+        ),
+    }
+    return texts[rule] % {"apps": shown}
+
+
+def flag_against_program(proposal_list: ProposalList) -> int:
+    """Flag accepted rows whose phone or active bank account belongs to another NIK already
+    proposed in this program (a live application, from any list). They stay accepted; the
+    flag names those applications, and the merge records each pair for a verifier.
+
+    One statement per rule; only the rows involved come back to Python. Returns the rows
+    flagged by these rules.
+    """
+    rows, owners, apps = table(ImportRow), table(Owner), table(Application)
+    accounts = table(BankAccount)
+    # rule -> (joins from a staged row r to a registered owner o of another NIK, parameters)
+    joins = {
+        "bank_account": (
+            f"""JOIN {accounts} ba ON ba.bank_id = r.bank_id
+                               AND ba.account_number = r.account_number AND ba.is_active = %s
+                JOIN {owners} o ON o.id = ba.owner_id AND o.nik <> r.nik""",
+            [True],
+        ),
+        "phone": (f"JOIN {owners} o ON o.phone = r.phone AND o.nik <> r.nik AND r.phone <> ''", []),
+    }
+    found: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for rule, (join, params) in joins.items():
+        for pk, application_id in stream(
+            f"""SELECT r.id, a.id FROM {rows} r {join}
+                JOIN {apps} a ON a.owner_id = o.id AND a.program_id = %s AND a.status <> %s
+                WHERE r.proposal_list_id = %s AND r.outcome = %s
+                ORDER BY r.id, a.id""",
+            [*params, proposal_list.program_id, Status.REJECTED, proposal_list.pk, ACCEPTED],
+        ):
+            found[pk][rule].append(application_id)
+    if not found:
+        return 0
+    # A row may already carry flags from the rules within the list: add to them.
+    current = dict(ImportRow.objects.filter(pk__in=list(found)).values_list("pk", "flags"))
+    notes = dict(ImportRow.objects.filter(pk__in=list(found)).values_list("pk", "note"))
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {rows} SET flags = %s, note = %s WHERE id = %s",
+            [
+                (
+                    json.dumps(
+                        [
+                            *current[pk],
+                            *(
+                                {"rule": rule, "applications": ids[:100]}
+                                for rule, ids in by.items()
+                            ),
+                        ]
+                    ),
+                    " ".join(
+                        filter(
+                            None,
+                            [notes[pk], *(_registered_flag_text(r, ids) for r, ids in by.items())],
+                        )
+                    ),
+                    pk,
+                )
+                for pk, by in found.items()
+            ],
+        )
+    return len(found)
+
+
 def run(proposal_list: ProposalList) -> int:
     """All rules in order; returns the number of rows flagged as possible duplicates."""
     reject_existing(proposal_list)
     reject_duplicates_in_list(proposal_list)
     link_owners(proposal_list)
     note_registered_owners(proposal_list)
-    return flag_possible_duplicates(proposal_list)
+    flag_possible_duplicates(proposal_list)
+    flag_against_program(proposal_list)
+    return (
+        ImportRow.objects.filter(proposal_list=proposal_list, outcome=ACCEPTED)
+        .exclude(flags=[])
+        .count()
+    )

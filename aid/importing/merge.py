@@ -155,6 +155,7 @@ def merge(proposal_list: ProposalList, *, by, at) -> int:
         Application.objects.filter(proposal_list_id=pk), by=by, source=source
     )
     _possible_duplicates(pk, at_db)
+    _possible_duplicates_in_program(pk)
     return created
 
 
@@ -194,6 +195,36 @@ def _possible_duplicates(pk: int, at_db) -> None:
                 JOIN {applications} fa ON fa.owner_id = fo.id AND fa.proposal_list_id = %s""",
             [pk, ACCEPTED, pk, ACCEPTED, rule, at_db, pk, pk],
         )
+
+
+def _possible_duplicates_in_program(pk: int) -> None:
+    """Record the pairs :func:`dedupe.flag_against_program` named: each new application with
+    every live application of the program that shares its phone or bank account. Flagged
+    rows are few, so they are read back rather than matched again in SQL."""
+    flagged = {
+        nik: [flag for flag in flags if "applications" in flag]
+        for nik, flags in ImportRow.objects.filter(proposal_list_id=pk, outcome=ACCEPTED)
+        .exclude(flags=[])
+        .values_list("nik", "flags")
+    }
+    flagged = {nik: flags for nik, flags in flagged.items() if flags}
+    if not flagged:
+        return
+    new = dict(
+        Application.objects.filter(proposal_list_id=pk, owner__nik__in=list(flagged)).values_list(
+            "owner__nik", "pk"
+        )
+    )
+    PossibleDuplicate.objects.bulk_create(
+        [
+            PossibleDuplicate(application_id=new[nik], other_id=other, rule=flag["rule"])
+            for nik, flags in flagged.items()
+            if nik in new
+            for flag in flags
+            for other in flag["applications"]
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def merged_count(proposal_list: ProposalList) -> int:

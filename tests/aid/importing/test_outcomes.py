@@ -269,3 +269,37 @@ def test_a_failure_in_the_middle_of_a_merge_leaves_nothing_from_the_list(
     ) == counts
     proposal_list.refresh_from_db()
     assert proposal_list.import_status == ImportStatus.STAGED  # can be confirmed again
+
+
+def test_a_phone_or_account_already_used_by_another_nik_in_the_program_is_flagged(upload, program):
+    # An owner proposed through another list earlier, with a phone and an active account.
+    earlier = ApplicationFactory(program=program)
+    account = BankAccountFactory(owner=earlier.owner)
+    phone = "0" + earlier.owner.phone[3:]
+    header = "NIK;Nama;Alamat KTP;Nama Usaha;Bidang Usaha;No HP;Bank;No Rekening\n"
+    rows = [
+        # Another NIK with the same phone (a family member, or the same person twice).
+        f"3275015708900002;Siti Rahma;Jl. Melati 2;Warung Siti;Kuliner;{phone};;",
+        # Another NIK paid into the same account.
+        f"3275011708900003;Joko Susilo;Jl. Melati 3;Bengkel Joko;Jasa;081299990000;002;"
+        f"{account.account_number}",
+        "3275011708900004;Ani Wijaya;Jl. Melati 4;Toko Ani;Dagang;081299990001;;",
+    ]
+    proposal_list = upload("lain.csv", data=(header + "\n".join(rows) + "\n").encode())
+
+    flagged = {r.row_number: r for r in proposal_list.import_rows.exclude(flags=[])}
+    assert set(flagged) == {2, 3}
+    assert f"#{earlier.pk}" in flagged[2].note and "Nomor HP yang sama" in flagged[2].note
+    assert f"#{earlier.pk}" in flagged[3].note and "Rekening yang sama" in flagged[3].note
+    assert all(r.outcome == ImportRow.Outcome.ACCEPTED for r in flagged.values())
+
+    services.proposal_list_confirm(proposal_list=proposal_list, by=upload.operator)
+
+    pairs = {
+        (p.application.owner.nik, p.other_id, p.rule)
+        for p in PossibleDuplicate.objects.select_related("application__owner")
+    }
+    assert pairs == {
+        ("3275015708900002", earlier.pk, PossibleDuplicate.Rule.PHONE),
+        ("3275011708900003", earlier.pk, PossibleDuplicate.Rule.BANK_ACCOUNT),
+    }
