@@ -60,6 +60,7 @@ from privacy.models import AccessLog
 from privacy.services import access_log_record
 from registry.admin import KecamatanFilter, LargeTableAdmin, NikOrNameSearchMixin
 from registry.models import BankAccount
+from umkm_portal.admin import ReadOnlyAdminMixin
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -481,21 +482,12 @@ class ApplicationAdmin(
 
 
 @admin.register(StatusChange)
-class StatusChangeAdmin(LargeTableAdmin):
+class StatusChangeAdmin(ReadOnlyAdminMixin, LargeTableAdmin):
     list_display = ["at", "application", "from_status", "to_status", "reason_code", "by", "source"]
     list_filter = ["to_status", "reason_code"]
     list_select_related = ["application__owner", "application__program", "by"]
     raw_id_fields = ["application"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def _file_response(request, field_file, *, subject: str, object_id) -> FileResponse:

@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from privacy import masking
 from privacy.models import AccessLog
+from umkm_portal.admin import ReadOnlyAdminMixin
 
 
 def _follow(obj, path: str):
@@ -107,7 +108,7 @@ class MaskedIdentityMixin:
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
+class AccessLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: the record cannot be edited or deleted from the admin."""
 
     list_display = ["at", "user", "action", "subject", "object_id", "rows", "full_identity"]
@@ -116,12 +117,3 @@ class AccessLogAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "=object_id"]
     date_hierarchy = "at"
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -2,10 +2,11 @@ from django.contrib import admin
 
 from public.models import StatusLookup
 from public.services import nik_digest
+from umkm_portal.admin import ReadOnlyAdminMixin
 
 
 @admin.register(StatusLookup)
-class StatusLookupAdmin(admin.ModelAdmin):
+class StatusLookupAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only. Searching a 16-digit NIK finds its rows by hash; the NIK is never stored."""
 
     list_display = ["at", "outcome", "client_ip", "nik_hash"]
@@ -20,12 +21,3 @@ class StatusLookupAdmin(admin.ModelAdmin):
         if term.isdigit() and len(term) == 16:
             return queryset.filter(nik_hash=nik_digest(term)), False
         return super().get_search_results(request, queryset, search_term)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -21,6 +21,7 @@ from registry.forms import BankAccountForm, OwnerForm
 from registry.models import Bank, BankAccount, Business, Owner, Region
 from registry.paginators import EstimatedCountPaginator
 from registry.resources import BusinessResource, OwnerResource
+from umkm_portal.admin import ReadOnlyAdminMixin
 
 
 class NikOrNameSearchMixin:
@@ -102,20 +103,11 @@ class LargeTableAdmin(admin.ModelAdmin):
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "level", "parent"]
     list_filter = ["level"]
     search_fields = ["name", "code"]
     list_select_related = ["parent"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Bank)
