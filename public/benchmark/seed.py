@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 
-from aid import transitions
+from aid import services, transitions
 from aid.models import Application, Disbursement, Program, Reason, Status
 from registry import fakes, identifiers
 from registry.models import Business, Owner, Region
@@ -25,28 +25,13 @@ BATCH = 5000
 SOURCE = "bench_status_page"
 
 
-def benchmark_program() -> Program:
-    program, _ = Program.objects.get_or_create(
-        code="bpum-2020",
-        defaults={
-            "name": "Banpres Produktif Usaha Mikro (BPUM) 2020",
-            "amount": 2_400_000,
-            "one_time": True,
-            "withdrawal_days": 90,
-            "starts_on": datetime.date(2020, 8, 17),
-            "ends_on": datetime.date(2020, 12, 31),
-        },
-    )
-    return program
-
-
 def ensure_applications(target: int) -> int:
     """Add fake owners with one application each until the database holds ``target``
     applications in all. Returns how many were added."""
     missing = target - Application.objects.count()
     if missing <= 0:
         return 0
-    program = benchmark_program()
+    program = services.program_ensure_bpum_2020()
     kelurahan = list(
         Region.objects.filter(level=Region.Level.KELURAHAN).values_list("pk", flat=True)
     )

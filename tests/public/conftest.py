@@ -6,22 +6,11 @@ import pytest
 from django.core.cache import cache
 
 from aid import services
-from aid.models import Application, Reason, Status
+from aid.management.commands.seed_demo import PATHS
+from aid.models import Application, Reason
 from tests.factories import BankAccountFactory, BusinessFactory, OwnerFactory
 
 JAKARTA = datetime.timezone(datetime.timedelta(hours=7))
-# The path through the services to each status, as in seed_demo.
-PATHS = {
-    Status.PROPOSED: [],
-    Status.VERIFIED: ["verify"],
-    Status.SUBMITTED: ["verify", "submit"],
-    Status.APPROVED: ["verify", "submit", "approve"],
-    Status.TRANSFERRED: ["verify", "submit", "approve", "transfer"],
-    Status.WITHDRAWN: ["verify", "submit", "approve", "transfer", "withdraw"],
-    Status.RETURNED: ["verify", "submit", "approve", "transfer", "return"],
-    Status.TRANSFER_FAILED: ["verify", "submit", "approve", "fail"],
-    Status.REJECTED: ["reject"],
-}
 PROPOSED_AT = datetime.datetime(2020, 8, 25, 9, 0, tzinfo=JAKARTA)
 TRANSFERRED_AT = datetime.datetime(2020, 9, 10, 10, 0, tzinfo=JAKARTA)
 

@@ -81,7 +81,7 @@ class Command(BaseCommand):
         parser.add_argument("--reset-passwords", action="store_true")
 
     def handle(self, *args, owners, reset_passwords, **options):
-        program = self._program()
+        program = services.program_ensure_bpum_2020()
         with transaction.atomic():
             created = self._owners_and_applications(program, owners)
         self.stdout.write(f"Program {program.code}: {created} permohonan demo baru.")
@@ -89,20 +89,6 @@ class Command(BaseCommand):
         for label, n in counts.items():
             self.stdout.write(f"  {label}: {n}")
         self._users(reset_passwords)
-
-    def _program(self) -> Program:
-        program, _ = Program.objects.get_or_create(
-            code="bpum-2020",
-            defaults={
-                "name": "Banpres Produktif Usaha Mikro (BPUM) 2020",
-                "amount": 2_400_000,
-                "one_time": True,
-                "withdrawal_days": 90,
-                "starts_on": datetime.date(2020, 8, 17),
-                "ends_on": datetime.date(2020, 12, 31),
-            },
-        )
-        return program
 
     def _owners_and_applications(self, program: Program, count: int) -> int:
         rng = random.Random(2020)
