@@ -15,7 +15,7 @@ from django.db.models import Q, QuerySet, Sum
 
 from aid.models import Program, ProposalList, Status
 from aid.services import RECEIVED_STATUSES
-from dashboard.models import ApplicationSummary, SummaryRefresh, TransferSummary
+from dashboard.models import ApplicationSummary, TransferSummary
 from registry.models import Region
 
 
@@ -26,10 +26,6 @@ class Filters:
     proposer: str = ""
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
-
-
-def summary_latest() -> SummaryRefresh | None:
-    return SummaryRefresh.objects.first()
 
 
 def summary_filtered(filters: Filters, model=ApplicationSummary) -> QuerySet:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.utils.translation import gettext as _
 
-from registry.models import Bank, BankAccount, Owner, Region
+from registry.models import Region
 
 _REGION_NOISE = re.compile(r"^(kecamatan|kec|kelurahan|kel|desa)\b\.?", re.IGNORECASE)
 _NON_ALNUM = re.compile(r"[^0-9a-z]")
@@ -78,33 +77,3 @@ class RegionIndex:
 def region_match(*, kecamatan: str = "", kelurahan: str = "") -> RegionMatch:
     """Match one pair of names; for many rows load a :class:`RegionIndex` once instead."""
     return RegionIndex.load().match(kecamatan, kelurahan)
-
-
-def bank_by_code_or_name(value: str) -> Bank | None:
-    """A bank from its 3-digit code ("002", "2") or its short name ("BRI", "bank bjb")."""
-    text = (value or "").strip()
-    if not text:
-        return None
-    if text.isdigit():
-        return Bank.objects.filter(code=text.zfill(3)).first()
-    return Bank.objects.filter(short_name__iexact=text).first()
-
-
-def owner_by_nik(nik: str) -> Owner | None:
-    return Owner.objects.select_related("kelurahan__parent").filter(nik=nik).first()
-
-
-def active_account(owner: Owner) -> BankAccount | None:
-    return owner.bank_accounts.select_related("bank").filter(is_active=True).first()
-
-
-def owner_accounts(owner: Owner) -> list[BankAccount]:
-    """Every account of the owner, the active one first."""
-    return list(owner.bank_accounts.select_related("bank").order_by("-is_active", "-created_at"))
-
-
-def owner_disbursements(owner: Owner) -> list:
-    """Every transfer made to the owner, with the account it was paid to (newest first)."""
-    # Looked up by name: the registry does not import the aid app.
-    Disbursement = apps.get_model("aid", "Disbursement")
-    return list(Disbursement.objects.filter(application__owner=owner).order_by("-transferred_at"))
