@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.utils.translation import gettext as _
 
-from registry.models import Region
+from registry.models import BankAccount, Owner, Region
 
 _REGION_NOISE = re.compile(r"^(kecamatan|kec|kelurahan|kel|desa)\b\.?", re.IGNORECASE)
 _NON_ALNUM = re.compile(r"[^0-9a-z]")
@@ -77,3 +78,15 @@ class RegionIndex:
 def region_match(*, kecamatan: str = "", kelurahan: str = "") -> RegionMatch:
     """Match one pair of names; for many rows load a :class:`RegionIndex` once instead."""
     return RegionIndex.load().match(kecamatan, kelurahan)
+
+
+def owner_accounts(owner: Owner) -> list[BankAccount]:
+    """Every account of the owner, the active one first."""
+    return list(owner.bank_accounts.select_related("bank").order_by("-is_active", "-created_at"))
+
+
+def owner_disbursements(owner: Owner) -> list:
+    """Every transfer made to the owner, with the account it was paid to (newest first)."""
+    # Looked up by name: the registry does not import the aid app.
+    Disbursement = apps.get_model("aid", "Disbursement")
+    return list(Disbursement.objects.filter(application__owner=owner).order_by("-transferred_at"))
