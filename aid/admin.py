@@ -51,7 +51,7 @@ from aid.models import (
     StatusChange,
     SubmissionBatch,
 )
-from aid.resources import CONTENT_TYPES, ApplicationResource, DisbursementResource
+from aid.resources import ApplicationResource, DisbursementResource
 from aid.transitions import MoveResult, TransitionRefused
 from privacy.admin import MaskedIdentityMixin
 from privacy.exports import PersonalDataExportAdminMixin
@@ -60,9 +60,8 @@ from privacy.models import AccessLog
 from privacy.services import access_log_record
 from registry.admin import KecamatanFilter, LargeTableAdmin, NikOrNameSearchMixin
 from registry.models import BankAccount
+from umkm_portal import content_types
 from umkm_portal.admin import ReadOnlyAdminMixin
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @admin.register(Program)
@@ -199,9 +198,9 @@ class ProposalListAdmin(LargeTableAdmin):
         if not self.has_add_permission(request):
             raise PermissionDenied
         if fmt == "xlsx":
-            content, content_type = template_file.template_xlsx(), XLSX_TYPE
+            content, content_type = template_file.template_xlsx(), content_types.XLSX
         elif fmt == "csv":
-            content, content_type = template_file.template_csv(), "text/csv; charset=utf-8"
+            content, content_type = template_file.template_csv(), content_types.CSV
         else:
             raise Http404
         response = HttpResponse(content, content_type=content_type)
@@ -262,7 +261,7 @@ class ProposalListAdmin(LargeTableAdmin):
         filename = f"hasil-pemeriksaan-daftar-{proposal_list.pk}.{fmt}"
         if fmt == "csv":
             response = StreamingHttpResponse(
-                review.outcome_csv(proposal_list), content_type="text/csv; charset=utf-8"
+                review.outcome_csv(proposal_list), content_type=content_types.CSV
             )
             response["Content-Disposition"] = f'attachment; filename="{filename}"'
         elif fmt == "xlsx":
@@ -270,7 +269,7 @@ class ProposalListAdmin(LargeTableAdmin):
                 review.outcome_xlsx(proposal_list),
                 as_attachment=True,
                 filename=filename,
-                content_type=XLSX_TYPE,
+                content_type=content_types.XLSX,
             )
         else:
             raise Http404
@@ -866,10 +865,10 @@ class SubmissionBatchAdmin(ReadOnlyRecordAdmin):
 
     def export_view(self, request, pk, file_format):
         batch = self._batch(request, pk)
-        if file_format not in CONTENT_TYPES:
+        if file_format not in content_types.BY_EXTENSION:
             raise Http404
         content = services.submission_export(batch=batch, file_format=file_format, by=request.user)
-        response = HttpResponse(content, content_type=CONTENT_TYPES[file_format])
+        response = HttpResponse(content, content_type=content_types.BY_EXTENSION[file_format])
         response["Content-Disposition"] = (
             f'attachment; filename="pengajuan-{batch.program.code}-{batch.pk}-ulang.{file_format}"'
         )

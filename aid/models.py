@@ -550,11 +550,6 @@ class BankReport(ImportedFile):
         return f"laporan bank #{self.pk} ({self.original_filename})"[:120]
 
 
-def rupiah(amount: int) -> str:
-    """``2400000`` → ``2.400.000``, as amounts are written in Indonesia."""
-    return f"{amount:,}".replace(",", ".")
-
-
 class ImportRow(models.Model):
     """One row of an uploaded proposal list, staged for review before anything is merged.
 

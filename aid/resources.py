@@ -100,10 +100,6 @@ class DisbursementResource(PersonalDataResource):
 
 
 FORMATS = {"csv": base_formats.CSV, "xlsx": base_formats.XLSX}
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 def _national_phone(phone: str) -> str:

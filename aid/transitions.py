@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NoReturn
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -36,6 +37,32 @@ ALLOWED: dict[str, frozenset[str]] = {
     Status.REJECTED: frozenset(),
 }
 
+# Status groups: what the rest of the portal asks about an application's status. Declared
+# here, beside the table, so services, the import, the dashboard and the seeders agree.
+
+# The owner has been paid this program's grant (the one-time rule counts these).
+RECEIVED_STATUSES: tuple[str, ...] = (Status.TRANSFERRED, Status.WITHDRAWN, Status.RETURNED)
+# At or after the ministry's decision: a NIK listed again in a decision file is unchanged.
+DECIDED_STATUSES: tuple[str, ...] = (
+    Status.APPROVED,
+    Status.TRANSFERRED,
+    Status.TRANSFER_FAILED,
+    Status.WITHDRAWN,
+    Status.RETURNED,
+)
+# Still in the running or paid: everything but rejected (one live application per owner and
+# program, enforced by a partial unique constraint).
+LIVE_STATUSES: tuple[str, ...] = tuple(s for s in Status.values if s != Status.REJECTED)
+# The order in which an application normally moves, for seeders and reports.
+PATH: tuple[str, ...] = (
+    Status.PROPOSED,
+    Status.VERIFIED,
+    Status.SUBMITTED,
+    Status.APPROVED,
+    Status.TRANSFERRED,
+    Status.WITHDRAWN,
+)
+
 # The timestamp each step sets: Status.VERIFIED -> "verified_at", and so on.
 STEP_FIELD = {status: f"{status}_at" for status in Status.values}
 
@@ -47,6 +74,11 @@ class TransitionRefused(Exception):
         super().__init__(message)
         self.message = message
         self.application_id = application_id
+
+
+def refuse(message: str, application: Application | None = None) -> NoReturn:
+    """Raise :class:`TransitionRefused` for ``application`` with an Indonesian message."""
+    raise TransitionRefused(message, application_id=application.pk if application else None)
 
 
 def sources_for(to_status: str) -> frozenset[str]:

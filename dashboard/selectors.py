@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet, Sum
 
 from aid.models import Program, ProposalList, Status
-from aid.services import RECEIVED_STATUSES
+from aid.transitions import RECEIVED_STATUSES
 from dashboard.models import ApplicationSummary, TransferSummary
 from registry.models import Region
 

@@ -18,7 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from aid.models import Program, ProposalList, Reason, Status
-from aid.services import RECEIVED_STATUSES
+from aid.transitions import RECEIVED_STATUSES
 from dashboard import selectors
 from dashboard.models import SummaryRefresh
 from dashboard.selectors import Filters

@@ -9,12 +9,10 @@ from django.utils.translation import gettext as _
 from dashboard import charts, services
 from dashboard.forms import FilterForm
 from dashboard.tables import dashboard_tables_cached
+from umkm_portal import content_types
 
 PERMISSION = "dashboard.view_dashboard"
-FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+FORMATS = content_types.BY_EXTENSION
 
 
 @login_required

@@ -16,12 +16,11 @@ from django.utils.translation import gettext as _
 
 from aid.importing.sql import execute, split_message, stream, table
 from aid.models import Application, ImportRow, Program, ProposalList, Reason, Status
+from aid.transitions import RECEIVED_STATUSES
 from registry.models import BankAccount, Owner
 
 ACCEPTED = ImportRow.Outcome.ACCEPTED
 REJECTED = ImportRow.Outcome.REJECTED
-# Statuses meaning the owner has been paid this program's grant.
-RECEIVED = (Status.TRANSFERRED, Status.WITHDRAWN, Status.RETURNED)
 
 # Possible duplicates under different NIKs: rule -> staged columns that must all be equal.
 FLAG_RULES = {
@@ -56,7 +55,7 @@ def reject_existing(proposal_list: ProposalList) -> int:
     lists = table(ProposalList)
     touched = 0
     if program.one_time:
-        marks, statuses = _in(RECEIVED)
+        marks, statuses = _in(RECEIVED_STATUSES)
         before, after = split_message(
             _(
                 "Pemilik NIK ini sudah menerima %(program)s (permohonan #\x00); bantuan ini hanya "

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.db.models import F
 
 from aid.models import Application, Disbursement, Status, StatusChange
-from aid.services import RECEIVED_STATUSES
+from aid.transitions import RECEIVED_STATUSES
 from dashboard.models import ApplicationSummary
 from registry import identifiers
 from registry.models import Business, Owner

@@ -8,8 +8,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from aid import services
-from aid.models import rupiah
+from aid import money, services
 
 
 class Command(BaseCommand):
@@ -30,6 +29,6 @@ class Command(BaseCommand):
                 % {
                     "program": line.program.code,
                     "n": line.applications,
-                    "amount": rupiah(line.amount),
+                    "amount": money.thousands(line.amount),
                 }
             )

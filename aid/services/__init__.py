@@ -1,0 +1,73 @@
+"""Writes for programs and applications, one module per sub-domain.
+
+Every function takes keyword arguments, runs in one transaction, and either does all it
+says or raises (``TransitionRefused`` or ``ValidationError`` with an Indonesian message) and
+writes nothing. Status moves go through :mod:`aid.transitions`; list work is set-based
+through :func:`aid.transitions.move_many`. Callers import from ``aid.services``; the modules
+below are where each function lives:
+
+- :mod:`.programs`: the BPUM 2020 program
+- :mod:`.applications`: propose, verify, reject, submit, approve, return
+- :mod:`.duplicates`: decisions on possible duplicates
+- :mod:`.submissions`: the batch and file sent to the ministry
+- :mod:`.reconciliation`: the ministry's decision file and the bank's report
+- :mod:`.disbursements`: transfers, withdrawals and the withdrawal deadline
+- :mod:`.proposal_lists`: upload, check, merge and cancel a proposal list
+- :mod:`.retention`: deleting kept files with personal data
+"""
+
+from aid.services.applications import (
+    application_approve,
+    application_create,
+    application_reject,
+    application_return,
+    application_submit,
+    application_verify,
+    applications_reject,
+    applications_verify,
+)
+from aid.services.disbursements import (
+    AlreadyRecorded,
+    Expired,
+    applications_expire_withdrawals,
+    disbursement_record,
+    disbursement_withdrawn,
+)
+from aid.services.duplicates import possible_duplicate_decide
+from aid.services.programs import program_ensure_bpum_2020
+from aid.services.proposal_lists import (
+    proposal_list_cancel,
+    proposal_list_confirm,
+    proposal_list_stage,
+    proposal_list_upload,
+)
+from aid.services.reconciliation import bank_report_import, decision_file_import
+from aid.services.retention import kept_files_purge
+from aid.services.submissions import submission_create, submission_export
+
+__all__ = [
+    "AlreadyRecorded",
+    "Expired",
+    "application_approve",
+    "application_create",
+    "application_reject",
+    "application_return",
+    "application_submit",
+    "application_verify",
+    "applications_expire_withdrawals",
+    "applications_reject",
+    "applications_verify",
+    "bank_report_import",
+    "decision_file_import",
+    "disbursement_record",
+    "disbursement_withdrawn",
+    "kept_files_purge",
+    "possible_duplicate_decide",
+    "program_ensure_bpum_2020",
+    "proposal_list_cancel",
+    "proposal_list_confirm",
+    "proposal_list_stage",
+    "proposal_list_upload",
+    "submission_create",
+    "submission_export",
+]

@@ -1,0 +1,238 @@
+"""Money moving: transfers (bank report or manual entry), withdrawals, and the withdrawal
+deadline that sends unwithdrawn transfers back to the treasury."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aid import money, transitions
+from aid.models import (
+    Application,
+    BankReport,
+    Disbursement,
+    Program,
+    Reason,
+    Status,
+)
+from aid.transitions import RECEIVED_STATUSES, refuse
+from registry.models import Owner
+
+
+class AlreadyRecorded(transitions.TransitionRefused):
+    """The same bank event was recorded before; importing it again changes nothing."""
+
+
+def _check_reference(bank_reference: str, *, application: Application, outcome: str) -> None:
+    """Idempotency on the bank reference: the same event again is AlreadyRecorded; the
+    reference on a different event is refused."""
+    existing = Disbursement.objects.filter(bank_reference=bank_reference).first()
+    if existing is None:
+        return
+    if existing.application_id == application.pk and existing.outcome == outcome:
+        raise AlreadyRecorded(
+            _("Referensi bank %(ref)s sudah tercatat sebelumnya; tidak ada perubahan.")
+            % {"ref": bank_reference},
+            application_id=application.pk,
+        )
+    refuse(
+        _("Referensi bank %(ref)s sudah dipakai untuk transfer lain (permohonan #%(id)s).")
+        % {"ref": bank_reference, "id": existing.application_id},
+        application,
+    )
+
+
+@transaction.atomic
+def disbursement_record(
+    *,
+    application: Application,
+    bank_reference: str,
+    succeeded: bool,
+    transferred_at,
+    amount: int | None = None,
+    account_number: str | None = None,
+    bank_code: str = "",
+    failure_reason: str = "",
+    by=None,
+    source: str = "",
+    bank_report: BankReport | None = None,
+) -> Disbursement:
+    """Record one transfer attempt for an approved (or previously failed) application.
+
+    The one home of the transfer rules, for the bank report and the Bendahara's manual entry
+    alike. Locks the owner and then the application, so concurrent attempts for the same
+    owner are serialised and every one after the first sees its result. Refuses with a
+    :class:`~aid.transitions.TransitionRefused` (Indonesian message, nothing written) when:
+    the bank reference is already on record (:class:`AlreadyRecorded` when it is this very
+    event again); the owner already received this one-time program's grant; the application
+    is not approved or failed before; ``amount`` (when given) differs from the program
+    amount; the owner has no active account, or ``account_number``/``bank_code`` (when given)
+    differ from it. Otherwise snapshots the active account into a :class:`Disbursement` and
+    moves the application to ``transferred`` or ``transfer_failed``.
+    """
+    outcome = Disbursement.Outcome.SUCCESS if succeeded else Disbursement.Outcome.FAILED
+    Owner.objects.select_for_update().filter(pk=application.owner_id).first()
+    locked = (
+        Application.objects.select_for_update()
+        .select_related("program", "owner")
+        .get(pk=application.pk)
+    )
+    program, owner = locked.program, locked.owner
+    _check_reference(bank_reference, application=locked, outcome=outcome)
+    paid = Disbursement.objects.filter(
+        application__owner=owner,
+        application__program=program,
+        outcome=Disbursement.Outcome.SUCCESS,
+    ).first()
+    if locked.status in RECEIVED_STATUSES or (
+        paid is not None and (program.one_time or paid.application_id == locked.pk)
+    ):
+        refuse(
+            _("%(name)s sudah ditransfer %(program)s; bantuan ini hanya diberikan sekali.")
+            % {"name": owner.full_name, "program": program.name},
+            locked,
+        )
+    if locked.status not in transitions.sources_for(Status.TRANSFERRED):
+        refuse(
+            _('Permohonan %(name)s berstatus "%(status)s", belum ditetapkan sebagai penerima.')
+            % {"name": owner.full_name, "status": locked.get_status_display()},
+            locked,
+        )
+    if amount is not None and amount != program.amount:
+        refuse(
+            _("Nominal Rp%(amount)s berbeda dengan nilai bantuan %(program)s (Rp%(expected)s).")
+            % {
+                "amount": money.thousands(amount),
+                "program": program.name,
+                "expected": money.thousands(program.amount),
+            },
+            locked,
+        )
+    account = owner.bank_accounts.select_related("bank").filter(is_active=True).first()
+    if account is None:
+        refuse(_("%(name)s belum memiliki rekening aktif.") % {"name": owner.full_name}, locked)
+    if (account_number is not None and account_number != account.account_number) or (
+        bank_code and bank_code != account.bank.code
+    ):
+        refuse(
+            _(
+                "Rekening %(bank)s %(number)s bukan rekening aktif %(name)s yang tercatat "
+                "(berakhiran %(last)s)."
+            )
+            % {
+                "bank": bank_code or account.bank.code,
+                "number": account_number,
+                "name": owner.full_name,
+                "last": account.account_number[-4:],
+            },
+            locked,
+        )
+    try:
+        with transaction.atomic():
+            disbursement = Disbursement.objects.create(
+                application=locked,
+                amount=program.amount,
+                bank_code=account.bank.code,
+                account_number=account.account_number,
+                holder_name=account.holder_name,
+                transferred_at=transferred_at,
+                bank_reference=bank_reference,
+                outcome=outcome,
+                failure_reason="" if succeeded else (failure_reason or _("tanpa keterangan")),
+                source=source,
+                bank_report=bank_report,
+                recorded_by=by,
+            )
+    except IntegrityError as exc:
+        # Another request recorded the same reference between our check and insert.
+        raise transitions.TransitionRefused(
+            _(
+                "Transfer untuk %(name)s baru saja dicatat oleh petugas lain; referensi "
+                "%(ref)s tidak dicatat."
+            )
+            % {"name": owner.full_name, "ref": bank_reference},
+            application_id=locked.pk,
+        ) from exc
+    transitions.move(
+        locked,
+        Status.TRANSFERRED if succeeded else Status.TRANSFER_FAILED,
+        by=by,
+        reason_code="" if succeeded else Reason.OTHER,
+        note=disbursement.failure_reason,
+        source=source or _("penyaluran %(ref)s") % {"ref": bank_reference},
+        at=transferred_at,
+    )
+    return disbursement
+
+
+@transaction.atomic
+def disbursement_withdrawn(
+    *, disbursement: Disbursement, withdrawn_at, by=None, source: str = ""
+) -> Disbursement:
+    """Record that the owner withdrew a successful transfer (transferred → withdrawn).
+
+    Recording the same withdrawal again raises :class:`AlreadyRecorded`; a failed transfer,
+    or one already returned to the treasury, is refused and nothing changes.
+    """
+    locked = Disbursement.objects.select_for_update().get(pk=disbursement.pk)
+    if locked.outcome != Disbursement.Outcome.SUCCESS:
+        refuse(_("Transfer yang gagal tidak dapat dicairkan."))
+    if locked.withdrawn_at is not None:
+        raise AlreadyRecorded(
+            _("Pencairan referensi %(ref)s sudah tercatat sebelumnya; tidak ada perubahan.")
+            % {"ref": locked.bank_reference},
+            application_id=locked.application_id,
+        )
+    transitions.move(locked.application, Status.WITHDRAWN, by=by, source=source, at=withdrawn_at)
+    locked.withdrawn_at = withdrawn_at
+    locked.save(update_fields=["withdrawn_at"])
+    return locked
+
+
+# --- Withdrawal deadline --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Expired:
+    program: Program
+    applications: int
+    amount: int
+
+
+@transaction.atomic
+def applications_expire_withdrawals(
+    *, now: datetime.datetime | None = None, by=None
+) -> list[Expired]:
+    """Move transfers older than each program's withdrawal window, not withdrawn, to
+    ``returned`` (set-based, one UPDATE per program). Running it again changes nothing more.
+    Returns what changed, per program."""
+    now = now or timezone.now()
+    changed = []
+    for program in Program.objects.order_by("code"):
+        cutoff = now - datetime.timedelta(days=program.withdrawal_days)
+        overdue = Application.objects.filter(
+            program=program, status=Status.TRANSFERRED, transferred_at__lt=cutoff
+        )
+        result = transitions.move_many(
+            overdue,
+            Status.RETURNED,
+            by=by,
+            note=_("Tidak dicairkan dalam %(days)s hari setelah transfer.")
+            % {"days": program.withdrawal_days},
+            source="expire_withdrawals",
+            at=now,
+        )
+        if result.moved:
+            amount = Disbursement.objects.filter(
+                application__program=program,
+                application__status=Status.RETURNED,
+                application__returned_at=now,
+                outcome=Disbursement.Outcome.SUCCESS,
+            ).aggregate(total=Sum("amount"))["total"]
+            changed.append(Expired(program, result.moved, amount or 0))
+    return changed

@@ -1,0 +1,197 @@
+"""Proposal list imports: read -> check -> stage -> deduplicate -> review -> merge.
+
+The mechanics live in :mod:`aid.importing`; the state of each list changes only here."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import os
+import uuid
+from typing import IO, Literal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aid.models import (
+    ImportRow,
+    ImportStatus,
+    Program,
+    ProposalList,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def _import_state(proposal_list: ProposalList, **values) -> None:
+    for name, value in values.items():
+        setattr(proposal_list, name, value)
+    ProposalList.objects.filter(pk=proposal_list.pk).update(**values)
+
+
+def _discard_staging(proposal_list: ProposalList, *, delete_file: bool) -> None:
+    ImportRow.objects.filter(proposal_list=proposal_list).delete()
+    if delete_file and proposal_list.file:
+        proposal_list.file.delete(save=False)
+        ProposalList.objects.filter(pk=proposal_list.pk).update(file="")
+
+
+def proposal_list_upload(
+    *,
+    program: Program,
+    proposer_name: str,
+    proposer_kind: str,
+    file: IO[bytes],
+    filename: str = "",
+    by=None,
+    received_on: datetime.date | None = None,
+    max_bytes: int | None | Literal["default"] = "default",
+    process: bool = True,
+) -> ProposalList:
+    """Keep an uploaded CSV/XLSX list and queue it for checking.
+
+    Refuses with :class:`~aid.importing.guards.ListRefused` (a ``ValidationError`` with an
+    Indonesian message), creating and storing nothing, a file that is empty, too large
+    (``IMPORT_MAX_UPLOAD_MB``), not really CSV or XLSX, an unsafe workbook, or whose header
+    lacks NIK or name. The file is stored under a random name (never the user's). With
+    ``process`` the background task ``aid.tasks.proposal_list_process`` is enqueued.
+    """
+    from aid.importing.guards import check_upload
+    from aid.importing.read import open_list
+
+    if max_bytes == "default":
+        max_bytes = settings.IMPORT_MAX_UPLOAD_MB * 1024 * 1024
+    kind = check_upload(file, max_bytes=max_bytes)
+    with open_list(file, kind):
+        pass  # header and first data row are checked on opening
+    file.seek(0)
+    proposal_list = ProposalList(
+        program=program,
+        proposer_name=" ".join(proposer_name.split()),
+        proposer_kind=proposer_kind,
+        original_filename=os.path.basename(filename or getattr(file, "name", "") or "")[:255],
+        uploaded_by=by,
+        import_status=ImportStatus.UPLOADED,
+    )
+    if received_on:
+        proposal_list.received_on = received_on
+    proposal_list.file.save(f"{uuid.uuid4().hex}.{kind}", File(file), save=False)
+    proposal_list.save()
+    if process:
+        from aid.tasks import proposal_list_process
+
+        proposal_list_process.enqueue(proposal_list_id=proposal_list.pk)
+        proposal_list.refresh_from_db()  # the immediate backend has already checked it
+    return proposal_list
+
+
+def proposal_list_stage(*, proposal_list: ProposalList):
+    """Check and stage an uploaded list, then mark it ``staged`` for review.
+
+    Runs once per upload (a second call on a list that is not ``uploaded`` does nothing and
+    returns None). Progress (rows read, counts so far) is saved as it goes. A refused list
+    ends ``refused`` and a crash ends ``failed``, each with an Indonesian message and with
+    no staged rows left; a refused list's file is deleted too. Returns the StageReport.
+    """
+    from aid.importing import pipeline
+    from aid.importing.guards import ListRefused
+
+    claimed = ProposalList.objects.filter(
+        pk=proposal_list.pk, import_status=ImportStatus.UPLOADED
+    ).update(import_status=ImportStatus.PROCESSING, import_error="", rows_read=0, counts={})
+    if not claimed:
+        return None
+    proposal_list.refresh_from_db()
+    ImportRow.objects.filter(proposal_list=proposal_list).delete()
+
+    def progress(rows_read: int, rows_total: int, counts: dict) -> None:
+        _import_state(proposal_list, rows_read=rows_read, rows_total=rows_total, counts=counts)
+
+    kind = proposal_list.file.name.rsplit(".", 1)[-1]
+    try:
+        with proposal_list.file.open("rb") as f:
+            report = pipeline.stage_file(proposal_list, f, kind, on_progress=progress)
+    except ListRefused as exc:
+        _discard_staging(proposal_list, delete_file=True)
+        _import_state(
+            proposal_list, import_status=ImportStatus.REFUSED, import_error=exc.messages[0]
+        )
+        return None
+    except Exception as exc:
+        logger.exception("Staging proposal list %s failed", proposal_list.pk)
+        _discard_staging(proposal_list, delete_file=False)
+        _import_state(
+            proposal_list,
+            import_status=ImportStatus.FAILED,
+            import_error=_(
+                "Pemeriksaan daftar gagal karena kesalahan sistem (%(error)s). Berkas tetap "
+                "tersimpan; hubungi admin portal."
+            )
+            % {"error": exc.__class__.__name__},
+        )
+        return None
+    _import_state(
+        proposal_list,
+        import_status=ImportStatus.STAGED,
+        headers=report.headers,
+        rows_read=report.rows,
+        rows_total=report.rows,
+        counts=report.counts,
+    )
+    return report
+
+
+@transaction.atomic
+def proposal_list_confirm(*, proposal_list: ProposalList, by) -> int:
+    """Merge the accepted rows of a staged list into the registry, in one transaction.
+
+    Creates owners (existing owners matched by NIK are left as registered), businesses,
+    active accounts where the owner has none, and one ``proposed`` application per accepted
+    row with its status record; flagged rows get ``PossibleDuplicate`` records. Rows whose
+    owner was proposed or paid since staging are rejected first. Any failure leaves nothing
+    from the list. Returns the number of applications created; refuses (ValidationError)
+    a list that is not ``staged``.
+    """
+    from aid.importing import dedupe, merge, review
+
+    locked = (
+        ProposalList.objects.select_for_update().select_related("program").get(pk=proposal_list.pk)
+    )
+    if locked.import_status != ImportStatus.STAGED:
+        raise ValidationError(
+            _('Daftar berstatus "%(status)s" tidak dapat digabungkan.')
+            % {"status": locked.get_import_status_display() or "-"}
+        )
+    dedupe.reject_existing(locked)
+    dedupe.link_owners(locked)
+    at = timezone.now()
+    created = merge.merge(locked, by=by, at=at)
+    counts = {**review.counts(locked), "merged": created}
+    _import_state(
+        proposal_list,
+        import_status=ImportStatus.MERGED,
+        counts=counts,
+        merged_at=at,
+        merged_by=by,
+    )
+    return created
+
+
+@transaction.atomic
+def proposal_list_cancel(*, proposal_list: ProposalList, by=None) -> None:
+    """Drop an unmerged list's staged rows and stored file; the list stays, ``cancelled``.
+
+    Refuses (ValidationError) a list that is merged or still being checked.
+    """
+    locked = ProposalList.objects.select_for_update().get(pk=proposal_list.pk)
+    if locked.import_status in (ImportStatus.MERGED, ImportStatus.PROCESSING):
+        raise ValidationError(
+            _('Daftar berstatus "%(status)s" tidak dapat dibatalkan.')
+            % {"status": locked.get_import_status_display()}
+        )
+    _discard_staging(locked, delete_file=True)
+    _import_state(proposal_list, import_status=ImportStatus.CANCELLED, file="")

@@ -1,0 +1,86 @@
+"""Submission to the ministry: the batch, its file, and the access-log entry for it."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from aid import resources, selectors, transitions
+from aid.models import (
+    Application,
+    Program,
+    ProposalList,
+    Status,
+    SubmissionBatch,
+)
+from privacy.models import AccessLog
+from privacy.services import access_log_record
+
+
+def _log_export(*, by, batch: SubmissionBatch, file_format: str, rows: int, what: str) -> None:
+    access_log_record(
+        user=by,
+        action=AccessLog.Action.EXPORT,
+        subject="aid.submissionbatch",
+        object_id=batch.pk,
+        rows=rows,
+        full_identity=True,
+        detail=f"{what} {batch.source} ({file_format.upper()})",
+    )
+
+
+@transaction.atomic
+def submission_create(
+    *, program: Program, proposal_list: ProposalList | None = None, file_format: str, by
+) -> SubmissionBatch:
+    """Submit every verified application of the program (or of one proposal list).
+
+    In one transaction: the applications are tagged with a new :class:`SubmissionBatch`,
+    moved to ``submitted`` (one UPDATE, history source "ekspor pengajuan #N"), the
+    ministry's file is rendered and kept on the batch, and the export is written to the
+    personal-data access log. Refuses with a ValidationError when nothing is verified.
+    """
+    if file_format not in resources.FORMATS:
+        raise ValidationError(_("Format berkas harus CSV atau XLSX."))
+    candidates = Application.objects.filter(program=program, status=Status.VERIFIED)
+    if proposal_list is not None:
+        candidates = candidates.filter(proposal_list=proposal_list)
+    batch = SubmissionBatch.objects.create(
+        program=program, proposal_list=proposal_list, created_by=by
+    )
+    # The UPDATE locks the rows it tags, so a verifier rejecting one at the same moment
+    # either goes first (and it is not submitted) or waits until this is done.
+    tagged = candidates.update(submission_batch=batch)
+    if not tagged:
+        raise ValidationError(
+            _("Tidak ada permohonan terverifikasi untuk diajukan dari %(what)s.")
+            % {"what": proposal_list or program}
+        )
+    result = transitions.move_many(
+        Application.objects.filter(submission_batch=batch),
+        Status.SUBMITTED,
+        by=by,
+        source=batch.source,
+        at=batch.created_at,
+    )
+    content = resources.render(selectors.submission_rows(batch), file_format)
+    batch.rows = result.moved
+    batch.file.save(
+        f"pengajuan-{program.code}-{batch.pk}.{file_format}", ContentFile(content), save=False
+    )
+    batch.save(update_fields=["rows", "file"])
+    _log_export(by=by, batch=batch, file_format=file_format, rows=batch.rows, what="ekspor")
+    return batch
+
+
+def submission_export(*, batch: SubmissionBatch, file_format: str, by) -> bytes:
+    """The batch's applications again, in the ministry's format, with current registry
+    details. Changes no status; the export is written to the personal-data access log."""
+    if file_format not in resources.FORMATS:
+        raise ValidationError(_("Format berkas harus CSV atau XLSX."))
+    rows = selectors.submission_rows(batch)
+    content = resources.render(rows, file_format)
+    _log_export(by=by, batch=batch, file_format=file_format, rows=len(rows), what="ekspor ulang")
+    return content
