@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from aid import selectors, services
+from aid import selectors, services, transitions
 from aid.forms import (
     BankReportForm,
     DecisionFileForm,
@@ -225,10 +225,10 @@ class ProposalListAdmin(LargeTableAdmin):
             "outcome_rows": review.outcome_table(counts) if show_summary else [],
             "problems": self._problems(request, proposal_list) if show_summary else [],
             "can_download": can_view_full_identity(request.user),
-            "can_confirm": status == ImportStatus.STAGED
+            "can_confirm": transitions.import_can_move(status, ImportStatus.MERGED)
             and request.user.has_perm("aid.merge_proposallist"),
-            "can_cancel": status
-            in (ImportStatus.UPLOADED, ImportStatus.STAGED, ImportStatus.FAILED)
+            "can_cancel": status != ImportStatus.PROCESSING
+            and transitions.import_can_move(status, ImportStatus.CANCELLED)
             and self.has_change_permission(request, proposal_list),
         }
         return TemplateResponse(request, "admin/aid/proposallist/import.html", context)

@@ -19,7 +19,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aid.models import Application, Reason, Status, StatusChange
+from aid.models import Application, ImportStatus, ProposalList, Reason, Status, StatusChange
 
 ALLOWED: dict[str, frozenset[str]] = {
     Status.PROPOSED: frozenset({Status.VERIFIED, Status.REJECTED}),
@@ -240,3 +240,52 @@ def record_proposed(applications: Iterable[Application], *, by, source: str = ""
         ),
         batch_size=5000,
     )
+
+
+# --- A proposal list's import -----------------------------------------------------------------
+# Declared like ``ALLOWED`` above. A list is uploaded, claimed by a worker (processing), then
+# staged for review, refused (unreadable or unsafe) or failed (a system error); a staged list
+# is merged or cancelled. A failed list, or one whose worker died while processing, can be
+# queued again (back to uploaded) or cancelled.
+
+IMPORT_ALLOWED: dict[str, frozenset[str]] = {
+    ImportStatus.UPLOADED: frozenset({ImportStatus.PROCESSING, ImportStatus.CANCELLED}),
+    ImportStatus.PROCESSING: frozenset(
+        {
+            ImportStatus.STAGED,
+            ImportStatus.REFUSED,
+            ImportStatus.FAILED,
+            ImportStatus.UPLOADED,
+            ImportStatus.CANCELLED,
+        }
+    ),
+    ImportStatus.STAGED: frozenset({ImportStatus.MERGED, ImportStatus.CANCELLED}),
+    ImportStatus.FAILED: frozenset({ImportStatus.UPLOADED, ImportStatus.CANCELLED}),
+    ImportStatus.REFUSED: frozenset(),
+    ImportStatus.MERGED: frozenset(),
+    ImportStatus.CANCELLED: frozenset(),
+}
+
+
+def import_can_move(current: str, to_status: str) -> bool:
+    """Whether a list in ``current`` import status may move to ``to_status``."""
+    return to_status in IMPORT_ALLOWED.get(current, frozenset())
+
+
+def import_move(proposal_list: ProposalList, to_status: str, **values) -> bool:
+    """Move a list's import status (and set ``values`` with it) if the table allows it.
+
+    A compare-and-set: one UPDATE that matches only while the stored status is one from
+    which ``to_status`` may be reached, so two workers (or a worker and a member of staff)
+    cannot both move the same list. Returns whether it moved; on success the instance
+    carries the new values, otherwise it is left as it was.
+    """
+    sources = [src for src, targets in IMPORT_ALLOWED.items() if to_status in targets]
+    moved = ProposalList.objects.filter(pk=proposal_list.pk, import_status__in=sources).update(
+        import_status=to_status, **values
+    )
+    if moved:
+        proposal_list.import_status = to_status
+        for name, value in values.items():
+            setattr(proposal_list, name, value)
+    return bool(moved)

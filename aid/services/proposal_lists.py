@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aid import transitions
 from aid.models import (
     ImportRow,
     ImportStatus,
@@ -100,10 +101,9 @@ def proposal_list_stage(*, proposal_list: ProposalList):
     from aid.importing import pipeline
     from aid.importing.guards import ListRefused
 
-    claimed = ProposalList.objects.filter(
-        pk=proposal_list.pk, import_status=ImportStatus.UPLOADED
-    ).update(import_status=ImportStatus.PROCESSING, import_error="", rows_read=0, counts={})
-    if not claimed:
+    if not transitions.import_move(
+        proposal_list, ImportStatus.PROCESSING, import_error="", rows_read=0, counts={}
+    ):
         return None
     proposal_list.refresh_from_db()
     ImportRow.objects.filter(proposal_list=proposal_list).delete()
@@ -117,16 +117,14 @@ def proposal_list_stage(*, proposal_list: ProposalList):
             report = pipeline.stage_file(proposal_list, f, kind, on_progress=progress)
     except ListRefused as exc:
         _discard_staging(proposal_list, delete_file=True)
-        _import_state(
-            proposal_list, import_status=ImportStatus.REFUSED, import_error=exc.messages[0]
-        )
+        transitions.import_move(proposal_list, ImportStatus.REFUSED, import_error=exc.messages[0])
         return None
     except Exception as exc:
         logger.exception("Staging proposal list %s failed", proposal_list.pk)
         _discard_staging(proposal_list, delete_file=False)
-        _import_state(
+        transitions.import_move(
             proposal_list,
-            import_status=ImportStatus.FAILED,
+            ImportStatus.FAILED,
             import_error=_(
                 "Pemeriksaan daftar gagal karena kesalahan sistem (%(error)s). Berkas tetap "
                 "tersimpan; hubungi admin portal."
@@ -134,9 +132,9 @@ def proposal_list_stage(*, proposal_list: ProposalList):
             % {"error": exc.__class__.__name__},
         )
         return None
-    _import_state(
+    transitions.import_move(
         proposal_list,
-        import_status=ImportStatus.STAGED,
+        ImportStatus.STAGED,
         headers=report.headers,
         rows_read=report.rows,
         rows_total=report.rows,
@@ -161,7 +159,7 @@ def proposal_list_confirm(*, proposal_list: ProposalList, by) -> int:
     locked = (
         ProposalList.objects.select_for_update().select_related("program").get(pk=proposal_list.pk)
     )
-    if locked.import_status != ImportStatus.STAGED:
+    if not transitions.import_can_move(locked.import_status, ImportStatus.MERGED):
         raise ValidationError(
             _('Daftar berstatus "%(status)s" tidak dapat digabungkan.')
             % {"status": locked.get_import_status_display() or "-"}
@@ -171,9 +169,9 @@ def proposal_list_confirm(*, proposal_list: ProposalList, by) -> int:
     at = timezone.now()
     created = merge.merge(locked, by=by, at=at)
     counts = {**review.counts(locked), "merged": created}
-    _import_state(
+    transitions.import_move(
         proposal_list,
-        import_status=ImportStatus.MERGED,
+        ImportStatus.MERGED,
         counts=counts,
         merged_at=at,
         merged_by=by,
@@ -188,10 +186,14 @@ def proposal_list_cancel(*, proposal_list: ProposalList, by=None) -> None:
     Refuses (ValidationError) a list that is merged or still being checked.
     """
     locked = ProposalList.objects.select_for_update().get(pk=proposal_list.pk)
-    if locked.import_status in (ImportStatus.MERGED, ImportStatus.PROCESSING):
+    # A list being checked right now is cancelled only once its worker is gone (see the
+    # stuck-list handling); cancelling under a live worker would race its writes.
+    if locked.import_status == ImportStatus.PROCESSING or not transitions.import_can_move(
+        locked.import_status, ImportStatus.CANCELLED
+    ):
         raise ValidationError(
             _('Daftar berstatus "%(status)s" tidak dapat dibatalkan.')
             % {"status": locked.get_import_status_display()}
         )
     _discard_staging(locked, delete_file=True)
-    _import_state(proposal_list, import_status=ImportStatus.CANCELLED, file="")
+    transitions.import_move(proposal_list, ImportStatus.CANCELLED, file="")
