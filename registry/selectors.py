@@ -90,3 +90,21 @@ def owner_disbursements(owner: Owner) -> list:
     # Looked up by name: the registry does not import the aid app.
     Disbursement = apps.get_model("aid", "Disbursement")
     return list(Disbursement.objects.filter(application__owner=owner).order_by("-transferred_at"))
+
+
+def owner_ids_by_name(name: str, *, bound: int) -> list[int] | None:
+    """Ids of the owners whose name contains ``name`` (the trigram index serves it on
+    PostgreSQL), or None when more than ``bound`` match: the name is then too common to
+    filter by ids and the caller joins instead."""
+    owners = Owner.objects.filter(full_name__icontains=name).order_by()
+    ids = list(owners.values_list("pk", flat=True)[: bound + 1])
+    return ids if len(ids) <= bound else None
+
+
+def kecamatan_choices() -> list[tuple[int, str]]:
+    """Kota Bekasi's kecamatan as (id, name), in code order."""
+    return list(
+        Region.objects.filter(level=Region.Level.KECAMATAN)
+        .order_by("code")
+        .values_list("pk", "name")
+    )
