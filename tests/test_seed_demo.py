@@ -2,9 +2,11 @@
 
 import datetime
 import re
+import stat
 from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from aid.demo_rows import status_path
@@ -16,10 +18,15 @@ USERS = {"operator", "verifikator", "bendahara", "pimpinan", "admin"}
 
 
 @pytest.fixture
-def seed():
+def logins(tmp_path):
+    return tmp_path / ".demo-logins"
+
+
+@pytest.fixture
+def seed(logins):
     def run(*args) -> str:
         out = StringIO()
-        call_command("seed_demo", *args, stdout=out)
+        call_command("seed_demo", *args, "--logins-file", str(logins), stdout=out)
         return out.getvalue()
 
     return run
@@ -27,6 +34,10 @@ def seed():
 
 def _passwords(text: str) -> dict[str, str]:
     return dict(re.findall(r"^\s+(\w+)\s+(\S{16})\s+\(", text, re.MULTILINE))
+
+
+def _hashes() -> dict[str, str]:
+    return dict(get_user_model().objects.values_list("username", "password"))
 
 
 @pytest.mark.django_db
@@ -52,10 +63,6 @@ def test_seed_demo_spreads_owners_over_every_status_and_is_idempotent(client, se
     again = seed("--owners", "150")
     assert Application.objects.count() == 150
     assert "0 permohonan demo baru" in again
-    assert _passwords(again) == {}, "passwords are printed once, not again"
-
-    reset = _passwords(seed("--owners", "150", "--reset-passwords"))
-    assert reset["admin"] != passwords["admin"]
 
 
 @pytest.mark.django_db
@@ -90,3 +97,43 @@ def test_every_demo_application_moves_forward_in_time_inside_bpum_2020(seed):
     for disbursement in Disbursement.objects.select_related("application"):
         assert disbursement.transferred_at >= transfers_open
         assert disbursement.transferred_at > disbursement.application.approved_at
+
+
+@pytest.mark.django_db
+def test_passwords_stay_unless_reset_and_live_only_in_the_owner_readable_file(client, seed, logins):
+    first = _passwords(seed("--owners", "0"))
+    assert set(first) == USERS
+    assert _passwords(logins.read_text()) == first
+    assert stat.S_IMODE(logins.stat().st_mode) == 0o600
+    hashes = _hashes()
+    for username, password in first.items():
+        assert password not in hashes[username], "the database keeps only a hash"
+    kept = logins.read_text()
+
+    again = seed("--owners", "0")
+
+    assert _passwords(again) == {}, "no password is set or printed without the flag"
+    assert _hashes() == hashes
+    assert logins.read_text() == kept
+    assert client.login(username="admin", password=first["admin"])
+
+    reset = _passwords(seed("--owners", "0", "--reset-passwords"))
+
+    assert set(reset) == USERS
+    assert all(reset[u] != first[u] for u in USERS)
+    assert _passwords(logins.read_text()) == reset
+    assert stat.S_IMODE(logins.stat().st_mode) == 0o600
+    client.logout()
+    assert not client.login(username="admin", password=first["admin"])
+    assert client.login(username="admin", password=reset["admin"])
+
+
+@pytest.mark.django_db
+def test_a_user_created_later_is_added_to_the_kept_logins(seed, logins):
+    first = _passwords(seed("--owners", "0"))
+    get_user_model().objects.filter(username="pimpinan").delete()
+
+    second = _passwords(seed("--owners", "0"))
+
+    assert set(second) == {"pimpinan"}
+    assert _passwords(logins.read_text()) == {**first, **second}

@@ -4,14 +4,20 @@ Idempotent: running it again adds nothing that is already there. Every applicati
 are dated in order inside BPUM 2020's period (proposals from 17 August 2020, transfers from
 10 September 2020).
 
-Passwords are random and
-printed once; ``--reset-passwords`` gives the demo users new ones.
+Passwords are random; the database keeps only their hashes. A new password (a user just
+created, or every demo user with ``--reset-passwords``) is printed and written to the
+logins file (``.demo-logins`` in the project, readable by its owner only, ignored by git),
+which ``./run`` shows once the server is up; without the flag passwords stay as they are.
 """
 
 import datetime
+import os
 import random
+import re
 import secrets
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
@@ -40,6 +46,34 @@ PROPOSAL_LISTS = [
     ),
 ]
 SOURCE = "seed_demo"
+LOGIN_LINE = re.compile(r"^\s+(\w+)\s+(\S+)\s+\(", re.MULTILINE)
+
+
+def logins_header() -> str:
+    return "Masuk di http://127.0.0.1:8000/admin/ dengan:"
+
+
+def login_line(username: str, password: str, role: str | None) -> str:
+    return f"  {username:<12} {password:<20} ({role or 'superuser'})"
+
+
+def read_logins(path: Path) -> dict[str, str]:
+    """Passwords kept in the logins file, by username (none if there is no file)."""
+    try:
+        return dict(LOGIN_LINE.findall(path.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        return {}
+
+
+def write_logins(path: Path, passwords: dict[str, str]) -> None:
+    """Write the logins box to ``path``, readable and writable by its owner only."""
+    lines = [logins_header()]
+    lines += [login_line(u, passwords[u], role) for u, role in DEMO_USERS if u in passwords]
+    lines.append(f"(dibuat oleh seed_demo {timezone.localtime():%d-%m-%Y %H:%M} WIB)")
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # an existing file keeps its old mode through O_CREAT
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
 
 
 class Command(BaseCommand):
@@ -48,8 +82,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--owners", type=int, default=300)
         parser.add_argument("--reset-passwords", action="store_true")
+        parser.add_argument(
+            "--logins-file",
+            type=Path,
+            default=Path(settings.BASE_DIR) / ".demo-logins",
+            help="berkas tempat kata sandi baru disimpan (hanya dapat dibaca pemiliknya)",
+        )
 
-    def handle(self, *args, owners, reset_passwords, **options):
+    def handle(self, *args, owners, reset_passwords, logins_file, **options):
         program, period = demo_rows.bpum_2020()
         with transaction.atomic():
             created = self._owners_and_applications(program, period, owners)
@@ -57,7 +97,7 @@ class Command(BaseCommand):
         counts = {s.label: program.applications.filter(status=s).count() for s in Status}
         for label, n in counts.items():
             self.stdout.write(f"  {label}: {n}")
-        self._users(reset_passwords)
+        self._users(reset_passwords, logins_file)
 
     def _owners_and_applications(self, program: Program, period, count: int) -> int:
         pools = demo_rows.Pools.make(2020)
@@ -112,9 +152,10 @@ class Command(BaseCommand):
             created += 1
         return created
 
-    def _users(self, reset_passwords: bool) -> None:
+    def _users(self, reset_passwords: bool, logins_file: Path) -> None:
         User = get_user_model()
-        self.stdout.write("\nMasuk di http://127.0.0.1:8000/admin/ dengan:")
+        self.stdout.write("\n" + logins_header())
+        new = {}
         for username, role in DEMO_USERS:
             user, created = User.objects.get_or_create(
                 username=username, defaults={"is_staff": True, "is_superuser": role is None}
@@ -122,12 +163,16 @@ class Command(BaseCommand):
             if role:
                 user.groups.set([Group.objects.get(name=role)])
             if created or reset_passwords:
-                password = secrets.token_urlsafe(12)
-                user.set_password(password)
-                user.save()
-                self.stdout.write(f"  {username:<12} {password:<20} ({role or 'superuser'})")
+                new[username] = secrets.token_urlsafe(12)
+                user.set_password(new[username])
+                user.save(update_fields=["password"])
+                self.stdout.write(login_line(username, new[username], role))
             else:
                 self.stdout.write(
-                    f"  {username:<12} (kata sandi tetap; ganti dengan --reset-passwords)"
+                    f"  {username:<12} (kata sandi tetap, lihat {logins_file.name}; "
+                    "ganti dengan --reset-passwords)"
                 )
+        if new:
+            write_logins(logins_file, {**read_logins(logins_file), **new})
+            self.stdout.write(f"Kata sandi baru disimpan di {logins_file}.")
         self.stdout.write(f"Dibuat {timezone.localtime():%d-%m-%Y %H:%M} WIB.")
