@@ -69,6 +69,7 @@ def _batch(program, period, size, rng, pools, kelurahan, banks) -> int:
         [
             Business(
                 owner=o,
+                kecamatan_id=o.kelurahan.parent_id if o.kelurahan else None,
                 **demo_rows.business_row(rng, pools, owner_name=o.full_name, kelurahan=o.kelurahan),
             )
             for o in owners

@@ -49,7 +49,8 @@ SHARES = {"bpum-2020": 7, "bpum-2021": 3}
 COLUMNS = {
     Owner: "id nik full_name sex birth_date kk_number phone ktp_address rt rw kelurahan_id "
     "lives_in_bekasi created_at updated_at",
-    Business: "id owner_id name sector nib address kelurahan_id size_class workers year_started "
+    Business: "id owner_id name sector nib address kecamatan_id kelurahan_id size_class workers "
+    "year_started "
     "created_at",
     BankAccount: "id owner_id bank_id account_number holder_name is_active created_at",
     Application: "id owner_id business_id program_id proposal_list_id status reason_code "
@@ -272,6 +273,7 @@ class Command(BaseCommand):
                     "id": business_id,
                     "owner_id": owner_id,
                     "nib": "",
+                    "kecamatan_id": place.parent_id,
                     "kelurahan_id": place.pk,
                     "size_class": "mikro",
                     "created_at": now,
