@@ -22,6 +22,7 @@ from django.db.models import (
 from django.db.models.functions import Right
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from aid.models import (
     REASON_ADVICE,
@@ -29,6 +30,7 @@ from aid.models import (
     Disbursement,
     PossibleDuplicate,
     Program,
+    ProposalList,
     Reason,
     Status,
     SubmissionBatch,
@@ -321,3 +323,42 @@ def open_duplicates_of(application: Application) -> list[tuple]:
         (flag, flag.other if flag.application_id == application.pk else flag.application)
         for flag in flags
     ]
+
+
+def latest_list_of(proposer, program: Program) -> ProposalList | None:
+    """The proposer's newest list for the program that was checked (a resend's previous
+    version); lists refused, cancelled or never checked do not count."""
+    if proposer is None:
+        return None
+    return (
+        ProposalList.objects.filter(proposer=proposer, program=program)
+        .exclude(import_status__in=("", "uploaded", "processing", "refused", "cancelled", "failed"))
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def proposal_window_refusal(program: Program, proposer, *, on=None) -> str:
+    """Why the proposer may not send a list for the program now (Indonesian), or ''."""
+    from django.utils.dateformat import format as date_format
+
+    today = on or timezone.localdate()
+    opens, closes = program.proposals_open_on, program.proposals_close_on
+    if (opens and today < opens) or (closes and today > closes):
+        window = " – ".join(date_format(day, "j F Y") for day in (opens, closes) if day is not None)
+        return _(
+            "Usulan untuk %(program)s hanya diterima pada %(window)s. Daftar tidak disimpan."
+        ) % {"program": program.name, "window": window}
+    quota = program.quota_per_proposer
+    if quota and proposer is not None:
+        used = (
+            Application.objects.filter(program=program, proposal_list__proposer=proposer)
+            .exclude(status=Status.REJECTED)
+            .count()
+        )
+        if used >= quota:
+            return _(
+                "Kuota %(proposer)s untuk %(program)s (%(quota)s usulan) sudah terpenuhi. "
+                "Daftar tidak disimpan; hubungi Dinas bila perlu tambahan kuota."
+            ) % {"proposer": proposer.name, "program": program.name, "quota": quota}
+    return ""

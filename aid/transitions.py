@@ -312,7 +312,16 @@ IMPORT_ALLOWED: dict[str, frozenset[str]] = {
             ImportStatus.CANCELLED,
         }
     ),
-    ImportStatus.STAGED: frozenset({ImportStatus.MERGED, ImportStatus.CANCELLED}),
+    # A list staged from a proposer's workspace is sent to the Dinas (submitted) before it is
+    # merged; the Dinas may send it back (returned) with a note, and the proposer, having
+    # fixed its rows, sends it again. A list the Dinas uploaded itself merges from staged.
+    ImportStatus.STAGED: frozenset(
+        {ImportStatus.MERGED, ImportStatus.SUBMITTED, ImportStatus.CANCELLED}
+    ),
+    ImportStatus.SUBMITTED: frozenset(
+        {ImportStatus.MERGED, ImportStatus.RETURNED, ImportStatus.CANCELLED}
+    ),
+    ImportStatus.RETURNED: frozenset({ImportStatus.SUBMITTED, ImportStatus.CANCELLED}),
     ImportStatus.FAILED: frozenset({ImportStatus.UPLOADED, ImportStatus.CANCELLED}),
     ImportStatus.REFUSED: frozenset(),
     ImportStatus.MERGED: frozenset(),

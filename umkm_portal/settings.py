@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "registry",
+    "proposers",
     "aid",
     "privacy",
     # The project package itself: health check, error pages, operations commands.

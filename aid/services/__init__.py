@@ -13,6 +13,8 @@ below are where each function lives:
 - :mod:`.reconciliation`: the ministry's decision file and the bank's report
 - :mod:`.disbursements`: transfers, withdrawals and the withdrawal deadline
 - :mod:`.proposal_lists`: upload, check, merge and cancel a proposal list
+- :mod:`.proposer_lists`: a proposer fixes rows, sends a list with its SPTJM; the Dinas
+  returns it
 - :mod:`.retention`: deleting kept files with personal data
 """
 
@@ -41,6 +43,12 @@ from aid.services.proposal_lists import (
     proposal_list_stage,
     proposal_list_upload,
 )
+from aid.services.proposer_lists import (
+    import_row_correct,
+    import_row_remove,
+    proposal_list_return,
+    proposal_list_submit,
+)
 from aid.services.reconciliation import bank_report_import, decision_file_import
 from aid.services.retention import kept_files_purge
 from aid.services.submissions import submission_create, submission_export
@@ -61,12 +69,16 @@ __all__ = [
     "decision_file_import",
     "disbursement_record",
     "disbursement_withdrawn",
+    "import_row_correct",
+    "import_row_remove",
     "kept_files_purge",
     "possible_duplicate_decide",
     "program_ensure_bpum_2020",
     "proposal_list_cancel",
     "proposal_list_confirm",
+    "proposal_list_return",
     "proposal_list_stage",
+    "proposal_list_submit",
     "proposal_list_upload",
     "submission_create",
     "submission_export",

@@ -17,13 +17,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aid import transitions
+from aid import selectors, transitions
 from aid.models import (
     ImportRow,
     ImportStatus,
     Program,
     ProposalList,
 )
+from proposers.models import Proposer
+from proposers.services import proposer_resolve
 
 logger = logging.getLogger(__name__)
 
@@ -44,36 +46,56 @@ def _discard_staging(proposal_list: ProposalList, *, delete_file: bool) -> None:
 def proposal_list_upload(
     *,
     program: Program,
-    proposer_name: str,
-    proposer_kind: str,
     file: IO[bytes],
+    proposer: Proposer | None = None,
+    proposer_name: str = "",
+    proposer_kind: str = "",
     filename: str = "",
     by=None,
     received_on: datetime.date | None = None,
     max_bytes: int | None | Literal["default"] = "default",
     process: bool = True,
+    sent_by_proposer: bool = False,
 ) -> ProposalList:
     """Keep an uploaded CSV/XLSX list and queue it for checking.
+
+    The list belongs to ``proposer`` (or to the proposer named ``proposer_name``, created on
+    first use). A list sent again by the same proposer for the same program is the next
+    version of its earlier list: rows accepted before are recognised, not refused.
 
     Refuses with :class:`~aid.importing.guards.ListRefused` (a ``ValidationError`` with an
     Indonesian message), creating and storing nothing, a file that is empty, too large
     (``IMPORT_MAX_UPLOAD_MB``), not really CSV or XLSX, an unsafe workbook, or whose header
-    lacks NIK or name. The file is stored under a random name (never the user's). With
-    ``process`` the background task ``aid.tasks.proposal_list_process`` is enqueued.
+    lacks NIK or name; and a list sent outside the program's proposal window, or by a
+    proposer whose quota is full. The file is stored under a random name (never the
+    user's). With ``process`` the background task ``aid.tasks.proposal_list_process`` is
+    enqueued.
     """
-    from aid.importing.guards import check_upload
+    from aid.importing.guards import ListRefused, check_upload
     from aid.importing.read import open_list
 
+    if proposer is None:
+        proposer = proposer_resolve(
+            name=proposer_name, kind=proposer_kind or ProposalList.ProposerKind.OTHER
+        )
+    refusal = selectors.proposal_window_refusal(program, proposer, on=received_on)
+    if refusal:
+        raise ListRefused(refusal)
     if max_bytes == "default":
         max_bytes = settings.IMPORT_MAX_UPLOAD_MB * 1024 * 1024
     kind = check_upload(file, max_bytes=max_bytes)
     with open_list(file, kind):
         pass  # header and first data row are checked on opening
     file.seek(0)
+    previous = selectors.latest_list_of(proposer, program)
     proposal_list = ProposalList(
         program=program,
-        proposer_name=" ".join(proposer_name.split()),
-        proposer_kind=proposer_kind,
+        proposer=proposer,
+        proposer_name=proposer.name,
+        proposer_kind=proposer.kind,
+        previous=previous,
+        version=previous.version + 1 if previous else 1,
+        sent_by_proposer=sent_by_proposer,
         original_filename=os.path.basename(filename or getattr(file, "name", "") or "")[:255],
         uploaded_by=by,
         import_status=ImportStatus.UPLOADED,
@@ -145,7 +167,8 @@ def proposal_list_stage(*, proposal_list: ProposalList):
 
 @transaction.atomic
 def proposal_list_confirm(*, proposal_list: ProposalList, by) -> int:
-    """Merge the accepted rows of a staged list into the registry, in one transaction.
+    """Merge the accepted rows of a staged (or, from a proposer's workspace, submitted)
+    list into the registry, in one transaction.
 
     Creates owners (existing owners matched by NIK are left as registered), businesses,
     active accounts where the owner has none, and one ``proposed`` application per accepted
@@ -164,6 +187,14 @@ def proposal_list_confirm(*, proposal_list: ProposalList, by) -> int:
             _('Daftar berstatus "%(status)s" tidak dapat digabungkan.')
             % {"status": locked.get_import_status_display() or "-"}
         )
+    if locked.sent_by_proposer and locked.import_status != ImportStatus.SUBMITTED:
+        raise ValidationError(
+            _(
+                "Daftar ini belum dikirim oleh pengusulnya ke Dinas (dengan SPTJM); "
+                "penggabungan menunggu pengirimannya."
+            )
+        )
+    dedupe.mark_previously_accepted(locked)
     dedupe.reject_existing(locked)
     dedupe.link_owners(locked)
     at = timezone.now()
