@@ -13,27 +13,10 @@ import ipaddress
 from django.conf import settings
 from django_ratelimit.core import get_usage
 
+from umkm_portal.client_address import client_ip
+
 IP_GROUP = "public.status_check.ip"
 NIK_GROUP = "public.status_check.nik"
-
-
-def client_ip(request) -> str:
-    """The client's address: REMOTE_ADDR, or the configured proxy header when one is set.
-
-    With ``TRUSTED_PROXY_IP_HEADER=X-Forwarded-For`` the right-most address is used: it is the
-    one our own proxy appended; addresses to its left were sent by the client and can be
-    anything. A missing or malformed header falls back to REMOTE_ADDR.
-    """
-    remote = request.META.get("REMOTE_ADDR", "")
-    header = settings.TRUSTED_PROXY_IP_HEADER
-    if header:
-        meta_key = "HTTP_" + header.upper().replace("-", "_")
-        value = request.META.get(meta_key, "").split(",")[-1].strip()
-        try:
-            return str(ipaddress.ip_address(value))
-        except ValueError:
-            pass
-    return remote
 
 
 def _ip_key(group, request) -> str:

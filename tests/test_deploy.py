@@ -17,6 +17,7 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "umkm.bekasikota.go.id",
     "CSRF_TRUSTED_ORIGINS": "https://umkm.bekasikota.go.id",
     "BEHIND_PROXY": "true",
+    "TRUSTED_PROXY_IP_HEADER": "X-Real-IP",
     "DATABASE_URL": "postgres://umkm:secret@127.0.0.1:5432/umkm",
     "CACHE_URL": "redis://127.0.0.1:6379/1",
     "PRIVATE_UPLOAD_ROOT": "/srv/umkm/uploads",
@@ -52,6 +53,15 @@ def test_production_mode_refuses_to_start_without_allowed_hosts():
     result = _run(["manage.py", "check"], ALLOWED_HOSTS=None)
     assert result.returncode != 0
     assert "ALLOWED_HOSTS must be set" in result.stderr
+
+
+def test_behind_a_proxy_without_naming_the_client_address_header_refuses_to_start():
+    # Otherwise every citizen would share the proxy's address: one rate-limit bucket for the
+    # whole city, and lookup log rows and login lockouts that all name the proxy.
+    result = _run(["manage.py", "check"], TRUSTED_PROXY_IP_HEADER=None)
+    assert result.returncode != 0
+    assert "TRUSTED_PROXY_IP_HEADER" in result.stderr
+    assert "TRUSTED_PROXY_IP_HEADER=X-Real-IP" in result.stderr  # the fix, in the message
 
 
 def test_production_uses_the_shared_cache_for_sessions_and_rate_limits():

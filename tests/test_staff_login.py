@@ -49,6 +49,28 @@ def test_five_failures_lock_the_account_for_that_address(staff, client):
     assert _logged_in(other_office)
 
 
+def test_behind_a_proxy_the_lock_is_on_the_client_not_on_the_proxy(staff, settings):
+    settings.TRUSTED_PROXY_IP_HEADER = "X-Real-IP"
+    attacker, colleague = Client(), Client()
+    for _ in range(5):
+        attacker.post(
+            LOGIN,
+            {"username": staff.username, "password": "salah"},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_REAL_IP="203.0.113.66",
+        )
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.66"}
+
+    response = colleague.post(
+        LOGIN,
+        {"username": staff.username, "password": PASSWORD},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_REAL_IP="10.0.0.9",
+    )
+
+    assert response.status_code == 302
+
+
 def test_an_administrator_unlocks_the_account_in_the_admin(staff, make_staff, client):
     for _ in range(5):
         _login(client, staff.username, "salah")

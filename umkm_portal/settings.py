@@ -153,10 +153,6 @@ STATUS_RATE_LIMITS_ENABLED = env.bool("STATUS_RATE_LIMITS_ENABLED", default=True
 STATUS_RATES_PER_IP = env.list("STATUS_RATES_PER_IP", default=["10/m", "100/d"])
 # Failed checks (unknown NIK or wrong phone digits) allowed per NIK before it is blocked.
 STATUS_RATE_PER_NIK = env.str("STATUS_RATE_PER_NIK", default="5/h")
-# Behind a reverse proxy, the header carrying the client's address (e.g. X-Forwarded-For or
-# X-Real-IP). Empty: REMOTE_ADDR is the client. Never set it when clients can reach the
-# portal directly, since they could then choose their own address.
-TRUSTED_PROXY_IP_HEADER = env.str("TRUSTED_PROXY_IP_HEADER", default="")
 # Key of the HMAC that stands in for the NIK in the lookup log and rate-limit keys. Empty:
 # derived from SECRET_KEY (rotating SECRET_KEY then breaks the link to older log rows).
 STATUS_LOOKUP_HASH_KEY = env.str("STATUS_LOOKUP_HASH_KEY", default="")
@@ -244,11 +240,24 @@ UPLOAD_RETENTION_DAYS = env.int("UPLOAD_RETENTION_DAYS", default=180)
 # when that proxy sets X-Forwarded-Proto and X-Real-IP itself and the app port is reachable
 # from nowhere else; otherwise a client could claim HTTPS or another address.
 BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
+# The header in which that proxy passes the client's address (X-Real-IP or X-Forwarded-For).
+# Empty: REMOTE_ADDR is the client. Never set it when clients can reach the portal directly,
+# since they could then choose their own address.
+TRUSTED_PROXY_IP_HEADER = env.str("TRUSTED_PROXY_IP_HEADER", default="")
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    # The client's address for login lockouts and rate limits, as the proxy saw it.
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_REAL_IP", "REMOTE_ADDR"]
-    RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP"
+    if not TRUSTED_PROXY_IP_HEADER:
+        # Otherwise REMOTE_ADDR, the proxy's own address, would be every citizen's: one
+        # rate-limit bucket for the whole city, one address in every log row and lockout.
+        raise ImproperlyConfigured(
+            "BEHIND_PROXY=true needs TRUSTED_PROXY_IP_HEADER, the header in which the proxy "
+            "passes the client's address: TRUSTED_PROXY_IP_HEADER=X-Real-IP with nginx's "
+            '`proxy_set_header X-Real-IP $remote_addr;` (README "Deployment").'
+        )
+# One function decides the client's address for rate limits, the lookup log, login lockouts
+# and the access log (umkm_portal/client_address.py).
+AXES_CLIENT_IP_CALLABLE = "umkm_portal.client_address.client_ip"
+RATELIMIT_IP_META_KEY = "umkm_portal.client_address.client_ip"
 
 # HTTPS only when DEBUG is off, so ./run keeps working on http://127.0.0.1:8000.
 HTTPS = env.bool("HTTPS", default=not DEBUG)

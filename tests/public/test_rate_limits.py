@@ -8,6 +8,7 @@ from django.core.cache import cache
 
 from aid.models import Status
 from privacy.masking import mask_name
+from public.models import StatusLookup
 from tests.public.conftest import check
 
 pytestmark = pytest.mark.django_db
@@ -117,6 +118,22 @@ def test_behind_a_configured_proxy_each_client_has_its_own_budget(client, owner_
     other = check(client, owner.nik, owner.phone[-4:], HTTP_X_FORWARDED_FOR="198.51.100.7")
 
     assert other.status_code == 200
+
+
+def test_behind_x_real_ip_each_client_has_its_own_budget_and_log_rows(client, owner_in, settings):
+    settings.TRUSTED_PROXY_IP_HEADER = "X-Real-IP"
+    owner = owner_in(Status.APPROVED)
+    via_proxy = {"REMOTE_ADDR": "127.0.0.1"}
+    for _ in range(10):
+        check(client, owner.nik, owner.phone[-4:], HTTP_X_REAL_IP="203.0.113.5", **via_proxy)
+    spent = check(client, owner.nik, owner.phone[-4:], HTTP_X_REAL_IP="203.0.113.5", **via_proxy)
+    assert spent.status_code == 429
+
+    other = check(client, owner.nik, owner.phone[-4:], HTTP_X_REAL_IP="198.51.100.7", **via_proxy)
+
+    assert other.status_code == 200
+    logged = set(StatusLookup.objects.values_list("client_ip", flat=True))
+    assert logged == {"203.0.113.5", "198.51.100.7"}  # never the proxy
 
 
 def test_limits_can_be_lifted_by_setting(client, owner_in, settings):
