@@ -30,3 +30,16 @@ def test_without_a_trusted_header_the_socket_address_is_the_client(settings):
 def test_behind_a_proxy_the_configured_header_names_the_client(settings, header, meta, expected):
     settings.TRUSTED_PROXY_IP_HEADER = header
     assert client_ip(_request(REMOTE_ADDR="127.0.0.1", **meta)) == expected
+
+
+@pytest.mark.parametrize(
+    ("meta", "header"),
+    [
+        ({"REMOTE_ADDR": "::ffff:203.0.113.5"}, ""),
+        ({"REMOTE_ADDR": "::1", "HTTP_X_REAL_IP": "::ffff:203.0.113.5"}, "X-Real-IP"),
+    ],
+    ids=["dual-stack-socket", "from-proxy-header"],
+)
+def test_an_ipv4_client_on_a_dual_stack_socket_is_its_ipv4_address(settings, meta, header):
+    settings.TRUSTED_PROXY_IP_HEADER = header
+    assert client_ip(_request(**meta)) == "203.0.113.5"

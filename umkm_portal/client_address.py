@@ -20,7 +20,9 @@ def client_address(meta: Mapping[str, str]) -> str:
     ``REMOTE_ADDR``, or with ``TRUSTED_PROXY_IP_HEADER`` set, that header as our proxy set it.
     For ``X-Forwarded-For`` the right-most address is used: our proxy appended it; addresses to
     its left were sent by the client and can be anything. A missing or malformed header falls
-    back to ``REMOTE_ADDR``. Returns "" when no address is known.
+    back to ``REMOTE_ADDR``. An IPv4 client seen through a dual-stack socket
+    (``::ffff:a.b.c.d``) is returned as ``a.b.c.d``, so it is counted as itself and not in one
+    IPv6 /64 with every other IPv4 client. Returns "" when no address is known.
     """
     header = settings.TRUSTED_PROXY_IP_HEADER
     if header:
@@ -41,4 +43,6 @@ def _parsed(value: str) -> str | None:
         address = ipaddress.ip_address(value.strip())
     except ValueError:
         return None
+    if address.version == 6 and address.ipv4_mapped:
+        address = address.ipv4_mapped
     return str(address)

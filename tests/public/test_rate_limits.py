@@ -136,6 +136,21 @@ def test_behind_x_real_ip_each_client_has_its_own_budget_and_log_rows(client, ow
     assert logged == {"203.0.113.5", "198.51.100.7"}  # never the proxy
 
 
+def test_ipv4_clients_of_a_dual_stack_socket_do_not_share_one_budget(client, owner_in):
+    owner = owner_in(Status.APPROVED)
+    for _ in range(10):
+        check(client, owner.nik, owner.phone[-4:], REMOTE_ADDR="::ffff:203.0.113.5")
+    assert (
+        check(client, owner.nik, owner.phone[-4:], REMOTE_ADDR="::ffff:203.0.113.5").status_code
+        == 429
+    )
+
+    neighbour = check(client, owner.nik, owner.phone[-4:], REMOTE_ADDR="::ffff:203.0.113.6")
+
+    assert neighbour.status_code == 200
+    assert StatusLookup.objects.filter(client_ip="203.0.113.6").exists()
+
+
 def test_limits_can_be_lifted_by_setting(client, owner_in, settings):
     settings.STATUS_RATE_LIMITS_ENABLED = False
     owner = owner_in(Status.APPROVED)
