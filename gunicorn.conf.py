@@ -24,16 +24,13 @@ keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "200"))
 
-# Access and error logs to stdout/stderr for the supervisor's journal; the access log as one
-# JSON object per line, like the application's own logs.
+# Access and error logs to stdout/stderr for the supervisor's journal, as one JSON object per
+# line like the application's own logs; the access log names the client by the same trusted
+# address as rate limits and lockouts (umkm_portal/gunicorn_logging.py).
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
-access_log_format = (
-    '{"time": "%(t)s", "logger": "gunicorn.access", "remote": "%({x-real-ip}i)s", '
-    '"method": "%(m)s", "path": "%(U)s", "status": %(s)s, "bytes": "%(B)s", '
-    '"duration_ms": %(M)s, "user_agent": "%(a)s"}'
-)
+logger_class = "umkm_portal.gunicorn_logging.JsonLogger"
 # The app is imported before the workers fork, so a configuration error stops the start.
 preload_app = True
 # Trust X-Forwarded-* only from the proxy on this machine.
