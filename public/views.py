@@ -29,6 +29,15 @@ def status_check(request):
         return _form_page(request, StatusCheckForm())
 
     ip = client_ip(request)
+    try:
+        return _checked(request, ip)
+    except ratelimits.CountersUnavailable:
+        # Fail closed (public/ratelimits.py): no answer without the counters.
+        services.status_lookup_record(nik_hash="", client_ip=ip, outcome=Outcome.RATE_LIMITED)
+        return render(request, "public/unavailable.html", status=503)
+
+
+def _checked(request, ip):
     if ratelimits.ip_over_limit(request):
         services.status_lookup_record(nik_hash="", client_ip=ip, outcome=Outcome.RATE_LIMITED)
         return _rate_limited(request)

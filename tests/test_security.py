@@ -105,7 +105,7 @@ def test_permission_denied_page_is_in_indonesian(make_staff, client):
 def test_healthz_reports_the_database(client, monkeypatch):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
     assert "no-cache" in response.headers["Cache-Control"]
 
     def database_down(*args, **kwargs):

@@ -133,6 +133,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Local memory when unset (one process); redis://... in production so that every web node
 # shares rate-limit counters and sessions.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://umkm-portal")}
+# A Redis outage must not take the portal down with it (docs/promises-network.md): a cache
+# call gives up after a second and its error is logged and ignored. Sessions then fall back
+# to the database (cached_db); rate-limit counters read as unavailable, and each limit fails
+# the way its module says (the status check closed, the staff login ceiling open).
+REDIS_CACHE_OPTIONS = {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1}
+if CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache":
+    CACHES["default"].setdefault("OPTIONS", {}).update(REDIS_CACHE_OPTIONS)
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 CACHE_IS_SHARED = CACHES["default"]["BACKEND"] not in (
     "django.core.cache.backends.locmem.LocMemCache",
     "django.core.cache.backends.dummy.DummyCache",

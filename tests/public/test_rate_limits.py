@@ -158,3 +158,15 @@ def test_limits_can_be_lifted_by_setting(client, owner_in, settings):
     statuses = {check(client, owner.nik, _wrong(owner)).status_code for _ in range(15)}
 
     assert statuses == {200}
+
+
+def test_status_check_fails_closed_with_a_polite_page(redis_down, owner_in, client):
+    owner = owner_in(Status.APPROVED)
+
+    response = check(client, owner.nik, owner.phone[-4:])
+
+    # Without its counters the check would be open to NIK and phone guessing: it refuses.
+    assert response.status_code == 503
+    assert "sedang terganggu" in response.content.decode()
+    assert owner.full_name not in response.content.decode()
+    assert StatusLookup.objects.get().outcome == StatusLookup.Outcome.RATE_LIMITED
