@@ -205,6 +205,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "umkm_portal.views.login_locked_out"
+# Beyond axes: failed logins per username from any address, counted in the cache; over it the
+# username is refused until the window ends (umkm_portal/login_throttle.py).
+LOGIN_FAILURES_PER_USERNAME = env.str("LOGIN_FAILURES_PER_USERNAME", default="20/15m")
 
 # --- Internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "id"

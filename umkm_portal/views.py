@@ -1,13 +1,16 @@
-"""Project-level views: the health check for load balancers, the login lockout page."""
+"""Project-level views: the health check, the staff login's guards and their pages."""
 
 import logging
 
 from django.conf import settings
+from django.contrib import admin
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+
+from umkm_portal import login_throttle
 
 logger = logging.getLogger(__name__)
 
@@ -55,3 +58,23 @@ def login_locked_out(request, original_response=None, credentials=None):
         {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes},
         status=429,
     )
+
+
+@never_cache
+def admin_login(request):
+    """The admin's login behind the per-username ceiling (:mod:`umkm_portal.login_throttle`).
+
+    A refused attempt answers HTTP 429 before the password is checked; a POST that does not
+    end logged in counts against the username (axes counts it per address as well).
+    """
+    username = request.POST.get("username", "") if request.method == "POST" else ""
+    if username:
+        minutes = login_throttle.minutes_refused(request, username)
+        if minutes:
+            return render(
+                request, "registration/login_throttled.html", {"minutes": minutes}, status=429
+            )
+    response = admin.site.login(request)
+    if username and not request.user.is_authenticated:
+        login_throttle.login_failed(request, username)
+    return response
