@@ -117,6 +117,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # connection each time would dominate its latency.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A web request may not hold a thread and a connection on one SQL statement for longer
+    # than this: PostgreSQL cancels it and the request ends in a 500. gunicorn's gthread
+    # workers never kill a busy thread (gunicorn.conf.py), so this is what bounds a request
+    # stuck in the database. Web processes only (umkm_portal/wsgi.py sets UMKM_WEB_PROCESS):
+    # long work (imports, reports, summaries) runs in `manage.py db_worker`, unbounded here.
+    WEB_STATEMENT_TIMEOUT_SECONDS = env.int("WEB_STATEMENT_TIMEOUT_SECONDS", default=30)
+    if env.bool("UMKM_WEB_PROCESS", default=False) and WEB_STATEMENT_TIMEOUT_SECONDS > 0:
+        timeout = f"-c statement_timeout={WEB_STATEMENT_TIMEOUT_SECONDS * 1000}"
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} {timeout}".strip()
 else:
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
