@@ -23,7 +23,7 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 # statement_timeout on web connections (WEB_STATEMENT_TIMEOUT_SECONDS, 30 s per statement,
 # settings.py), Redis calls giving up after 1 s, the proxy's read timeout (nginx: 60 s; the
 # client gets a 504, the thread runs on), and long work leaving the request path for db_worker
-# (imports, bank reports, dashboard summaries). See docs/promises-network.md.
+# (proposal list imports, withdrawal expiry, dashboard summaries). See docs/promises-network.md.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))

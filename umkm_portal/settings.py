@@ -121,7 +121,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # than this: PostgreSQL cancels it and the request ends in a 500. gunicorn's gthread
     # workers never kill a busy thread (gunicorn.conf.py), so this is what bounds a request
     # stuck in the database. Web processes only (umkm_portal/wsgi.py sets UMKM_WEB_PROCESS):
-    # long work (imports, reports, summaries) runs in `manage.py db_worker`, unbounded here.
+    # long work (proposal list imports, summaries) runs in `manage.py db_worker`, unbounded here.
     WEB_STATEMENT_TIMEOUT_SECONDS = env.int("WEB_STATEMENT_TIMEOUT_SECONDS", default=30)
     if env.bool("UMKM_WEB_PROCESS", default=False) and WEB_STATEMENT_TIMEOUT_SECONDS > 0:
         timeout = f"-c statement_timeout={WEB_STATEMENT_TIMEOUT_SECONDS * 1000}"
