@@ -457,6 +457,8 @@ class SubmissionBatch(models.Model):
     )
     file = models.FileField(_("berkas yang dikirim"), upload_to="submissions/%Y/%m/", blank=True)
     rows = models.PositiveIntegerField(_("jumlah permohonan"), default=0)
+    # Verified applications left out because an open possible duplicate held them back.
+    held_back = models.PositiveIntegerField(_("ditahan (data ganda)"), default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("diajukan oleh"),
@@ -582,6 +584,7 @@ class ImportRow(models.Model):
     ktp_address = models.CharField(_("alamat KTP"), max_length=255, blank=True)
     rt = models.CharField(_("RT"), max_length=3, blank=True)
     rw = models.CharField(_("RW"), max_length=3, blank=True)
+    kecamatan_id = models.BigIntegerField(_("kecamatan"), null=True, blank=True)
     kelurahan_id = models.BigIntegerField(_("kelurahan"), null=True, blank=True)
     business_name = models.CharField(_("nama usaha"), max_length=150, blank=True)
     sector = models.CharField(_("bidang usaha"), max_length=100, blank=True)

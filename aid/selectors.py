@@ -27,6 +27,7 @@ from aid.models import (
     REASON_ADVICE,
     Application,
     Disbursement,
+    PossibleDuplicate,
     Program,
     Reason,
     Status,
@@ -73,7 +74,13 @@ def submission_rows(batch: SubmissionBatch) -> QuerySet[Application]:
     active = BankAccount.objects.filter(owner=OuterRef("owner"), is_active=True)
     return (
         Application.objects.filter(submission_batch=batch)
-        .select_related("owner", "business__kelurahan__parent", "proposal_list", "owner__kelurahan")
+        .select_related(
+            "owner",
+            "business__kecamatan",
+            "business__kelurahan",
+            "proposal_list",
+            "owner__kelurahan",
+        )
         .annotate(
             account_bank_code=Subquery(active.values("bank__code")[:1]),
             account_bank_name=Subquery(active.values("bank__short_name")[:1]),
@@ -293,3 +300,24 @@ def _application_status(row: dict) -> OwnerApplicationStatus:
         withdrawn_at=row[Status.WITHDRAWN],
         returned_at=row[Status.RETURNED],
     )
+
+
+def open_duplicate_application_ids() -> QuerySet:
+    """Ids of applications named by an undecided possible duplicate, for filtering."""
+    open_flags = PossibleDuplicate.objects.filter(decision="").order_by()
+    return open_flags.values("application_id").union(open_flags.values("other_id"))
+
+
+def open_duplicates_of(application: Application) -> list[tuple]:
+    """The undecided possible duplicates naming ``application``, each with the other
+    application of the pair (owner loaded)."""
+    flags = (
+        PossibleDuplicate.objects.filter(decision="")
+        .filter(Q(application=application) | Q(other=application))
+        .select_related("application__owner", "other__owner")
+        .order_by("pk")
+    )
+    return [
+        (flag, flag.other if flag.application_id == application.pk else flag.application)
+        for flag in flags
+    ]

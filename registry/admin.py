@@ -1,13 +1,10 @@
 """Staff admin for the registry. Declarative; every save goes through registry.services."""
 
 from django.contrib import admin
-from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils.html import format_html
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -19,87 +16,13 @@ from privacy.services import access_log_record
 from registry import selectors, services
 from registry.forms import BankAccountForm, OwnerForm
 from registry.models import Bank, BankAccount, Business, Owner, Region
-from registry.paginators import EstimatedCountPaginator
 from registry.resources import BusinessResource, OwnerResource
-from umkm_portal.admin import ReadOnlyAdminMixin
-
-
-class NikOrNameSearchMixin:
-    """A 16-digit term searches the NIK exactly (an index hit); anything else the name.
-
-    Django's default would OR every term over every search field, which scans the whole
-    table for each NIK lookup.
-
-    Lists of rows that belong to an owner (applications) set ``name_owner_path``: a name
-    search then looks the owners up first, on the owners' trigram index, and filters the
-    rows by those owners' ids, which the foreign key's index serves. Joined in one query,
-    the planner would have to guess how many owners match a fragment of a name, and it
-    guesses badly in both directions (reading a million applications backwards for a rare
-    name, or every matching owner for a common one). When more than ``name_owner_bound``
-    owners match, the name is common: the rows are filtered through the join, where the
-    newest matches come first without reading them all.
-    """
-
-    nik_field = "nik"
-    name_field = "full_name"
-    name_owner_path: str | None = None
-    name_owner_bound = 5000
-
-    def get_search_results(self, request, queryset, search_term):
-        term = "".join(search_term.split()).lstrip("'")
-        if term.isdigit() and len(term) == 16:
-            return queryset.filter(**{self.nik_field: term}), False
-        name = search_term.strip()
-        if not name:
-            return queryset, False
-        if self.name_owner_path is not None:
-            owners = Owner.objects.filter(full_name__icontains=name).order_by()
-            ids = list(owners.values_list("pk", flat=True)[: self.name_owner_bound + 1])
-            if len(ids) <= self.name_owner_bound:
-                return queryset.filter(**{f"{self.name_owner_path}__in": ids}), False
-        return queryset.filter(**{f"{self.name_field}__icontains": name}), False
-
-
-class KecamatanFilter(admin.SimpleListFilter):
-    """Filter by the kecamatan of a kelurahan foreign key (``kelurahan_field``)."""
-
-    title = _("kecamatan")
-    parameter_name = "kecamatan"
-    kelurahan_field = "kelurahan"
-
-    def lookups(self, request, model_admin):
-        return [(r.pk, r.name) for r in Region.objects.filter(level=Region.Level.KECAMATAN)]
-
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(**{f"{self.kelurahan_field}__parent_id": self.value()})
-        return queryset
-
-
-class LargeTableAdmin(admin.ModelAdmin):
-    """Defaults for tables that grow to millions of rows: no full count, fixed page size.
-
-    The paginator estimates the count of large lists on PostgreSQL instead of counting them
-    (see registry.paginators); small lists are counted exactly.
-    """
-
-    show_full_result_count = False
-    list_per_page = 50
-    paginator = EstimatedCountPaginator
-
-    def action_checkbox(self, obj):
-        """The row's selection checkbox, as Django renders it, without the template engine.
-
-        Django renders a form widget template for each row's checkbox: a third of the time
-        of a 50-row page. The markup here is the same (tests/registry/test_large_lists.py).
-        """
-        label = format_html(gettext("Select this object for an action - {}"), str(obj))
-        return format_html(
-            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
-            helpers.ACTION_CHECKBOX_NAME,
-            str(obj.pk),
-            label,
-        )
+from umkm_portal.admin import (
+    KecamatanFilter,
+    LargeTableAdmin,
+    NikOrNameSearchMixin,
+    ReadOnlyAdminMixin,
+)
 
 
 @admin.register(Region)
@@ -118,7 +41,7 @@ class BankAdmin(admin.ModelAdmin):
 
 class BusinessInline(admin.TabularInline):
     model = Business
-    fields = ["name", "sector", "nib", "kelurahan", "size_class"]
+    fields = ["name", "sector", "nib", "kecamatan", "kelurahan", "size_class"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -200,14 +123,18 @@ class OwnerAdmin(
         obj.refresh_from_db()
 
 
+class BusinessKecamatanFilter(KecamatanFilter):
+    kecamatan_field = "kecamatan"
+
+
 @admin.register(Business)
 class BusinessAdmin(PersonalDataExportAdminMixin, SimpleHistoryAdmin, LargeTableAdmin):
     resource_classes = [BusinessResource]
-    list_display = ["name", "owner", "sector", "size_class", "kelurahan", "workers"]
-    list_filter = [KecamatanFilter, "size_class"]
-    list_select_related = ["owner", "kelurahan__parent"]
+    list_display = ["name", "owner", "sector", "size_class", "kecamatan", "kelurahan", "workers"]
+    list_filter = [BusinessKecamatanFilter, "size_class"]
+    list_select_related = ["owner", "kecamatan", "kelurahan"]
     search_fields = ["name", "=owner__nik", "=nib"]
-    autocomplete_fields = ["owner", "kelurahan"]
+    autocomplete_fields = ["owner", "kecamatan", "kelurahan"]
 
     fields = [
         "owner",
@@ -215,6 +142,7 @@ class BusinessAdmin(PersonalDataExportAdminMixin, SimpleHistoryAdmin, LargeTable
         "sector",
         "nib",
         "address",
+        "kecamatan",
         "kelurahan",
         "size_class",
         "workers",

@@ -108,6 +108,7 @@ class CheckedRow:
     ktp_address: str = ""
     rt: str = ""
     rw: str = ""
+    kecamatan_id: int | None = None
     kelurahan_id: int | None = None
     business_name: str = ""
     sector: str = ""
@@ -117,6 +118,8 @@ class CheckedRow:
     reason_code: str = ""
     message: str = ""
     problems: dict[str, list[str]] = field(default_factory=dict)
+    # What the row was read as where that differs from what was written (accepted rows).
+    warnings: list[str] = field(default_factory=list)
 
 
 def _text(value: str) -> str:
@@ -219,8 +222,10 @@ def check_row(row_number: int, cells: list[str], values: dict[str, str], ctx: Co
         match = ctx.region(kecamatan, kelurahan)
         if match.error:
             problem(Reason.INVALID_FIELD, match.error)
-        elif match.kelurahan is not None:
-            row.kelurahan_id = match.kelurahan.pk
+        else:
+            row.kecamatan_id = match.kecamatan.pk if match.kecamatan else None
+            row.kelurahan_id = match.kelurahan.pk if match.kelurahan else None
+            row.warnings.extend(match.warnings)
 
     bank_text = _text(values.get("bank", ""))
     account = identifiers.account_number(_raw_for_check(values.get("account_number", "")))

@@ -1,6 +1,6 @@
 """``makemessages`` that also extracts ``_lazy("…")``.
 
-aid/admin.py imports ``gettext_lazy as _lazy`` next to ``gettext as _``; xgettext only knows
+aid/admin/ imports ``gettext_lazy as _lazy`` next to ``gettext as _``; xgettext only knows
 Django's standard keywords, so without this those strings (admin action names, column
 titles) would never reach the catalogue.
 """

@@ -1,0 +1,245 @@
+"""Applications and their status history. Read-only here: status changes only through the
+actions, which call aid.services (and so aid.transitions) and report refusals in Indonesian."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
+
+from aid import money, selectors, services
+from aid.forms import (
+    RejectForm,
+)
+from aid.models import (
+    Application,
+    StatusChange,
+)
+from aid.resources import ApplicationResource
+from aid.transitions import MoveResult
+from privacy.admin import MaskedIdentityMixin
+from privacy.exports import PersonalDataExportAdminMixin
+from umkm_portal.admin import (
+    KecamatanFilter,
+    LargeTableAdmin,
+    NikOrNameSearchMixin,
+    ReadOnlyAdminMixin,
+)
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = StatusChange
+    fields = ["at", "from_status", "to_status", "reason_code", "note", "source", "by"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _lazy("riwayat status")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class OpenDuplicateFilter(admin.SimpleListFilter):
+    """Applications named by a possible duplicate that nobody has decided yet."""
+
+    title = _lazy("kemungkinan data ganda")
+    parameter_name = "data_ganda"
+
+    def lookups(self, request, model_admin):
+        return [("open", _lazy("Ada kemungkinan data ganda"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.filter(pk__in=selectors.open_duplicate_application_ids())
+        return queryset
+
+
+class ApplicationKecamatanFilter(KecamatanFilter):
+    title = _lazy("kecamatan usaha")
+    kecamatan_field = "business__kecamatan"
+
+
+@admin.register(Application)
+class ApplicationAdmin(
+    MaskedIdentityMixin, PersonalDataExportAdminMixin, NikOrNameSearchMixin, LargeTableAdmin
+):
+    resource_classes = [ApplicationResource]
+    nik_field = "owner__nik"
+    name_field = "owner__full_name"
+    name_owner_path = "owner"
+    masked_fields = {"owner__nik": "nik"}
+    identity_owner_path = "owner"
+    list_display = [
+        "pk",
+        "owner",
+        "owner__nik",
+        "program",
+        "proposal_list",
+        "status",
+        "reason_code",
+        "proposed_at",
+    ]
+    list_filter = [
+        "status",
+        "program",
+        ApplicationKecamatanFilter,
+        OpenDuplicateFilter,
+        "proposal_list__proposer_kind",
+        "reason_code",
+    ]
+    list_select_related = ["owner", "program", "proposal_list"]
+    search_fields = ["=owner__nik", "owner__full_name"]
+    search_help_text = _lazy("Cari dengan NIK lengkap (16 digit) atau sebagian nama pemilik.")
+    raw_id_fields = ["owner", "business", "proposal_list"]
+    readonly_fields = [
+        "open_duplicates",
+        "status",
+        "reason_code",
+        "reason_note",
+        "proposed_at",
+        "verified_at",
+        "submitted_at",
+        "approved_at",
+        "transferred_at",
+        "transfer_failed_at",
+        "withdrawn_at",
+        "returned_at",
+        "rejected_at",
+    ]
+    inlines = [StatusChangeInline]
+    actions = ["verify", "reject"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_lazy("kemungkinan data ganda"))
+    def open_duplicates(self, obj):
+        """The open flags on this application and who the other party is; verification and
+        submission wait until each is decided."""
+        if obj is None or obj.pk is None:
+            return "–"
+        flags = selectors.open_duplicates_of(obj)
+        if not flags:
+            return _("Tidak ada yang terbuka.")
+        return format_html(
+            "<strong>{}</strong><ul>{}</ul>",
+            _("Ditahan sebelum verifikasi dan pengajuan sampai diputuskan:"),
+            format_html_join(
+                "",
+                '<li><a href="{}">{}</a>: {} #{} {}</li>',
+                (
+                    (
+                        reverse("admin:aid_possibleduplicate_change", args=[flag.pk]),
+                        flag.get_rule_display(),
+                        _("dengan permohonan"),
+                        other.pk,
+                        other.owner.full_name,
+                    )
+                    for flag, other in flags
+                ),
+            ),
+        )
+
+    def has_verify_permission(self, request):
+        return request.user.has_perm("aid.verify_application")
+
+    def save_model(self, request, obj, form, change):
+        obj.pk = services.application_create(
+            business=form.cleaned_data["business"],
+            program=form.cleaned_data["program"],
+            proposal_list=form.cleaned_data.get("proposal_list"),
+            by=request.user,
+            source="admin",
+        ).pk
+
+    def _report(self, request, result: MoveResult, verb: str) -> None:
+        if result.moved:
+            self.message_user(
+                request,
+                ngettext("%(n)s permohonan %(verb)s.", "%(n)s permohonan %(verb)s.", result.moved)
+                % {"n": money.thousands(result.moved), "verb": verb},
+                messages.SUCCESS,
+            )
+        if result.held:
+            self.message_user(
+                request,
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    _(
+                        "%(n)s permohonan ditahan karena ada kemungkinan data ganda yang belum "
+                        "diputuskan."
+                    )
+                    % {"n": money.thousands(len(result.held))},
+                    reverse("admin:aid_possibleduplicate_changelist"),
+                    _("Buka antrian kemungkinan data ganda"),
+                ),
+                messages.WARNING,
+            )
+        refused = [pk for pk in result.refused if pk not in result.held]
+        shown = refused[:20]
+        names = dict(Application.objects.filter(pk__in=shown).values_list("pk", "owner__full_name"))
+        for pk in shown:
+            self.message_user(
+                request, f"#{pk} {names.get(pk, '')}: {result.refused[pk]}", messages.ERROR
+            )
+        if len(refused) > 20:
+            self.message_user(
+                request,
+                _("… dan %(n)d lainnya ditolak.") % {"n": len(refused) - 20},
+                messages.ERROR,
+            )
+
+    @admin.action(description=_lazy("Verifikasi permohonan terpilih"), permissions=["verify"])
+    def verify(self, request, queryset):
+        result = services.applications_verify(
+            applications=queryset, by=request.user, source="admin: verifikasi"
+        )
+        self._report(request, result, _("diverifikasi"))
+
+    @admin.action(description=_lazy("Tolak permohonan terpilih…"), permissions=["verify"])
+    def reject(self, request, queryset):
+        if not self.has_verify_permission(request):
+            raise PermissionDenied
+        form = RejectForm(request.POST if "confirm" in request.POST else None)
+        if form.is_valid():
+            result = services.applications_reject(
+                applications=queryset,
+                by=request.user,
+                reason_code=form.cleaned_data["reason_code"],
+                note=form.cleaned_data["note"],
+                source="admin: verifikasi",
+            )
+            self._report(request, result, _("ditolak"))
+            return None
+        return TemplateResponse(
+            request,
+            "admin/aid/application/reject.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Tolak permohonan"),
+                "opts": self.model._meta,
+                "form": form,
+                "applications": queryset.select_related("owner", "program")[:100],
+                "count": queryset.count(),
+                "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+                "select_across": request.POST.get("select_across", "0"),
+            },
+        )
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(ReadOnlyAdminMixin, LargeTableAdmin):
+    list_display = ["at", "application", "from_status", "to_status", "reason_code", "by", "source"]
+    list_filter = ["to_status", "reason_code"]
+    list_select_related = ["application__owner", "application__program", "by"]
+    raw_id_fields = ["application"]
+    date_hierarchy = "at"

@@ -1,0 +1,99 @@
+"""Disbursements: the Bendahara's manual transfer entry and the record of transfers."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+
+from aid import selectors, services
+from aid.forms import (
+    ManualTransferForm,
+)
+from aid.models import (
+    Disbursement,
+)
+from aid.resources import DisbursementResource
+from aid.transitions import TransitionRefused
+from privacy.admin import MaskedIdentityMixin
+from privacy.exports import PersonalDataExportAdminMixin
+from umkm_portal.admin import (
+    ReadOnlyRecordAdmin,
+)
+
+
+@admin.register(Disbursement)
+class DisbursementAdmin(MaskedIdentityMixin, PersonalDataExportAdminMixin, ReadOnlyRecordAdmin):
+    """The Bendahara's "add" is a manual transfer entry, checked by the same service as a
+    bank report (aid.services.disbursement_record)."""
+
+    resource_classes = [DisbursementResource]
+    masked_fields = {"account_number": "account"}
+    identity_owner_path = "application__owner"
+    list_display = [
+        "bank_reference",
+        "application",
+        "amount",
+        "bank_code",
+        "account_number",
+        "outcome",
+        "transferred_at",
+        "withdrawn_at",
+        "bank_report",
+    ]
+    list_filter = ["outcome", "application__program", "bank_code"]
+    list_select_related = ["application__owner", "application__program", "bank_report"]
+    search_fields = ["=bank_reference", "=application__owner__nik"]
+    raw_id_fields = ["application"]
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ManualTransferForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            application = selectors.live_applications_by_nik(data["program"], [data["nik"]]).get(
+                data["nik"]
+            )
+            if application is None:
+                form.add_error(
+                    "nik", _("NIK ini tidak memiliki permohonan aktif di program tersebut.")
+                )
+            else:
+                try:
+                    disbursement = services.disbursement_record(
+                        application=application,
+                        bank_reference=data["bank_reference"].strip(),
+                        succeeded=data["outcome"] == Disbursement.Outcome.SUCCESS,
+                        transferred_at=data["transferred_at"],
+                        amount=data["amount"],
+                        account_number=data["account_number"],
+                        failure_reason=data["failure_reason"],
+                        by=request.user,
+                        source="admin: input manual",
+                    )
+                except (TransitionRefused, ValidationError) as exc:
+                    form.add_error(None, getattr(exc, "message", None) or exc.messages[0])
+                else:
+                    self.message_user(
+                        request,
+                        _("Transfer %(ref)s dicatat: %(name)s, %(outcome)s.")
+                        % {
+                            "ref": disbursement.bank_reference,
+                            "name": application.owner.full_name,
+                            "outcome": disbursement.get_outcome_display(),
+                        },
+                        messages.SUCCESS,
+                    )
+                    return redirect("admin:aid_disbursement_changelist")
+        return TemplateResponse(
+            request,
+            "admin/aid/form_page.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Catat transfer secara manual"),
+                "opts": self.model._meta,
+                "form": form,
+                "submit_label": _("Catat transfer"),
+            },
+        )

@@ -1,0 +1,137 @@
+"""Files that come back: the ministry's decision file and the bank's transfer report."""
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from aid import services
+from aid.forms import (
+    BankReportForm,
+    DecisionFileForm,
+)
+from aid.models import (
+    BankReport,
+    DecisionFile,
+)
+from umkm_portal.admin import (
+    ReadOnlyRecordAdmin,
+    file_response,
+)
+
+
+class ImportedFileAdmin(ReadOnlyRecordAdmin):
+    """Decision files and bank reports: "add" is the upload, which shows the outcome per row."""
+
+    import_permission = ""
+    import_form = None
+    list_filter = ["program"]
+    list_select_related = ["program", "uploaded_by"]
+    counts = ["rows", "applied", "unchanged", "refused"]
+
+    def get_list_display(self, request):
+        return ["pk", "original_filename", "program", *self.counts, "uploaded_by", "created_at"]
+
+    def get_fields(self, request, obj=None):
+        return [
+            "program",
+            "original_filename",
+            "sha256",
+            *self.counts,
+            "uploaded_by",
+            "created_at",
+            "download",
+            "problem_table",
+        ]
+
+    get_readonly_fields = get_fields
+
+    def has_add_permission(self, request):
+        return request.user.has_perm(self.import_permission)
+
+    @admin.display(description=_lazy("berkas asli"))
+    def download(self, obj):
+        url = reverse(f"admin:aid_{self.model._meta.model_name}_file", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.original_filename)
+
+    @admin.display(description=_lazy("baris bermasalah"))
+    def problem_table(self, obj):
+        return render_to_string("admin/aid/problems.html", {"problems": obj.problems})
+
+    def get_urls(self):
+        name = f"aid_{self.model._meta.model_name}_file"
+        return [
+            path("<int:pk>/file/", self.admin_site.admin_view(self.file_view), name=name),
+            *super().get_urls(),
+        ]
+
+    def file_view(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        record = get_object_or_404(self.model, pk=pk)
+        return file_response(
+            request, record.file, subject=self.model._meta.label_lower, object_id=pk
+        )
+
+    def run_import(self, request, data: dict, *, filename: str, content: bytes):
+        raise NotImplementedError
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = self.import_form(request.POST or None, request.FILES or None)
+        record = None
+        if request.method == "POST" and form.is_valid():
+            data = dict(form.cleaned_data)
+            upload = data.pop("file")
+            data["commit"] = not data.pop("dry_run")
+            try:
+                record = self.run_import(request, data, filename=upload.name, content=upload.read())
+            except ValidationError as exc:
+                form.add_error("file", exc.messages[0])
+        return TemplateResponse(
+            request,
+            "admin/aid/import.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Impor %(what)s") % {"what": self.model._meta.verbose_name},
+                "opts": self.model._meta,
+                "form": form,
+                "record": record,
+                "submit_label": _("Impor berkas"),
+                "counts": [
+                    (self.model._meta.get_field(name).verbose_name, getattr(record, name))
+                    for name in self.counts
+                ]
+                if record
+                else [],
+            },
+        )
+
+
+@admin.register(DecisionFile)
+class DecisionFileAdmin(ImportedFileAdmin):
+    import_permission = "aid.record_decision"
+    import_form = DecisionFileForm
+    counts = ["rows", "applied", "unchanged", "refused", "not_approved"]
+
+    def run_import(self, request, data, *, filename, content):
+        return services.decision_file_import(
+            by=request.user, filename=filename, content=content, **data
+        )
+
+
+@admin.register(BankReport)
+class BankReportAdmin(ImportedFileAdmin):
+    import_permission = "aid.reconcile_disbursement"
+    import_form = BankReportForm
+
+    def run_import(self, request, data, *, filename, content):
+        return services.bank_report_import(
+            by=request.user, filename=filename, content=content, **data
+        )

@@ -1,0 +1,302 @@
+"""Proposal lists: upload, the import review page, confirm and cancel; every change goes
+through aid.services."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
+
+from aid import services, transitions
+from aid.forms import (
+    ProposalListUploadForm,
+)
+from aid.importing import review, template_file
+from aid.models import (
+    ImportStatus,
+    ProposalList,
+)
+from privacy.masking import can_view_full_identity, nik_for
+from privacy.models import AccessLog
+from privacy.services import access_log_record
+from umkm_portal import content_types
+from umkm_portal.admin import (
+    LargeTableAdmin,
+)
+
+
+@admin.register(ProposalList)
+class ProposalListAdmin(LargeTableAdmin):
+    """Upload (the add form), then the import page: progress, review, confirm or cancel.
+
+    Every change goes through aid.services; the import page's figures come from
+    aid.importing.review.
+    """
+
+    list_display = [
+        "proposer_name",
+        "proposer_kind",
+        "program",
+        "received_on",
+        "import_status",
+        "uploaded_by",
+        "import_link",
+    ]
+    list_filter = ["program", "proposer_kind", "import_status"]
+    list_select_related = ["program", "uploaded_by"]
+    search_fields = ["proposer_name"]
+    fields = [
+        "program",
+        "proposer_name",
+        "proposer_kind",
+        "received_on",
+        "original_filename",
+        "import_status",
+        "rows_read",
+        "import_error",
+        "uploaded_by",
+        "merged_by",
+        "merged_at",
+        "created_at",
+    ]
+    readonly_fields = [
+        "original_filename",
+        "import_status",
+        "rows_read",
+        "import_error",
+        "uploaded_by",
+        "merged_by",
+        "merged_at",
+        "created_at",
+    ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = ProposalListUploadForm
+            kwargs["fields"] = [*ProposalListUploadForm.Meta.fields, "upload"]
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return [*ProposalListUploadForm.Meta.fields, "upload"]
+        return self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        data = form.cleaned_data
+        upload = data["upload"]
+        created = services.proposal_list_upload(
+            program=data["program"],
+            proposer_name=data["proposer_name"],
+            proposer_kind=data["proposer_kind"],
+            received_on=data.get("received_on"),
+            file=upload,
+            filename=upload.name,
+            by=request.user,
+        )
+        obj.pk, obj.received_on = created.pk, created.received_on
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return redirect("admin:aid_proposallist_import", obj.pk)
+
+    @admin.display(description=_lazy("hasil impor"))
+    def import_link(self, obj):
+        if not obj.import_status:
+            return "-"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:aid_proposallist_import", args=[obj.pk]),
+            _("Lihat"),
+        )
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "templat.<str:fmt>",
+                view(self.template_view),
+                name="aid_proposallist_template",
+            ),
+            path("<int:pk>/impor/", view(self.import_view), name="aid_proposallist_import"),
+            path(
+                "<int:pk>/impor/status.json",
+                view(self.status_view),
+                name="aid_proposallist_import_status",
+            ),
+            path(
+                "<int:pk>/impor/hasil.<str:fmt>",
+                view(self.outcome_view),
+                name="aid_proposallist_outcome",
+            ),
+            path(
+                "<int:pk>/impor/gabungkan/",
+                view(self.confirm_view),
+                name="aid_proposallist_confirm",
+            ),
+            path(
+                "<int:pk>/impor/batalkan/", view(self.cancel_view), name="aid_proposallist_cancel"
+            ),
+            *super().get_urls(),
+        ]
+
+    def _get_list(self, request, pk) -> ProposalList:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(ProposalList.objects.select_related("program"), pk=pk)
+
+    def template_view(self, request, fmt):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        if fmt == "xlsx":
+            content, content_type = template_file.template_xlsx(), content_types.XLSX
+        elif fmt == "csv":
+            content, content_type = template_file.template_csv(), content_types.CSV
+        else:
+            raise Http404
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="templat-daftar-usulan.{fmt}"'
+        return response
+
+    def import_view(self, request, pk):
+        proposal_list = self._get_list(request, pk)
+        status = proposal_list.import_status
+        counts = proposal_list.counts or {}
+        show_summary = status in (ImportStatus.STAGED, ImportStatus.MERGED)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Impor daftar usulan: %(list)s") % {"list": proposal_list},
+            "opts": self.model._meta,
+            "proposal_list": proposal_list,
+            "in_progress": status in (ImportStatus.UPLOADED, ImportStatus.PROCESSING),
+            "progress_max": max(proposal_list.rows_total, proposal_list.rows_read, 1),
+            "progress_text": review.progress_text(proposal_list),
+            "show_summary": show_summary,
+            "counts": counts,
+            "outcome_rows": review.outcome_table(counts) if show_summary else [],
+            "problems": self._problems(request, proposal_list) if show_summary else [],
+            "can_download": can_view_full_identity(request.user),
+            "can_confirm": transitions.import_can_move(status, ImportStatus.MERGED)
+            and request.user.has_perm("aid.merge_proposallist"),
+            "can_cancel": status != ImportStatus.PROCESSING
+            and transitions.import_can_move(status, ImportStatus.CANCELLED)
+            and self.has_change_permission(request, proposal_list),
+        }
+        return TemplateResponse(request, "admin/aid/proposallist/import.html", context)
+
+    def _problems(self, request, proposal_list):
+        problems = list(review.first_problems(proposal_list))
+        for row in problems:
+            row.nik = nik_for(request.user, row.nik)
+        return problems
+
+    def status_view(self, request, pk):
+        proposal_list = self._get_list(request, pk)
+        return JsonResponse(
+            {
+                "status": proposal_list.import_status,
+                "status_label": proposal_list.get_import_status_display(),
+                "rows_read": proposal_list.rows_read,
+                "rows_total": max(proposal_list.rows_total, proposal_list.rows_read),
+                "counts": proposal_list.counts,
+                "progress_text": review.progress_text(proposal_list),
+            }
+        )
+
+    def outcome_view(self, request, pk, fmt):
+        proposal_list = self._get_list(request, pk)
+        if not can_view_full_identity(request.user):
+            raise PermissionDenied  # the file holds full NIKs and account numbers
+        if proposal_list.import_status not in (ImportStatus.STAGED, ImportStatus.MERGED):
+            raise Http404
+        filename = f"hasil-pemeriksaan-daftar-{proposal_list.pk}.{fmt}"
+        if fmt == "csv":
+            response = StreamingHttpResponse(
+                review.outcome_csv(proposal_list), content_type=content_types.CSV
+            )
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        elif fmt == "xlsx":
+            response = FileResponse(
+                review.outcome_xlsx(proposal_list),
+                as_attachment=True,
+                filename=filename,
+                content_type=content_types.XLSX,
+            )
+        else:
+            raise Http404
+        access_log_record(
+            user=request.user,
+            action=AccessLog.Action.EXPORT,
+            subject="aid.importrow",
+            object_id=proposal_list.pk,
+            rows=(proposal_list.counts or {}).get("rows", 0),
+            full_identity=True,
+            detail=_("Hasil pemeriksaan daftar usulan (%(fmt)s)") % {"fmt": fmt.upper()},
+        )
+        return response
+
+    def confirm_view(self, request, pk):
+        proposal_list = self._get_list(request, pk)
+        if request.method != "POST":
+            return redirect("admin:aid_proposallist_import", pk)
+        if not request.user.has_perm("aid.merge_proposallist"):
+            raise PermissionDenied
+        try:
+            created = services.proposal_list_confirm(proposal_list=proposal_list, by=request.user)
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+        except IntegrityError:
+            self.message_user(
+                request,
+                _(
+                    "Penggabungan dibatalkan karena data berubah bersamaan (misalnya pemilik yang "
+                    "sama baru saja diusulkan). Tidak ada yang tersimpan; coba gabungkan lagi."
+                ),
+                messages.ERROR,
+            )
+        else:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(n)d permohonan dibuat dari daftar ini.",
+                    "%(n)d permohonan dibuat dari daftar ini.",
+                    created,
+                )
+                % {"n": created},
+                messages.SUCCESS,
+            )
+        return redirect("admin:aid_proposallist_import", pk)
+
+    def cancel_view(self, request, pk):
+        proposal_list = self._get_list(request, pk)
+        if request.method != "POST":
+            return redirect("admin:aid_proposallist_import", pk)
+        if not self.has_change_permission(request, proposal_list):
+            raise PermissionDenied
+        try:
+            services.proposal_list_cancel(proposal_list=proposal_list, by=request.user)
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                _("Impor dibatalkan; baris yang diperiksa dan berkasnya sudah dihapus."),
+                messages.SUCCESS,
+            )
+        return redirect("admin:aid_proposallist_import", pk)
