@@ -273,7 +273,7 @@ if BEHIND_PROXY:
         raise ImproperlyConfigured(
             "BEHIND_PROXY=true needs TRUSTED_PROXY_IP_HEADER, the header in which the proxy "
             "passes the client's address: TRUSTED_PROXY_IP_HEADER=X-Real-IP with nginx's "
-            '`proxy_set_header X-Real-IP $remote_addr;` (README "Deployment").'
+            "`proxy_set_header X-Real-IP $remote_addr;` (docs/deployment.md)."
         )
 # One function decides the client's address for rate limits, the lookup log, login lockouts
 # and the access log (umkm_portal/client_address.py).
