@@ -16,4 +16,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("dashboard/", include("dashboard.urls")),
+    path("pengusul/", include("proposers.urls")),
 ]

@@ -60,9 +60,8 @@ def login_locked_out(request, original_response=None, credentials=None):
     )
 
 
-@never_cache
-def admin_login(request):
-    """The admin's login behind the per-username ceiling (:mod:`umkm_portal.login_throttle`).
+def throttled_login(request, login_view):
+    """``login_view`` behind the per-username ceiling (:mod:`umkm_portal.login_throttle`).
 
     A refused attempt answers HTTP 429 before the password is checked; a POST that does not
     end logged in counts against the username (axes counts it per address as well).
@@ -74,7 +73,13 @@ def admin_login(request):
             return render(
                 request, "registration/login_throttled.html", {"minutes": minutes}, status=429
             )
-    response = admin.site.login(request)
+    response = login_view(request)
     if username and not request.user.is_authenticated:
         login_throttle.login_failed(request, username)
     return response
+
+
+@never_cache
+def admin_login(request):
+    """The admin's login, behind the per-username ceiling."""
+    return throttled_login(request, admin.site.login)
