@@ -12,7 +12,7 @@ below are where each function lives:
 - :mod:`.submissions`: the batch and file sent to the ministry
 - :mod:`.reconciliation`: the ministry's decision file and the bank's report
 - :mod:`.disbursements`: transfers, withdrawals and the withdrawal deadline
-- :mod:`.proposal_lists`: upload, check, merge and cancel a proposal list
+- :mod:`.proposal_lists`: upload, check, merge, cancel and queue again a proposal list
 - :mod:`.retention`: deleting kept files with personal data
 """
 
@@ -36,10 +36,13 @@ from aid.services.disbursements import (
 from aid.services.duplicates import possible_duplicate_decide
 from aid.services.programs import program_ensure_bpum_2020
 from aid.services.proposal_lists import (
+    DatabaseBusy,
     proposal_list_cancel,
     proposal_list_confirm,
+    proposal_list_requeue,
     proposal_list_stage,
     proposal_list_upload,
+    proposal_lists_recover,
 )
 from aid.services.reconciliation import bank_report_import, decision_file_import
 from aid.services.retention import kept_files_purge
@@ -47,6 +50,7 @@ from aid.services.submissions import submission_create, submission_export
 
 __all__ = [
     "AlreadyRecorded",
+    "DatabaseBusy",
     "Expired",
     "application_approve",
     "application_create",
@@ -66,8 +70,10 @@ __all__ = [
     "program_ensure_bpum_2020",
     "proposal_list_cancel",
     "proposal_list_confirm",
+    "proposal_list_requeue",
     "proposal_list_stage",
     "proposal_list_upload",
+    "proposal_lists_recover",
     "submission_create",
     "submission_export",
 ]
