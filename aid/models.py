@@ -224,6 +224,10 @@ class ProposalList(models.Model):
         help_text=_("Jumlah baris per hasil pemeriksaan, misalnya accepted, invalid_nik."),
     )
     import_error = models.TextField(_("pesan impor"), blank=True)
+    # Heartbeat of the import: set on every status move and every progress write, so a list
+    # that nobody claims, or whose worker died while checking it, can be told apart from one
+    # that is merely large.
+    import_updated_at = models.DateTimeField(_("impor terakhir diperbarui"), null=True, blank=True)
     headers = models.JSONField(_("judul kolom berkas"), default=list, blank=True)
     merged_at = models.DateTimeField(_("digabungkan"), null=True, blank=True)
     merged_by = models.ForeignKey(

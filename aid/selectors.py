@@ -28,6 +28,7 @@ from aid.models import (
     REASON_ADVICE,
     Application,
     Disbursement,
+    ImportStatus,
     PossibleDuplicate,
     Program,
     ProposalList,
@@ -362,3 +363,32 @@ def proposal_window_refusal(program: Program, proposer, *, on=None) -> str:
                 "Daftar tidak disimpan; hubungi Dinas bila perlu tambahan kuota."
             ) % {"proposer": proposer.name, "program": program.name, "quota": quota}
     return ""
+
+
+# --- A proposal list's import: is a worker on it? ----------------------------------------
+# A list still "uploaded" this long after its upload (or its last requeue) has not been
+# claimed by a worker: the review page says it is waiting for the background checker.
+IMPORT_UNCLAIMED_AFTER = datetime.timedelta(seconds=5)
+# A list "processing" with no progress for this long has lost its worker (progress is written
+# after every batch, about once a second): staff may queue it again or cancel it.
+IMPORT_STUCK_AFTER = datetime.timedelta(minutes=5)
+
+
+def import_waiting_for_worker(proposal_list: ProposalList, *, now=None) -> bool:
+    """Uploaded, and no worker has claimed it for :data:`IMPORT_UNCLAIMED_AFTER`."""
+    since = proposal_list.import_updated_at or proposal_list.created_at
+    return (
+        proposal_list.import_status == ImportStatus.UPLOADED
+        and since is not None
+        and (now or timezone.now()) - since > IMPORT_UNCLAIMED_AFTER
+    )
+
+
+def import_stuck(proposal_list: ProposalList, *, now=None) -> bool:
+    """Processing, with no progress written for :data:`IMPORT_STUCK_AFTER`."""
+    since = proposal_list.import_updated_at or proposal_list.created_at
+    return (
+        proposal_list.import_status == ImportStatus.PROCESSING
+        and since is not None
+        and (now or timezone.now()) - since > IMPORT_STUCK_AFTER
+    )

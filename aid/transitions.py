@@ -339,10 +339,12 @@ def import_move(proposal_list: ProposalList, to_status: str, **values) -> bool:
 
     A compare-and-set: one UPDATE that matches only while the stored status is one from
     which ``to_status`` may be reached, so two workers (or a worker and a member of staff)
-    cannot both move the same list. Returns whether it moved; on success the instance
+    cannot both move the same list. Stamps ``import_updated_at`` unless given. Returns whether it moved; on success the instance
     carries the new values, otherwise it is left as it was.
     """
     sources = [src for src, targets in IMPORT_ALLOWED.items() if to_status in targets]
+    # Every move is a heartbeat too (see ProposalList.import_updated_at).
+    values.setdefault("import_updated_at", timezone.now())
     moved = ProposalList.objects.filter(pk=proposal_list.pk, import_status__in=sources).update(
         import_status=to_status, **values
     )

@@ -15,6 +15,7 @@ below are where each function lives:
 - :mod:`.proposal_lists`: upload, check, merge and cancel a proposal list
 - :mod:`.proposer_lists`: a proposer fixes rows, sends a list with its SPTJM; the Dinas
   returns it
+- :mod:`.proposal_lists`: upload, check, merge, cancel and queue again a proposal list
 - :mod:`.retention`: deleting kept files with personal data
 """
 
@@ -38,10 +39,13 @@ from aid.services.disbursements import (
 from aid.services.duplicates import possible_duplicate_decide
 from aid.services.programs import program_ensure_bpum_2020
 from aid.services.proposal_lists import (
+    DatabaseBusy,
     proposal_list_cancel,
     proposal_list_confirm,
+    proposal_list_requeue,
     proposal_list_stage,
     proposal_list_upload,
+    proposal_lists_recover,
 )
 from aid.services.proposer_lists import (
     import_row_correct,
@@ -55,6 +59,7 @@ from aid.services.submissions import submission_create, submission_export
 
 __all__ = [
     "AlreadyRecorded",
+    "DatabaseBusy",
     "Expired",
     "application_approve",
     "application_create",
@@ -77,9 +82,11 @@ __all__ = [
     "proposal_list_cancel",
     "proposal_list_confirm",
     "proposal_list_return",
+    "proposal_list_requeue",
     "proposal_list_stage",
     "proposal_list_submit",
     "proposal_list_upload",
+    "proposal_lists_recover",
     "submission_create",
     "submission_export",
 ]
