@@ -169,16 +169,7 @@ class PossibleDuplicateAdmin(ReadOnlyRecordAdmin):
     each opens side by side, is decided, and "Simpan & berikutnya" opens the next open pair
     of the same filtered, ordered queue (the filters travel in ``_changelist_filters``)."""
 
-    list_display = [
-        "pk",
-        "first_owner",
-        "other_owner",
-        "rules_display",
-        "decision",
-        "decided_by",
-        "decided_at",
-    ]
-    list_display_links = ["pk", "first_owner"]
+    list_display = ["first_owner", "other_owner", "rules_display", "decision", "decided"]
     list_filter = [
         OpenFlagFilter,
         RuleFilter,
@@ -188,6 +179,7 @@ class PossibleDuplicateAdmin(ReadOnlyRecordAdmin):
     ]
     list_select_related = ["application__owner", "other__owner", "decided_by"]
     ordering = ["created_at", "pk"]
+    empty_value_display = "–"
     # The search box; get_search_results does the searching (either owner of the pair).
     search_fields = ["application__owner__nik"]
     search_help_text = _lazy("Cari dengan NIK lengkap (16 digit) atau nama salah satu pemilik.")
@@ -203,6 +195,14 @@ class PossibleDuplicateAdmin(ReadOnlyRecordAdmin):
     @admin.display(description=_lazy("aturan yang cocok"), ordering="rules")
     def rules_display(self, obj):
         return obj.get_rules_display()
+
+    @admin.display(description=_lazy("diputuskan"), ordering="decided_at")
+    def decided(self, obj):
+        if not obj.decided_at:
+            return "–"
+        return (
+            f"{obj.decided_by or '–'}, {date_format(timezone.localtime(obj.decided_at), 'j M Y')}"
+        )
 
     def get_search_results(self, request, queryset, search_term):
         return selectors.possible_duplicates_matching(queryset, search=search_term), False
