@@ -80,7 +80,11 @@ class KecamatanFilter(admin.SimpleListFilter):
         # reach the database as a non-number and answer 500).
         if not value.isdigit() or int(value) not in dict(self.lookup_choices):
             return queryset.none()
-        return queryset.filter(**{f"{self.kecamatan_field}_id": int(value)})
+        return self.filter_by(queryset, int(value))
+
+    def filter_by(self, queryset, kecamatan_id: int):
+        """Rows in the kecamatan (overridden where the path is not one foreign key)."""
+        return queryset.filter(**{f"{self.kecamatan_field}_id": kecamatan_id})
 
 
 class LargeTableAdmin(admin.ModelAdmin):

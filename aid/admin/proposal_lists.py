@@ -351,60 +351,45 @@ class ProposalListAdmin(LargeTableAdmin):
             request, proposal_list.sptjm_file, subject="aid.proposallist", object_id=pk
         )
 
-    def return_view(self, request, pk):
-        """Send a submitted list back to its proposer with a note (a POST from the page)."""
+    def _post_action(self, request, pk, action, done: str):
+        """A button of the import page: POST only, change permission, the service's refusal
+        shown as it says, then back to the page."""
         proposal_list = self._get_list(request, pk)
         if request.method != "POST":
             return redirect("admin:aid_proposallist_import", pk)
         if not self.has_change_permission(request, proposal_list):
             raise PermissionDenied
         try:
-            services.proposal_list_return(
-                proposal_list=proposal_list, by=request.user, note=request.POST.get("note", "")
-            )
+            action(proposal_list)
         except ValidationError as exc:
             self.message_user(request, " ".join(exc.messages), messages.ERROR)
         else:
-            self.message_user(
-                request,
-                _("Daftar dikembalikan ke %(proposer)s dengan catatan.")
-                % {"proposer": proposal_list.proposer_name},
-                messages.SUCCESS,
-            )
+            self.message_user(request, done, messages.SUCCESS)
         return redirect("admin:aid_proposallist_import", pk)
+
+    def return_view(self, request, pk):
+        """Send a submitted list back to its proposer with a note."""
+        return self._post_action(
+            request,
+            pk,
+            lambda pl: services.proposal_list_return(
+                proposal_list=pl, by=request.user, note=request.POST.get("note", "")
+            ),
+            _("Daftar dikembalikan ke pengusul dengan catatan."),
+        )
 
     def cancel_view(self, request, pk):
-        proposal_list = self._get_list(request, pk)
-        if request.method != "POST":
-            return redirect("admin:aid_proposallist_import", pk)
-        if not self.has_change_permission(request, proposal_list):
-            raise PermissionDenied
-        try:
-            services.proposal_list_cancel(proposal_list=proposal_list, by=request.user)
-        except ValidationError as exc:
-            self.message_user(request, " ".join(exc.messages), messages.ERROR)
-        else:
-            self.message_user(
-                request,
-                _("Impor dibatalkan; baris yang diperiksa dan berkasnya sudah dihapus."),
-                messages.SUCCESS,
-            )
-        return redirect("admin:aid_proposallist_import", pk)
+        return self._post_action(
+            request,
+            pk,
+            lambda pl: services.proposal_list_cancel(proposal_list=pl, by=request.user),
+            _("Impor dibatalkan; baris yang diperiksa dan berkasnya sudah dihapus."),
+        )
 
     def requeue_view(self, request, pk):
-        proposal_list = self._get_list(request, pk)
-        if request.method != "POST":
-            return redirect("admin:aid_proposallist_import", pk)
-        if not self.has_change_permission(request, proposal_list):
-            raise PermissionDenied
-        try:
-            services.proposal_list_requeue(proposal_list=proposal_list, by=request.user)
-        except ValidationError as exc:
-            self.message_user(request, " ".join(exc.messages), messages.ERROR)
-        else:
-            self.message_user(
-                request,
-                _("Daftar diantrekan ulang untuk diperiksa; hasil pemeriksaan sebelumnya dihapus."),
-                messages.SUCCESS,
-            )
-        return redirect("admin:aid_proposallist_import", pk)
+        return self._post_action(
+            request,
+            pk,
+            lambda pl: services.proposal_list_requeue(proposal_list=pl, by=request.user),
+            _("Daftar diantrekan ulang untuk diperiksa; hasil pemeriksaan sebelumnya dihapus."),
+        )

@@ -3,19 +3,17 @@ list with problems, fix a row in the page, send it with the SPTJM; the Dinas mer
 officer downloads the outcome file, fixes two more rows in it and sends it again: exactly
 those two become new applications and nothing else changes."""
 
-import csv
-
 import pytest
 from openpyxl import load_workbook
 
 from aid.models import Application, ProposalList
 from proposers.models import Proposer
 from proposers.services import proposer_member_create
+from tests.lists import as_csv
 from umkm_portal import roles
 
 pytestmark = pytest.mark.browser
 
-HEADER = ["NIK", "Nama Lengkap", "Alamat KTP", "Kecamatan", "Nama Usaha", "Bidang Usaha", "No HP"]
 ROWS = [
     [
         "3275014708850031",
@@ -69,10 +67,7 @@ ROWS = [
 
 def _csv(tmp_path) -> str:
     path = tmp_path / "usulan-arenjaya.csv"
-    with path.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(HEADER)
-        writer.writerows(ROWS)
+    path.write_bytes(as_csv(*ROWS))
     return str(path)
 
 
@@ -126,7 +121,9 @@ def test_an_officer_fixes_sends_and_resends_and_only_the_fixed_rows_are_added(
     page.reload()
     with page.expect_download() as download:
         page.get_by_role("link", name="Excel (.xlsx)").click()
-    workbook = load_workbook(download.value.path())
+    outcome = tmp_path / download.value.suggested_filename
+    download.value.save_as(outcome)
+    workbook = load_workbook(outcome)
     sheet = workbook.active
     header = [c.value for c in sheet[1]]
     phone, kecamatan = header.index("No HP") + 1, header.index("Kecamatan") + 1

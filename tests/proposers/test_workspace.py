@@ -1,7 +1,6 @@
 """The proposers' workspace: scoped to one organisation, and the loop back works:
 upload, fix in the browser, send with the SPTJM, merge, resend a corrected file."""
 
-import csv
 import io
 
 import pytest
@@ -12,9 +11,9 @@ from aid import services
 from aid.models import Application, ImportRow, ImportRowCorrection, ImportStatus, ProposalList
 from proposers.models import Proposer
 from proposers.services import proposer_member_create
+from tests.lists import COLUMNS, as_csv
 from umkm_portal import roles
 
-HEADER = ["NIK", "Nama Lengkap", "Alamat KTP", "Kecamatan", "Nama Usaha", "Bidang Usaha", "No HP"]
 GOOD = [
     [
         "3275014708850021",
@@ -55,14 +54,6 @@ BAD_PHONE = [
 ]
 
 
-def as_csv(rows) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(HEADER)
-    writer.writerows(rows)
-    return buffer.getvalue().encode()
-
-
 def upload_file(client, program, content: bytes, name="daftar.csv"):
     file = io.BytesIO(content)
     file.name = name
@@ -100,7 +91,7 @@ def aren_client(client, officer):
 
 
 def test_an_officer_uploads_fixes_a_row_and_sends_with_the_sptjm(aren_client, program, officer):
-    response = upload_file(aren_client, program, as_csv([*GOOD, NO_ADDRESS, BAD_PHONE]))
+    response = upload_file(aren_client, program, as_csv(*GOOD, NO_ADDRESS, BAD_PHONE))
     proposal_list = ProposalList.objects.get()
     assert response.status_code == 302 and proposal_list.import_status == ImportStatus.STAGED
     assert proposal_list.proposer.name == "Kelurahan Arenjaya" and proposal_list.sent_by_proposer
@@ -109,13 +100,7 @@ def test_an_officer_uploads_fixes_a_row_and_sends_with_the_sptjm(aren_client, pr
 
     # Row 4 (Cici) lacks her KTP address: fixed on the page, checked at once.
     url = reverse("proposers:row", args=[proposal_list.pk, 4])
-    values = dict(
-        zip(
-            ["nik", "full_name", "ktp_address", "kecamatan", "business_name", "sector", "phone"],
-            NO_ADDRESS,
-            strict=True,
-        )
-    )
+    values = dict(zip(COLUMNS, NO_ADDRESS, strict=True))
     aren_client.post(url, {**values, "ktp_address": "Jl. Mawar 3"})
     row = ImportRow.objects.get(proposal_list=proposal_list, row_number=4)
     assert row.outcome == ImportRow.Outcome.ACCEPTED
@@ -142,7 +127,7 @@ def test_an_officer_uploads_fixes_a_row_and_sends_with_the_sptjm(aren_client, pr
 
 
 def test_a_resent_corrected_file_adds_exactly_the_fixed_rows(aren_client, program):
-    upload_file(aren_client, program, as_csv([*GOOD, NO_ADDRESS, BAD_PHONE]))
+    upload_file(aren_client, program, as_csv(*GOOD, NO_ADDRESS, BAD_PHONE))
     first = ProposalList.objects.get()
     services.proposal_list_submit(
         proposal_list=first, by=None, sptjm_name="Sri", sptjm_position="Lurah", sptjm_agreed=True
@@ -156,7 +141,7 @@ def test_a_resent_corrected_file_adds_exactly_the_fixed_rows(aren_client, progra
         [*NO_ADDRESS[:2], "Jl. Mawar 3", *NO_ADDRESS[3:]],
         [*BAD_PHONE[:6], "081200000014"],
     ]
-    upload_file(aren_client, program, as_csv(fixed))
+    upload_file(aren_client, program, as_csv(*fixed))
     second = ProposalList.objects.latest("pk")
 
     assert (second.version, second.previous) == (2, first)
@@ -174,7 +159,7 @@ def test_a_resent_corrected_file_adds_exactly_the_fixed_rows(aren_client, progra
 
 
 def test_the_dinas_returns_a_list_with_a_note_and_the_officer_sees_it(aren_client, program):
-    upload_file(aren_client, program, as_csv(GOOD))
+    upload_file(aren_client, program, as_csv(*GOOD))
     proposal_list = ProposalList.objects.get()
     services.proposal_list_submit(
         proposal_list=proposal_list,
@@ -196,7 +181,7 @@ def test_outside_the_window_an_upload_is_refused_with_the_dates(aren_client, pro
     program.proposals_open_on = datetime.date(2020, 8, 17)
     program.proposals_close_on = datetime.date(2020, 9, 30)
     program.save()
-    response = upload_file(aren_client, program, as_csv(GOOD))
+    response = upload_file(aren_client, program, as_csv(*GOOD))
     assert "hanya diterima pada 17 Agustus 2020 – 30 September 2020" in response.content.decode()
     assert not ProposalList.objects.exists()
 
@@ -210,7 +195,7 @@ class TestScope:
 
         client = Client()
         client.force_login(other_officer)
-        upload_file(client, program, as_csv([*GOOD, NO_ADDRESS]))
+        upload_file(client, program, as_csv(*GOOD, NO_ADDRESS))
         return ProposalList.objects.get(proposer__name="Koperasi Maju Bersama")
 
     @pytest.mark.parametrize(
@@ -239,7 +224,7 @@ class TestScope:
         assert not ImportRowCorrection.objects.exists()
 
     def test_the_home_page_lists_only_their_own(self, aren_client, theirs, program):
-        upload_file(aren_client, program, as_csv(GOOD))
+        upload_file(aren_client, program, as_csv(*GOOD))
         page = aren_client.get(reverse("proposers:home")).content.decode()
         assert page.count('class="card"') == 1
 
