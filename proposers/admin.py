@@ -32,7 +32,6 @@ class ProposerAdmin(SimpleHistoryAdmin):
         "name",
         "kind",
         "kecamatan",
-        "kelurahan",
         "n_draft",
         "n_submitted",
         "n_merged",
