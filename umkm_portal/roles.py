@@ -28,6 +28,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "registry.add_bankaccount",
         "registry.change_bankaccount",
         "registry.view_bankaccount",
+        # Asks for a NIK correction; another role approves it (registry.NikCorrection).
+        "registry.add_nikcorrection",
+        "registry.view_nikcorrection",
         "aid.add_proposallist",
         "aid.change_proposallist",
         "aid.view_proposallist",
@@ -42,6 +45,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "registry.view_full_identity",
         "registry.view_business",
         "registry.view_bankaccount",
+        "registry.view_nikcorrection",
+        "registry.approve_nikcorrection",
         "aid.view_proposallist",
         "aid.view_application",
         "aid.verify_application",
