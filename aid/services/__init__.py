@@ -6,7 +6,7 @@ writes nothing. Status moves go through :mod:`aid.transitions`; list work is set
 through :func:`aid.transitions.move_many`. Callers import from ``aid.services``; the modules
 below are where each function lives:
 
-- :mod:`.programs`: the BPUM 2020 program
+- :mod:`.programs`: create and change programs; the BPUM 2020 program
 - :mod:`.applications`: propose, verify, reject, submit, approve, return
 - :mod:`.duplicates`: decisions on possible duplicates
 - :mod:`.submissions`: the batch and file sent to the ministry
@@ -34,7 +34,12 @@ from aid.services.disbursements import (
     disbursement_withdrawn,
 )
 from aid.services.duplicates import possible_duplicate_decide
-from aid.services.programs import program_ensure_bpum_2020
+from aid.services.programs import (
+    program_create,
+    program_ensure_bpum_2020,
+    program_money_moved,
+    program_update,
+)
 from aid.services.proposal_lists import (
     proposal_list_cancel,
     proposal_list_confirm,
@@ -63,7 +68,10 @@ __all__ = [
     "disbursement_withdrawn",
     "kept_files_purge",
     "possible_duplicate_decide",
+    "program_create",
     "program_ensure_bpum_2020",
+    "program_money_moved",
+    "program_update",
     "proposal_list_cancel",
     "proposal_list_confirm",
     "proposal_list_stage",
