@@ -161,18 +161,57 @@ class BankAccountAdmin(MaskedIdentityMixin, SimpleHistoryAdmin, LargeTableAdmin)
     """Accounts are never edited: a corrected account is added and replaces the active one."""
 
     form = BankAccountForm
-    list_display = ["owner", "bank", "account_number", "holder_name", "is_active", "created_at"]
+    list_display = [
+        "owner",
+        "bank",
+        "account_number",
+        "holder_name",
+        "is_active",
+        "created_by",
+        "created_at",
+        "confirmed_by",
+    ]
     masked_fields = {"account_number": "account"}
     identity_owner_path = "owner"
-    list_filter = ["is_active", "bank"]
-    list_select_related = ["owner", "bank"]
+    list_filter = ["is_active", ("confirmed_at", admin.EmptyFieldListFilter), "bank"]
+    list_select_related = ["owner", "bank", "created_by", "confirmed_by"]
     search_fields = ["=owner__nik", "=account_number"]
     autocomplete_fields = ["owner"]
+    actions = ["confirm"]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None:
-            return ["owner", "bank", "account_number", "holder_name", "is_active", "created_by"]
+            return [
+                "owner",
+                "bank",
+                "account_number",
+                "holder_name",
+                "is_active",
+                "created_by",
+                "confirmed_by",
+                "confirmed_at",
+            ]
         return []
+
+    def has_confirm_permission(self, request):
+        return request.user.has_perm(services.CONFIRM_ACCOUNT)
+
+    @admin.action(description=_("Konfirmasi rekening terpilih"), permissions=["confirm"])
+    def confirm(self, request, queryset):
+        done = 0
+        for account in queryset:
+            try:
+                services.bank_account_confirm(account=account, by=request.user)
+                done += 1
+            except (ValidationError, PermissionDenied) as exc:
+                problem = " ".join(getattr(exc, "messages", [str(exc)]))
+                messages.error(request, f"{account}: {problem}")
+        if done:
+            messages.success(
+                request,
+                ngettext("%(n)s rekening dikonfirmasi.", "%(n)s rekening dikonfirmasi.", done)
+                % {"n": done},
+            )
 
     def save_model(self, request, obj, form, change):
         if change:

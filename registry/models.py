@@ -192,6 +192,21 @@ class BankAccount(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # Set when the account replaces another while the owner has a verified application:
+    # money goes there only once a second person confirmed it (aid.services.
+    # disbursement_record). db_default, since the import inserts accounts in SQL.
+    confirmation_required = models.BooleanField(
+        _("perlu konfirmasi"), default=False, db_default=False, editable=False
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dikonfirmasi oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("dikonfirmasi"), null=True, blank=True)
 
     history = HistoricalRecords(verbose_name=_("riwayat rekening"))
 
@@ -203,6 +218,21 @@ class BankAccount(models.Model):
             models.UniqueConstraint(
                 fields=["owner"], condition=Q(is_active=True), name="one_active_account_per_owner"
             ),
+            models.CheckConstraint(
+                condition=Q(confirmed_by__isnull=True, confirmed_at__isnull=True)
+                | Q(confirmed_by__isnull=False, confirmed_at__isnull=False),
+                name="account_confirmation_complete",
+            ),
+            # Separation of duties: whoever entered the account cannot confirm it.
+            models.CheckConstraint(
+                condition=Q(confirmed_by__isnull=True)
+                | Q(created_by__isnull=True)
+                | ~Q(confirmed_by=F("created_by")),
+                name="account_confirmed_by_another",
+            ),
+        ]
+        permissions = [
+            ("confirm_bankaccount", _("Dapat mengonfirmasi rekening yang diganti")),
         ]
 
     def __str__(self) -> str:

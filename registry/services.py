@@ -17,6 +17,7 @@ from registry import identifiers, selectors
 from registry.models import Bank, BankAccount, Business, NikCorrection, Owner, Region
 
 APPROVE_NIK_CORRECTION = "registry.approve_nikcorrection"
+CONFIRM_ACCOUNT = "registry.confirm_bankaccount"
 
 
 def _checked(
@@ -174,6 +175,12 @@ def nik_locked_message() -> str:
     )
 
 
+def _owner_has_verified_application(owner: Owner) -> bool:
+    Application = apps.get_model("aid", "Application")
+    verified = Application.objects.filter(owner=owner, verified_at__isnull=False)
+    return verified.exclude(status="rejected").exists()
+
+
 def owner_has_applications(owner: Owner) -> bool:
     # Looked up by name: the registry does not import the aid app.
     return apps.get_model("aid", "Application").objects.filter(owner=owner).exists()
@@ -224,7 +231,10 @@ def bank_account_set(
     """Make this the owner's one active account, deactivating any other.
 
     Setting the account that is already active changes nothing. The owner row is locked so
-    two staff members changing the account at once cannot leave two active accounts.
+    two staff members changing the account at once cannot leave two active accounts. An
+    account that replaces another while the owner has a verified (not rejected) application
+    is marked ``confirmation_required``: no transfer is recorded to it, and it is not sent to
+    the ministry, until another person confirms it (:func:`bank_account_confirm`).
     """
     errors: dict[str, str] = {}
     number = _checked(
@@ -249,8 +259,36 @@ def bank_account_set(
         created_by=by,
     )
     account._history_user = by
+    if current:
+        account._change_reason = "rekening diganti"
+        account.confirmation_required = _owner_has_verified_application(owner)
     account.save()
     return account
+
+
+@transaction.atomic
+def bank_account_confirm(*, account: BankAccount, by) -> BankAccount:
+    """A second person confirms an owner's active account, after checking it with the owner.
+
+    Needs ``registry.confirm_bankaccount`` (Bendahara) and a person other than the one who
+    entered the account (the database holds that too). Confirming a confirmed account
+    changes nothing; an account no longer active is refused.
+    """
+    if not (by and by.is_authenticated and by.has_perm(CONFIRM_ACCOUNT)):
+        raise PermissionDenied(_("Anda tidak berwenang mengonfirmasi rekening."))
+    locked = BankAccount.objects.select_for_update().get(pk=account.pk)
+    if locked.confirmed_at is not None:
+        return locked
+    if not locked.is_active:
+        raise ValidationError(_("Rekening ini sudah tidak aktif; tidak perlu dikonfirmasi."))
+    if locked.created_by_id == by.pk:
+        raise ValidationError(
+            _("Rekening harus dikonfirmasi oleh petugas lain, bukan yang mencatatnya.")
+        )
+    locked.confirmed_by, locked.confirmed_at = by, timezone.now()
+    locked._history_user = by
+    locked.save(update_fields=["confirmed_by", "confirmed_at"])
+    return locked
 
 
 @transaction.atomic

@@ -65,6 +65,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "registry.view_owner",
         "registry.view_full_identity",
         "registry.view_bankaccount",
+        # Confirms an account changed after verification before money goes there.
+        "registry.confirm_bankaccount",
         "aid.view_application",
         "aid.view_statuschange",
         "aid.add_disbursement",

@@ -40,13 +40,18 @@ def submission_create(
     In one transaction: the applications are tagged with a new :class:`SubmissionBatch`,
     moved to ``submitted`` (one UPDATE, history source "ekspor pengajuan #N"), the
     ministry's file is rendered and kept on the batch, and the export is written to the
-    personal-data access log. Refuses with a ValidationError when nothing is verified.
+    personal-data access log. Applications whose owner's account was changed after
+    verification and not yet confirmed are left verified. Refuses with a ValidationError
+    when nothing is verified.
     """
     if file_format not in resources.FORMATS:
         raise ValidationError(_("Format berkas harus CSV atau XLSX."))
     candidates = Application.objects.filter(program=program, status=Status.VERIFIED)
     if proposal_list is not None:
         candidates = candidates.filter(proposal_list=proposal_list)
+    # An account changed after verification waits for the Bendahara's confirmation before
+    # it is sent to the ministry; those applications stay verified for a later batch.
+    candidates = candidates.exclude(pk__in=selectors.with_unconfirmed_account(candidates))
     batch = SubmissionBatch.objects.create(
         program=program, proposal_list=proposal_list, created_by=by
     )
