@@ -38,7 +38,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "aid.view_application",
         "aid.view_statuschange",
     ],
-    # Checks applications: verifies or rejects, decides possible duplicates, submits.
+    # Checks applications: verifies or rejects, decides possible duplicates, submits, and
+    # approves NIK corrections. Does not record the ministry's decision on what it submitted.
     VERIFIKATOR: [
         *_REFERENCE,
         "registry.view_owner",
@@ -51,7 +52,6 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "aid.view_application",
         "aid.verify_application",
         "aid.submit_application",
-        "aid.record_decision",
         "aid.view_statuschange",
         "aid.view_possibleduplicate",
         "aid.change_possibleduplicate",
@@ -75,9 +75,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "aid.view_bankreport",
         "dashboard.view_dashboard",
     ],
-    # Reads everything, changes nothing; sees identities masked.
+    # Reads everything and sees identities masked; records the ministry's decision (SK), so
+    # that who submits and who records the answer are different people.
     PIMPINAN: [
         *_REFERENCE,
+        "aid.record_decision",
         "registry.view_owner",
         "registry.view_business",
         "registry.view_bankaccount",

@@ -192,7 +192,7 @@ def test_bpum_2020_from_proposal_lists_to_the_treasury(program, make_staff, tmp_
         program=program,
         filename="sk-bpum-kota-bekasi.xlsx",
         content=xlsx_bytes([["NIK"], *[[nik] for nik in decided], [o[2].nik]]),
-        by=verifier,
+        by=make_staff(roles.PIMPINAN),  # not who submitted (issue 11, finding 7b)
         reject_missing=True,
     )
     assert (decision.applied, decision.not_approved, decision.refused) == (8, 2, 1)
