@@ -5,9 +5,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils.translation import gettext as _now
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from privacy import masking
@@ -299,7 +298,7 @@ class NikCorrectionAdmin(MaskedIdentityMixin, SimpleHistoryAdmin):
     def reject(self, request, queryset):
         def reject_one(*, correction, by):
             return services.nik_correction_reject(
-                correction=correction, by=by, note=_now("Ditolak dari daftar perbaikan NIK.")
+                correction=correction, by=by, note=gettext("Ditolak dari daftar perbaikan NIK.")
             )
 
         self._decide(
