@@ -16,7 +16,14 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # node. GUNICORN_THREADS=1 gives plain sync workers.
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
-# A request taking longer than this is killed and logged (large imports run in db_worker).
+# With gthread workers (threads > 1) this is a heartbeat timeout of the worker process, not a
+# limit on a request: the worker's main loop keeps notifying the arbiter while a request thread
+# is busy, so a slow request is never killed by it (only a sync worker, GUNICORN_THREADS=1, is
+# killed after this many seconds on one request). What does bound a request: PostgreSQL's
+# statement_timeout on web connections (WEB_STATEMENT_TIMEOUT_SECONDS, 30 s per statement,
+# settings.py), Redis calls giving up after 1 s, the proxy's read timeout (nginx: 60 s; the
+# client gets a 504, the thread runs on), and long work leaving the request path for db_worker
+# (proposal list imports, withdrawal expiry, dashboard summaries). See docs/promises-network.md.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
@@ -24,16 +31,13 @@ keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "200"))
 
-# Access and error logs to stdout/stderr for the supervisor's journal; the access log as one
-# JSON object per line, like the application's own logs.
+# Access and error logs to stdout/stderr for the supervisor's journal, as one JSON object per
+# line like the application's own logs; the access log names the client by the same trusted
+# address as rate limits and lockouts (umkm_portal/gunicorn_logging.py).
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
-access_log_format = (
-    '{"time": "%(t)s", "logger": "gunicorn.access", "remote": "%({x-real-ip}i)s", '
-    '"method": "%(m)s", "path": "%(U)s", "status": %(s)s, "bytes": "%(B)s", '
-    '"duration_ms": %(M)s, "user_agent": "%(a)s"}'
-)
+logger_class = "umkm_portal.gunicorn_logging.JsonLogger"
 # The app is imported before the workers fork, so a configuration error stops the start.
 preload_app = True
 # Trust X-Forwarded-* only from the proxy on this machine.

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from proposers.models import Proposer
 from registry.models import Business, Owner
 
 
@@ -92,6 +93,18 @@ class Program(models.Model):
     )
     starts_on = models.DateField(_("mulai"), null=True, blank=True)
     ends_on = models.DateField(_("selesai"), null=True, blank=True)
+    # Optional: when proposers may send lists, and how many accepted rows one proposer may
+    # have in the program. Blank: no window, no ceiling.
+    proposals_open_on = models.DateField(_("usulan dibuka"), null=True, blank=True)
+    proposals_close_on = models.DateField(_("usulan ditutup"), null=True, blank=True)
+    quota_per_proposer = models.PositiveIntegerField(
+        _("kuota per pengusul"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Jumlah usulan diterima paling banyak per lembaga pengusul (kosong: tanpa batas)."
+        ),
+    )
 
     history = HistoricalRecords(verbose_name=_("riwayat program"))
 
@@ -122,6 +135,10 @@ class ImportStatus(models.TextChoices):
     UPLOADED = "uploaded", _("Diunggah")
     PROCESSING = "processing", _("Sedang diperiksa")
     STAGED = "staged", _("Siap ditinjau")
+    # Lists sent through a proposer's workspace: sent to the Dinas with the SPTJM, or sent
+    # back to the proposer with a note.
+    SUBMITTED = "submitted", _("Dikirim ke Dinas")
+    RETURNED = "returned", _("Dikembalikan ke pengusul")
     MERGED = "merged", _("Digabungkan")
     CANCELLED = "cancelled", _("Dibatalkan")
     REFUSED = "refused", _("Ditolak")
@@ -131,16 +148,51 @@ class ImportStatus(models.TextChoices):
 class ProposalList(models.Model):
     """A list of proposed owners sent by a kelurahan, cooperative or other proposer."""
 
-    class ProposerKind(models.TextChoices):
-        KELURAHAN = "kelurahan", _("Kelurahan")
-        KOPERASI = "koperasi", _("Koperasi")
-        DINAS = "dinas", _("Dinas")
-        BANK = "bank", _("Bank / lembaga keuangan")
-        OTHER = "other", _("Lainnya")
+    # One declaration of the kinds of proposer, on the organisation.
+    ProposerKind = Proposer.Kind
 
     program = models.ForeignKey(
         Program, verbose_name=_("program"), on_delete=models.PROTECT, related_name="proposal_lists"
     )
+    # The organisation that sent the list (lists entered before proposers were records, and
+    # lists typed in by the Dinas, may have none); ``proposer_name`` is the name as sent.
+    proposer = models.ForeignKey(
+        Proposer,
+        verbose_name=_("lembaga pengusul"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="proposal_lists",
+    )
+    # The earlier list of the same proposer for the same program that this one resends.
+    previous = models.ForeignKey(
+        "self",
+        verbose_name=_("versi sebelumnya"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    version = models.PositiveSmallIntegerField(_("versi"), default=1)
+    # Uploaded by the proposer in its workspace: the Dinas merges it only once the proposer
+    # has submitted it with its statement of responsibility (SPTJM).
+    sent_by_proposer = models.BooleanField(_("dikirim lewat ruang kerja pengusul"), default=False)
+    submitted_at = models.DateTimeField(_("dikirim ke Dinas"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dikirim oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    sptjm_name = models.CharField(_("nama penanda tangan SPTJM"), max_length=150, blank=True)
+    sptjm_position = models.CharField(_("jabatan penanda tangan SPTJM"), max_length=150, blank=True)
+    sptjm_file = models.FileField(
+        _("SPTJM bertanda tangan (PDF)"), upload_to="sptjm/%Y/%m/", blank=True
+    )
+    returned_note = models.TextField(_("catatan pengembalian"), blank=True)
+    returned_at = models.DateTimeField(_("dikembalikan ke pengusul"), null=True, blank=True)
     proposer_name = models.CharField(_("nama pengusul"), max_length=150)
     proposer_kind = models.CharField(
         _("jenis pengusul"), max_length=10, choices=ProposerKind.choices
@@ -172,6 +224,10 @@ class ProposalList(models.Model):
         help_text=_("Jumlah baris per hasil pemeriksaan, misalnya accepted, invalid_nik."),
     )
     import_error = models.TextField(_("pesan impor"), blank=True)
+    # Heartbeat of the import: set on every status move and every progress write, so a list
+    # that nobody claims, or whose worker died while checking it, can be told apart from one
+    # that is merely large.
+    import_updated_at = models.DateTimeField(_("impor terakhir diperbarui"), null=True, blank=True)
     headers = models.JSONField(_("judul kolom berkas"), default=list, blank=True)
     merged_at = models.DateTimeField(_("digabungkan"), null=True, blank=True)
     merged_by = models.ForeignKey(
@@ -459,6 +515,8 @@ class SubmissionBatch(models.Model):
     )
     file = models.FileField(_("berkas yang dikirim"), upload_to="submissions/%Y/%m/", blank=True)
     rows = models.PositiveIntegerField(_("jumlah permohonan"), default=0)
+    # Verified applications left out because an open possible duplicate held them back.
+    held_back = models.PositiveIntegerField(_("ditahan (data ganda)"), default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("diajukan oleh"),
@@ -563,6 +621,10 @@ class ImportRow(models.Model):
     class Outcome(models.TextChoices):
         ACCEPTED = "accepted", _("Diterima")
         REJECTED = "rejected", _("Ditolak")
+        # A resent list: this NIK was accepted from an earlier version of the proposer's
+        # list; not an error, and no new application.
+        PREVIOUS = "previous", _("Sudah diterima pada versi sebelumnya")
+        REMOVED = "removed", _("Dihapus oleh pengusul")
 
     proposal_list = models.ForeignKey(
         ProposalList,
@@ -584,6 +646,7 @@ class ImportRow(models.Model):
     ktp_address = models.CharField(_("alamat KTP"), max_length=255, blank=True)
     rt = models.CharField(_("RT"), max_length=3, blank=True)
     rw = models.CharField(_("RW"), max_length=3, blank=True)
+    kecamatan_id = models.BigIntegerField(_("kecamatan"), null=True, blank=True)
     kelurahan_id = models.BigIntegerField(_("kelurahan"), null=True, blank=True)
     business_name = models.CharField(_("nama usaha"), max_length=150, blank=True)
     sector = models.CharField(_("bidang usaha"), max_length=100, blank=True)
@@ -596,6 +659,8 @@ class ImportRow(models.Model):
     message = models.TextField(_("keterangan"), blank=True)
     flags = models.JSONField(_("tanda"), default=list, blank=True)
     note = models.TextField(_("catatan"), blank=True)
+    # The row as first sent, kept when the proposer corrects it in the browser.
+    original_raw = models.JSONField(_("isi asli sebelum diperbaiki"), null=True, blank=True)
     # Set while checking and merging: the registered owner with this NIK, and that owner's
     # business of the same name, when they already exist.
     owner_id = models.BigIntegerField(null=True, blank=True)
@@ -617,3 +682,36 @@ class ImportRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal_list_id}:{self.row_number}"
+
+
+class ImportRowCorrection(models.Model):
+    """A proposer's correction (or removal) of a staged row, kept with who and when.
+
+    The row as sent stays in ``ImportRow.original_raw``; each correction records the cells
+    before and after and the outcome it led to.
+    """
+
+    class Action(models.TextChoices):
+        CORRECTED = "corrected", _("Diperbaiki")
+        REMOVED = "removed", _("Dihapus")
+
+    row = models.ForeignKey(
+        ImportRow, verbose_name=_("baris"), on_delete=models.CASCADE, related_name="corrections"
+    )
+    action = models.CharField(_("tindakan"), max_length=10, choices=Action.choices)
+    raw_before = models.JSONField(_("isi sebelum"), default=list)
+    raw_after = models.JSONField(_("isi sesudah"), default=list)
+    outcome_after = models.CharField(_("hasil sesudah"), max_length=8, blank=True)
+    message_after = models.TextField(_("keterangan sesudah"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("oleh"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("waktu"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("perbaikan baris")
+        verbose_name_plural = _("perbaikan baris")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.row_id} {self.action} {self.at:%Y-%m-%d %H:%M}"

@@ -23,7 +23,13 @@ DATETIME = widgets.DateTimeWidget("%Y-%m-%d %H:%M")
 
 class ApplicationResource(PersonalDataResource):
     masks = {"nik": masking.mask_nik}
-    select_related = ("owner", "business__kelurahan__parent", "program", "proposal_list")
+    select_related = (
+        "owner",
+        "business__kecamatan",
+        "business__kelurahan",
+        "program",
+        "proposal_list",
+    )
 
     id = Field(attribute="id", column_name="id", widget=widgets.IntegerWidget())
     program = Field(attribute="program__code", column_name=_("program"))
@@ -31,9 +37,7 @@ class ApplicationResource(PersonalDataResource):
     full_name = Field(attribute="owner__full_name", column_name=_("nama lengkap"))
     business = Field(attribute="business__name", column_name=_("nama usaha"))
     kelurahan = Field(attribute="business__kelurahan__name", column_name=_("kelurahan usaha"))
-    kecamatan = Field(
-        attribute="business__kelurahan__parent__name", column_name=_("kecamatan usaha")
-    )
+    kecamatan = Field(attribute="business__kecamatan__name", column_name=_("kecamatan usaha"))
     proposer = Field(attribute="proposal_list__proposer_name", column_name=_("pengusul"))
     status = Field(attribute="get_status_display", column_name=_("status"))
     reason = Field(attribute="get_reason_code_display", column_name=_("alasan"))
@@ -117,7 +121,7 @@ class MinistrySubmissionResource(resources.ModelResource):
     no_hp = fields.Field(column_name="NO_HP")
     nama_usaha = fields.Field(attribute="business__name", column_name="NAMA_USAHA")
     alamat_usaha = fields.Field(attribute="business__address", column_name="ALAMAT_USAHA")
-    kecamatan = fields.Field(column_name="KECAMATAN")
+    kecamatan = fields.Field(attribute="business__kecamatan__name", column_name="KECAMATAN")
     kelurahan = fields.Field(attribute="business__kelurahan__name", column_name="KELURAHAN")
     kode_bank = fields.Field(attribute="account_bank_code", column_name="KODE_BANK")
     nama_bank = fields.Field(attribute="account_bank_name", column_name="NAMA_BANK")
@@ -149,10 +153,6 @@ class MinistrySubmissionResource(resources.ModelResource):
 
     def dehydrate_no_hp(self, application: Application) -> str:
         return _national_phone(application.owner.phone)
-
-    def dehydrate_kecamatan(self, application: Application) -> str:
-        kelurahan = application.business.kelurahan
-        return kelurahan.parent.name if kelurahan and kelurahan.parent_id else ""
 
     def dehydrate_id_permohonan(self, application: Application) -> str:
         return str(application.pk)

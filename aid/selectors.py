@@ -23,12 +23,16 @@ from django.db.models import (
 from django.db.models.functions import Right
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from aid.models import (
     REASON_ADVICE,
     Application,
     Disbursement,
+    ImportStatus,
+    PossibleDuplicate,
     Program,
+    ProposalList,
     Reason,
     Status,
     SubmissionBatch,
@@ -74,7 +78,13 @@ def submission_rows(batch: SubmissionBatch) -> QuerySet[Application]:
     active = BankAccount.objects.filter(owner=OuterRef("owner"), is_active=True)
     return (
         Application.objects.filter(submission_batch=batch)
-        .select_related("owner", "business__kelurahan__parent", "proposal_list", "owner__kelurahan")
+        .select_related(
+            "owner",
+            "business__kecamatan",
+            "business__kelurahan",
+            "proposal_list",
+            "owner__kelurahan",
+        )
         .annotate(
             account_bank_code=Subquery(active.values("bank__code")[:1]),
             account_bank_name=Subquery(active.values("bank__short_name")[:1]),
@@ -293,6 +303,95 @@ def _application_status(row: dict) -> OwnerApplicationStatus:
         ),
         withdrawn_at=row[Status.WITHDRAWN],
         returned_at=row[Status.RETURNED],
+    )
+
+
+def open_duplicate_application_ids() -> QuerySet:
+    """Ids of applications named by an undecided possible duplicate, for filtering."""
+    open_flags = PossibleDuplicate.objects.filter(decision="").order_by()
+    return open_flags.values("application_id").union(open_flags.values("other_id"))
+
+
+def open_duplicates_of(application: Application) -> list[tuple]:
+    """The undecided possible duplicates naming ``application``, each with the other
+    application of the pair (owner loaded)."""
+    flags = (
+        PossibleDuplicate.objects.filter(decision="")
+        .filter(Q(application=application) | Q(other=application))
+        .select_related("application__owner", "other__owner")
+        .order_by("pk")
+    )
+    return [
+        (flag, flag.other if flag.application_id == application.pk else flag.application)
+        for flag in flags
+    ]
+
+
+def latest_list_of(proposer, program: Program) -> ProposalList | None:
+    """The proposer's newest list for the program that was checked (a resend's previous
+    version); lists refused, cancelled or never checked do not count."""
+    if proposer is None:
+        return None
+    return (
+        ProposalList.objects.filter(proposer=proposer, program=program)
+        .exclude(import_status__in=("", "uploaded", "processing", "refused", "cancelled", "failed"))
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def proposal_window_refusal(program: Program, proposer, *, on=None) -> str:
+    """Why the proposer may not send a list for the program now (Indonesian), or ''."""
+    from django.utils.dateformat import format as date_format
+
+    today = on or timezone.localdate()
+    opens, closes = program.proposals_open_on, program.proposals_close_on
+    if (opens and today < opens) or (closes and today > closes):
+        window = " – ".join(date_format(day, "j F Y") for day in (opens, closes) if day is not None)
+        return _(
+            "Usulan untuk %(program)s hanya diterima pada %(window)s. Daftar tidak disimpan."
+        ) % {"program": program.name, "window": window}
+    quota = program.quota_per_proposer
+    if quota and proposer is not None:
+        used = (
+            Application.objects.filter(program=program, proposal_list__proposer=proposer)
+            .exclude(status=Status.REJECTED)
+            .count()
+        )
+        if used >= quota:
+            return _(
+                "Kuota %(proposer)s untuk %(program)s (%(quota)s usulan) sudah terpenuhi. "
+                "Daftar tidak disimpan; hubungi Dinas bila perlu tambahan kuota."
+            ) % {"proposer": proposer.name, "program": program.name, "quota": quota}
+    return ""
+
+
+# --- A proposal list's import: is a worker on it? ----------------------------------------
+# A list still "uploaded" this long after its upload (or its last requeue) has not been
+# claimed by a worker: the review page says it is waiting for the background checker.
+IMPORT_UNCLAIMED_AFTER = datetime.timedelta(seconds=5)
+# A list "processing" with no progress for this long has lost its worker (progress is written
+# after every batch, about once a second): staff may queue it again or cancel it.
+IMPORT_STUCK_AFTER = datetime.timedelta(minutes=5)
+
+
+def import_waiting_for_worker(proposal_list: ProposalList, *, now=None) -> bool:
+    """Uploaded, and no worker has claimed it for :data:`IMPORT_UNCLAIMED_AFTER`."""
+    since = proposal_list.import_updated_at or proposal_list.created_at
+    return (
+        proposal_list.import_status == ImportStatus.UPLOADED
+        and since is not None
+        and (now or timezone.now()) - since > IMPORT_UNCLAIMED_AFTER
+    )
+
+
+def import_stuck(proposal_list: ProposalList, *, now=None) -> bool:
+    """Processing, with no progress written for :data:`IMPORT_STUCK_AFTER`."""
+    since = proposal_list.import_updated_at or proposal_list.created_at
+    return (
+        proposal_list.import_status == ImportStatus.PROCESSING
+        and since is not None
+        and (now or timezone.now()) - since > IMPORT_STUCK_AFTER
     )
 
 

@@ -1,9 +1,17 @@
 """Background jobs (django-tasks): run by ``manage.py db_worker``, immediately in tests."""
 
+import logging
+import time
+
 from django_tasks import task
 
 from aid import services
 from aid.models import ProposalList
+
+logger = logging.getLogger(__name__)
+
+# Seconds to wait before each new attempt when SQLite stayed locked past its busy timeout.
+BUSY_RETRY_DELAYS = (2, 10, 30)
 
 
 @task()
@@ -17,6 +25,30 @@ def expire_withdrawals() -> list[dict]:
 
 @task()
 def proposal_list_process(proposal_list_id: int) -> None:
-    """Check and stage an uploaded proposal list (see aid.services.proposal_list_stage)."""
-    proposal_list = ProposalList.objects.select_related("program").get(pk=proposal_list_id)
-    services.proposal_list_stage(proposal_list=proposal_list)
+    """Check and stage an uploaded proposal list (see aid.services.proposal_list_stage).
+
+    First queues again any list whose worker is gone (services.proposal_lists_recover), so
+    a list orphaned by a dead worker is picked up by the next upload at the latest. A locked
+    database is retried after a pause; the last attempt fails the list with a message
+    rather than leaving it in ``processing``.
+    """
+    services.proposal_lists_recover()
+    attempts = len(BUSY_RETRY_DELAYS) + 1
+    for attempt in range(1, attempts + 1):
+        proposal_list = ProposalList.objects.select_related("program").get(pk=proposal_list_id)
+        try:
+            services.proposal_list_stage(
+                proposal_list=proposal_list, last_attempt=attempt == attempts
+            )
+            return
+        except services.DatabaseBusy:
+            delay = BUSY_RETRY_DELAYS[attempt - 1]
+            logger.warning(
+                "Database locked while checking proposal list %s (attempt %d of %d); "
+                "retrying in %d s",
+                proposal_list_id,
+                attempt,
+                attempts,
+                delay,
+            )
+            time.sleep(delay)

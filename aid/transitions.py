@@ -15,11 +15,19 @@ from datetime import datetime
 from typing import NoReturn
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aid.models import Application, ImportStatus, ProposalList, Reason, Status, StatusChange
+from aid.models import (
+    Application,
+    ImportStatus,
+    PossibleDuplicate,
+    ProposalList,
+    Reason,
+    Status,
+    StatusChange,
+)
 
 ALLOWED: dict[str, frozenset[str]] = {
     Status.PROPOSED: frozenset({Status.VERIFIED, Status.REJECTED}),
@@ -62,6 +70,11 @@ PATH: tuple[str, ...] = (
     Status.TRANSFERRED,
     Status.WITHDRAWN,
 )
+
+# Moves that carry an application towards the money. An application with an open possible
+# duplicate (a flagged pair nobody has decided yet) is held before them: that is how data
+# ganda reached the ministry in 2020.
+HELD_BY_OPEN_DUPLICATES = frozenset({Status.VERIFIED, Status.SUBMITTED})
 
 # The timestamp each step sets: Status.VERIFIED -> "verified_at", and so on.
 STEP_FIELD = {status: f"{status}_at" for status in Status.values}
@@ -112,6 +125,33 @@ def _update_fields(to_status: str, reason_code: str, note: str, at: datetime) ->
 class MoveResult:
     moved: int = 0
     refused: dict[int, str] = field(default_factory=dict)
+    # Of ``refused``: the applications held back by an open possible duplicate.
+    held: set[int] = field(default_factory=set)
+
+
+def open_duplicates(applications: QuerySet[Application]) -> QuerySet[PossibleDuplicate]:
+    """The undecided possible-duplicate flags that name any of ``applications``."""
+    ids = applications.order_by().values("pk")
+    return PossibleDuplicate.objects.filter(decision="").filter(
+        Q(application_id__in=ids) | Q(other_id__in=ids)
+    )
+
+
+def held_ids(applications: QuerySet[Application]) -> set[int]:
+    """Ids among ``applications`` that an open possible duplicate holds back."""
+    flagged: set[int] = set()
+    for first, second in open_duplicates(applications).values_list("application_id", "other_id"):
+        flagged.update((first, second))
+    if not flagged:
+        return set()
+    return set(applications.filter(pk__in=flagged).values_list("pk", flat=True))
+
+
+def _held_message() -> str:
+    return _(
+        "Ditahan: ada kemungkinan data ganda yang belum diputuskan. Putuskan pasangannya "
+        "di antrian kemungkinan data ganda lebih dulu."
+    )
 
 
 @transaction.atomic
@@ -136,6 +176,11 @@ def move(
     locked = Application.objects.select_for_update().get(pk=application.pk)
     if to_status not in ALLOWED[locked.status]:
         raise TransitionRefused(_refusal(locked.status, to_status), application_id=locked.pk)
+    if (
+        to_status in HELD_BY_OPEN_DUPLICATES
+        and open_duplicates(Application.objects.filter(pk=locked.pk)).exists()
+    ):
+        raise TransitionRefused(_held_message(), application_id=locked.pk)
     from_status = locked.status
     values = _update_fields(to_status, reason_code, note, at)
     for name, value in values.items():
@@ -167,18 +212,26 @@ def move_many(
 ) -> MoveResult:
     """Set-based :func:`move` for a queryset: one UPDATE and one bulk INSERT of records.
 
-    Applications whose status does not allow the move are left unchanged and returned in
-    ``refused`` with the reason; the others are moved together in one transaction.
+    Applications whose status does not allow the move, or that an open possible duplicate
+    holds back (before verification and submission), are left unchanged and returned in
+    ``refused`` with the reason (the held ones also in ``held``); the others are moved
+    together in one transaction.
     """
     _check_reason(to_status, reason_code)
     at = at or timezone.now()
     allowed_from = sources_for(to_status)
     movable = applications.filter(status__in=allowed_from)
+    held: set[int] = set()
+    if to_status in HELD_BY_OPEN_DUPLICATES:
+        held = held_ids(movable)
+        if held:
+            movable = movable.exclude(pk__in=held)
     moving = list(movable.select_for_update().values_list("pk", "status").order_by())
     refused = {
         pk: _refusal(status, to_status)
         for pk, status in applications.exclude(status__in=allowed_from).values_list("pk", "status")
     }
+    refused.update(dict.fromkeys(held, _held_message()))
     if moving:
         movable.update(**_update_fields(to_status, reason_code, note, at))
         StatusChange.objects.bulk_create(
@@ -197,7 +250,7 @@ def move_many(
             ),
             batch_size=5000,
         )
-    return MoveResult(moved=len(moving), refused=refused)
+    return MoveResult(moved=len(moving), refused=refused, held=held)
 
 
 def record_proposed_where(applications: QuerySet[Application], *, by, source: str = "") -> int:
@@ -259,7 +312,16 @@ IMPORT_ALLOWED: dict[str, frozenset[str]] = {
             ImportStatus.CANCELLED,
         }
     ),
-    ImportStatus.STAGED: frozenset({ImportStatus.MERGED, ImportStatus.CANCELLED}),
+    # A list staged from a proposer's workspace is sent to the Dinas (submitted) before it is
+    # merged; the Dinas may send it back (returned) with a note, and the proposer, having
+    # fixed its rows, sends it again. A list the Dinas uploaded itself merges from staged.
+    ImportStatus.STAGED: frozenset(
+        {ImportStatus.MERGED, ImportStatus.SUBMITTED, ImportStatus.CANCELLED}
+    ),
+    ImportStatus.SUBMITTED: frozenset(
+        {ImportStatus.MERGED, ImportStatus.RETURNED, ImportStatus.CANCELLED}
+    ),
+    ImportStatus.RETURNED: frozenset({ImportStatus.SUBMITTED, ImportStatus.CANCELLED}),
     ImportStatus.FAILED: frozenset({ImportStatus.UPLOADED, ImportStatus.CANCELLED}),
     ImportStatus.REFUSED: frozenset(),
     ImportStatus.MERGED: frozenset(),
@@ -277,10 +339,12 @@ def import_move(proposal_list: ProposalList, to_status: str, **values) -> bool:
 
     A compare-and-set: one UPDATE that matches only while the stored status is one from
     which ``to_status`` may be reached, so two workers (or a worker and a member of staff)
-    cannot both move the same list. Returns whether it moved; on success the instance
+    cannot both move the same list. Stamps ``import_updated_at`` unless given. Returns whether it moved; on success the instance
     carries the new values, otherwise it is left as it was.
     """
     sources = [src for src, targets in IMPORT_ALLOWED.items() if to_status in targets]
+    # Every move is a heartbeat too (see ProposalList.import_updated_at).
+    values.setdefault("import_updated_at", timezone.now())
     moved = ProposalList.objects.filter(pk=proposal_list.pk, import_status__in=sources).update(
         import_status=to_status, **values
     )

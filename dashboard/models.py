@@ -13,7 +13,7 @@ tables read these two tables only.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from aid.models import Program, ProposalList, Reason, Status
+from aid.models import ImportRow, Program, ProposalList, Reason, Status
 from registry.models import Region
 
 
@@ -65,6 +65,30 @@ class TransferSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.program_id}/{self.transferred_on}: {self.transfers}"
+
+
+class ImportSummary(models.Model):
+    """Rows of checked proposal lists (staged or merged), accepted or refused at import, by
+    list, kecamatan written in the row and reason: what the department is asked about when
+    it is asked "why were they rejected", most of which never became an application."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
+    proposal_list = models.ForeignKey(ProposalList, on_delete=models.CASCADE, related_name="+")
+    # Kecamatan the row named (null: none, or a name outside Kota Bekasi).
+    kecamatan = models.ForeignKey(Region, null=True, on_delete=models.CASCADE, related_name="+")
+    outcome = models.CharField(max_length=8, choices=ImportRow.Outcome.choices)
+    reason_code = models.CharField(max_length=20, choices=Reason.choices, blank=True)
+    # The day the list was received, as the application summary's day proposed.
+    proposed_on = models.DateField()
+    rows = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("ringkasan impor")
+        verbose_name_plural = _("ringkasan impor")
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.proposal_list_id}/{self.outcome}/{self.reason_code}: {self.rows}"
 
 
 class SummaryRefresh(models.Model):

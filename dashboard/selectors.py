@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet, Sum
 
-from aid.models import Program, ProposalList, Status
+from aid.models import ImportRow, Program, ProposalList, Status
 from aid.transitions import RECEIVED_STATUSES
-from dashboard.models import ApplicationSummary, TransferSummary
+from dashboard.models import ApplicationSummary, ImportSummary, TransferSummary
 from registry.models import Region
 
 
@@ -31,7 +31,7 @@ class Filters:
 def summary_filtered(filters: Filters, model=ApplicationSummary) -> QuerySet:
     """Summary rows of the applications the filters select (date range: date proposed).
 
-    ``model`` is either summary table: both carry the same filter dimensions.
+    ``model`` is any of the summary tables: each carries the same filter dimensions.
     """
     rows = model.objects.all()
     if filters.program is not None:
@@ -80,6 +80,53 @@ def rejections_by_reason(filters: Filters) -> list[dict]:
         .annotate(n_applications=Sum("applications"))
         .order_by("-n_applications", "reason_code")
     )
+
+
+def import_refusals_by_reason(filters: Filters) -> list[dict]:
+    """Rows refused at import, per reason (lists checked and not cancelled)."""
+    return list(
+        summary_filtered(filters, ImportSummary)
+        .filter(outcome=ImportRow.Outcome.REJECTED)
+        .values("reason_code")
+        .annotate(n_rows=Sum("rows"))
+        .order_by("-n_rows", "reason_code")
+    )
+
+
+def import_refusals_by_kecamatan(filters: Filters) -> dict[int | None, int]:
+    """Rows refused at import per kecamatan the row named (None: none or not in the city)."""
+    return dict(
+        summary_filtered(filters, ImportSummary)
+        .filter(outcome=ImportRow.Outcome.REJECTED)
+        .values("kecamatan_id")
+        .annotate(n_rows=Sum("rows"))
+        .values_list("kecamatan_id", "n_rows")
+    )
+
+
+def import_quality_by_proposer(filters: Filters) -> list[dict]:
+    """Per proposer: rows sent, accepted, refused per reason, from the import summary."""
+    rows = (
+        summary_filtered(filters, ImportSummary)
+        .values("proposal_list__proposer_name", "outcome", "reason_code")
+        .annotate(n_rows=Sum("rows"))
+        .order_by()
+    )
+    proposers: dict[str, dict] = {}
+    for row in rows:
+        figure = proposers.setdefault(
+            row["proposal_list__proposer_name"], {"sent": 0, "accepted": 0, "reasons": {}}
+        )
+        figure["sent"] += row["n_rows"]
+        if row["outcome"] == ImportRow.Outcome.ACCEPTED:
+            figure["accepted"] += row["n_rows"]
+        else:
+            reasons = figure["reasons"]
+            reasons[row["reason_code"]] = reasons.get(row["reason_code"], 0) + row["n_rows"]
+    return [
+        {"proposer": name, **figure}
+        for name, figure in sorted(proposers.items(), key=lambda item: -item[1]["sent"])
+    ]
 
 
 def by_kecamatan(filters: Filters) -> list[dict]:

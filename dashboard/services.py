@@ -11,8 +11,8 @@ from django.db.models import Count, F, FilteredRelation, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from aid.models import Application, Disbursement, Status
-from dashboard.models import ApplicationSummary, SummaryRefresh, TransferSummary
+from aid.models import Application, Disbursement, ImportRow, ImportStatus, Status
+from dashboard.models import ApplicationSummary, ImportSummary, SummaryRefresh, TransferSummary
 
 # Summary column ← alias in the grouped SELECT, in insert order.
 _COLUMNS = {
@@ -36,6 +36,15 @@ _TRANSFER_COLUMNS = {
     "transfers": "s_transfers",
     "amount": "s_amount",
 }
+_IMPORT_COLUMNS = {
+    "program_id": "s_program",
+    "proposal_list_id": "s_list",
+    "kecamatan_id": "s_kecamatan",
+    "outcome": "s_outcome",
+    "reason_code": "s_reason",
+    "proposed_on": "s_proposed",
+    "rows": "s_rows",
+}
 _PENDING_KEY = "dashboard:summary-refresh-pending"
 
 
@@ -48,7 +57,7 @@ def _grouped_applications():
         .values(
             s_program=F("program_id"),
             s_list=F("proposal_list_id"),
-            s_kecamatan=F("business__kelurahan__parent_id"),
+            s_kecamatan=F("business__kecamatan_id"),
             s_status=F("status"),
             s_reason=F("reason_code"),
             s_proposed=TruncDate("proposed_at"),
@@ -72,11 +81,30 @@ def _grouped_transfers():
         .values(
             s_program=F("application__program_id"),
             s_list=F("application__proposal_list_id"),
-            s_kecamatan=F("application__business__kelurahan__parent_id"),
+            s_kecamatan=F("application__business__kecamatan_id"),
             s_proposed=TruncDate("application__proposed_at"),
             s_transferred=TruncDate("transferred_at"),
         )
         .annotate(s_transfers=Count("pk"), s_amount=Sum("amount"))
+        .order_by()
+    )
+
+
+def _grouped_import_rows():
+    """Rows of lists that were checked and not cancelled, by list, kecamatan and reason."""
+    return (
+        ImportRow.objects.filter(
+            proposal_list__import_status__in=(ImportStatus.STAGED, ImportStatus.MERGED)
+        )
+        .values(
+            s_program=F("proposal_list__program_id"),
+            s_list=F("proposal_list_id"),
+            s_kecamatan=F("kecamatan_id"),
+            s_outcome=F("outcome"),
+            s_reason=F("reason_code"),
+            s_proposed=F("proposal_list__received_on"),
+        )
+        .annotate(s_rows=Count("pk"))
         .order_by()
     )
 
@@ -91,7 +119,7 @@ def _insert(cursor, model, columns: dict[str, str], queryset) -> None:
     )
 
 
-_SUMMARY_MODELS = (ApplicationSummary, TransferSummary)
+_SUMMARY_MODELS = (ApplicationSummary, TransferSummary, ImportSummary)
 
 
 @transaction.atomic
@@ -102,6 +130,7 @@ def _rebuild() -> SummaryRefresh:
     with connection.cursor() as cursor:
         _insert(cursor, ApplicationSummary, _COLUMNS, _grouped_applications())
         _insert(cursor, TransferSummary, _TRANSFER_COLUMNS, _grouped_transfers())
+        _insert(cursor, ImportSummary, _IMPORT_COLUMNS, _grouped_import_rows())
         if connection.vendor == "postgresql":
             # The dashboard's filtered reads need statistics of the new rows (autovacuum
             # may be off, and is late after a bulk rewrite in any case).
@@ -110,7 +139,7 @@ def _rebuild() -> SummaryRefresh:
     totals = ApplicationSummary.objects.aggregate(
         rows=Count("pk"), applications=Coalesce(Sum("applications"), 0)
     )
-    totals["rows"] += TransferSummary.objects.count()
+    totals["rows"] += TransferSummary.objects.count() + ImportSummary.objects.count()
     SummaryRefresh.objects.all().delete()
     refresh = SummaryRefresh.objects.create(
         finished_at=timezone.now(),

@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from aid.models import Program, ProposalList, Reason, Status
+from aid.money import thousands
 from aid.transitions import RECEIVED_STATUSES
 from dashboard import selectors
 from dashboard.models import SummaryRefresh
@@ -125,16 +126,63 @@ def money_table(filters: Filters, figures: list[dict], programs: list[Program]) 
     return table
 
 
+def _reason_label(code: str) -> str:
+    return str(Reason(code).label if code in Reason.values else code or _("Tanpa alasan"))
+
+
 def rejection_table(filters: Filters) -> Table:
+    """Why proposals were rejected: rows refused when a list was checked (most of them: data
+    ganda, data kurang lengkap) beside applications rejected after the merge."""
     table = Table(
         "penolakan",
-        _("Penolakan per alasan"),
-        [Column(_("Alasan"), TEXT), Column(_("Permohonan ditolak"))],
+        _("Mengapa ditolak"),
+        [
+            Column(_("Alasan"), TEXT),
+            Column(_("Ditolak saat impor (baris)")),
+            Column(_("Ditolak setelah diusulkan (permohonan)")),
+            Column(_("Jumlah")),
+        ],
     )
-    for figure in selectors.rejections_by_reason(filters):
-        code = figure["reason_code"]
-        label = Reason(code).label if code in Reason.values else code or _("Tanpa alasan")
-        table.rows.append([str(label), figure["n_applications"]])
+    at_import = {
+        f["reason_code"]: f["n_rows"] for f in selectors.import_refusals_by_reason(filters)
+    }
+    later = {f["reason_code"]: f["n_applications"] for f in selectors.rejections_by_reason(filters)}
+    codes = sorted(
+        set(at_import) | set(later), key=lambda c: -(at_import.get(c, 0) + later.get(c, 0))
+    )
+    for code in codes:
+        first, second = at_import.get(code, 0), later.get(code, 0)
+        table.rows.append([_reason_label(code), first, second, first + second])
+    table.total = _totals_row(table, _("Jumlah"))
+    return table
+
+
+def data_quality_table(filters: Filters) -> Table:
+    """Per proposer: rows sent, the share accepted and the commonest reasons for refusal, so
+    the department sees which kelurahan and cooperatives need help with their lists."""
+    table = Table(
+        "kualitas",
+        _("Kualitas data per pengusul"),
+        [
+            Column(_("Pengusul"), TEXT),
+            Column(_("Baris dikirim")),
+            Column(_("Diterima")),
+            Column(_("Diterima (%)"), TEXT),
+            Column(_("Alasan penolakan terbanyak"), TEXT),
+        ],
+    )
+    for figure in selectors.import_quality_by_proposer(filters):
+        top = sorted(figure["reasons"].items(), key=lambda item: -item[1])[:2]
+        share = round(100 * figure["accepted"] / figure["sent"]) if figure["sent"] else 0
+        table.rows.append(
+            [
+                figure["proposer"],
+                figure["sent"],
+                figure["accepted"],
+                f"{share}%",
+                "; ".join(f"{_reason_label(code)} ({thousands(n)})" for code, n in top) or "–",
+            ]
+        )
     table.total = _totals_row(table, _("Jumlah"))
     return table
 
@@ -160,14 +208,25 @@ def _figures(figure: dict) -> list[int]:
 
 def kecamatan_table(filters: Filters) -> Table:
     """Every kecamatan of the city (zero when none applied), then businesses without one."""
-    table = Table("kecamatan", _("Per kecamatan usaha"), _share_columns(_("Kecamatan")))
+    columns = _share_columns(_("Kecamatan"))
+    columns.insert(1, Column(_("Ditolak saat impor")))
+    table = Table("kecamatan", _("Per kecamatan usaha"), columns)
     figures = {f["kecamatan_id"]: f for f in selectors.by_kecamatan(filters)}
+    refused = selectors.import_refusals_by_kecamatan(filters)
     empty = {"n_applications": 0, "n_rejected": 0, "n_received": 0, "rp_transferred": 0}
     for kecamatan in selectors.kecamatan_list():
         if filters.kecamatan is None or filters.kecamatan == kecamatan:
-            table.rows.append([kecamatan.name, *_figures(figures.get(kecamatan.pk, empty))])
-    if None in figures:
-        table.rows.append([_("Tanpa kelurahan"), *_figures(figures[None])])
+            table.rows.append(
+                [
+                    kecamatan.name,
+                    refused.get(kecamatan.pk, 0),
+                    *_figures(figures.get(kecamatan.pk, empty)),
+                ]
+            )
+    if None in figures or None in refused:
+        table.rows.append(
+            [_("Tanpa kecamatan"), refused.get(None, 0), *_figures(figures.get(None, empty))]
+        )
     table.total = _totals_row(table, _("Jumlah"))
     return table
 
@@ -206,6 +265,7 @@ def dashboard_tables(filters: Filters) -> dict[str, Table]:
         status_table(filters, figures, programs),
         money_table(filters, figures, programs),
         rejection_table(filters),
+        data_quality_table(filters),
         kecamatan_table(filters),
         proposer_table(filters),
         transfer_table(filters),

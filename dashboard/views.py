@@ -32,13 +32,13 @@ def dashboard(request):
             "tables": tables,
             "query": request.GET.urlencode(),
             "headline": {
-                "applications": kecamatan.total[1],
+                "applications": kecamatan.total[2],
                 "received": money.total[2],
                 "transferred": money.total[3],
                 "withdrawn": money.total[5],
             },
             "kecamatan_chart": charts.horizontal_bars(
-                [(row[0], [row[1], row[3]]) for row in kecamatan.rows], series
+                [(row[0], [row[2], row[4]]) for row in kecamatan.rows], series
             ),
             "kecamatan_legend": series,
             "transfer_chart": charts.columns_per_day(

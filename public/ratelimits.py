@@ -4,6 +4,11 @@ Two budgets: every POST counts against the client's address (per minute and per 
 every *failed* check (unknown NIK or wrong phone digits, which look the same) counts against
 the NIK. Counting unknown NIKs too matters: if only existing NIKs were blocked after five
 failures, the block itself would tell an attacker that a NIK is registered.
+
+When the cache holding the counters does not answer (Redis down), the limits fail closed:
+:class:`CountersUnavailable` is raised and the page says the service is disturbed. Nothing
+else stands between the page and guessing NIKs and phone digits, and a status check can wait;
+staff pages do not depend on these counters and keep working.
 """
 
 from __future__ import annotations
@@ -13,27 +18,22 @@ import ipaddress
 from django.conf import settings
 from django_ratelimit.core import get_usage
 
+from umkm_portal.client_address import client_ip
+
 IP_GROUP = "public.status_check.ip"
 NIK_GROUP = "public.status_check.nik"
 
 
-def client_ip(request) -> str:
-    """The client's address: REMOTE_ADDR, or the configured proxy header when one is set.
+class CountersUnavailable(Exception):
+    """The cache holding the counters did not answer; the check must not go ahead."""
 
-    With ``TRUSTED_PROXY_IP_HEADER=X-Forwarded-For`` the right-most address is used: it is the
-    one our own proxy appended; addresses to its left were sent by the client and can be
-    anything. A missing or malformed header falls back to REMOTE_ADDR.
-    """
-    remote = request.META.get("REMOTE_ADDR", "")
-    header = settings.TRUSTED_PROXY_IP_HEADER
-    if header:
-        meta_key = "HTTP_" + header.upper().replace("-", "_")
-        value = request.META.get(meta_key, "").split(",")[-1].strip()
-        try:
-            return str(ipaddress.ip_address(value))
-        except ValueError:
-            pass
-    return remote
+
+def _usage(request, **kwargs) -> dict | None:
+    usage = get_usage(request, **kwargs)
+    # django-ratelimit's answer when it could neither read nor write the counter.
+    if usage and usage["limit"] == 0 and usage["time_left"] == -1:
+        raise CountersUnavailable
+    return usage
 
 
 def _ip_key(group, request) -> str:
@@ -50,13 +50,13 @@ def ip_over_limit(request) -> bool:
         return False
     limited = False
     for rate in settings.STATUS_RATES_PER_IP:
-        usage = get_usage(request, group=IP_GROUP, key=_ip_key, rate=rate, increment=True)
+        usage = _usage(request, group=IP_GROUP, key=_ip_key, rate=rate, increment=True)
         limited = limited or bool(usage and usage["should_limit"])
     return limited
 
 
 def _nik_usage(request, nik_hash: str, *, increment: bool):
-    return get_usage(
+    return _usage(
         request,
         group=NIK_GROUP,
         key=lambda group, request: nik_hash,

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from public import ratelimits, services
 from public.forms import StatusCheckForm
 from public.models import StatusLookup
+from umkm_portal.client_address import client_ip
 
 Outcome = StatusLookup.Outcome
 
@@ -27,7 +28,16 @@ def status_check(request):
         # A NIK in the query string is ignored, never looked up nor logged.
         return _form_page(request, StatusCheckForm())
 
-    ip = ratelimits.client_ip(request)
+    ip = client_ip(request)
+    try:
+        return _checked(request, ip)
+    except ratelimits.CountersUnavailable:
+        # Fail closed (public/ratelimits.py): no answer without the counters.
+        services.status_lookup_record(nik_hash="", client_ip=ip, outcome=Outcome.RATE_LIMITED)
+        return render(request, "public/unavailable.html", status=503)
+
+
+def _checked(request, ip):
     if ratelimits.ip_over_limit(request):
         services.status_lookup_record(nik_hash="", client_ip=ip, outcome=Outcome.RATE_LIMITED)
         return _rate_limited(request)

@@ -42,7 +42,7 @@ class BankAdmin(admin.ModelAdmin):
 
 class BusinessInline(admin.TabularInline):
     model = Business
-    fields = ["name", "sector", "nib", "kelurahan", "size_class"]
+    fields = ["name", "sector", "nib", "kecamatan", "kelurahan", "size_class"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -124,14 +124,18 @@ class OwnerAdmin(
         obj.refresh_from_db()
 
 
+class BusinessKecamatanFilter(KecamatanFilter):
+    kecamatan_field = "kecamatan"
+
+
 @admin.register(Business)
 class BusinessAdmin(PersonalDataExportAdminMixin, SimpleHistoryAdmin, LargeTableAdmin):
     resource_classes = [BusinessResource]
-    list_display = ["name", "owner", "sector", "size_class", "kelurahan", "workers"]
-    list_filter = [KecamatanFilter, "size_class"]
-    list_select_related = ["owner", "kelurahan__parent"]
+    list_display = ["name", "owner", "sector", "size_class", "kecamatan", "kelurahan", "workers"]
+    list_filter = [BusinessKecamatanFilter, "size_class"]
+    list_select_related = ["owner", "kecamatan", "kelurahan"]
     search_fields = ["name", "=owner__nik", "=nib"]
-    autocomplete_fields = ["owner", "kelurahan"]
+    autocomplete_fields = ["owner", "kecamatan", "kelurahan"]
 
     fields = [
         "owner",
@@ -139,6 +143,7 @@ class BusinessAdmin(PersonalDataExportAdminMixin, SimpleHistoryAdmin, LargeTable
         "sector",
         "nib",
         "address",
+        "kecamatan",
         "kelurahan",
         "size_class",
         "workers",

@@ -139,6 +139,17 @@ class Business(models.Model):
         _("NIB"), max_length=13, blank=True, validators=[identifiers.validate_nib]
     )
     address = models.CharField(_("alamat usaha"), max_length=255, blank=True)
+    # Lists name the kecamatan far more often than the kelurahan, so the business keeps the
+    # kecamatan on its own; when a kelurahan is known it is the kelurahan's kecamatan.
+    kecamatan = models.ForeignKey(
+        Region,
+        verbose_name=_("kecamatan usaha"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": Region.Level.KECAMATAN},
+    )
     kelurahan = models.ForeignKey(
         Region,
         verbose_name=_("kelurahan usaha"),

@@ -52,7 +52,7 @@ class OwnerResource(PersonalDataResource):
 
 class BusinessResource(PersonalDataResource):
     masks = {"owner_nik": masking.mask_nik}
-    select_related = ("owner", "kelurahan__parent")
+    select_related = ("owner", "kecamatan", "kelurahan")
 
     id = Field(attribute="id", column_name="id", widget=widgets.IntegerWidget())
     name = Field(attribute="name", column_name=_("nama usaha"))
@@ -62,7 +62,7 @@ class BusinessResource(PersonalDataResource):
     nib = Field(attribute="nib", column_name=_("NIB"))
     address = Field(attribute="address", column_name=_("alamat usaha"))
     kelurahan = Field(attribute="kelurahan__name", column_name=_("kelurahan"))
-    kecamatan = Field(attribute="kelurahan__parent__name", column_name=_("kecamatan"))
+    kecamatan = Field(attribute="kecamatan__name", column_name=_("kecamatan"))
     size_class = Field(attribute="get_size_class_display", column_name=_("skala usaha"))
     workers = Field(
         attribute="workers", column_name=_("jumlah tenaga kerja"), widget=widgets.IntegerWidget()

@@ -12,12 +12,65 @@ from registry.models import BankAccount, NikCorrection, Owner, Region
 
 _REGION_NOISE = re.compile(r"^(kecamatan|kec|kelurahan|kel|desa)\b\.?", re.IGNORECASE)
 _NON_ALNUM = re.compile(r"[^0-9a-z]")
+# "Bks" is how Bekasi is written in a hurry ("Bks Timur", "Bks. Utara", "Jatiasih, Bks").
+_BKS = re.compile(r"\bbks\b\.?", re.IGNORECASE)
+# Lists often end a name with the city: "Jatiasih Kota Bekasi", "Rawalumbu - Bekasi".
+_CITY_SUFFIXES = ("kotabekasi", "bekasi")
+
+# The 23 kecamatan of Kabupaten Bekasi (region 32.16), a different regency whose names lists
+# confuse with the city's: refused with that explanation, never matched by a typo.
+KABUPATEN_BEKASI = frozenset(
+    {
+        "babelan",
+        "bojongmangu",
+        "cabangbungin",
+        "cibarusah",
+        "cibitung",
+        "cikarangbarat",
+        "cikarangpusat",
+        "cikarangselatan",
+        "cikarangtimur",
+        "cikarangutara",
+        "karangbahagia",
+        "kedungwaringin",
+        "muaragembong",
+        "pebayuran",
+        "serangbaru",
+        "setu",
+        "sukakarya",
+        "sukatani",
+        "sukawangi",
+        "tambelang",
+        "tambunselatan",
+        "tambunutara",
+        "tarumajaya",
+        # Names used loosely for parts of the regency.
+        "cikarang",
+        "tambun",
+    }
+)
 
 
 def region_key(name: str) -> str:
-    """Fold loose spellings together: "Pondok Gede", "PONDOKGEDE", "Kec. Pondok-Gede"."""
-    text = _REGION_NOISE.sub("", (name or "").strip().lower()).strip()
+    """Fold loose spellings together: "Pondok Gede", "PONDOKGEDE", "Kec. Pondok-Gede",
+    "Bks Timur"."""
+    text = _BKS.sub("bekasi", (name or "").strip().lower())
+    text = _REGION_NOISE.sub("", text).strip()
     return _NON_ALNUM.sub("", text)
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    """True when ``a`` becomes ``b`` by changing, adding or removing one letter."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        return a[i + 1 :] == b[i + 1 :]
+    return a[i:] == b[i + 1 :]
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,10 +78,18 @@ class RegionMatch:
     kecamatan: Region | None = None
     kelurahan: Region | None = None
     error: str = ""
+    # What was read differently from what was written (a typo, the wrong kecamatan), in
+    # Indonesian, for the row's note: the row is accepted.
+    warnings: tuple[str, ...] = ()
 
 
 class RegionIndex:
-    """All Kota Bekasi regions in memory (68 rows), for matching names typed in lists."""
+    """All Kota Bekasi regions in memory (68 rows), for matching names typed in lists.
+
+    A name matches its region after :func:`region_key` folding, also with a trailing "Kota
+    Bekasi"/"Bekasi" dropped, and otherwise when exactly one region is one letter away (a
+    warning says what it was read as). Names of Kabupaten Bekasi are refused as such.
+    """
 
     def __init__(self, regions: list[Region]):
         self.kecamatan = {}
@@ -41,38 +102,74 @@ class RegionIndex:
     def load(cls) -> RegionIndex:
         return cls(list(Region.objects.select_related("parent")))
 
+    @staticmethod
+    def _find(names: dict[str, Region], written: str) -> tuple[Region | None, bool]:
+        """The region named, and whether it was found only through a one-letter typo."""
+        key = region_key(written)
+        candidates = [key]
+        for suffix in _CITY_SUFFIXES:
+            if key.endswith(suffix) and len(key) > len(suffix):
+                candidates.append(key[: -len(suffix)])
+        for candidate in candidates:
+            if candidate in names:
+                return names[candidate], False
+        if any(c in KABUPATEN_BEKASI for c in candidates):
+            return None, False
+        near = [region for name, region in names.items() if _one_edit_apart(candidates[-1], name)]
+        if len(near) == 1 and len(candidates[-1]) >= 5:
+            return near[0], True
+        return None, False
+
+    @staticmethod
+    def _not_found(level: str, written: str) -> str:
+        key = region_key(written)
+        stripped = [key] + [key[: -len(s)] for s in _CITY_SUFFIXES if key.endswith(s)]
+        if any(k in KABUPATEN_BEKASI for k in stripped):
+            return _(
+                '%(level)s "%(name)s" berada di Kabupaten Bekasi, bukan Kota Bekasi. Usulan '
+                "untuk Kabupaten Bekasi dikirim ke Dinas Koperasi dan UKM Kabupaten Bekasi."
+            ) % {"level": level, "name": written.strip()}
+        return _('%(level)s "%(name)s" tidak ada di Kota Bekasi. Periksa ejaannya.') % {
+            "level": level,
+            "name": written.strip(),
+        }
+
     def match(self, kecamatan: str = "", kelurahan: str = "") -> RegionMatch:
         """Find the kecamatan and kelurahan named; either may be blank.
 
-        Returns an Indonesian error when a name is not in Kota Bekasi or the kelurahan does
-        not lie in the kecamatan given.
+        Returns an Indonesian error when a name is not in Kota Bekasi. A kelurahan that lies
+        in another kecamatan than the one named is kept, with its own kecamatan and a warning.
         """
         kec = kel = None
+        warnings: list[str] = []
         if region_key(kecamatan):
-            kec = self.kecamatan.get(region_key(kecamatan))
+            kec, typo = self._find(self.kecamatan, kecamatan)
             if kec is None:
-                return RegionMatch(
-                    error=_('Kecamatan "%(name)s" tidak ada di Kota Bekasi. Periksa ejaannya.')
-                    % {"name": kecamatan.strip()}
+                return RegionMatch(error=self._not_found(_("Kecamatan"), kecamatan))
+            if typo:
+                warnings.append(
+                    _('Kecamatan "%(written)s" dibaca sebagai %(name)s.')
+                    % {"written": kecamatan.strip(), "name": kec.name}
                 )
         if region_key(kelurahan):
-            kel = self.kelurahan.get(region_key(kelurahan))
+            kel, typo = self._find(self.kelurahan, kelurahan)
             if kel is None:
-                return RegionMatch(
-                    kecamatan=kec,
-                    error=_('Kelurahan "%(name)s" tidak ada di Kota Bekasi. Periksa ejaannya.')
-                    % {"name": kelurahan.strip()},
+                return RegionMatch(kecamatan=kec, error=self._not_found(_("Kelurahan"), kelurahan))
+            if typo:
+                warnings.append(
+                    _('Kelurahan "%(written)s" dibaca sebagai %(name)s.')
+                    % {"written": kelurahan.strip(), "name": kel.name}
                 )
             if kec is not None and kel.parent_id != kec.pk:
-                return RegionMatch(
-                    kecamatan=kec,
-                    error=_(
-                        "Kelurahan %(kel)s berada di Kecamatan %(right)s, bukan Kecamatan %(kec)s."
+                warnings.append(
+                    _(
+                        "Kelurahan %(kel)s berada di Kecamatan %(right)s, bukan Kecamatan "
+                        "%(kec)s; dicatat di Kecamatan %(right)s."
                     )
-                    % {"kel": kel.name, "right": kel.parent.name, "kec": kec.name},
+                    % {"kel": kel.name, "right": kel.parent.name, "kec": kec.name}
                 )
             kec = kel.parent
-        return RegionMatch(kecamatan=kec, kelurahan=kel)
+        return RegionMatch(kecamatan=kec, kelurahan=kel, warnings=tuple(warnings))
 
 
 def region_match(*, kecamatan: str = "", kelurahan: str = "") -> RegionMatch:

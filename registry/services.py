@@ -195,13 +195,24 @@ def business_create(
     nib: str = "",
     address: str = "",
     kelurahan: Region | None = None,
+    kecamatan: Region | None = None,
     size_class: str = Business.SizeClass.MIKRO,
     workers: int = 0,
     year_started: int | None = None,
     by=None,
 ) -> Business:
-    """Register a business for an owner. Name and sector are required; NIB is 13 digits."""
+    """Register a business for an owner. Name and sector are required; NIB is 13 digits.
+
+    The kecamatan is the kelurahan's when a kelurahan is given (a different one is refused);
+    a kecamatan alone is kept when the kelurahan is not known."""
     errors: dict[str, str] = {}
+    if kelurahan is not None:
+        if kecamatan is not None and kecamatan.pk != kelurahan.parent_id:
+            errors["kecamatan"] = _("Kelurahan %(kel)s tidak berada di Kecamatan %(kec)s.") % {
+                "kel": kelurahan.name,
+                "kec": kecamatan.name,
+            }
+        kecamatan = kelurahan.parent
     name = _require(errors, "name", name)
     sector = _require(errors, "sector", sector)
     nib_value = _checked(errors, "nib", identifiers.nib(nib))
@@ -213,6 +224,7 @@ def business_create(
         sector=sector,
         nib=nib_value,
         address=(address or "").strip(),
+        kecamatan=kecamatan,
         kelurahan=kelurahan,
         size_class=size_class,
         workers=workers or 0,
@@ -302,6 +314,8 @@ def business_update(*, business: Business, by=None, **changes) -> Business:
             changes[field] = _require(errors, field, changes[field])
     if errors:
         raise ValidationError(errors)
+    if changes.get("kelurahan") is not None:
+        changes["kecamatan"] = changes["kelurahan"].parent
     changed = [f for f, v in changes.items() if getattr(business, f) != v]
     for field in changed:
         setattr(business, field, changes[field])

@@ -4,9 +4,11 @@ import datetime
 import importlib
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.test import Client, RequestFactory
+from django.core.cache import caches
+from django.test import Client, RequestFactory, override_settings
 
 from aid.models import Program
 from tests.factories import BusinessFactory, OwnerFactory
@@ -27,6 +29,27 @@ def _client_login_passes_a_request(monkeypatch):
         return original(self, **credentials)
 
     monkeypatch.setattr(Client, "login", login)
+
+
+REDIS_DOWN = {
+    "default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": getattr(django_settings, "REDIS_CACHE_OPTIONS", {}),
+    }
+}
+
+
+@pytest.fixture
+def redis_down():
+    """The cache is Redis at a closed port (nothing listens on 127.0.0.1:1), with the options
+    the settings give a Redis cache in production, and sessions are cached_db as there."""
+    with override_settings(
+        CACHES=REDIS_DOWN, SESSION_ENGINE="django.contrib.sessions.backends.cached_db"
+    ):
+        caches.close_all()
+        yield
+    caches.close_all()
 
 
 @pytest.fixture

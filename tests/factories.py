@@ -37,6 +37,7 @@ class BusinessFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Warung {n}")
     sector = "Kuliner"
     kelurahan = factory.LazyAttribute(lambda b: b.owner.kelurahan)
+    kecamatan = factory.LazyAttribute(lambda b: b.kelurahan.parent if b.kelurahan else None)
 
 
 class BankAccountFactory(factory.django.DjangoModelFactory):

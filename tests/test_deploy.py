@@ -17,6 +17,7 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "umkm.bekasikota.go.id",
     "CSRF_TRUSTED_ORIGINS": "https://umkm.bekasikota.go.id",
     "BEHIND_PROXY": "true",
+    "TRUSTED_PROXY_IP_HEADER": "X-Real-IP",
     "DATABASE_URL": "postgres://umkm:secret@127.0.0.1:5432/umkm",
     "CACHE_URL": "redis://127.0.0.1:6379/1",
     "PRIVATE_UPLOAD_ROOT": "/srv/umkm/uploads",
@@ -52,6 +53,15 @@ def test_production_mode_refuses_to_start_without_allowed_hosts():
     result = _run(["manage.py", "check"], ALLOWED_HOSTS=None)
     assert result.returncode != 0
     assert "ALLOWED_HOSTS must be set" in result.stderr
+
+
+def test_behind_a_proxy_without_naming_the_client_address_header_refuses_to_start():
+    # Otherwise every citizen would share the proxy's address: one rate-limit bucket for the
+    # whole city, and lookup log rows and login lockouts that all name the proxy.
+    result = _run(["manage.py", "check"], TRUSTED_PROXY_IP_HEADER=None)
+    assert result.returncode != 0
+    assert "TRUSTED_PROXY_IP_HEADER" in result.stderr
+    assert "TRUSTED_PROXY_IP_HEADER=X-Real-IP" in result.stderr  # the fix, in the message
 
 
 def test_production_uses_the_shared_cache_for_sessions_and_rate_limits():
@@ -111,3 +121,48 @@ def test_backup_restores_with_identical_row_counts(db, tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "identical counts after restore" in result.stdout
     assert list(tmp_path.glob("*.dump"))
+
+
+_DB_OPTIONS = (
+    "import json, django; {imports}; from django.conf import settings;"
+    "print(json.dumps(settings.DATABASES['default'].get('OPTIONS', {{}})))"
+)
+
+
+def test_web_processes_bound_every_sql_statement_and_the_worker_does_not():
+    web = _run(["-c", _DB_OPTIONS.format(imports="import umkm_portal.wsgi")])
+    assert web.returncode == 0, web.stderr
+    assert "-c statement_timeout=30000" in json.loads(web.stdout.splitlines()[-1])["options"]
+
+    # manage.py db_worker (imports, reports) and other commands load the settings without
+    # the WSGI module: their long statements are theirs to run.
+    worker = _run(
+        ["-c", _DB_OPTIONS.format(imports="django.setup()")],
+        DJANGO_SETTINGS_MODULE="umkm_portal.settings",
+    )
+    assert worker.returncode == 0, worker.stderr
+    assert "statement_timeout" not in json.loads(worker.stdout.splitlines()[-1]).get("options", "")
+
+
+@pytest.mark.postgres
+def test_postgresql_cancels_a_web_statement_that_runs_too_long(db):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("statement_timeout is PostgreSQL's (set DATABASE_URL)")
+    db_settings = connection.settings_dict
+    url = (
+        f"postgres://{db_settings['USER']}:{db_settings['PASSWORD'] or ''}@"
+        f"{db_settings['HOST'] or '127.0.0.1'}:{db_settings['PORT'] or 5432}/{db_settings['NAME']}"
+    )
+    code = (
+        "import umkm_portal.wsgi; from django.db import connection, OperationalError\n"
+        "with connection.cursor() as cursor:\n"
+        "    cursor.execute('SHOW statement_timeout'); print(cursor.fetchone()[0])\n"
+        "    try:\n"
+        "        cursor.execute('SELECT pg_sleep(5)'); print('finished')\n"
+        "    except OperationalError as exc: print(type(exc.__cause__).__name__)\n"
+    )
+    result = _run(["-c", code], DATABASE_URL=url, WEB_STATEMENT_TIMEOUT_SECONDS="1")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-2:] == ["1s", "QueryCanceled"]

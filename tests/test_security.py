@@ -105,7 +105,7 @@ def test_permission_denied_page_is_in_indonesian(make_staff, client):
 def test_healthz_reports_the_database(client, monkeypatch):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
     assert "no-cache" in response.headers["Cache-Control"]
 
     def database_down(*args, **kwargs):
@@ -132,3 +132,39 @@ def test_logs_are_one_json_object_per_line():
     assert entry["level"] == "ERROR" and entry["message"] == "gagal x"
     assert entry["proposal_list"] == 7
     assert "ValueError: rusak" in entry["exception"]
+
+
+NIK = "3275011708900001"
+PHONE = "081298765432"
+
+
+@pytest.mark.parametrize("status", [403, 404])
+def test_a_nik_or_phone_in_a_refused_url_never_reaches_the_log(status, make_staff, client, caplog):
+    query = f"?q={NIK}&telepon={PHONE}&rekening=1234567890"
+    if status == 403:
+        client.force_login(make_staff(roles.PIMPINAN))
+        url = reverse("admin:aid_proposallist_add") + query
+    else:
+        url = "/admin-tidak-ada/" + query
+    with caplog.at_level(logging.INFO):
+        assert client.get(url).status_code == status
+
+    lines = [JsonFormatter().format(record) for record in caplog.records]
+    assert any(json.loads(line)["logger"] == "django.request" for line in lines)
+    for line in lines:
+        json.loads(line)
+        assert NIK not in line and PHONE not in line and "1234567890" not in line
+
+
+def test_long_digit_runs_are_masked_in_every_field_numbers_stay_numbers():
+    record = logging.makeLogRecord(
+        {"name": "gunicorn.access", "levelname": "INFO", "msg": "GET /cari/%s", "args": (NIK,)}
+    )
+    record.path = f"/admin/registry/owner/?q=%2B62{PHONE[1:]}"
+    record.bytes = 123456789
+    record.when = "2026-11-27T05:03:55"
+    entry = json.loads(JsonFormatter().format(record))
+    assert entry["message"] == "GET /cari/" + "*" * 16
+    assert PHONE[1:] not in entry["path"] and entry["path"].startswith("/admin/registry/owner/?q=")
+    assert entry["bytes"] == 123456789  # a number in the log is not an identifier
+    assert entry["when"] == "2026-11-27T05:03:55"

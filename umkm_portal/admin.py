@@ -63,11 +63,11 @@ class NikOrNameSearchMixin:
 
 
 class KecamatanFilter(admin.SimpleListFilter):
-    """Filter by the kecamatan of a kelurahan foreign key (``kelurahan_field``)."""
+    """Filter by kecamatan; ``kecamatan_field`` is the path to the kecamatan foreign key."""
 
     title = _("kecamatan")
     parameter_name = "kecamatan"
-    kelurahan_field = "kelurahan"
+    kecamatan_field = "kelurahan__parent"
 
     def lookups(self, request, model_admin):
         return selectors.kecamatan_choices()
@@ -80,7 +80,7 @@ class KecamatanFilter(admin.SimpleListFilter):
         # reach the database as a non-number and answer 500).
         if not value.isdigit() or int(value) not in dict(self.lookup_choices):
             return queryset.none()
-        return queryset.filter(**{f"{self.kelurahan_field}__parent_id": int(value)})
+        return queryset.filter(**{f"{self.kecamatan_field}_id": int(value)})
 
 
 class LargeTableAdmin(admin.ModelAdmin):

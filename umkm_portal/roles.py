@@ -11,6 +11,9 @@ OPERATOR = "Operator"
 VERIFIKATOR = "Verifikator"
 BENDAHARA = "Bendahara"
 PIMPINAN = "Pimpinan"
+# Staff of a proposing organisation (kelurahan, cooperative): no admin permissions at all;
+# they work in their own pages (/pengusul/), scoped to their organisation by membership.
+PENGUSUL = "Pengusul"
 
 _REFERENCE = ["registry.view_region", "registry.view_bank", "aid.view_program"]
 
@@ -35,6 +38,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "aid.change_proposallist",
         "aid.view_proposallist",
         "aid.merge_proposallist",
+        "proposers.add_proposer",
+        "proposers.change_proposer",
+        "proposers.view_proposer",
+        "proposers.add_proposermember",
+        "proposers.change_proposermember",
+        "proposers.delete_proposermember",
+        "proposers.view_proposermember",
         "aid.view_application",
         "aid.view_statuschange",
     ],
@@ -95,6 +105,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "dashboard.view_dashboard",
         "public.view_statuslookup",
     ],
+    PENGUSUL: [],
 }
 
 

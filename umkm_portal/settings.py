@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "registry",
+    "proposers",
     "aid",
     "privacy",
     # The project package itself: health check, error pages, operations commands.
@@ -117,6 +118,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # connection each time would dominate its latency.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A web request may not hold a thread and a connection on one SQL statement for longer
+    # than this: PostgreSQL cancels it and the request ends in a 500. gunicorn's gthread
+    # workers never kill a busy thread (gunicorn.conf.py), so this is what bounds a request
+    # stuck in the database. Web processes only (umkm_portal/wsgi.py sets UMKM_WEB_PROCESS):
+    # long work (proposal list imports, summaries) runs in `manage.py db_worker`, unbounded here.
+    WEB_STATEMENT_TIMEOUT_SECONDS = env.int("WEB_STATEMENT_TIMEOUT_SECONDS", default=30)
+    if env.bool("UMKM_WEB_PROCESS", default=False) and WEB_STATEMENT_TIMEOUT_SECONDS > 0:
+        timeout = f"-c statement_timeout={WEB_STATEMENT_TIMEOUT_SECONDS * 1000}"
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} {timeout}".strip()
 else:
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
@@ -133,6 +144,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Local memory when unset (one process); redis://... in production so that every web node
 # shares rate-limit counters and sessions.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://umkm-portal")}
+# A Redis outage must not take the portal down with it (docs/promises-network.md): a cache
+# call gives up after a second and its error is logged and ignored. Sessions then fall back
+# to the database (cached_db); rate-limit counters read as unavailable, and each limit fails
+# the way its module says (the status check closed, the staff login ceiling open).
+REDIS_CACHE_OPTIONS = {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1}
+if CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache":
+    CACHES["default"].setdefault("OPTIONS", {}).update(REDIS_CACHE_OPTIONS)
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 CACHE_IS_SHARED = CACHES["default"]["BACKEND"] not in (
     "django.core.cache.backends.locmem.LocMemCache",
     "django.core.cache.backends.dummy.DummyCache",
@@ -153,10 +172,6 @@ STATUS_RATE_LIMITS_ENABLED = env.bool("STATUS_RATE_LIMITS_ENABLED", default=True
 STATUS_RATES_PER_IP = env.list("STATUS_RATES_PER_IP", default=["10/m", "100/d"])
 # Failed checks (unknown NIK or wrong phone digits) allowed per NIK before it is blocked.
 STATUS_RATE_PER_NIK = env.str("STATUS_RATE_PER_NIK", default="5/h")
-# Behind a reverse proxy, the header carrying the client's address (e.g. X-Forwarded-For or
-# X-Real-IP). Empty: REMOTE_ADDR is the client. Never set it when clients can reach the
-# portal directly, since they could then choose their own address.
-TRUSTED_PROXY_IP_HEADER = env.str("TRUSTED_PROXY_IP_HEADER", default="")
 # Key of the HMAC that stands in for the NIK in the lookup log and rate-limit keys. Empty:
 # derived from SECRET_KEY (rotating SECRET_KEY then breaks the link to older log rows).
 STATUS_LOOKUP_HASH_KEY = env.str("STATUS_LOOKUP_HASH_KEY", default="")
@@ -201,6 +216,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "umkm_portal.views.login_locked_out"
+# Beyond axes: failed logins per username from any address, counted in the cache; over it the
+# username is refused until the window ends (umkm_portal/login_throttle.py).
+LOGIN_FAILURES_PER_USERNAME = env.str("LOGIN_FAILURES_PER_USERNAME", default="20/15m")
 
 # --- Internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "id"
@@ -244,11 +262,24 @@ UPLOAD_RETENTION_DAYS = env.int("UPLOAD_RETENTION_DAYS", default=180)
 # when that proxy sets X-Forwarded-Proto and X-Real-IP itself and the app port is reachable
 # from nowhere else; otherwise a client could claim HTTPS or another address.
 BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
+# The header in which that proxy passes the client's address (X-Real-IP or X-Forwarded-For).
+# Empty: REMOTE_ADDR is the client. Never set it when clients can reach the portal directly,
+# since they could then choose their own address.
+TRUSTED_PROXY_IP_HEADER = env.str("TRUSTED_PROXY_IP_HEADER", default="")
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    # The client's address for login lockouts and rate limits, as the proxy saw it.
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_REAL_IP", "REMOTE_ADDR"]
-    RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP"
+    if not TRUSTED_PROXY_IP_HEADER:
+        # Otherwise REMOTE_ADDR, the proxy's own address, would be every citizen's: one
+        # rate-limit bucket for the whole city, one address in every log row and lockout.
+        raise ImproperlyConfigured(
+            "BEHIND_PROXY=true needs TRUSTED_PROXY_IP_HEADER, the header in which the proxy "
+            "passes the client's address: TRUSTED_PROXY_IP_HEADER=X-Real-IP with nginx's "
+            "`proxy_set_header X-Real-IP $remote_addr;` (docs/deployment.md)."
+        )
+# One function decides the client's address for rate limits, the lookup log, login lockouts
+# and the access log (umkm_portal/client_address.py).
+AXES_CLIENT_IP_CALLABLE = "umkm_portal.client_address.client_ip"
+RATELIMIT_IP_META_KEY = "umkm_portal.client_address.client_ip"
 
 # HTTPS only when DEBUG is off, so ./run keeps working on http://127.0.0.1:8000.
 HTTPS = env.bool("HTTPS", default=not DEBUG)

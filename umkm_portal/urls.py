@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from umkm_portal.views import healthz
+from umkm_portal.views import admin_login, healthz
 
 admin.site.site_header = _("Portal UMKM – Dinas Koperasi dan UKM Kota Bekasi")
 admin.site.site_title = _("Portal UMKM")
@@ -11,7 +11,10 @@ admin.site.index_title = _("Administrasi")
 urlpatterns = [
     path("", include("public.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Before the admin's own login URL: the same view behind a per-username ceiling.
+    path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("dashboard/", include("dashboard.urls")),
+    path("pengusul/", include("proposers.urls")),
 ]

@@ -1,7 +1,12 @@
+"""The WSGI application, imported by gunicorn (gunicorn.conf.py) and nothing else."""
+
 import os
 
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "umkm_portal.settings")
+# Read by the settings: web processes get a bound on every SQL statement
+# (WEB_STATEMENT_TIMEOUT_SECONDS); the background worker, started by manage.py, does not.
+os.environ.setdefault("UMKM_WEB_PROCESS", "true")
 
 application = get_wsgi_application()

@@ -4,11 +4,13 @@ actions, which call aid.services (and so aid.transitions) and report refusals in
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
-from aid import services
+from aid import money, selectors, services
 from aid.forms import (
     RejectForm,
 )
@@ -43,9 +45,24 @@ class StatusChangeInline(admin.TabularInline):
         return False
 
 
+class OpenDuplicateFilter(admin.SimpleListFilter):
+    """Applications named by a possible duplicate that nobody has decided yet."""
+
+    title = _lazy("kemungkinan data ganda")
+    parameter_name = "data_ganda"
+
+    def lookups(self, request, model_admin):
+        return [("open", _lazy("Ada kemungkinan data ganda"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.filter(pk__in=selectors.open_duplicate_application_ids())
+        return queryset
+
+
 class ApplicationKecamatanFilter(KecamatanFilter):
     title = _lazy("kecamatan usaha")
-    kelurahan_field = "business__kelurahan"
+    kecamatan_field = "business__kecamatan"
 
 
 @admin.register(Application)
@@ -72,6 +89,7 @@ class ApplicationAdmin(
         "status",
         "program",
         ApplicationKecamatanFilter,
+        OpenDuplicateFilter,
         "proposal_list__proposer_kind",
         "reason_code",
     ]
@@ -80,6 +98,7 @@ class ApplicationAdmin(
     search_help_text = _lazy("Cari dengan NIK lengkap (16 digit) atau sebagian nama pemilik.")
     raw_id_fields = ["owner", "business", "proposal_list"]
     readonly_fields = [
+        "open_duplicates",
         "status",
         "reason_code",
         "reason_note",
@@ -102,6 +121,34 @@ class ApplicationAdmin(
     def has_delete_permission(self, request, obj=None):
         return False
 
+    @admin.display(description=_lazy("kemungkinan data ganda"))
+    def open_duplicates(self, obj):
+        """The open flags on this application and who the other party is; verification and
+        submission wait until each is decided."""
+        if obj is None or obj.pk is None:
+            return "–"
+        flags = selectors.open_duplicates_of(obj)
+        if not flags:
+            return _("Tidak ada yang terbuka.")
+        return format_html(
+            "<strong>{}</strong><ul>{}</ul>",
+            _("Ditahan sebelum verifikasi dan pengajuan sampai diputuskan:"),
+            format_html_join(
+                "",
+                '<li><a href="{}">{}</a>: {} #{} {}</li>',
+                (
+                    (
+                        reverse("admin:aid_possibleduplicate_change", args=[flag.pk]),
+                        flag.get_rule_display(),
+                        _("dengan permohonan"),
+                        other.pk,
+                        other.owner.full_name,
+                    )
+                    for flag, other in flags
+                ),
+            ),
+        )
+
     def has_verify_permission(self, request):
         return request.user.has_perm("aid.verify_application")
 
@@ -118,20 +165,36 @@ class ApplicationAdmin(
         if result.moved:
             self.message_user(
                 request,
-                ngettext("%(n)d permohonan %(verb)s.", "%(n)d permohonan %(verb)s.", result.moved)
-                % {"n": result.moved, "verb": verb},
+                ngettext("%(n)s permohonan %(verb)s.", "%(n)s permohonan %(verb)s.", result.moved)
+                % {"n": money.thousands(result.moved), "verb": verb},
                 messages.SUCCESS,
             )
-        shown = list(result.refused)[:20]
+        if result.held:
+            self.message_user(
+                request,
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    _(
+                        "%(n)s permohonan ditahan karena ada kemungkinan data ganda yang belum "
+                        "diputuskan."
+                    )
+                    % {"n": money.thousands(len(result.held))},
+                    reverse("admin:aid_possibleduplicate_changelist"),
+                    _("Buka antrian kemungkinan data ganda"),
+                ),
+                messages.WARNING,
+            )
+        refused = [pk for pk in result.refused if pk not in result.held]
+        shown = refused[:20]
         names = dict(Application.objects.filter(pk__in=shown).values_list("pk", "owner__full_name"))
         for pk in shown:
             self.message_user(
                 request, f"#{pk} {names.get(pk, '')}: {result.refused[pk]}", messages.ERROR
             )
-        if len(result.refused) > 20:
+        if len(refused) > 20:
             self.message_user(
                 request,
-                _("… dan %(n)d lainnya ditolak.") % {"n": len(result.refused) - 20},
+                _("… dan %(n)d lainnya ditolak.") % {"n": len(refused) - 20},
                 messages.ERROR,
             )
 

@@ -28,6 +28,7 @@ from aid.models import (
     ImportStatus,
     ProposalList,
 )
+from aid.selectors import IMPORT_STUCK_AFTER, import_stuck, import_waiting_for_worker
 from privacy.masking import can_view_full_identity, nik_for
 from privacy.models import AccessLog
 from privacy.services import access_log_record
@@ -35,6 +36,22 @@ from umkm_portal import content_types
 from umkm_portal.admin import (
     LargeTableAdmin,
 )
+
+
+def _worker_note(*, waiting: bool, stuck: bool) -> str:
+    """What the review page says when no worker is on the list (empty when one is)."""
+    if waiting:
+        return _(
+            "Menunggu pemeriksa latar belakang: belum ada pemeriksa yang mengambil daftar "
+            "ini. Bila tetap begini, pastikan proses pemeriksa (db_worker) berjalan, lalu "
+            "tekan Periksa ulang."
+        )
+    if stuck:
+        return _(
+            "Pemeriksaan berhenti: tidak ada kemajuan selama lebih dari %(minutes)d menit, "
+            "pemeriksanya kemungkinan mati. Periksa ulang daftar ini atau batalkan impornya."
+        ) % {"minutes": IMPORT_STUCK_AFTER.total_seconds() // 60}
+    return ""
 
 
 @admin.register(ProposalList)
@@ -117,6 +134,14 @@ class ProposalListAdmin(LargeTableAdmin):
         )
         obj.pk, obj.received_on = created.pk, created.received_on
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if object_id is None and request.method == "POST":
+            # The upload is one service call whose writes are each short; Django's
+            # transaction around the whole add view would hold SQLite's write lock while
+            # the form and the service read the file (seconds for a large workbook).
+            return self._changeform_view(request, object_id, form_url, extra_context)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
     def response_add(self, request, obj, post_url_continue=None):
         return redirect("admin:aid_proposallist_import", obj.pk)
 
@@ -157,6 +182,11 @@ class ProposalListAdmin(LargeTableAdmin):
             path(
                 "<int:pk>/impor/batalkan/", view(self.cancel_view), name="aid_proposallist_cancel"
             ),
+            path(
+                "<int:pk>/impor/periksa-ulang/",
+                view(self.requeue_view),
+                name="aid_proposallist_requeue",
+            ),
             *super().get_urls(),
         ]
 
@@ -181,6 +211,8 @@ class ProposalListAdmin(LargeTableAdmin):
     def import_view(self, request, pk):
         proposal_list = self._get_list(request, pk)
         status = proposal_list.import_status
+        waiting = import_waiting_for_worker(proposal_list)
+        stuck = import_stuck(proposal_list)
         counts = proposal_list.counts or {}
         show_summary = status in (ImportStatus.STAGED, ImportStatus.MERGED)
         context = {
@@ -198,9 +230,12 @@ class ProposalListAdmin(LargeTableAdmin):
             "can_download": can_view_full_identity(request.user),
             "can_confirm": transitions.import_can_move(status, ImportStatus.MERGED)
             and request.user.has_perm("aid.merge_proposallist"),
-            "can_cancel": status != ImportStatus.PROCESSING
+            "can_cancel": (status != ImportStatus.PROCESSING or stuck)
             and transitions.import_can_move(status, ImportStatus.CANCELLED)
             and self.has_change_permission(request, proposal_list),
+            "can_requeue": (status == ImportStatus.FAILED or stuck or waiting)
+            and self.has_change_permission(request, proposal_list),
+            "worker_note": _worker_note(waiting=waiting, stuck=stuck),
         }
         return TemplateResponse(request, "admin/aid/proposallist/import.html", context)
 
@@ -220,6 +255,10 @@ class ProposalListAdmin(LargeTableAdmin):
                 "rows_total": max(proposal_list.rows_total, proposal_list.rows_read),
                 "counts": proposal_list.counts,
                 "progress_text": review.progress_text(proposal_list),
+                "worker_note": _worker_note(
+                    waiting=import_waiting_for_worker(proposal_list),
+                    stuck=import_stuck(proposal_list),
+                ),
             }
         )
 
@@ -301,6 +340,24 @@ class ProposalListAdmin(LargeTableAdmin):
             self.message_user(
                 request,
                 _("Impor dibatalkan; baris yang diperiksa dan berkasnya sudah dihapus."),
+                messages.SUCCESS,
+            )
+        return redirect("admin:aid_proposallist_import", pk)
+
+    def requeue_view(self, request, pk):
+        proposal_list = self._get_list(request, pk)
+        if request.method != "POST":
+            return redirect("admin:aid_proposallist_import", pk)
+        if not self.has_change_permission(request, proposal_list):
+            raise PermissionDenied
+        try:
+            services.proposal_list_requeue(proposal_list=proposal_list, by=request.user)
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                _("Daftar diantrekan ulang untuk diperiksa; hasil pemeriksaan sebelumnya dihapus."),
                 messages.SUCCESS,
             )
         return redirect("admin:aid_proposallist_import", pk)

@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from aid import services
+from aid import money, services
 from aid.forms import (
     SubmissionForm,
 )
@@ -90,6 +90,21 @@ class SubmissionBatchAdmin(ReadOnlyRecordAdmin):
                     % {"n": batch.rows, "batch": batch},
                     messages.SUCCESS,
                 )
+                if batch.held_back:
+                    self.message_user(
+                        request,
+                        format_html(
+                            '{} <a href="{}">{}</a>',
+                            _(
+                                "%(n)s permohonan terverifikasi tidak diajukan karena ada "
+                                "kemungkinan data ganda yang belum diputuskan."
+                            )
+                            % {"n": money.thousands(batch.held_back)},
+                            reverse("admin:aid_possibleduplicate_changelist"),
+                            _("Buka antrian kemungkinan data ganda"),
+                        ),
+                        messages.WARNING,
+                    )
                 return FileResponse(
                     batch.file.open("rb"),
                     as_attachment=True,

@@ -108,6 +108,7 @@ class CheckedRow:
     ktp_address: str = ""
     rt: str = ""
     rw: str = ""
+    kecamatan_id: int | None = None
     kelurahan_id: int | None = None
     business_name: str = ""
     sector: str = ""
@@ -117,6 +118,8 @@ class CheckedRow:
     reason_code: str = ""
     message: str = ""
     problems: dict[str, list[str]] = field(default_factory=dict)
+    # What the row was read as where that differs from what was written (accepted rows).
+    warnings: list[str] = field(default_factory=list)
 
 
 def _text(value: str) -> str:
@@ -169,6 +172,31 @@ def _short_code(value: str) -> str:
     return digits[-3:].zfill(3) if digits else ""
 
 
+_NUL = "\x00"
+# What a NUL is kept as in the row as sent (PostgreSQL cannot store NUL in text, SQLite's
+# driver cuts text at it): the replacement character shows the proposer where it was.
+_NUL_SHOWN_AS = "\ufffd"
+
+
+def _refuse_nul(row: CheckedRow, values: dict[str, str], ctx: Context, problem) -> None:
+    """A NUL byte (an invisible control character, usually pasted from another program)
+    refuses the row with a message naming its columns; the row is kept without it."""
+    columns = [ctx.label(column) for column, value in values.items() if _NUL in value]
+    if not columns:  # in a column the import does not read
+        columns = [
+            _("kolom ke-%(n)d") % {"n": i + 1} for i, cell in enumerate(row.raw) if _NUL in cell
+        ]
+    problem(
+        Reason.INVALID_FIELD,
+        _(
+            "%(columns)s berisi karakter tak terlihat (NUL) yang tidak dapat disimpan. Ketik "
+            "ulang isinya lalu kirim ulang baris ini."
+        )
+        % {"columns": ", ".join(columns)},
+    )
+    row.raw = [cell.replace(_NUL, _NUL_SHOWN_AS) for cell in row.raw]
+
+
 def check_row(row_number: int, cells: list[str], values: dict[str, str], ctx: Context):
     """Check one row; return a :class:`CheckedRow` with its outcome and Indonesian message."""
     row = CheckedRow(row_number=row_number, raw=[str(c) for c in cells])
@@ -177,6 +205,10 @@ def check_row(row_number: int, cells: list[str], values: dict[str, str], ctx: Co
 
     def problem(reason: str, text: str) -> None:
         problems.setdefault(reason, []).append(text)
+
+    if any(_NUL in cell for cell in row.raw):
+        _refuse_nul(row, values, ctx, problem)
+        values = {column: value.replace(_NUL, "") for column, value in values.items()}
 
     nik = identifiers.nik(_raw_for_check(values.get("nik", "")))
     if nik.error:
@@ -219,8 +251,10 @@ def check_row(row_number: int, cells: list[str], values: dict[str, str], ctx: Co
         match = ctx.region(kecamatan, kelurahan)
         if match.error:
             problem(Reason.INVALID_FIELD, match.error)
-        elif match.kelurahan is not None:
-            row.kelurahan_id = match.kelurahan.pk
+        else:
+            row.kecamatan_id = match.kecamatan.pk if match.kecamatan else None
+            row.kelurahan_id = match.kelurahan.pk if match.kelurahan else None
+            row.warnings.extend(match.warnings)
 
     bank_text = _text(values.get("bank", ""))
     account = identifiers.account_number(_raw_for_check(values.get("account_number", "")))

@@ -21,6 +21,7 @@ from registry.models import BankAccount, Owner
 
 ACCEPTED = ImportRow.Outcome.ACCEPTED
 REJECTED = ImportRow.Outcome.REJECTED
+PREVIOUS = ImportRow.Outcome.PREVIOUS
 
 # Possible duplicates under different NIKs: rule -> staged columns that must all be equal.
 FLAG_RULES = {
@@ -44,7 +45,45 @@ def _in(values) -> tuple[str, list]:
     return ", ".join(["%s"] * len(values)), list(values)
 
 
-def reject_existing(proposal_list: ProposalList) -> int:
+def _only(row_ids: list[int] | None) -> tuple[str, list]:
+    """SQL narrowing a rule to some rows (a row corrected in the browser), or to all."""
+    if row_ids is None:
+        return "", []
+    marks, values = _in(row_ids or [0])
+    return f" AND r.id IN ({marks})", values
+
+
+def mark_previously_accepted(proposal_list: ProposalList, row_ids: list[int] | None = None) -> int:
+    """A resent list: rows whose NIK already has a live (or paid) application in the program
+    from an earlier list of the same proposer are ``previous``, not errors, and merge
+    nothing. Runs before the rules that would call them duplicates."""
+    if proposal_list.proposer_id is None:
+        return 0
+    rows, owners, apps = table(ImportRow), table(Owner), table(Application)
+    lists = table(ProposalList)
+    only, only_params = _only(row_ids)
+    return execute(
+        f"""UPDATE {rows} AS r SET outcome = %s, reason_code = '', message = %s
+            FROM {owners} o JOIN {apps} a ON a.owner_id = o.id
+                 JOIN {lists} pl ON pl.id = a.proposal_list_id
+            WHERE r.proposal_list_id = %s AND r.outcome = %s AND o.nik = r.nik
+              AND a.program_id = %s AND a.status <> %s AND pl.proposer_id = %s
+              AND pl.id <> %s{only}""",
+        [
+            PREVIOUS,
+            _("Sudah diterima pada versi sebelumnya; tidak diusulkan lagi."),
+            proposal_list.pk,
+            ACCEPTED,
+            proposal_list.program_id,
+            Status.REJECTED,
+            proposal_list.proposer_id,
+            proposal_list.pk,
+            *only_params,
+        ],
+    )
+
+
+def reject_existing(proposal_list: ProposalList, row_ids: list[int] | None = None) -> int:
     """Reject rows whose owner already received this one-time grant or has a live application.
 
     Two statements: ``already_received`` first (the more specific), then
@@ -53,6 +92,7 @@ def reject_existing(proposal_list: ProposalList) -> int:
     program: Program = proposal_list.program
     rows, owners, apps = table(ImportRow), table(Owner), table(Application)
     lists = table(ProposalList)
+    only, only_params = _only(row_ids)
     touched = 0
     if program.one_time:
         marks, statuses = _in(RECEIVED_STATUSES)
@@ -68,9 +108,9 @@ def reject_existing(proposal_list: ProposalList) -> int:
                     message = %s || CAST(a.id AS TEXT) || %s
                 FROM {owners} o JOIN {apps} a ON a.owner_id = o.id
                 WHERE r.proposal_list_id = %s AND r.outcome = %s AND o.nik = r.nik
-                  AND a.program_id = %s AND a.status IN ({marks})""",
+                  AND a.program_id = %s AND a.status IN ({marks}){only}""",
             [REJECTED, Reason.ALREADY_RECEIVED, before, after, proposal_list.pk, ACCEPTED]
-            + [program.pk, *statuses],
+            + [program.pk, *statuses, *only_params],
         )
     before, after = split_message(
         _(
@@ -86,16 +126,22 @@ def reject_existing(proposal_list: ProposalList) -> int:
             FROM {owners} o JOIN {apps} a ON a.owner_id = o.id
                  LEFT JOIN {lists} pl ON pl.id = a.proposal_list_id
             WHERE r.proposal_list_id = %s AND r.outcome = %s AND o.nik = r.nik
-              AND a.program_id = %s AND a.status <> %s""",
+              AND a.program_id = %s AND a.status <> %s{only}""",
         [REJECTED, Reason.DUPLICATE_EXISTING, before, _("input manual"), after]
-        + [proposal_list.pk, ACCEPTED, program.pk, Status.REJECTED],
+        + [proposal_list.pk, ACCEPTED, program.pk, Status.REJECTED, *only_params],
     )
     return touched
 
 
-def reject_duplicates_in_list(proposal_list: ProposalList) -> int:
-    """Keep the first accepted row per NIK; reject the later ones, naming the first row."""
+def reject_duplicates_in_list(proposal_list: ProposalList, row_ids: list[int] | None = None) -> int:
+    """Keep the first accepted row per NIK; reject the later ones, naming the first row.
+
+    With ``row_ids`` (rows just corrected): each of them is rejected when another accepted
+    row of the list has its NIK, whatever the order, so a correction never takes the place
+    of a row that was already accepted."""
     rows = table(ImportRow)
+    if row_ids is not None:
+        return _reject_corrected_duplicates(proposal_list, row_ids)
     before, after = split_message(
         _(
             "NIK ini sudah tercantum di baris \x00 daftar ini (data ganda); baris itu yang "
@@ -112,6 +158,27 @@ def reject_duplicates_in_list(proposal_list: ProposalList) -> int:
               AND r.row_number > f.first_row""",
         [REJECTED, Reason.DUPLICATE_IN_LIST, before, after, proposal_list.pk, ACCEPTED]
         + [proposal_list.pk, ACCEPTED],
+    )
+
+
+def _reject_corrected_duplicates(proposal_list: ProposalList, row_ids: list[int]) -> int:
+    rows = table(ImportRow)
+    only, only_params = _only(row_ids)
+    before, after = split_message(
+        _(
+            "NIK ini sudah tercantum di baris \x00 daftar ini (data ganda); baris itu yang "
+            "diproses. Hapus baris ini atau perbaiki NIK-nya."
+        )
+    )
+    others = f"""FROM {rows} x WHERE x.proposal_list_id = r.proposal_list_id AND x.nik = r.nik
+                 AND x.outcome = %s AND x.id <> r.id"""
+    return execute(
+        f"""UPDATE {rows} AS r SET outcome = %s, reason_code = %s,
+                message = %s || CAST((SELECT MIN(x.row_number) {others}) AS TEXT) || %s
+            WHERE r.proposal_list_id = %s AND r.outcome = %s
+              AND EXISTS (SELECT 1 {others}){only}""",
+        [REJECTED, Reason.DUPLICATE_IN_LIST, before, ACCEPTED, after]
+        + [proposal_list.pk, ACCEPTED, ACCEPTED, *only_params],
     )
 
 
@@ -297,6 +364,7 @@ def flag_against_program(proposal_list: ProposalList) -> int:
 
 def run(proposal_list: ProposalList) -> int:
     """All rules in order; returns the number of rows flagged as possible duplicates."""
+    mark_previously_accepted(proposal_list)
     reject_existing(proposal_list)
     reject_duplicates_in_list(proposal_list)
     link_owners(proposal_list)

@@ -87,9 +87,12 @@ def merge(proposal_list: ProposalList, *, by, at) -> int:
     )
 
     execute(
-        f"""INSERT INTO {businesses} (owner_id, name, sector, nib, address, kelurahan_id,
-                size_class, workers, year_started, created_at)
-            SELECT o.id, r.business_name, r.sector, '', '', r.kelurahan_id, %s, 0, NULL, %s
+        # A list row has one address, the KTP's: under BPUM the business is there unless an
+        # SKU says otherwise, so it is the business address until someone corrects it.
+        f"""INSERT INTO {businesses} (owner_id, name, sector, nib, address, kecamatan_id,
+                kelurahan_id, size_class, workers, year_started, created_at)
+            SELECT o.id, r.business_name, r.sector, '', r.ktp_address, r.kecamatan_id,
+                   r.kelurahan_id, %s, 0, NULL, %s
             FROM {rows} r JOIN {owners} o ON o.nik = r.nik
             WHERE {accepted} AND r.business_id IS NULL""",
         [Business.SizeClass.MIKRO, at_db],

@@ -86,16 +86,21 @@ def stage_file(
             started = time.perf_counter()
             timings["check"] += started - checked
             if len(batch) >= batch_size:
-                stage.insert_batch(proposal_list.pk, batch)
-                report.rows += len(batch)
+                # One short write transaction per batch: the rows and the progress they make
+                # commit together, and between batches other writers (a status check's log
+                # row, a staff login) get the SQLite write lock.
+                with transaction.atomic():
+                    stage.insert_batch(proposal_list.pk, batch)
+                    report.rows += len(batch)
+                    if on_progress:
+                        on_progress(report.rows, max(total, report.rows), dict(so_far))
                 batch = []
-                if on_progress:
-                    on_progress(report.rows, max(total, report.rows), dict(so_far))
                 now = time.perf_counter()
                 timings["stage"] += now - started
                 started = now
         if batch:
-            stage.insert_batch(proposal_list.pk, batch)
+            with transaction.atomic():
+                stage.insert_batch(proposal_list.pk, batch)
             report.rows += len(batch)
         timings["stage"] += time.perf_counter() - started
 
@@ -109,8 +114,13 @@ def stage_file(
         columns = ", ".join(quote(ImportRow._meta.get_field(f).column) for f in ANALYZED)
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {quote(ImportRow._meta.db_table)} ({columns})")
-    with transaction.atomic():
-        use_bulk_work_mem()
+        with transaction.atomic():
+            use_bulk_work_mem()
+            dedupe.run(proposal_list)
+    else:
+        # SQLite: each rule is one statement and commits on its own, so the write lock is
+        # held for one rule at a time, not for all of them. Nothing needs them together: a
+        # failure part-way fails the list and its staged rows are discarded.
         dedupe.run(proposal_list)
     report.counts = review.counts(proposal_list)
     timings["dedupe"] = time.perf_counter() - started

@@ -188,8 +188,22 @@ def _xlsx_records(workbook) -> tuple[Iterator[tuple[int, list[str]]], int]:
     estimate = sheet.max_row or 0
 
     def records():
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, [_xlsx_cell(v) for v in values]
+        number = 0
+        try:
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                yield number, [_xlsx_cell(v) for v in values]
+        except SyntaxError as exc:  # ElementTree's ParseError (and lxml's) derive from it
+            # XML cannot carry a NUL or most control characters: a cell holding one makes the
+            # rest of the sheet unreadable, so the list is refused here, with the row, rather
+            # than failing as a system error.
+            raise ListRefused(
+                _(
+                    "Berkas Excel rusak setelah baris %(row)d: ada karakter tak terlihat yang "
+                    "tidak sah (misalnya NUL) di baris berikutnya. Hapus atau ketik ulang isi "
+                    "baris itu, simpan ulang dari Excel, lalu unggah lagi."
+                )
+                % {"row": number}
+            ) from exc
 
     return records(), estimate
 

@@ -10,7 +10,7 @@ import csv
 import tempfile
 from collections.abc import Iterator
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from aid.models import ImportRow, ProposalList, Reason
@@ -19,8 +19,10 @@ FIRST_PROBLEMS = 50
 
 
 def counts(proposal_list: ProposalList) -> dict:
-    """``{"rows": N, "accepted": N, "rejected": {reason: N}, "flagged": N}`` of the list."""
-    result = {"rows": 0, "accepted": 0, "rejected": {}, "flagged": 0}
+    """``{"rows": N, "accepted": N, "rejected": {reason: N}, "flagged": N, "previous": N,
+    "removed": N}`` of the list (previous: accepted from an earlier version of a resent
+    list; removed: taken out by the proposer)."""
+    result = {"rows": 0, "accepted": 0, "rejected": {}, "flagged": 0, "previous": 0, "removed": 0}
     grouped = (
         ImportRow.objects.filter(proposal_list=proposal_list)
         .order_by()
@@ -31,6 +33,8 @@ def counts(proposal_list: ProposalList) -> dict:
         result["rows"] += n
         if outcome == ImportRow.Outcome.ACCEPTED:
             result["accepted"] += n
+        elif outcome in (ImportRow.Outcome.PREVIOUS, ImportRow.Outcome.REMOVED):
+            result[outcome] += n
         else:
             result["rejected"][reason] = result["rejected"].get(reason, 0) + n
     result["flagged"] = (
@@ -41,11 +45,18 @@ def counts(proposal_list: ProposalList) -> dict:
     return result
 
 
+def problem_rows(proposal_list: ProposalList):
+    """Rows refused, or accepted with a possible-duplicate flag, of the list."""
+    return ImportRow.objects.filter(proposal_list=proposal_list).filter(
+        Q(outcome=ImportRow.Outcome.REJECTED)
+        | (Q(outcome=ImportRow.Outcome.ACCEPTED) & ~Q(flags=[]))
+    )
+
+
 def first_problems(proposal_list: ProposalList, limit: int = FIRST_PROBLEMS):
     """Rejected or flagged rows, in file order, for the review page."""
     return (
-        ImportRow.objects.filter(proposal_list=proposal_list)
-        .exclude(outcome=ImportRow.Outcome.ACCEPTED, flags=[])
+        problem_rows(proposal_list)
         .only("row_number", "nik", "full_name", "outcome", "reason_code", "message", "note")
         .order_by("row_number")[:limit]
     )
@@ -122,6 +133,9 @@ def outcome_xlsx(proposal_list: ProposalList):
 def outcome_table(counts: dict) -> list[tuple[str, str, int]]:
     """(label, code, rows) per outcome for the review page: accepted first, then reasons."""
     table = [(str(ImportRow.Outcome.ACCEPTED.label), "accepted", counts.get("accepted", 0))]
+    for outcome in (ImportRow.Outcome.PREVIOUS, ImportRow.Outcome.REMOVED):
+        if counts.get(outcome.value):
+            table.append((str(outcome.label), outcome.value, counts[outcome.value]))
     rejected = counts.get("rejected", {})
     for reason in Reason:
         if rejected.get(reason.value):

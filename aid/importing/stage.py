@@ -31,6 +31,7 @@ FIELDS = [
     "ktp_address",
     "rt",
     "rw",
+    "kecamatan_id",
     "kelurahan_id",
     "business_name",
     "sector",
@@ -42,7 +43,7 @@ FIELDS = [
     "flags",
     "note",
 ]
-_NULLABLE = ["birth_date", "kelurahan_id", "bank_id"]
+_NULLABLE = ["birth_date", "kecamatan_id", "kelurahan_id", "bank_id"]
 # One encoder for every row: json.dumps(..., ensure_ascii=False) builds a new one per call.
 _raw_json = json.JSONEncoder(ensure_ascii=False).encode
 
@@ -61,6 +62,7 @@ def _values(proposal_list_id: int, row: CheckedRow) -> tuple:
         row.ktp_address,
         row.rt,
         row.rw,
+        row.kecamatan_id,
         row.kelurahan_id,
         row.business_name,
         row.sector,
@@ -70,7 +72,7 @@ def _values(proposal_list_id: int, row: CheckedRow) -> tuple:
         row.reason_code,
         row.message,
         "[]",
-        "",
+        " ".join(row.warnings),
     )
 
 

@@ -13,6 +13,9 @@ below are where each function lives:
 - :mod:`.reconciliation`: the ministry's decision file and the bank's report
 - :mod:`.disbursements`: transfers, withdrawals and the withdrawal deadline
 - :mod:`.proposal_lists`: upload, check, merge and cancel a proposal list
+- :mod:`.proposer_lists`: a proposer fixes rows, sends a list with its SPTJM; the Dinas
+  returns it
+- :mod:`.proposal_lists`: upload, check, merge, cancel and queue again a proposal list
 - :mod:`.retention`: deleting kept files with personal data
 """
 
@@ -41,10 +44,19 @@ from aid.services.programs import (
     program_update,
 )
 from aid.services.proposal_lists import (
+    DatabaseBusy,
     proposal_list_cancel,
     proposal_list_confirm,
+    proposal_list_requeue,
     proposal_list_stage,
     proposal_list_upload,
+    proposal_lists_recover,
+)
+from aid.services.proposer_lists import (
+    import_row_correct,
+    import_row_remove,
+    proposal_list_return,
+    proposal_list_submit,
 )
 from aid.services.reconciliation import bank_report_import, decision_file_import
 from aid.services.retention import kept_files_purge
@@ -52,6 +64,7 @@ from aid.services.submissions import submission_create, submission_export
 
 __all__ = [
     "AlreadyRecorded",
+    "DatabaseBusy",
     "Expired",
     "application_approve",
     "application_create",
@@ -66,6 +79,8 @@ __all__ = [
     "decision_file_import",
     "disbursement_record",
     "disbursement_withdrawn",
+    "import_row_correct",
+    "import_row_remove",
     "kept_files_purge",
     "possible_duplicate_decide",
     "program_create",
@@ -74,8 +89,12 @@ __all__ = [
     "program_update",
     "proposal_list_cancel",
     "proposal_list_confirm",
+    "proposal_list_return",
+    "proposal_list_requeue",
     "proposal_list_stage",
+    "proposal_list_submit",
     "proposal_list_upload",
+    "proposal_lists_recover",
     "submission_create",
     "submission_export",
 ]

@@ -12,7 +12,8 @@ from aid.models import Disbursement, Program
 
 # What a transfer was made under: fixed once money moved.
 FIXED_ONCE_PAID = ("amount", "one_time")
-EDITABLE = ("code", "name", "amount", "one_time", "withdrawal_days", "starts_on", "ends_on")
+# Every field staff may set (the admin form shows these); new model fields join by themselves.
+EDITABLE = tuple(f.name for f in Program._meta.concrete_fields if f.editable and not f.primary_key)
 
 
 def program_money_moved(program: Program) -> bool:

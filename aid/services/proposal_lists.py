@@ -13,25 +13,52 @@ from typing import IO, Literal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aid import transitions
+from aid import selectors, transitions
 from aid.models import (
     ImportRow,
     ImportStatus,
     Program,
     ProposalList,
 )
+from aid.selectors import import_stuck
+from proposers.models import Proposer
+from proposers.services import proposer_resolve
 
 logger = logging.getLogger(__name__)
 
 
-def _import_state(proposal_list: ProposalList, **values) -> None:
+class ImportAbandoned(Exception):
+    """The list left ``processing`` under a running check (cancelled or queued again)."""
+
+
+class DatabaseBusy(Exception):
+    """SQLite stayed locked past its busy timeout; the list was put back in the queue."""
+
+
+def is_locked(exc: BaseException) -> bool:
+    """Whether ``exc`` is SQLite's "database is locked" (its busy timeout ran out)."""
+    return isinstance(exc, OperationalError) and "locked" in str(exc).lower()
+
+
+def _import_progress(proposal_list: ProposalList, **values) -> None:
+    """Write progress (and the heartbeat) of a list this worker is checking.
+
+    Raises :class:`ImportAbandoned` when the list is no longer ``processing`` (staff
+    cancelled it or queued it again after deciding its worker was gone), so a worker that
+    was only slow stops instead of writing over the next attempt.
+    """
+    values["import_updated_at"] = timezone.now()
+    updated = ProposalList.objects.filter(
+        pk=proposal_list.pk, import_status=ImportStatus.PROCESSING
+    ).update(**values)
+    if not updated:
+        raise ImportAbandoned
     for name, value in values.items():
         setattr(proposal_list, name, value)
-    ProposalList.objects.filter(pk=proposal_list.pk).update(**values)
 
 
 def _discard_staging(proposal_list: ProposalList, *, delete_file: bool) -> None:
@@ -44,36 +71,56 @@ def _discard_staging(proposal_list: ProposalList, *, delete_file: bool) -> None:
 def proposal_list_upload(
     *,
     program: Program,
-    proposer_name: str,
-    proposer_kind: str,
     file: IO[bytes],
+    proposer: Proposer | None = None,
+    proposer_name: str = "",
+    proposer_kind: str = "",
     filename: str = "",
     by=None,
     received_on: datetime.date | None = None,
     max_bytes: int | None | Literal["default"] = "default",
     process: bool = True,
+    sent_by_proposer: bool = False,
 ) -> ProposalList:
     """Keep an uploaded CSV/XLSX list and queue it for checking.
+
+    The list belongs to ``proposer`` (or to the proposer named ``proposer_name``, created on
+    first use). A list sent again by the same proposer for the same program is the next
+    version of its earlier list: rows accepted before are recognised, not refused.
 
     Refuses with :class:`~aid.importing.guards.ListRefused` (a ``ValidationError`` with an
     Indonesian message), creating and storing nothing, a file that is empty, too large
     (``IMPORT_MAX_UPLOAD_MB``), not really CSV or XLSX, an unsafe workbook, or whose header
-    lacks NIK or name. The file is stored under a random name (never the user's). With
-    ``process`` the background task ``aid.tasks.proposal_list_process`` is enqueued.
+    lacks NIK or name; and a list sent outside the program's proposal window, or by a
+    proposer whose quota is full. The file is stored under a random name (never the
+    user's). With ``process`` the background task ``aid.tasks.proposal_list_process`` is
+    enqueued.
     """
-    from aid.importing.guards import check_upload
+    from aid.importing.guards import ListRefused, check_upload
     from aid.importing.read import open_list
 
+    if proposer is None:
+        proposer = proposer_resolve(
+            name=proposer_name, kind=proposer_kind or ProposalList.ProposerKind.OTHER
+        )
+    refusal = selectors.proposal_window_refusal(program, proposer, on=received_on)
+    if refusal:
+        raise ListRefused(refusal)
     if max_bytes == "default":
         max_bytes = settings.IMPORT_MAX_UPLOAD_MB * 1024 * 1024
     kind = check_upload(file, max_bytes=max_bytes)
     with open_list(file, kind):
         pass  # header and first data row are checked on opening
     file.seek(0)
+    previous = selectors.latest_list_of(proposer, program)
     proposal_list = ProposalList(
         program=program,
-        proposer_name=" ".join(proposer_name.split()),
-        proposer_kind=proposer_kind,
+        proposer=proposer,
+        proposer_name=proposer.name,
+        proposer_kind=proposer.kind,
+        previous=previous,
+        version=previous.version + 1 if previous else 1,
+        sent_by_proposer=sent_by_proposer,
         original_filename=os.path.basename(filename or getattr(file, "name", "") or "")[:255],
         uploaded_by=by,
         import_status=ImportStatus.UPLOADED,
@@ -90,13 +137,18 @@ def proposal_list_upload(
     return proposal_list
 
 
-def proposal_list_stage(*, proposal_list: ProposalList):
+def proposal_list_stage(*, proposal_list: ProposalList, last_attempt: bool = True):
     """Check and stage an uploaded list, then mark it ``staged`` for review.
 
     Runs once per upload (a second call on a list that is not ``uploaded`` does nothing and
-    returns None). Progress (rows read, counts so far) is saved as it goes. A refused list
-    ends ``refused`` and a crash ends ``failed``, each with an Indonesian message and with
-    no staged rows left; a refused list's file is deleted too. Returns the StageReport.
+    returns None). Rows are committed per batch together with the progress (rows read,
+    counts so far, heartbeat), so no write transaction is longer than one batch. A refused
+    list ends ``refused`` and a crash ends ``failed``, each with an Indonesian message and
+    with no staged rows left; a refused list's file is deleted too. When SQLite stays locked
+    past its busy timeout and this is not ``last_attempt``, the list goes back to
+    ``uploaded`` and :class:`DatabaseBusy` is raised for the caller to retry. A list
+    cancelled or queued again while being checked is left to whoever moved it. Returns the
+    StageReport.
     """
     from aid.importing import pipeline
     from aid.importing.guards import ListRefused
@@ -109,7 +161,7 @@ def proposal_list_stage(*, proposal_list: ProposalList):
     ImportRow.objects.filter(proposal_list=proposal_list).delete()
 
     def progress(rows_read: int, rows_total: int, counts: dict) -> None:
-        _import_state(proposal_list, rows_read=rows_read, rows_total=rows_total, counts=counts)
+        _import_progress(proposal_list, rows_read=rows_read, rows_total=rows_total, counts=counts)
 
     kind = proposal_list.file.name.rsplit(".", 1)[-1]
     try:
@@ -119,18 +171,33 @@ def proposal_list_stage(*, proposal_list: ProposalList):
         _discard_staging(proposal_list, delete_file=True)
         transitions.import_move(proposal_list, ImportStatus.REFUSED, import_error=exc.messages[0])
         return None
+    except ImportAbandoned:
+        logger.warning("Proposal list %s left processing while being checked", proposal_list.pk)
+        return None
     except Exception as exc:
+        if is_locked(exc) and not last_attempt:
+            logger.warning(
+                "Database locked while checking proposal list %s; queued again",
+                proposal_list.pk,
+            )
+            _discard_staging(proposal_list, delete_file=False)
+            transitions.import_move(
+                proposal_list, ImportStatus.UPLOADED, rows_read=0, rows_total=0, counts={}
+            )
+            raise DatabaseBusy from exc
         logger.exception("Staging proposal list %s failed", proposal_list.pk)
         _discard_staging(proposal_list, delete_file=False)
-        transitions.import_move(
-            proposal_list,
-            ImportStatus.FAILED,
-            import_error=_(
+        if is_locked(exc):
+            message = _(
+                "Pemeriksaan daftar gagal karena basis data terus sibuk. Berkas tetap "
+                "tersimpan; periksa ulang daftar ini nanti."
+            )
+        else:
+            message = _(
                 "Pemeriksaan daftar gagal karena kesalahan sistem (%(error)s). Berkas tetap "
                 "tersimpan; hubungi admin portal."
-            )
-            % {"error": exc.__class__.__name__},
-        )
+            ) % {"error": exc.__class__.__name__}
+        transitions.import_move(proposal_list, ImportStatus.FAILED, import_error=message)
         return None
     transitions.import_move(
         proposal_list,
@@ -145,7 +212,8 @@ def proposal_list_stage(*, proposal_list: ProposalList):
 
 @transaction.atomic
 def proposal_list_confirm(*, proposal_list: ProposalList, by) -> int:
-    """Merge the accepted rows of a staged list into the registry, in one transaction.
+    """Merge the accepted rows of a staged (or, from a proposer's workspace, submitted)
+    list into the registry, in one transaction.
 
     Creates owners (existing owners matched by NIK are left as registered), businesses,
     active accounts where the owner has none, and one ``proposed`` application per accepted
@@ -164,6 +232,14 @@ def proposal_list_confirm(*, proposal_list: ProposalList, by) -> int:
             _('Daftar berstatus "%(status)s" tidak dapat digabungkan.')
             % {"status": locked.get_import_status_display() or "-"}
         )
+    if locked.sent_by_proposer and locked.import_status != ImportStatus.SUBMITTED:
+        raise ValidationError(
+            _(
+                "Daftar ini belum dikirim oleh pengusulnya ke Dinas (dengan SPTJM); "
+                "penggabungan menunggu pengirimannya."
+            )
+        )
+    dedupe.mark_previously_accepted(locked)
     dedupe.reject_existing(locked)
     dedupe.link_owners(locked)
     at = timezone.now()
@@ -183,17 +259,90 @@ def proposal_list_confirm(*, proposal_list: ProposalList, by) -> int:
 def proposal_list_cancel(*, proposal_list: ProposalList, by=None) -> None:
     """Drop an unmerged list's staged rows and stored file; the list stays, ``cancelled``.
 
-    Refuses (ValidationError) a list that is merged or still being checked.
+    Refuses (ValidationError) a list that is merged or still being checked; a list stuck in
+    ``processing`` (see :func:`import_stuck`) may be cancelled.
     """
     locked = ProposalList.objects.select_for_update().get(pk=proposal_list.pk)
-    # A list being checked right now is cancelled only once its worker is gone (see the
-    # stuck-list handling); cancelling under a live worker would race its writes.
-    if locked.import_status == ImportStatus.PROCESSING or not transitions.import_can_move(
-        locked.import_status, ImportStatus.CANCELLED
-    ):
+    # A list being checked right now is cancelled only once its worker is gone (no progress
+    # for IMPORT_STUCK_AFTER); should that worker wake up, its next progress write finds the
+    # list cancelled and it stops (ImportAbandoned).
+    busy = locked.import_status == ImportStatus.PROCESSING and not import_stuck(locked)
+    if busy or not transitions.import_can_move(locked.import_status, ImportStatus.CANCELLED):
         raise ValidationError(
             _('Daftar berstatus "%(status)s" tidak dapat dibatalkan.')
             % {"status": locked.get_import_status_display()}
         )
     _discard_staging(locked, delete_file=True)
     transitions.import_move(proposal_list, ImportStatus.CANCELLED, file="")
+
+
+def proposal_list_requeue(*, proposal_list: ProposalList, by=None, orphaned: bool = False) -> None:
+    """Queue a list for checking again: one that failed, one stuck in ``processing`` (its
+    worker is gone, see :func:`import_stuck`), or one still waiting to be claimed.
+
+    The staged rows of the earlier attempt are dropped, the list goes back to ``uploaded``
+    and a new background job is enqueued (a duplicate job is harmless: only one worker can
+    claim the list). Refuses (ValidationError) any other list, including one that is being
+    checked and still making progress, unless the caller knows no worker runs
+    (``orphaned``).
+    """
+    with transaction.atomic():
+        locked = ProposalList.objects.select_for_update().get(pk=proposal_list.pk)
+        status = locked.import_status
+        if status == ImportStatus.PROCESSING and not (orphaned or import_stuck(locked)):
+            raise ValidationError(
+                _("Daftar ini masih diperiksa dan terus berjalan; tunggu hingga selesai.")
+            )
+        if status != ImportStatus.UPLOADED and not transitions.import_can_move(
+            status, ImportStatus.UPLOADED
+        ):
+            raise ValidationError(
+                _('Daftar berstatus "%(status)s" tidak dapat diperiksa ulang.')
+                % {"status": locked.get_import_status_display() or "-"}
+            )
+        if status != ImportStatus.UPLOADED:
+            ImportRow.objects.filter(proposal_list=locked).delete()
+            transitions.import_move(
+                locked,
+                ImportStatus.UPLOADED,
+                import_error="",
+                rows_read=0,
+                rows_total=0,
+                counts={},
+            )
+        else:
+            ProposalList.objects.filter(pk=locked.pk).update(import_updated_at=timezone.now())
+    logger.info("Proposal list %s queued again (was %s) by %s", locked.pk, status, by)
+    from aid.tasks import proposal_list_process
+
+    proposal_list_process.enqueue(proposal_list_id=locked.pk)
+    proposal_list.refresh_from_db()
+
+
+def proposal_lists_recover(*, all_processing: bool = False) -> list[int]:
+    """Queue again every list whose worker is gone; returns their ids.
+
+    Lists stuck in ``processing`` (no progress for ``selectors.IMPORT_STUCK_AFTER``) and lists
+    ``uploaded`` but unclaimed that long are queued again with :func:`proposal_list_requeue`.
+    ``all_processing`` takes every list in ``processing`` and every ``uploaded`` one, however
+    recent: only for when no worker can be running (``./run`` starting its worker).
+    """
+    lists = ProposalList.objects.filter(
+        import_status__in=[ImportStatus.PROCESSING, ImportStatus.UPLOADED]
+    )
+    if not all_processing:
+        cutoff = timezone.now() - selectors.IMPORT_STUCK_AFTER
+        lists = lists.filter(import_updated_at__lt=cutoff) | lists.filter(
+            import_updated_at__isnull=True, created_at__lt=cutoff
+        )
+    recovered = []
+    for proposal_list in lists:
+        try:
+            # With all_processing no worker runs: the list is an orphan whatever its
+            # heartbeat says.
+            proposal_list_requeue(proposal_list=proposal_list, orphaned=all_processing)
+        except ValidationError:
+            continue
+        recovered.append(proposal_list.pk)
+        logger.warning("Recovered proposal list %s left without a worker", proposal_list.pk)
+    return recovered

@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from aid import resources, selectors, transitions
+from aid import money, resources, selectors, transitions
 from aid.models import (
     Application,
     Program,
@@ -40,29 +40,37 @@ def submission_create(
     In one transaction: the applications are tagged with a new :class:`SubmissionBatch`,
     moved to ``submitted`` (one UPDATE, history source "ekspor pengajuan #N"), the
     ministry's file is rendered and kept on the batch, and the export is written to the
-    personal-data access log. Applications whose owner's account was changed after
-    verification and not yet confirmed are left verified. Refuses with a ValidationError
-    when nothing is verified.
+    personal-data access log. Applications held back by an open possible duplicate are left
+    verified and counted in ``held_back``; those whose owner's account was changed after
+    verification and not yet confirmed are left verified too. Refuses with a
+    ValidationError when nothing can be submitted.
     """
     if file_format not in resources.FORMATS:
         raise ValidationError(_("Format berkas harus CSV atau XLSX."))
     candidates = Application.objects.filter(program=program, status=Status.VERIFIED)
     if proposal_list is not None:
         candidates = candidates.filter(proposal_list=proposal_list)
+    held = transitions.held_ids(candidates)
+    if held:
+        candidates = candidates.exclude(pk__in=held)
     # An account changed after verification waits for the Bendahara's confirmation before
     # it is sent to the ministry; those applications stay verified for a later batch.
     candidates = candidates.exclude(pk__in=selectors.with_unconfirmed_account(candidates))
     batch = SubmissionBatch.objects.create(
-        program=program, proposal_list=proposal_list, created_by=by
+        program=program, proposal_list=proposal_list, created_by=by, held_back=len(held)
     )
     # The UPDATE locks the rows it tags, so a verifier rejecting one at the same moment
     # either goes first (and it is not submitted) or waits until this is done.
     tagged = candidates.update(submission_batch=batch)
     if not tagged:
-        raise ValidationError(
-            _("Tidak ada permohonan terverifikasi untuk diajukan dari %(what)s.")
-            % {"what": proposal_list or program}
-        )
+        message = _("Tidak ada permohonan terverifikasi untuk diajukan dari %(what)s.") % {
+            "what": proposal_list or program
+        }
+        if held:
+            message += " " + _(
+                "%(n)s permohonan ditahan karena kemungkinan data ganda yang belum diputuskan."
+            ) % {"n": money.thousands(len(held))}
+        raise ValidationError(message)
     result = transitions.move_many(
         Application.objects.filter(submission_batch=batch),
         Status.SUBMITTED,

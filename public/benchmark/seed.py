@@ -1,25 +1,24 @@
 """Set-based fake applications for the benchmark, in a realistic mix of statuses.
 
-Owners, businesses and applications are inserted with ``bulk_create`` in batches; statuses
-then move through :func:`aid.transitions.move_many` so each move has its history record.
-Transfers are written in bulk too (with the snapshot of an account), bypassing the per-row
-``disbursement_record``: this is generated test data, not a bank report. Fake owners carry no
-simple-history rows.
+Owners, businesses and applications are inserted with ``bulk_create`` in batches, with the
+fake values, status paths and step dates of :mod:`aid.demo_rows` (seed_demo's mix, inside
+BPUM 2020's period); statuses then move through :func:`aid.transitions.move_many` so each
+move has its history record. Transfers are written in bulk too (with the snapshot of an
+account), bypassing the per-row ``disbursement_record``: this is generated test data, not a
+bank report. Fake owners carry no simple-history rows.
 """
 
 from __future__ import annotations
 
-import datetime
 import random
+from collections import defaultdict
 
 from django.db import transaction
-from django.utils import timezone
-from faker import Faker
 
-from aid import services, transitions
-from aid.models import Application, Disbursement, Program, Reason, Status
+from aid import demo_rows, transitions
+from aid.models import Application, Disbursement, Reason, Status
 from registry import fakes, identifiers
-from registry.models import Business, Owner, Region
+from registry.models import Business, Owner
 
 BATCH = 5000
 SOURCE = "bench_status_page"
@@ -31,17 +30,16 @@ def ensure_applications(target: int) -> int:
     missing = target - Application.objects.count()
     if missing <= 0:
         return 0
-    program = services.program_ensure_bpum_2020()
-    kelurahan = list(
-        Region.objects.filter(level=Region.Level.KELURAHAN).values_list("pk", flat=True)
-    )
+    program, period = demo_rows.bpum_2020()
     rng = random.Random(f"bench-{Owner.objects.count()}")
-    fake = Faker("id_ID")
-    fake.seed_instance(rng.random())
+    pools = demo_rows.Pools.make(rng.random())
+    kelurahan = demo_rows.kelurahan_pool()
+    banks = demo_rows.bank_pool()
     added = 0
     while added < missing:
         with transaction.atomic():
-            added += _batch(program, min(BATCH, missing - added), rng, fake, kelurahan)
+            size = min(BATCH, missing - added)
+            added += _batch(program, period, size, rng, pools, kelurahan, banks)
     return added
 
 
@@ -57,30 +55,28 @@ def _new_niks(rng: random.Random, count: int) -> list[str]:
     return [nik for nik in candidates if nik not in existing][:count]
 
 
-def _batch(program, size, rng, fake, kelurahan) -> int:
+def _batch(program, period, size, rng, pools, kelurahan, banks) -> int:
     owners = []
     for nik in _new_niks(rng, size):
         facts = identifiers.nik_facts(nik)
-        owners.append(
-            Owner(
-                nik=nik,
-                full_name=fake.name(),
-                sex=facts.sex,
-                birth_date=facts.birth_date,
-                phone="+62" + fakes.mobile(rng)[1:],
-                ktp_address=fake.street_address(),
-                kelurahan_id=rng.choice(kelurahan) if kelurahan else None,
-            )
+        # The NIK was drawn apart, to be new in the database; its sex decides the name.
+        row = demo_rows.owner_row(
+            rng, pools, kelurahan=rng.choice(kelurahan) if kelurahan else None, sex=facts.sex
         )
+        owners.append(Owner(**{**row, "nik": nik}, sex=facts.sex, birth_date=facts.birth_date))
     Owner.objects.bulk_create(owners, batch_size=1000)
     businesses = Business.objects.bulk_create(
         [
-            Business(owner=o, name=f"Usaha {o.full_name.split()[0]}", sector="Kuliner")
+            Business(
+                owner=o,
+                kecamatan_id=o.kelurahan.parent_id if o.kelurahan else None,
+                **demo_rows.business_row(rng, pools, owner_name=o.full_name, kelurahan=o.kelurahan),
+            )
             for o in owners
         ],
         batch_size=1000,
     )
-    proposed_at = timezone.now() - datetime.timedelta(days=rng.randint(30, 400))
+    proposed_at = demo_rows.office_hours(demo_rows.proposal_day(rng, period), rng)
     applications = Application.objects.bulk_create(
         [
             Application(owner_id=b.owner_id, business=b, program=program, proposed_at=proposed_at)
@@ -89,62 +85,52 @@ def _batch(program, size, rng, fake, kelurahan) -> int:
         batch_size=1000,
     )
     transitions.record_proposed(applications, by=None, source=SOURCE)
-    _walk([a.pk for a in applications], program, rng, proposed_at)
+    holders = {o.pk: o.full_name for o in owners}
+    by_final = defaultdict(list)
+    for application, final in zip(
+        applications, demo_rows.final_statuses(rng, len(applications)), strict=True
+    ):
+        by_final[final].append(application)
+    for final, group in by_final.items():
+        dates = demo_rows.step_dates(final, rng, period, proposed_at=proposed_at)
+        _walk(group, final, dates, program, rng, banks, holders)
     return len(applications)
 
 
-def _share(ids: list[int], fraction: float) -> list[int]:
-    return ids[: int(len(ids) * fraction)]
-
-
-def _move(ids: list[int], status: str, at, **kwargs) -> None:
-    for start in range(0, len(ids), 900):
-        transitions.move_many(
-            Application.objects.filter(pk__in=ids[start : start + 900]),
-            status,
-            by=None,
-            source=SOURCE,
-            at=at,
-            **kwargs,
-        )
-
-
-def _walk(ids: list[int], program: Program, rng: random.Random, start) -> None:
-    """About 10% rejected, 60% verified, 30% submitted, 21% approved, 15% transferred,
-    7% withdrawn: roughly the shape of a BPUM year."""
-    rng.shuffle(ids)
-    rejected, rest = _share(ids, 0.1), ids[int(len(ids) * 0.1) :]
-    day = datetime.timedelta(days=1)
-    _move(rejected, Status.REJECTED, start + 3 * day, reason_code=Reason.INCOMPLETE)
-    verified = _share(rest, 0.66)
-    _move(verified, Status.VERIFIED, start + 5 * day)
-    submitted = _share(verified, 0.5)
-    _move(submitted, Status.SUBMITTED, start + 9 * day)
-    approved = _share(submitted, 0.7)
-    _move(approved, Status.APPROVED, start + 20 * day)
-    transferred = _share(approved, 0.7)
-    paid_at = start + 30 * day
-    Disbursement.objects.bulk_create(
-        [
-            Disbursement(
-                application_id=pk,
-                amount=program.amount,
-                bank_code="002",
-                account_number=fakes.account_number(rng, "002"),
-                holder_name="-",
-                transferred_at=paid_at,
-                bank_reference=f"BENCH-{pk}",
-                outcome=Disbursement.Outcome.SUCCESS,
-                source=SOURCE,
+def _walk(applications, final, dates, program, rng, banks, holders) -> None:
+    """Move ``applications`` (all ending in ``final``) along its path, a step at a time."""
+    ids = [a.pk for a in applications]
+    for status, at in list(dates.items())[1:]:
+        if status in demo_rows.PAYING:
+            Disbursement.objects.bulk_create(
+                [
+                    Disbursement(
+                        application_id=a.pk,
+                        **demo_rows.disbursement_row(
+                            final=final,
+                            dates=dates,
+                            amount=program.amount,
+                            account=demo_rows.account_row(
+                                rng, banks, holder_name=holders[a.owner_id]
+                            ),
+                            reference=f"BENCH-{a.pk}",
+                            source=SOURCE,
+                        ),
+                    )
+                    for a in applications
+                ],
+                batch_size=1000,
             )
-            for pk in transferred
-        ],
-        batch_size=1000,
-    )
-    _move(transferred, Status.TRANSFERRED, paid_at)
-    withdrawn = _share(transferred, 0.5)
-    _move(withdrawn, Status.WITHDRAWN, paid_at + 7 * day)
-    for start_at in range(0, len(withdrawn), 900):
-        Disbursement.objects.filter(application_id__in=withdrawn[start_at : start_at + 900]).update(
-            withdrawn_at=paid_at + 7 * day
-        )
+        reason = {
+            Status.REJECTED: demo_rows.rejection_reason(rng),
+            Status.TRANSFER_FAILED: Reason.OTHER,
+        }.get(status, "")
+        for start in range(0, len(ids), 900):
+            transitions.move_many(
+                Application.objects.filter(pk__in=ids[start : start + 900]),
+                status,
+                by=None,
+                source=SOURCE,
+                at=at,
+                reason_code=reason,
+            )

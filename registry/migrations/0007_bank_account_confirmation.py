@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registry", "0006_roles_nik_correction"),
+        ("registry", "0006_nik_correction"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

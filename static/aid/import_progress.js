@@ -14,6 +14,8 @@
   var bar = box.querySelector("progress");
   var text = box.querySelector("[data-role=progress-text]");
   var label = box.querySelector("[data-role=status-label]");
+  var note = box.querySelector("[data-role=worker-note]");
+  var shownNote = note ? note.textContent : "";
 
   function poll() {
     fetch(box.dataset.statusUrl, {
@@ -34,6 +36,11 @@
           }
           if (label) {
             label.textContent = data.status_label;
+          }
+          if (note && data.worker_note !== shownNote) {
+            // A worker note appeared or went away: reload for the buttons that go with it.
+            window.location.reload();
+            return;
           }
           if (live.indexOf(data.status) === -1) {
             window.location.reload();

@@ -74,18 +74,18 @@ def test_rupiah_transferred_withdrawn_and_returned(pimpinan_client, fresh):
 
 def test_rejections_by_reason(pimpinan_client, fresh):
     assert rows(page(pimpinan_client), "penolakan") == {
-        "Data kurang lengkap": [2],
-        "Sudah diusulkan dalam daftar lain": [1],
+        "Data kurang lengkap": [0, 2, 2],
+        "Sudah diusulkan dalam daftar lain": [0, 1, 1],
     }
 
 
 def test_figures_by_kecamatan_list_every_kecamatan(pimpinan_client, fresh):
     kecamatan = rows(page(pimpinan_client), "kecamatan")
     assert len(kecamatan) == 12
-    # applied, rejected, received, rupiah transferred
-    assert kecamatan["Bekasi Timur"] == [4, 1, 3, 6_000_000]
-    assert kecamatan["Pondokgede"] == [4, 2, 1, 2_400_000]
-    assert kecamatan["Medansatria"] == [0, 0, 0, 0]
+    # refused at import, applied, rejected, received, rupiah transferred
+    assert kecamatan["Bekasi Timur"] == [0, 4, 1, 3, 6_000_000]
+    assert kecamatan["Pondokgede"] == [0, 4, 2, 1, 2_400_000]
+    assert kecamatan["Medansatria"] == [0, 0, 0, 0, 0]
 
 
 def test_figures_by_proposer_join_lists_of_one_proposer(pimpinan_client, fresh):
@@ -116,9 +116,9 @@ def test_transfers_per_day_add_up_to_the_disbursements_of_record(pimpinan_client
 
 def test_filter_by_kecamatan(pimpinan_client, fresh):
     response = page(pimpinan_client, kecamatan=fresh["pondokgede"].pk)
-    assert rows(response, "kecamatan") == {"Pondokgede": [4, 2, 1, 2_400_000]}
+    assert rows(response, "kecamatan") == {"Pondokgede": [0, 4, 2, 1, 2_400_000]}
     assert rows(response, "transfer") == {datetime.date(2020, 9, 11): [1, 2_400_000]}
-    assert rows(response, "penolakan") == {"Data kurang lengkap": [2]}
+    assert rows(response, "penolakan") == {"Data kurang lengkap": [0, 2, 2]}
     assert "Kecamatan Pondokgede" in response.content.decode()
 
 
@@ -127,16 +127,16 @@ def test_filter_by_program_and_proposer(pimpinan_client, fresh):
     assert list(rows(response, "dana")) == ["BPUM 2021"]
     assert response.context["tables"]["status"].total == ["Jumlah", 2]
     response = page(pimpinan_client, proposer="Koperasi Maju")
-    assert rows(response, "kecamatan")["Pondokgede"] == [3, 2, 1, 2_400_000]
-    assert rows(response, "kecamatan")["Bekasi Timur"] == [1, 1, 0, 0]
+    assert rows(response, "kecamatan")["Pondokgede"] == [0, 3, 2, 1, 2_400_000]
+    assert rows(response, "kecamatan")["Bekasi Timur"] == [0, 1, 1, 0, 0]
 
 
 def test_filter_by_date_proposed(pimpinan_client, fresh):
     response = page(pimpinan_client, date_from="2020-08-25", date_to="2020-08-31")
     assert response.context["tables"]["status"].total == ["Jumlah", 3]
     assert rows(response, "penolakan") == {
-        "Data kurang lengkap": [1],
-        "Sudah diusulkan dalam daftar lain": [1],
+        "Data kurang lengkap": [0, 1, 1],
+        "Sudah diusulkan dalam daftar lain": [0, 1, 1],
     }
     assert rows(response, "transfer") == {}
 
@@ -173,9 +173,12 @@ def test_table_downloads_as_csv(pimpinan_client, fresh):
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
     lines = response.content.decode("utf-8-sig").splitlines()
-    assert lines[0] == "Kecamatan,Diusulkan,Ditolak,Menerima bantuan,Ditransfer (Rp)"
-    assert lines[1] == "Bekasi Timur,4,1,3,6000000"
-    assert lines[2] == "Jumlah,4,1,3,6000000"
+    assert (
+        lines[0]
+        == "Kecamatan,Ditolak saat impor,Diusulkan,Ditolak,Menerima bantuan,Ditransfer (Rp)"
+    )
+    assert lines[1] == "Bekasi Timur,0,4,1,3,6000000"
+    assert lines[2] == "Jumlah,0,4,1,3,6000000"
 
 
 def test_table_downloads_as_xlsx_with_numbers(pimpinan_client, fresh, tmp_path):

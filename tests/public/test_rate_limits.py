@@ -8,6 +8,7 @@ from django.core.cache import cache
 
 from aid.models import Status
 from privacy.masking import mask_name
+from public.models import StatusLookup
 from tests.public.conftest import check
 
 pytestmark = pytest.mark.django_db
@@ -119,6 +120,37 @@ def test_behind_a_configured_proxy_each_client_has_its_own_budget(client, owner_
     assert other.status_code == 200
 
 
+def test_behind_x_real_ip_each_client_has_its_own_budget_and_log_rows(client, owner_in, settings):
+    settings.TRUSTED_PROXY_IP_HEADER = "X-Real-IP"
+    owner = owner_in(Status.APPROVED)
+    via_proxy = {"REMOTE_ADDR": "127.0.0.1"}
+    for _ in range(10):
+        check(client, owner.nik, owner.phone[-4:], HTTP_X_REAL_IP="203.0.113.5", **via_proxy)
+    spent = check(client, owner.nik, owner.phone[-4:], HTTP_X_REAL_IP="203.0.113.5", **via_proxy)
+    assert spent.status_code == 429
+
+    other = check(client, owner.nik, owner.phone[-4:], HTTP_X_REAL_IP="198.51.100.7", **via_proxy)
+
+    assert other.status_code == 200
+    logged = set(StatusLookup.objects.values_list("client_ip", flat=True))
+    assert logged == {"203.0.113.5", "198.51.100.7"}  # never the proxy
+
+
+def test_ipv4_clients_of_a_dual_stack_socket_do_not_share_one_budget(client, owner_in):
+    owner = owner_in(Status.APPROVED)
+    for _ in range(10):
+        check(client, owner.nik, owner.phone[-4:], REMOTE_ADDR="::ffff:203.0.113.5")
+    assert (
+        check(client, owner.nik, owner.phone[-4:], REMOTE_ADDR="::ffff:203.0.113.5").status_code
+        == 429
+    )
+
+    neighbour = check(client, owner.nik, owner.phone[-4:], REMOTE_ADDR="::ffff:203.0.113.6")
+
+    assert neighbour.status_code == 200
+    assert StatusLookup.objects.filter(client_ip="203.0.113.6").exists()
+
+
 def test_limits_can_be_lifted_by_setting(client, owner_in, settings):
     settings.STATUS_RATE_LIMITS_ENABLED = False
     owner = owner_in(Status.APPROVED)
@@ -126,3 +158,15 @@ def test_limits_can_be_lifted_by_setting(client, owner_in, settings):
     statuses = {check(client, owner.nik, _wrong(owner)).status_code for _ in range(15)}
 
     assert statuses == {200}
+
+
+def test_status_check_fails_closed_with_a_polite_page(redis_down, owner_in, client):
+    owner = owner_in(Status.APPROVED)
+
+    response = check(client, owner.nik, owner.phone[-4:])
+
+    # Without its counters the check would be open to NIK and phone guessing: it refuses.
+    assert response.status_code == 503
+    assert "sedang terganggu" in response.content.decode()
+    assert owner.full_name not in response.content.decode()
+    assert StatusLookup.objects.get().outcome == StatusLookup.Outcome.RATE_LIMITED

@@ -86,6 +86,12 @@ class TestRegionMatching:
             ("Rawa Lumbu", "32.75.05"),
             ("Kec. Bekasi Timur", "32.75.01"),
             ("kecamatan pondok melati", "32.75.12"),
+            ("Bks Timur", "32.75.01"),
+            ("Bks. Utara", "32.75.03"),
+            ("BKS SELATAN", "32.75.04"),
+            ("Jatiasih Kota Bekasi", "32.75.09"),
+            ("Rawalumbu, Bekasi", "32.75.05"),
+            ("Kecamatan Bekasi Barat", "32.75.02"),
         ],
     )
     def test_loose_kecamatan_spellings_match(self, typed, code):
@@ -96,10 +102,31 @@ class TestRegionMatching:
         assert match.kelurahan.code == "32.75.08.1006"
         assert match.kecamatan.code == "32.75.08"
 
-    def test_kelurahan_in_the_wrong_kecamatan_is_explained(self):
+    def test_kelurahan_in_the_wrong_kecamatan_is_kept_with_a_warning(self):
         match = selectors.region_match(kecamatan="Bekasi Barat", kelurahan="Jatiwaringin")
-        assert "berada di Kecamatan Pondokgede" in match.error
+        assert match.error == ""
+        assert match.kecamatan.name == "Pondokgede"
+        assert "berada di Kecamatan Pondokgede, bukan Kecamatan Bekasi Barat" in match.warnings[0]
 
-    def test_a_name_outside_kota_bekasi_is_refused(self):
-        match = selectors.region_match(kecamatan="Cikarang Utara")
+    @pytest.mark.parametrize("typed", ["Cikarang Utara", "Tambun Selatan", "Kec. Cibitung"])
+    def test_a_kecamatan_of_kabupaten_bekasi_is_refused_as_such(self, typed):
+        match = selectors.region_match(kecamatan=typed)
+        assert match.kecamatan is None
+        assert "berada di Kabupaten Bekasi, bukan Kota Bekasi" in match.error
+
+    def test_an_unknown_name_is_refused(self):
+        match = selectors.region_match(kecamatan="Menteng")
         assert "tidak ada di Kota Bekasi" in match.error
+
+    def test_a_one_letter_typo_matches_when_unique_and_says_so(self):
+        match = selectors.region_match(kecamatan="Jatiasi")
+        assert match.kecamatan.code == "32.75.09"
+        assert match.warnings == ('Kecamatan "Jatiasi" dibaca sebagai Jatiasih.',)
+
+    def test_a_typo_that_could_be_two_places_is_refused(self):
+        # One letter from Margahayu (h -> j) and one from Margajaya (a -> u): ambiguous.
+        match = selectors.region_match(kelurahan="Margajayu")
+        assert match.kelurahan is None
+        assert "tidak ada di Kota Bekasi" in match.error
+        # One letter from Margajaya only.
+        assert selectors.region_match(kelurahan="Margajay").kelurahan.name == "Margajaya"

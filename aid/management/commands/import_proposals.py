@@ -20,7 +20,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("path", type=Path)
         parser.add_argument("--program", required=True, help="program code, e.g. bpum-2020")
-        parser.add_argument("--proposer", required=True, help="name of the proposer")
+        parser.add_argument(
+            "--proposer",
+            required=True,
+            help="name of the proposer organisation (created on first use); a list sent again "
+            "by the same proposer for the same program is its next version",
+        )
         parser.add_argument(
             "--proposer-kind",
             default=ProposalList.ProposerKind.KELURAHAN,
@@ -64,6 +69,8 @@ class Command(BaseCommand):
             "accepted": counts["accepted"],
             "rejected": counts["rejected"],
             "flagged": counts["flagged"],
+            # Rows accepted before from an earlier list of the same proposer (a resend).
+            "previous": counts.get("previous", 0),
             "merged": merged,
             "seconds": round(time.perf_counter() - started, 3),
         }
@@ -72,6 +79,8 @@ class Command(BaseCommand):
             return
         self.stdout.write(f"Daftar usulan #{proposal_list.pk}: {summary['rows']} baris")
         self.stdout.write(f"  diterima: {summary['accepted']} (ditandai: {summary['flagged']})")
+        if summary["previous"]:
+            self.stdout.write(f"  sudah diterima pada versi sebelumnya: {summary['previous']}")
         for reason, n in sorted(summary["rejected"].items()):
             self.stdout.write(f"  ditolak, {reason}: {n}")
         if options["commit"]:

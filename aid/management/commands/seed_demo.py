@@ -1,62 +1,34 @@
 """Load demo data: the BPUM 2020 program, a few hundred owners in every status, staff logins.
 
-Idempotent: running it again adds nothing that is already there. Passwords are random and
-printed once; ``--reset-passwords`` gives the demo users new ones.
+Idempotent: running it again adds nothing that is already there. Every application's steps
+are dated in order inside BPUM 2020's period (proposals from 17 August 2020, transfers from
+10 September 2020).
+
+Passwords are random; the database keeps only their hashes. A new password (a user just
+created, or every demo user with ``--reset-passwords``) is printed and written to the
+logins file (``.demo-logins`` in the project, readable by its owner only, ignored by git),
+which ``./run`` shows once the server is up; without the flag passwords stay as they are.
 """
 
 import datetime
+import os
 import random
+import re
 import secrets
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
-from faker import Faker
 
-from aid import services
-from aid.models import Application, Program, ProposalList, Reason, Status
-from registry import fakes
+from aid import demo_rows
+from aid.models import Application, Program, ProposalList, Status
 from registry import services as registry_services
-from registry.models import Bank, Region
 from umkm_portal import roles
 
-SECTORS = [
-    "Kuliner",
-    "Warung sembako",
-    "Konveksi dan jahit",
-    "Kerajinan tangan",
-    "Bengkel motor",
-    "Laundry",
-    "Toko kelontong",
-    "Pertanian kota",
-    "Jasa cukur",
-    "Dagang daring",
-]
-# Share of demo owners that end in each status (sums to 1).
-STATUS_MIX = {
-    Status.PROPOSED: 0.22,
-    Status.VERIFIED: 0.12,
-    Status.SUBMITTED: 0.10,
-    Status.APPROVED: 0.08,
-    Status.TRANSFERRED: 0.14,
-    Status.WITHDRAWN: 0.14,
-    Status.RETURNED: 0.04,
-    Status.TRANSFER_FAILED: 0.05,
-    Status.REJECTED: 0.11,
-}
-PATHS = {
-    Status.PROPOSED: [],
-    Status.VERIFIED: ["verify"],
-    Status.SUBMITTED: ["verify", "submit"],
-    Status.APPROVED: ["verify", "submit", "approve"],
-    Status.TRANSFERRED: ["verify", "submit", "approve", "transfer"],
-    Status.WITHDRAWN: ["verify", "submit", "approve", "transfer", "withdraw"],
-    Status.RETURNED: ["verify", "submit", "approve", "transfer", "return"],
-    Status.TRANSFER_FAILED: ["verify", "submit", "approve", "fail"],
-    Status.REJECTED: ["reject"],
-}
 DEMO_USERS = [
     ("operator", roles.OPERATOR),
     ("verifikator", roles.VERIFIKATOR),
@@ -64,13 +36,44 @@ DEMO_USERS = [
     ("pimpinan", roles.PIMPINAN),
     ("admin", None),
 ]
-JAKARTA = datetime.timezone(datetime.timedelta(hours=7))
+PROPOSAL_LISTS = [
+    ("Kelurahan Jatiwaringin", ProposalList.ProposerKind.KELURAHAN, datetime.date(2020, 8, 20)),
+    ("Koperasi Mitra Usaha Bekasi", ProposalList.ProposerKind.KOPERASI, datetime.date(2020, 8, 24)),
+    (
+        "Dinas Koperasi dan UKM Kota Bekasi",
+        ProposalList.ProposerKind.DINAS,
+        datetime.date(2020, 8, 28),
+    ),
+]
+SOURCE = "seed_demo"
+LOGIN_LINE = re.compile(r"^\s+(\w+)\s+(\S+)\s+\(", re.MULTILINE)
 
 
-def _at(day: datetime.date, rng: random.Random) -> datetime.datetime:
-    return datetime.datetime.combine(
-        day, datetime.time(rng.randint(8, 15), rng.randint(0, 59)), JAKARTA
-    )
+def logins_header() -> str:
+    return "Masuk di http://127.0.0.1:8000/admin/ dengan:"
+
+
+def login_line(username: str, password: str, role: str | None) -> str:
+    return f"  {username:<12} {password:<20} ({role or 'superuser'})"
+
+
+def read_logins(path: Path) -> dict[str, str]:
+    """Passwords kept in the logins file, by username (none if there is no file)."""
+    try:
+        return dict(LOGIN_LINE.findall(path.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        return {}
+
+
+def write_logins(path: Path, passwords: dict[str, str]) -> None:
+    """Write the logins box to ``path``, readable and writable by its owner only."""
+    lines = [logins_header()]
+    lines += [login_line(u, passwords[u], role) for u, role in DEMO_USERS if u in passwords]
+    lines.append(f"(dibuat oleh seed_demo {timezone.localtime():%d-%m-%Y %H:%M} WIB)")
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # an existing file keeps its old mode through O_CREAT
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
 
 
 class Command(BaseCommand):
@@ -79,157 +82,80 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--owners", type=int, default=300)
         parser.add_argument("--reset-passwords", action="store_true")
+        parser.add_argument(
+            "--logins-file",
+            type=Path,
+            default=Path(settings.BASE_DIR) / ".demo-logins",
+            help="berkas tempat kata sandi baru disimpan (hanya dapat dibaca pemiliknya)",
+        )
 
-    def handle(self, *args, owners, reset_passwords, **options):
-        program = services.program_ensure_bpum_2020()
+    def handle(self, *args, owners, reset_passwords, logins_file, **options):
+        program, period = demo_rows.bpum_2020()
         with transaction.atomic():
-            created = self._owners_and_applications(program, owners)
+            created = self._owners_and_applications(program, period, owners)
         self.stdout.write(f"Program {program.code}: {created} permohonan demo baru.")
         counts = {s.label: program.applications.filter(status=s).count() for s in Status}
         for label, n in counts.items():
             self.stdout.write(f"  {label}: {n}")
-        self._users(reset_passwords)
+        self._users(reset_passwords, logins_file)
 
-    def _owners_and_applications(self, program: Program, count: int) -> int:
-        rng = random.Random(2020)
-        fake = Faker("id_ID")
-        fake.seed_instance(2020)
-        kelurahan = list(
-            Region.objects.filter(level=Region.Level.KELURAHAN).select_related("parent")
-        )
-        banks = list(Bank.objects.filter(code__in=["002", "009", "451", "008", "110"]))
+    def _owners_and_applications(self, program: Program, period, count: int) -> int:
+        pools = demo_rows.Pools.make(2020)
+        kelurahan = demo_rows.kelurahan_pool()
+        banks = demo_rows.bank_pool()
         lists = [
             ProposalList.objects.get_or_create(
                 program=program,
                 proposer_name=name,
                 defaults={"proposer_kind": kind, "received_on": day},
             )[0]
-            for name, kind, day in [
-                (
-                    "Kelurahan Jatiwaringin",
-                    ProposalList.ProposerKind.KELURAHAN,
-                    datetime.date(2020, 8, 20),
-                ),
-                (
-                    "Koperasi Mitra Usaha Bekasi",
-                    ProposalList.ProposerKind.KOPERASI,
-                    datetime.date(2020, 8, 24),
-                ),
-                (
-                    "Dinas Koperasi dan UKM Kota Bekasi",
-                    ProposalList.ProposerKind.DINAS,
-                    datetime.date(2020, 8, 28),
-                ),
-            ]
+            for name, kind, day in PROPOSAL_LISTS
         ]
-        statuses = rng.choices(list(STATUS_MIX), weights=list(STATUS_MIX.values()), k=count)
+        finals = demo_rows.final_statuses(random.Random(2020), count)
         created = 0
-        for i, target in enumerate(statuses):
+        for i, final in enumerate(finals):
             # One random stream per owner: a second run draws the same values for owner i
             # whatever the database already holds, and finds everything there.
             rng = random.Random(f"owner-{i}")
-            fake.seed_instance(i)
-            sex = rng.choice("MF")
-            name = fake.name_female() if sex == "F" else fake.name_male()
-            region = rng.choice(kelurahan)
-            owner = registry_services.owner_upsert(
-                nik=fakes.nik(
-                    rng, district=region.parent.code.replace(".", ""), sex=sex, serial=i + 1
-                ),
-                full_name=name,
-                phone=fakes.mobile(rng),
-                ktp_address=fake.street_address(),
-                rt=f"{rng.randint(1, 15):03d}",
-                rw=f"{rng.randint(1, 12):03d}",
-                kelurahan=region,
-            )
-            business_name = f"{rng.choice(SECTORS)} {name.split()[0]}"
-            sector, workers, year = rng.choice(SECTORS), rng.randint(0, 4), rng.randint(2005, 2019)
-            address = fake.street_address()
+            region = rng.choice(kelurahan) if kelurahan else None
+            values = demo_rows.owner_row(rng, pools, kelurahan=region, serial=i + 1)
+            owner = registry_services.owner_upsert(**values)
             business = owner.businesses.first() or registry_services.business_create(
                 owner=owner,
-                name=business_name,
-                sector=sector,
-                address=address,
-                kelurahan=region,
-                workers=workers,
-                year_started=year,
+                **demo_rows.business_row(rng, pools, owner_name=owner.full_name, kelurahan=region),
             )
-            bank = rng.choice(banks)
-            number = fakes.account_number(rng, bank.code)
-            wants_account = {"transfer", "fail"} & set(PATHS[target]) or rng.random() < 0.9
+            account = demo_rows.account_row(rng, banks, holder_name=owner.full_name)
+            wants_account = demo_rows.wants_account(rng, final)
             if wants_account and not owner.bank_accounts.filter(is_active=True).exists():
-                registry_services.bank_account_set(
-                    owner=owner, bank=bank, account_number=number, holder_name=name
-                )
+                registry_services.bank_account_set(owner=owner, **account)
             if Application.objects.filter(owner=owner, program=program).exists():
                 continue
-            application = services.application_create(
+            proposal_list = rng.choice(lists)
+            proposed_at = demo_rows.office_hours(
+                proposal_list.received_on + datetime.timedelta(days=rng.randint(0, 3)), rng
+            )
+            dates = demo_rows.step_dates(final, rng, period, proposed_at=proposed_at)
+            application = demo_rows.propose(
                 business=business,
                 program=program,
-                proposal_list=rng.choice(lists),
-                source="seed_demo",
+                proposal_list=proposal_list,
+                at=proposed_at,
+                source=SOURCE,
             )
-            self._walk(application, PATHS[target], rng, i)
+            demo_rows.walk(
+                application,
+                dates,
+                reference=f"DEMO-BPUM-{i + 1:06d}",
+                reason_code=demo_rows.rejection_reason(rng),
+                source=SOURCE,
+            )
             created += 1
         return created
 
-    def _walk(self, application: Application, steps: list[str], rng: random.Random, i: int) -> None:
-        day = datetime.date(2020, 8, 25) + datetime.timedelta(days=rng.randint(0, 5))
-        for step in steps:
-            day += datetime.timedelta(days=rng.randint(1, 6))
-            at = _at(day, rng)
-            if step == "verify":
-                application = services.application_verify(
-                    application=application, by=None, source="seed_demo", at=at
-                )
-            elif step == "submit":
-                application = services.application_submit(
-                    application=application, by=None, source="seed_demo", at=at
-                )
-            elif step == "approve":
-                application = services.application_approve(
-                    application=application, by=None, source="seed_demo", at=at
-                )
-            elif step in ("transfer", "fail"):
-                transferred = _at(max(day, datetime.date(2020, 9, 10)), rng)
-                services.disbursement_record(
-                    application=application,
-                    bank_reference=f"DEMO-BPUM-{i + 1:06d}",
-                    succeeded=step == "transfer",
-                    failure_reason="" if step == "transfer" else "Rekening tidak aktif",
-                    transferred_at=transferred,
-                    source="seed_demo",
-                )
-                day = transferred.date()
-            elif step == "withdraw":
-                services.disbursement_withdrawn(
-                    disbursement=application.disbursements.get(outcome="success"),
-                    withdrawn_at=at,
-                    source="seed_demo",
-                )
-            elif step == "return":
-                returned = at + datetime.timedelta(days=90)
-                services.application_return(
-                    application=application, by=None, source="seed_demo", at=returned
-                )
-            elif step == "reject":
-                reason = rng.choice(
-                    [
-                        Reason.INCOMPLETE,
-                        Reason.INVALID_FIELD,
-                        Reason.INELIGIBLE,
-                        Reason.DUPLICATE_EXISTING,
-                    ]
-                )
-                services.application_reject(
-                    application=application, by=None, reason_code=reason, note="Data demo"
-                )
-            application.refresh_from_db()
-
-    def _users(self, reset_passwords: bool) -> None:
+    def _users(self, reset_passwords: bool, logins_file: Path) -> None:
         User = get_user_model()
-        self.stdout.write("\nMasuk di http://127.0.0.1:8000/admin/ dengan:")
+        self.stdout.write("\n" + logins_header())
+        new = {}
         for username, role in DEMO_USERS:
             user, created = User.objects.get_or_create(
                 username=username, defaults={"is_staff": True, "is_superuser": role is None}
@@ -237,12 +163,16 @@ class Command(BaseCommand):
             if role:
                 user.groups.set([Group.objects.get(name=role)])
             if created or reset_passwords:
-                password = secrets.token_urlsafe(12)
-                user.set_password(password)
-                user.save()
-                self.stdout.write(f"  {username:<12} {password:<20} ({role or 'superuser'})")
+                new[username] = secrets.token_urlsafe(12)
+                user.set_password(new[username])
+                user.save(update_fields=["password"])
+                self.stdout.write(login_line(username, new[username], role))
             else:
                 self.stdout.write(
-                    f"  {username:<12} (kata sandi tetap; ganti dengan --reset-passwords)"
+                    f"  {username:<12} (kata sandi tetap, lihat {logins_file.name}; "
+                    "ganti dengan --reset-passwords)"
                 )
+        if new:
+            write_logins(logins_file, {**read_logins(logins_file), **new})
+            self.stdout.write(f"Kata sandi baru disimpan di {logins_file}.")
         self.stdout.write(f"Dibuat {timezone.localtime():%d-%m-%Y %H:%M} WIB.")

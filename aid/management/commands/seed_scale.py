@@ -3,7 +3,7 @@
 ``manage.py seed_scale --applications 1000000`` adds that many owners (valid NIKs by the
 rules of registry.fakes), one business each, bank accounts, proposal lists from kelurahan
 offices and cooperatives, applications over two programs in a realistic mix of statuses
-(seed_demo's mix), one status record per application (its latest move), and a disbursement
+(:mod:`aid.demo_rows`: seed_demo's mix, paths and step dates), one status record per application (its latest move), and a disbursement
 for every transfer (the program's amount, as the database's trigger demands).
 
 Rows are generated in Python in chunks and written with ``COPY`` on PostgreSQL, with
@@ -25,52 +25,32 @@ from django.db.models import Max
 from django.db.models.functions import Substr
 from faker import Faker
 
-from aid.management.commands.seed_demo import SECTORS, STATUS_MIX
-from aid.models import Application, Disbursement, Program, ProposalList, Reason, StatusChange
+from aid import demo_rows
+from aid.models import (
+    Application,
+    Disbursement,
+    Program,
+    ProposalList,
+    Reason,
+    Status,
+    StatusChange,
+)
 from dashboard.services import summary_refresh
-from registry import fakes
-from registry.models import Bank, BankAccount, Business, Owner, Region
+from registry.models import BankAccount, Business, Owner
 
-JAKARTA = datetime.timezone(datetime.timedelta(hours=7))
 BIRTH_DAYS = 20_000  # birth dates 1950-01-01 … 2004-10; with the serial they make NIKs unique
 FIRST_SERIAL = 5000  # above the serials of demo data and test factories
-REJECTIONS = {
-    Reason.DUPLICATE_IN_LIST: 20,
-    Reason.DUPLICATE_EXISTING: 25,
-    Reason.INCOMPLETE: 30,
-    Reason.INVALID_NIK: 5,
-    Reason.INVALID_FIELD: 10,
-    Reason.INELIGIBLE: 5,
-    Reason.NOT_APPROVED: 5,
-}
-# Steps before the final status, in order; the last move is recorded as a StatusChange.
-PATHS = {
-    "proposed": [],
-    "verified": ["verified"],
-    "submitted": ["verified", "submitted"],
-    "approved": ["verified", "submitted", "approved"],
-    "transferred": ["verified", "submitted", "approved", "transferred"],
-    "withdrawn": ["verified", "submitted", "approved", "transferred", "withdrawn"],
-    "returned": ["verified", "submitted", "approved", "transferred", "returned"],
-    "transfer_failed": ["verified", "submitted", "approved", "transfer_failed"],
-    "rejected": ["rejected"],
-}
-PROGRAMS = [
-    # code, name, amount, proposals open, first transfer, share of applications
-    (
-        "bpum-2020",
-        "BPUM 2020",
-        2_400_000,
-        datetime.date(2020, 8, 17),
-        datetime.date(2020, 9, 10),
-        7,
-    ),
-    ("bpum-2021", "BPUM 2021", 1_200_000, datetime.date(2021, 4, 1), datetime.date(2021, 5, 10), 3),
-]
+SOURCE = "seed_scale"
+# A second program beside BPUM 2020 (whose one home is aid.services), and the share of
+# applications each program gets.
+BPUM_2021 = {"name": "BPUM 2021", "amount": 1_200_000, "starts_on": datetime.date(2021, 4, 1)}
+BPUM_2021_TRANSFERS_FROM = datetime.date(2021, 5, 10)
+SHARES = {"bpum-2020": 7, "bpum-2021": 3}
 COLUMNS = {
     Owner: "id nik full_name sex birth_date kk_number phone ktp_address rt rw kelurahan_id "
     "lives_in_bekasi created_at updated_at",
-    Business: "id owner_id name sector nib address kelurahan_id size_class workers year_started "
+    Business: "id owner_id name sector nib address kecamatan_id kelurahan_id size_class workers "
+    "year_started "
     "created_at",
     BankAccount: "id owner_id bank_id account_number holder_name is_active created_at",
     Application: "id owner_id business_id program_id proposal_list_id status reason_code "
@@ -103,18 +83,17 @@ class Writer:
     def next_id(self, model) -> int:
         return (model.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
 
-    def write(self, model, rows: list[tuple]) -> None:
+    def write(self, model, rows: list[dict]) -> None:
+        """Write ``rows`` (by column name; a column left out is NULL) into ``model``'s table."""
         if not rows:
             return
         columns = COLUMNS[model]
         if not self.postgres:
-            model.objects.bulk_create(
-                [model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=2000
-            )
+            model.objects.bulk_create([model(**row) for row in rows], batch_size=2000)
             return
         buffer = io.StringIO()
         for row in rows:
-            buffer.write("\t".join(_copy_value(v) for v in row))
+            buffer.write("\t".join(_copy_value(row.get(c)) for c in columns))
             buffer.write("\n")
         buffer.seek(0)
         with connection.cursor() as cursor:
@@ -158,6 +137,7 @@ class Command(BaseCommand):
     def handle(self, *args, applications, chunk, seed, **options):
         started = time.monotonic()
         rng = random.Random(seed)
+        self.seed = seed
         self.fake = Faker("id_ID")
         self.fake.seed_instance(seed)
         self.pools()
@@ -187,38 +167,31 @@ class Command(BaseCommand):
     # --- reference data -------------------------------------------------------------------
 
     def pools(self) -> None:
-        fake = self.fake
-        self.male = [fake.first_name_male() for _ in range(300)]
-        self.female = [fake.first_name_female() for _ in range(300)]
-        self.last = [fake.last_name() for _ in range(300)]
-        self.streets = [fake.street_address() for _ in range(2000)]
-        self.kelurahan = [
-            (r.pk, r.parent.code.replace(".", ""))
-            for r in Region.objects.filter(level=Region.Level.KELURAHAN).select_related("parent")
-        ]
-        self.banks = list(Bank.objects.filter(code__in=["002", "009", "008", "451", "110"]))
+        self.names = demo_rows.Pools.make(self.seed)
+        self.kelurahan = demo_rows.kelurahan_pool()
+        self.banks = demo_rows.bank_pool()
 
-    def programs(self) -> list[tuple[Program, datetime.date, int]]:
-        result = []
-        for code, name, amount, opens, first_transfer, share in PROGRAMS:
-            program, _ = Program.objects.get_or_create(
-                code=code,
-                defaults={"name": name, "amount": amount, "starts_on": opens, "one_time": True},
-            )
-            result.append((program, first_transfer, share))
-        return result
+    def programs(self) -> list[tuple[Program, demo_rows.Period, int]]:
+        bpum_2020, period_2020 = demo_rows.bpum_2020()
+        bpum_2021, _ = Program.objects.get_or_create(
+            code="bpum-2021", defaults={**BPUM_2021, "one_time": True}
+        )
+        period_2021 = demo_rows.Period.of(bpum_2021, transfers_from=BPUM_2021_TRANSFERS_FROM)
+        return [
+            (program, period, SHARES[program.code])
+            for program, period in [(bpum_2020, period_2020), (bpum_2021, period_2021)]
+        ]
 
     def proposal_lists(self, programs, applications: int, rng: random.Random) -> list[dict]:
         """About one list per 2,500 applications: mostly kelurahan, some cooperatives."""
         cooperatives = [f"Koperasi {self.fake.company()}" for _ in range(25)]
-        names = dict(Region.objects.filter(level=Region.Level.KELURAHAN).values_list("pk", "name"))
         made, places = [], []
-        for program, first_transfer, share in programs:
+        for program, period, share in programs:
             for n in range(max(3, applications * share // 10 // 2500)):
                 kind = rng.choices(["kelurahan", "koperasi", "dinas"], [70, 27, 3])[0]
                 place = rng.choice(self.kelurahan) if kind == "kelurahan" else None
                 name = {
-                    "kelurahan": f"Kelurahan {names[place[0]]}" if place else "",
+                    "kelurahan": f"Kelurahan {place.name}" if place else "",
                     "koperasi": rng.choice(cooperatives),
                     "dinas": "Dinas Koperasi dan UKM Kota Bekasi",
                 }[kind]
@@ -227,21 +200,21 @@ class Command(BaseCommand):
                         program=program,
                         proposer_name=name,
                         proposer_kind=kind,
-                        received_on=program.starts_on + datetime.timedelta(rng.randint(0, 30)),
+                        received_on=demo_rows.proposal_day(rng, period),
                         original_filename=f"usulan-{program.code}-{n + 1:04d}.xlsx",
                     )
                 )
-                places.append((place, first_transfer))
+                places.append((place, period))
         ProposalList.objects.bulk_create(made)  # sets pk on PostgreSQL and SQLite ≥ 3.35
         return [
             {
                 "id": pl.pk,
                 "program": pl.program,
-                "first_transfer": first_transfer,
+                "period": period,
                 "place": place,
                 "received_on": pl.received_on,
             }
-            for pl, (place, first_transfer) in zip(made, places, strict=True)
+            for pl, (place, period) in zip(made, places, strict=True)
         ]
 
     def first_serial(self) -> int:
@@ -254,130 +227,123 @@ class Command(BaseCommand):
     def generate(self, rng, start, count, lists, ids, serial) -> dict:
         """Rows of every table for applications ``start`` … ``start + count - 1``."""
         rows = {model: [] for model in COLUMNS}
-        statuses = rng.choices(list(STATUS_MIX), weights=list(STATUS_MIX.values()), k=count)
-        reasons = rng.choices(list(REJECTIONS), weights=list(REJECTIONS.values()), k=count)
+        finals = demo_rows.final_statuses(rng, count)
         now = datetime.datetime.now(tz=datetime.UTC)
         base = datetime.date(1950, 1, 1)
         account_id = ids[BankAccount]
         disbursement_id = ids[Disbursement]
-        for k in range(count):
+        for k, final in enumerate(finals):
             i = start + k
             owner_id, business_id, app_id = ids[Owner] + k, ids[Business] + k, ids[Application] + k
             proposal = rng.choice(lists)
             program = proposal["program"]
             place = proposal["place"] if proposal["place"] and rng.random() < 0.85 else None
-            kelurahan_id, district = place or rng.choice(self.kelurahan)
+            place = place or rng.choice(self.kelurahan)
             sex = "F" if rng.random() < 0.55 else "M"
             birth = base + datetime.timedelta(days=i % BIRTH_DAYS)
-            nik = fakes.nik(
-                rng, district=district, birth_date=birth, sex=sex, serial=serial + i // BIRTH_DAYS
+            owner = demo_rows.owner_row(
+                rng,
+                self.names,
+                kelurahan=place,
+                sex=sex,
+                birth_date=birth,
+                serial=serial + i // BIRTH_DAYS,
             )
-            first = rng.choice(self.female if sex == "F" else self.male)
-            name = f"{first} {rng.choice(self.last)}"
+            del owner["kelurahan"]
             rows[Owner].append(
-                (
-                    owner_id,
-                    nik,
-                    name,
-                    sex,
-                    birth,
-                    "",
-                    "+62" + fakes.mobile(rng)[1:],
-                    rng.choice(self.streets),
-                    f"{rng.randint(1, 15):03d}",
-                    f"{rng.randint(1, 12):03d}",
-                    kelurahan_id,
-                    True,
-                    now,
-                    now,
-                )
+                {
+                    **owner,
+                    "id": owner_id,
+                    "sex": sex,
+                    "birth_date": birth,
+                    "kk_number": "",
+                    "kelurahan_id": place.pk,
+                    "lives_in_bekasi": True,
+                    "created_at": now,
+                    "updated_at": now,
+                }
             )
-            sector = rng.choice(SECTORS)
+            business = demo_rows.business_row(
+                rng, self.names, owner_name=owner["full_name"], kelurahan=place
+            )
+            del business["kelurahan"]
             rows[Business].append(
-                (
-                    business_id,
-                    owner_id,
-                    f"{sector} {first}",
-                    sector,
-                    "",
-                    rng.choice(self.streets),
-                    kelurahan_id,
-                    "mikro",
-                    rng.randint(0, 4),
-                    rng.randint(2005, 2019),
-                    now,
+                {
+                    **business,
+                    "id": business_id,
+                    "owner_id": owner_id,
+                    "nib": "",
+                    "kecamatan_id": place.parent_id,
+                    "kelurahan_id": place.pk,
+                    "size_class": "mikro",
+                    "created_at": now,
+                }
+            )
+            account = None
+            if demo_rows.wants_account(rng, final):
+                account = demo_rows.account_row(rng, self.banks, holder_name=owner["full_name"])
+                rows[BankAccount].append(
+                    {
+                        "id": account_id,
+                        "owner_id": owner_id,
+                        "bank_id": account["bank"].pk,
+                        "account_number": account["account_number"],
+                        "holder_name": account["holder_name"],
+                        "is_active": True,
+                        "created_at": now,
+                    }
                 )
-            )
-            status = statuses[k]
-            path = PATHS[status]
-            pays = "transferred" in path or "transfer_failed" in path
-            bank = account = None
-            if pays or rng.random() < 0.9:
-                bank = rng.choice(self.banks)
-                account = str(rng.randrange(10**9, 10**10))
-                rows[BankAccount].append((account_id, owner_id, bank.pk, account, name, True, now))
                 account_id += 1
-            at = datetime.datetime.combine(
-                proposal["received_on"], datetime.time(9, rng.randint(0, 59)), JAKARTA
-            )
-            steps = {"proposed": at}
-            for step in path:
-                at += datetime.timedelta(days=rng.randint(1, 6), minutes=rng.randint(0, 300))
-                if step in ("transferred", "transfer_failed"):
-                    first_day = datetime.datetime.combine(
-                        proposal["first_transfer"], datetime.time(10), JAKARTA
-                    )
-                    at = max(at, first_day) + datetime.timedelta(days=rng.randint(0, 30))
-                elif step == "returned":
-                    at = steps["transferred"] + datetime.timedelta(days=program.withdrawal_days)
-                steps[step] = at
-            reason = reasons[k] if status == "rejected" else ""
-            if status == "transfer_failed":
+            proposed_at = demo_rows.office_hours(proposal["received_on"], rng)
+            dates = demo_rows.step_dates(final, rng, proposal["period"], proposed_at=proposed_at)
+            reason = demo_rows.rejection_reason(rng) if final == Status.REJECTED else ""
+            if final == Status.TRANSFER_FAILED:
                 reason = Reason.OTHER
             rows[Application].append(
-                (
-                    app_id,
-                    owner_id,
-                    business_id,
-                    program.pk,
-                    proposal["id"],
-                    status,
-                    reason,
-                    "",
-                    steps["proposed"],
-                    steps.get("verified"),
-                    steps.get("submitted"),
-                    steps.get("approved"),
-                    steps.get("transferred"),
-                    steps.get("transfer_failed"),
-                    steps.get("withdrawn"),
-                    steps.get("returned"),
-                    steps.get("rejected"),
-                    at,
-                )
+                {
+                    "id": app_id,
+                    "owner_id": owner_id,
+                    "business_id": business_id,
+                    "program_id": program.pk,
+                    "proposal_list_id": proposal["id"],
+                    "status": final,
+                    "reason_code": reason,
+                    "reason_note": "",
+                    **demo_rows.stamps(dates),
+                    "updated_at": dates[final],
+                }
             )
-            if pays:
-                succeeded = "transferred" in path
+            disbursement = demo_rows.disbursement_row(
+                final=final,
+                dates=dates,
+                amount=program.amount,
+                account=account,
+                reference=f"SEED-{app_id}",
+                source=SOURCE,
+            )
+            if disbursement:
                 rows[Disbursement].append(
-                    (
-                        disbursement_id,
-                        app_id,
-                        program.amount,
-                        bank.code,
-                        account,
-                        name,
-                        steps["transferred" if succeeded else "transfer_failed"],
-                        f"SEED-{app_id}",
-                        "success" if succeeded else "failed",
-                        "" if succeeded else "Rekening tidak aktif",
-                        steps.get("withdrawn"),
-                        "seed_scale",
-                        now,
-                    )
+                    {
+                        **disbursement,
+                        "id": disbursement_id,
+                        "application_id": app_id,
+                        "created_at": now,
+                    }
                 )
                 disbursement_id += 1
-            previous = path[-2] if len(path) > 1 else ("proposed" if path else "")
+            # One record, the latest move, per application: enough for the lists and the
+            # dashboard at this scale.
+            path = demo_rows.status_path(final)
             rows[StatusChange].append(
-                (ids[StatusChange] + k, app_id, previous, status, reason, "", "seed_scale", at)
+                {
+                    "id": ids[StatusChange] + k,
+                    "application_id": app_id,
+                    "from_status": path[-2] if len(path) > 1 else "",
+                    "to_status": final,
+                    "reason_code": reason,
+                    "note": "",
+                    "source": SOURCE,
+                    "at": dates[final],
+                }
             )
         return rows

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from aid.models import Application
+from proposers.models import Proposer
 from registry.models import Owner
 from tests.aid.importing.conftest import FILES
 
@@ -25,7 +26,15 @@ def test_json_summary_without_commit_merges_nothing(program):
             str(FILES / "outcomes.csv"), "--program", program.code, "--proposer", "Kel. X", "--json"
         )
     )
-    assert set(summary) == {"rows", "accepted", "rejected", "flagged", "merged", "seconds"}
+    assert set(summary) == {
+        "rows",
+        "accepted",
+        "rejected",
+        "flagged",
+        "previous",
+        "merged",
+        "seconds",
+    }
     assert summary["rows"] == 15
     assert summary["accepted"] == 8  # nobody is registered or proposed yet
     assert summary["rejected"] == {
@@ -39,13 +48,26 @@ def test_json_summary_without_commit_merges_nothing(program):
     assert not Owner.objects.exists()
 
 
-def test_commit_merges_and_a_second_run_creates_nothing(program):
-    args = [str(FILES / "outcomes.csv"), "--program", program.code, "--proposer", "Kel. X"]
-    first = json.loads(_run(*args, "--commit", "--json"))
+def test_commit_merges_and_a_resend_by_the_same_proposer_creates_nothing(program):
+    args = [str(FILES / "outcomes.csv"), "--program", program.code]
+    first = json.loads(_run(*args, "--proposer", "Kel. X", "--commit", "--json"))
     assert first["merged"] == 8
     assert Application.objects.count() == 8
+
+    again = json.loads(_run(*args, "--proposer", "kel.  x", "--commit", "--json"))
+
+    # 8 accepted before, plus the row that repeated one of them in the file.
+    assert (again["merged"], again["previous"], again["accepted"]) == (0, 9, 0)
+    assert Application.objects.count() == 8
+    assert Proposer.objects.count() == 1  # the same organisation, any case and spacing
+
+
+def test_the_same_list_from_another_proposer_is_refused(program):
+    args = [str(FILES / "outcomes.csv"), "--program", program.code]
+    _run(*args, "--proposer", "Kel. X", "--commit", "--json")
+
     with pytest.raises(CommandError, match="lebih dari separuh"):
-        _run(*args, "--commit", "--json")
+        _run(*args, "--proposer", "Koperasi Y", "--commit", "--json")
     assert Application.objects.count() == 8
 
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registry", "0004_owner_full_name_trigram_statistics"),
+        ("registry", "0005_business_kecamatan"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

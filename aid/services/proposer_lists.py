@@ -1,0 +1,210 @@
+"""A proposer's own work on its lists: fix or remove refused rows in the browser, send the
+checked list to the Dinas with its statement of responsibility (SPTJM), and the Dinas
+sending it back with a note. The list's import status moves through
+:func:`aid.transitions.import_move`; each correction is kept (:class:`ImportRowCorrection`).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aid import transitions
+from aid.importing import dedupe, review
+from aid.importing.check import Context, check_row
+from aid.importing.columns import map_header
+from aid.importing.read import values_of
+from aid.models import ImportRow, ImportRowCorrection, ImportStatus, ProposalList
+
+# Statuses in which the proposer may still change the rows of a list.
+EDITABLE = (ImportStatus.STAGED, ImportStatus.RETURNED)
+SPTJM_MAX_BYTES = 5 * 1024 * 1024
+
+
+def _refuse_unless_editable(proposal_list: ProposalList) -> None:
+    if proposal_list.import_status not in EDITABLE:
+        raise ValidationError(
+            _('Baris daftar berstatus "%(status)s" tidak dapat diubah lagi.')
+            % {"status": proposal_list.get_import_status_display()}
+        )
+
+
+def _locked_row(row: ImportRow) -> ImportRow:
+    locked = (
+        ImportRow.objects.select_for_update(of=("self",))
+        .select_related("proposal_list__program")
+        .get(pk=row.pk)
+    )
+    _refuse_unless_editable(locked.proposal_list)
+    return locked
+
+
+def _refresh_counts(proposal_list: ProposalList) -> None:
+    counts = review.counts(proposal_list)
+    ProposalList.objects.filter(pk=proposal_list.pk).update(counts=counts)
+    proposal_list.counts = counts
+
+
+def editable_columns(proposal_list: ProposalList) -> dict[str, int]:
+    """Canonical column -> position in the row, for the columns the list's file has."""
+    return map_header(proposal_list.headers or [])
+
+
+@transaction.atomic
+def import_row_correct(*, row: ImportRow, values: dict[str, str], by) -> ImportRow:
+    """Correct a row of a list that is staged or returned, with the checks of the import.
+
+    ``values`` maps canonical columns (``nik``, ``full_name``, ...) to the corrected text;
+    columns the file does not have are ignored. The row is checked again at once, as at
+    import (identifiers, region, bank), then against the program (already proposed or paid,
+    accepted in an earlier version) and the list (the same NIK on another accepted row).
+    The row as first sent stays in ``original_raw``; the correction is recorded with who
+    and when. Returns the row with its new outcome and message.
+    """
+    locked = _locked_row(row)
+    proposal_list = locked.proposal_list
+    mapping = editable_columns(proposal_list)
+    cells = [str(c) for c in locked.raw]
+    cells += [""] * (len(proposal_list.headers) - len(cells))
+    for column, position in mapping.items():
+        if column in values:
+            cells[position] = " ".join(str(values[column] or "").split())
+    checked = check_row(locked.row_number, cells, values_of(cells, mapping), Context.load())
+    before = list(locked.raw)
+    if locked.original_raw is None:
+        locked.original_raw = before
+    for name in (
+        "nik",
+        "full_name",
+        "name_key",
+        "birth_date",
+        "sex",
+        "phone",
+        "ktp_address",
+        "rt",
+        "rw",
+        "kecamatan_id",
+        "kelurahan_id",
+        "business_name",
+        "sector",
+        "bank_id",
+        "account_number",
+        "outcome",
+        "reason_code",
+        "message",
+    ):
+        setattr(locked, name, getattr(checked, name))
+    locked.raw = cells
+    locked.flags = []
+    locked.note = " ".join(checked.warnings)
+    locked.owner_id = locked.business_id = None
+    locked.save()
+    if locked.outcome == ImportRow.Outcome.ACCEPTED:
+        only = [locked.pk]
+        dedupe.mark_previously_accepted(proposal_list, only)
+        dedupe.reject_existing(proposal_list, only)
+        dedupe.reject_duplicates_in_list(proposal_list, only)
+        locked.refresh_from_db()
+    ImportRowCorrection.objects.create(
+        row=locked,
+        action=ImportRowCorrection.Action.CORRECTED,
+        raw_before=before,
+        raw_after=cells,
+        outcome_after=locked.outcome,
+        message_after=locked.message,
+        by=by,
+    )
+    _refresh_counts(proposal_list)
+    return locked
+
+
+@transaction.atomic
+def import_row_remove(*, row: ImportRow, by) -> ImportRow:
+    """Take a row out of a staged or returned list (it will not be merged); kept on record."""
+    locked = _locked_row(row)
+    before_outcome = locked.outcome
+    locked.outcome = ImportRow.Outcome.REMOVED
+    locked.save(update_fields=["outcome"])
+    ImportRowCorrection.objects.create(
+        row=locked,
+        action=ImportRowCorrection.Action.REMOVED,
+        raw_before=locked.raw,
+        raw_after=locked.raw,
+        outcome_after=locked.outcome,
+        message_after=_("Dihapus (sebelumnya: %(outcome)s).")
+        % {"outcome": ImportRow.Outcome(before_outcome).label},
+        by=by,
+    )
+    _refresh_counts(locked.proposal_list)
+    return locked
+
+
+@transaction.atomic
+def proposal_list_submit(
+    *,
+    proposal_list: ProposalList,
+    by,
+    sptjm_name: str,
+    sptjm_position: str,
+    sptjm_agreed: bool,
+    sptjm_file: UploadedFile | None = None,
+) -> ProposalList:
+    """Send a checked list to the Dinas with the officer's statement of responsibility.
+
+    Refuses (ValidationError, nothing changed) without the statement ticked and the
+    officer's name and position, a list not staged or returned, a list with no accepted
+    row, or a signed statement that is not a PDF of at most 5 MB.
+    """
+    locked = ProposalList.objects.select_for_update().get(pk=proposal_list.pk)
+    name, position = " ".join(sptjm_name.split()), " ".join(sptjm_position.split())
+    if not (sptjm_agreed and name and position):
+        raise ValidationError(
+            _(
+                "Centang pernyataan tanggung jawab (SPTJM) dan isi nama serta jabatan petugas "
+                "yang bertanggung jawab atas data ini."
+            )
+        )
+    if not transitions.import_can_move(locked.import_status, ImportStatus.SUBMITTED):
+        raise ValidationError(
+            _('Daftar berstatus "%(status)s" tidak dapat dikirim ke Dinas.')
+            % {"status": locked.get_import_status_display()}
+        )
+    if not ImportRow.objects.filter(
+        proposal_list=locked, outcome=ImportRow.Outcome.ACCEPTED
+    ).exists():
+        raise ValidationError(
+            _("Tidak ada baris yang diterima; perbaiki baris yang bermasalah lebih dulu.")
+        )
+    if sptjm_file is not None:
+        head = sptjm_file.read(5)
+        sptjm_file.seek(0)
+        if sptjm_file.size > SPTJM_MAX_BYTES or head != b"%PDF-":
+            raise ValidationError(_("SPTJM bertanda tangan harus berkas PDF, paling besar 5 MB."))
+        locked.sptjm_file.save(f"sptjm-{locked.pk}.pdf", sptjm_file, save=False)
+        ProposalList.objects.filter(pk=locked.pk).update(sptjm_file=locked.sptjm_file.name)
+    transitions.import_move(
+        locked,
+        ImportStatus.SUBMITTED,
+        submitted_at=timezone.now(),
+        submitted_by=by,
+        sptjm_name=name[:150],
+        sptjm_position=position[:150],
+    )
+    proposal_list.refresh_from_db()
+    return proposal_list
+
+
+@transaction.atomic
+def proposal_list_return(*, proposal_list: ProposalList, by, note: str) -> ProposalList:
+    """The Dinas sends a submitted list back to its proposer with a note saying what to fix."""
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError(_("Tulis catatan untuk pengusul: apa yang perlu diperbaiki."))
+    if not transitions.import_move(
+        proposal_list, ImportStatus.RETURNED, returned_note=note, returned_at=timezone.now()
+    ):
+        raise ValidationError(_("Hanya daftar yang sudah dikirim ke Dinas dapat dikembalikan."))
+    return proposal_list

@@ -1,0 +1,80 @@
+"""Forms of the proposer's workspace: plain fields, Indonesian labels, checked like the
+Dinas's own upload (the service checks everything again)."""
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from aid.importing.columns import LABELS
+from aid.models import Program
+
+
+class UploadForm(forms.Form):
+    program = forms.ModelChoiceField(
+        label=_("Program bantuan"), queryset=Program.objects.none(), empty_label=None
+    )
+    upload = forms.FileField(
+        label=_("Berkas daftar usulan"),
+        help_text=format_lazy(
+            _("CSV atau Excel (.xlsx), paling besar {mb} MB. Baris pertama berisi judul kolom."),
+            mb=settings.IMPORT_MAX_UPLOAD_MB,
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        # Programs still running; the window of each is checked by the service with dates.
+        self.fields["program"].queryset = Program.objects.exclude(ends_on__lt=today).order_by(
+            "-starts_on", "code"
+        )
+
+    def clean_upload(self):
+        from aid.importing.guards import check_upload
+        from aid.importing.read import open_list
+
+        upload = self.cleaned_data["upload"]
+        kind = check_upload(upload, max_bytes=settings.IMPORT_MAX_UPLOAD_MB * 1024 * 1024)
+        with open_list(upload, kind):
+            pass
+        upload.seek(0)
+        return upload
+
+
+class RowForm(forms.Form):
+    """One field per column the list's file has, filled with what the row holds."""
+
+    def __init__(self, *args, columns: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        for column in columns:
+            self.fields[column] = forms.CharField(
+                label=LABELS[column], required=False, max_length=255
+            )
+
+
+class SubmitForm(forms.Form):
+    sptjm_agreed = forms.BooleanField(
+        label=_(
+            "Saya menyatakan bertanggung jawab penuh atas kebenaran data dalam daftar ini "
+            "(Surat Pernyataan Tanggung Jawab Mutlak)."
+        ),
+        required=True,
+    )
+    sptjm_name = forms.CharField(label=_("Nama petugas"), max_length=150)
+    sptjm_position = forms.CharField(label=_("Jabatan"), max_length=150)
+    sptjm_file = forms.FileField(
+        label=_("SPTJM bertanda tangan (PDF, tidak wajib)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+
+
+class ReturnForm(forms.Form):
+    note = forms.CharField(
+        label=_("Catatan untuk pengusul"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Apa yang perlu diperbaiki sebelum daftar dikirim lagi."),
+    )

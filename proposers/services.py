@@ -1,0 +1,56 @@
+"""Writes for proposing organisations and their staff accounts."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from proposers.models import Proposer, ProposerMember
+from registry.selectors import RegionIndex
+from umkm_portal import roles
+
+
+def _normal_name(name: str) -> str:
+    return " ".join((name or "").split())
+
+
+@transaction.atomic
+def proposer_resolve(*, name: str, kind: str = Proposer.Kind.OTHER) -> Proposer:
+    """The proposer of this name (any case and spacing), created on first use.
+
+    A new kelurahan office named after a kelurahan of the city ("Kelurahan Aren Jaya") gets
+    that kelurahan as its area; other kinds start without one (staff can set it).
+    """
+    name = _normal_name(name)
+    if not name:
+        raise ValidationError(_("Nama pengusul wajib diisi."))
+    existing = Proposer.objects.filter(name__iexact=name).first()
+    if existing is not None:
+        return existing
+    proposer = Proposer(name=name, kind=kind)
+    if kind == Proposer.Kind.KELURAHAN:
+        match = RegionIndex.load().match(kelurahan=name)
+        if not match.error and match.kelurahan is not None and not match.warnings:
+            proposer.kelurahan, proposer.kecamatan = match.kelurahan, match.kecamatan
+    proposer.save()
+    return proposer
+
+
+@transaction.atomic
+def proposer_member_create(
+    *, proposer: Proposer, username: str, password: str, position: str = "", full_name: str = ""
+):
+    """A staff account of the proposer, in the Pengusul role (no access to the admin)."""
+    User = get_user_model()
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError(_("Nama pengguna %(u)s sudah dipakai.") % {"u": username})
+    first, _sep, last = (full_name or "").partition(" ")
+    user = User.objects.create_user(
+        username=username, password=password, is_staff=False, first_name=first, last_name=last
+    )
+    user.groups.add(Group.objects.get(name=roles.PENGUSUL))
+    ProposerMember.objects.create(user=user, proposer=proposer, position=position)
+    return user

@@ -1,0 +1,222 @@
+"""The proposer's workspace (/pengusul/): upload, follow the check, fix rows, send to the
+Dinas, download the outcome file. Every object is looked up through
+:mod:`proposers.selectors`, so another organisation's list, row or file answers 404."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import LoginView, redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from aid import services
+from aid.importing import review
+from aid.models import ImportRow, ImportStatus
+from aid.services.proposer_lists import EDITABLE, editable_columns
+from proposers import selectors
+from proposers.forms import RowForm, SubmitForm, UploadForm
+from umkm_portal import content_types
+from umkm_portal.views import throttled_login
+
+IN_PROGRESS = (ImportStatus.UPLOADED, ImportStatus.PROCESSING)
+PROBLEMS_PER_PAGE = 50
+
+
+_login_view = LoginView.as_view(
+    template_name="proposers/login.html",
+    redirect_authenticated_user=True,
+    next_page="proposers:home",
+)
+
+
+@never_cache
+def login(request):
+    """The proposers' login, behind the same per-username ceiling as the staff's."""
+    return throttled_login(request, _login_view)
+
+
+def proposer_required(view):
+    """Logged in as a proposer's staff member; the view gets the organisation."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("proposers:login"))
+        proposer = selectors.proposer_of(request.user)
+        if proposer is None:
+            raise PermissionDenied
+        return view(request, proposer, *args, **kwargs)
+
+    return wrapped
+
+
+@proposer_required
+def home(request, proposer):
+    lists = selectors.lists_for(proposer).order_by("-created_at", "-pk")[:100]
+    return render(request, "proposers/home.html", {"proposer": proposer, "lists": lists})
+
+
+@proposer_required
+def upload(request, proposer):
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            proposal_list = services.proposal_list_upload(
+                program=form.cleaned_data["program"],
+                proposer=proposer,
+                file=form.cleaned_data["upload"],
+                filename=form.cleaned_data["upload"].name,
+                by=request.user,
+                sent_by_proposer=True,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages[0])
+        else:
+            return redirect("proposers:detail", pk=proposal_list.pk)
+    return render(request, "proposers/upload.html", {"proposer": proposer, "form": form})
+
+
+@proposer_required
+def detail(request, proposer, pk):
+    proposal_list = get_object_or_404(selectors.lists_for(proposer), pk=pk)
+    status = proposal_list.import_status
+    checked = status not in IN_PROGRESS and status not in (
+        ImportStatus.REFUSED,
+        ImportStatus.FAILED,
+        ImportStatus.CANCELLED,
+    )
+    problems = None
+    if checked:
+        rows = review.problem_rows(proposal_list).order_by("row_number")
+        problems = Paginator(rows, PROBLEMS_PER_PAGE).get_page(request.GET.get("halaman"))
+    return render(
+        request,
+        "proposers/detail.html",
+        {
+            "proposer": proposer,
+            "proposal_list": proposal_list,
+            "in_progress": status in IN_PROGRESS,
+            "progress_text": review.progress_text(proposal_list),
+            "checked": checked,
+            "outcomes": review.outcome_table(proposal_list.counts or {}) if checked else [],
+            "problems": problems,
+            "editable": status in EDITABLE,
+            "submit_form": SubmitForm() if status in EDITABLE else None,
+            "applications": selectors.applications_for(proposer)
+            .filter(proposal_list=proposal_list)
+            .count()
+            if status == ImportStatus.MERGED
+            else None,
+        },
+    )
+
+
+@proposer_required
+@require_POST
+def submit(request, proposer, pk):
+    proposal_list = get_object_or_404(selectors.lists_for(proposer), pk=pk)
+    form = SubmitForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.proposal_list_submit(
+                proposal_list=proposal_list, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(
+                request,
+                _("Daftar dikirim ke Dinas. Anda akan melihat statusnya di halaman ini."),
+            )
+    else:
+        messages.error(
+            request,
+            _(
+                "Centang pernyataan tanggung jawab (SPTJM) dan isi nama serta jabatan petugas "
+                "yang bertanggung jawab atas data ini."
+            ),
+        )
+    return redirect("proposers:detail", pk=proposal_list.pk)
+
+
+@proposer_required
+def outcome_file(request, proposer, pk, fmt):
+    proposal_list = get_object_or_404(selectors.lists_for(proposer), pk=pk)
+    if proposal_list.import_status in IN_PROGRESS or not proposal_list.headers:
+        raise Http404
+    name = f"hasil-pemeriksaan-{proposal_list.pk}"
+    if fmt == "xlsx":
+        return FileResponse(
+            review.outcome_xlsx(proposal_list),
+            as_attachment=True,
+            filename=f"{name}.xlsx",
+            content_type=content_types.XLSX,
+        )
+    if fmt == "csv":
+        response = StreamingHttpResponse(
+            review.outcome_csv(proposal_list), content_type=content_types.CSV
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    raise Http404
+
+
+@proposer_required
+def row(request, proposer, pk, row):
+    proposal_list = get_object_or_404(selectors.lists_for(proposer), pk=pk)
+    import_row = get_object_or_404(
+        selectors.rows_for(proposer).filter(proposal_list=proposal_list), row_number=row
+    )
+    mapping = editable_columns(proposal_list)
+    columns = list(mapping)
+    cells = list(import_row.raw)
+    initial = {c: cells[i] if i < len(cells) else "" for c, i in mapping.items()}
+    editable = proposal_list.import_status in EDITABLE and import_row.outcome != (
+        ImportRow.Outcome.REMOVED
+    )
+    form = RowForm(request.POST or None, columns=columns, initial=initial)
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied
+        try:
+            if "remove" in request.POST:
+                services.import_row_remove(row=import_row, by=request.user)
+                messages.success(request, _("Baris %(n)s dihapus dari daftar.") % {"n": row})
+                return redirect("proposers:detail", pk=proposal_list.pk)
+            if form.is_valid():
+                fixed = services.import_row_correct(
+                    row=import_row, values=form.cleaned_data, by=request.user
+                )
+                if fixed.outcome == ImportRow.Outcome.ACCEPTED:
+                    messages.success(
+                        request, _("Baris %(n)s sudah benar dan diterima.") % {"n": row}
+                    )
+                    return redirect("proposers:detail", pk=proposal_list.pk)
+                messages.error(request, _("Baris %(n)s masih bermasalah.") % {"n": row})
+                return redirect("proposers:row", pk=proposal_list.pk, row=row)
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+            return redirect("proposers:detail", pk=proposal_list.pk)
+    headers = proposal_list.headers
+    original = import_row.original_raw
+    return render(
+        request,
+        "proposers/row.html",
+        {
+            "proposer": proposer,
+            "proposal_list": proposal_list,
+            "row": import_row,
+            "form": form,
+            "editable": editable,
+            "original": list(zip(headers, original, strict=False)) if original else None,
+            "corrections": import_row.corrections.select_related("by"),
+        },
+    )
