@@ -22,16 +22,56 @@ class RejectForm(forms.Form):
 
 
 class DuplicateDecisionForm(forms.Form):
-    """A verifier's decision on a flagged pair; the two buttons of the page carry it."""
+    """A verifier's decision on a pair: different people, or the same person and which of
+    the two applications to keep (by default the one proposed first)."""
 
     decision = forms.ChoiceField(
-        label=_("Keputusan"), choices=PossibleDuplicate.Decision.choices, widget=forms.HiddenInput
+        label=_("Keputusan"),
+        choices=[
+            (PossibleDuplicate.Decision.DIFFERENT_PEOPLE, _("Orang berbeda")),
+            (PossibleDuplicate.Decision.SAME_PERSON, _("Orang yang sama")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    keep = forms.TypedChoiceField(
+        label=_("Bila orang yang sama, pertahankan"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("Permohonan yang lain ditolak dengan alasan data ganda."),
     )
     note = forms.CharField(
         label=_("Catatan"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Misalnya: sudah dicek dengan KTP dan KK di kelurahan."),
+    )
+
+    def __init__(self, *args, pair, **kwargs):
+        super().__init__(*args, **kwargs)
+        earlier = min(pair, key=lambda a: (a.proposed_at, a.pk))
+        self.fields["keep"].choices = [
+            (
+                a.pk,
+                format_lazy(
+                    _("Permohonan #{id}{first}"),
+                    id=a.pk,
+                    first=_(" (diusulkan lebih dulu)") if a is earlier else "",
+                ),
+            )
+            for a in pair
+        ]
+        self.fields["keep"].initial = earlier.pk
+
+
+class DuplicateReopenForm(forms.Form):
+    """Reopening a decided pair needs a reason; it stays in the pair's history."""
+
+    reason = forms.CharField(
+        label=_("Alasan membuka kembali"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
     )
 
 

@@ -443,12 +443,18 @@ class Disbursement(models.Model):
 
 
 class PossibleDuplicate(models.Model):
-    """Two applications that may be the same person under different NIKs, for a verifier."""
+    """Two applications that may be the same person under different NIKs, for a verifier.
+
+    One row per unordered pair (``application`` is the lower id, ``other`` the higher; the
+    database refuses anything else), with every rule that matched the pair in ``rules``. An
+    empty ``decision`` means the pair is open. Decisions and reopenings are kept in
+    ``history`` (django-simple-history; a reopening's reason is its change reason).
+    """
 
     class Rule(models.TextChoices):
         NAME_BIRTH_DATE = "name_birth_date", _("Nama dan tanggal lahir sama")
-        BANK_ACCOUNT = "bank_account", _("Rekening bank sama")
         PHONE = "phone", _("Nomor HP sama")
+        BANK_ACCOUNT = "bank_account", _("Rekening bank sama")
 
     class Decision(models.TextChoices):
         SAME_PERSON = "same_person", _("Orang yang sama")
@@ -464,9 +470,12 @@ class PossibleDuplicate(models.Model):
         Application,
         verbose_name=_("permohonan lain"),
         on_delete=models.PROTECT,
-        related_name="+",
+        related_name="possible_duplicates_as_other",
     )
-    rule = models.CharField(_("aturan"), max_length=20, choices=Rule.choices)
+    # The matched rules, comma-separated in ``Rule`` order ("name_birth_date,phone"): a plain
+    # string filters with LIKE on SQLite and PostgreSQL alike, and no rule name contains
+    # another.
+    rules = models.CharField(_("aturan"), max_length=64)
     decision = models.CharField(_("keputusan"), max_length=20, choices=Decision.choices, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -479,21 +488,41 @@ class PossibleDuplicate(models.Model):
     decided_at = models.DateTimeField(_("diputuskan"), null=True, blank=True)
     note = models.TextField(_("catatan keputusan"), blank=True)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    # A reopening's reason is free text of any length: the change reason is a text column.
+    history = HistoricalRecords(
+        verbose_name=_("riwayat kemungkinan data ganda"),
+        history_change_reason_field=models.TextField(null=True),
+    )
 
     class Meta:
         verbose_name = _("kemungkinan data ganda")
         verbose_name_plural = _("kemungkinan data ganda")
         constraints = [
             models.UniqueConstraint(
-                fields=["application", "other", "rule"], name="possible_duplicate_unique"
+                fields=["application", "other"], name="possible_duplicate_one_per_pair"
             ),
+            # The lower id first, so (a, b) and (b, a) cannot both exist.
             models.CheckConstraint(
-                condition=~Q(application=F("other")), name="possible_duplicate_not_self"
+                condition=Q(application__lt=F("other")), name="possible_duplicate_ordered_pair"
             ),
+            models.CheckConstraint(condition=~Q(rules=""), name="possible_duplicate_has_rule"),
         ]
 
     def __str__(self) -> str:
-        return f"#{self.application_id} ~ #{self.other_id} ({self.get_rule_display()})"
+        return f"#{self.application_id} ~ #{self.other_id}"
+
+    @staticmethod
+    def join_rules(rules) -> str:
+        """The stored form of a set of rules: comma-separated, in ``Rule`` order."""
+        chosen = set(rules)
+        return ",".join(rule for rule in PossibleDuplicate.Rule.values if rule in chosen)
+
+    @property
+    def rule_list(self) -> list["PossibleDuplicate.Rule"]:
+        return [PossibleDuplicate.Rule(rule) for rule in self.rules.split(",") if rule]
+
+    def get_rules_display(self) -> str:
+        return ", ".join(str(rule.label) for rule in self.rule_list)
 
 
 class SubmissionBatch(models.Model):

@@ -15,6 +15,7 @@ from django.db.models import (
     F,
     FilteredRelation,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -38,6 +39,7 @@ from aid.models import (
     SubmissionBatch,
 )
 from privacy.masking import mask_name
+from registry import selectors as registry_selectors
 from registry.models import Bank, BankAccount, Owner
 from umkm_portal.postgresql.prepared import execute_prepared
 
@@ -393,6 +395,105 @@ def import_stuck(proposal_list: ProposalList, *, now=None) -> bool:
         and since is not None
         and (now or timezone.now()) - since > IMPORT_STUCK_AFTER
     )
+
+
+# --- Possible duplicates (data ganda) ---------------------------------------------------------
+
+
+def possible_duplicate_pair(flag: PossibleDuplicate) -> list[Application]:
+    """The two applications of a pair, lower id first, with what the side-by-side page
+    shows: owner, business and its kelurahan and kecamatan, list, active bank accounts
+    (``owner.active_accounts``)."""
+    applications = (
+        Application.objects.filter(pk__in=[flag.application_id, flag.other_id])
+        .select_related("owner", "business__kecamatan", "business__kelurahan", "proposal_list")
+        .prefetch_related(
+            Prefetch(
+                "owner__bank_accounts",
+                queryset=BankAccount.objects.filter(is_active=True).select_related("bank"),
+                to_attr="active_accounts",
+            )
+        )
+        .order_by("pk")
+    )
+    return list(applications)
+
+
+def possible_duplicate_history(flag: PossibleDuplicate):
+    """The pair's decisions and reopenings, oldest first, with who made them."""
+    return flag.history.select_related("history_user", "decided_by").order_by(
+        "history_date", "history_id"
+    )
+
+
+def possible_duplicates_matching(
+    pairs: QuerySet[PossibleDuplicate],
+    *,
+    proposal_list_id: int | None = None,
+    rule: str | None = None,
+    kecamatan_id: int | None = None,
+    search: str = "",
+) -> QuerySet[PossibleDuplicate]:
+    """``pairs`` narrowed to those with either application in the proposal list, matched by
+    ``rule``, with either business in the kecamatan, or with either owner found by
+    ``search``: a 16-digit NIK exactly, anything else a part of the name.
+
+    The kecamatan is the parent of the business's kelurahan (businesses have no kecamatan
+    field of their own yet).
+    """
+    if proposal_list_id is not None:
+        pairs = pairs.filter(
+            Q(application__proposal_list_id=proposal_list_id)
+            | Q(other__proposal_list_id=proposal_list_id)
+        )
+    if rule is not None:
+        # Stored as "name_birth_date,phone"; no rule name is part of another.
+        pairs = pairs.filter(rules__contains=rule)
+    if kecamatan_id is not None:
+        pairs = pairs.filter(
+            Q(application__business__kecamatan_id=kecamatan_id)
+            | Q(other__business__kecamatan_id=kecamatan_id)
+        )
+    term = "".join(search.split()).lstrip("'")
+    if term.isdigit() and len(term) == 16:
+        pairs = pairs.filter(Q(application__owner__nik=term) | Q(other__owner__nik=term))
+    elif name := search.strip():
+        owners = registry_selectors.owner_ids_by_name(name, bound=5000)
+        if owners is None:
+            pairs = pairs.filter(
+                Q(application__owner__full_name__icontains=name)
+                | Q(other__owner__full_name__icontains=name)
+            )
+        else:
+            pairs = pairs.filter(
+                Q(application__owner_id__in=owners) | Q(other__owner_id__in=owners)
+            )
+    return pairs
+
+
+def next_open_duplicate_id(
+    ordered: QuerySet[PossibleDuplicate], *, after_id: int | None = None
+) -> int | None:
+    """The id of the open pair that follows ``after_id`` in ``ordered`` (a filtered, ordered
+    queue), wrapping round to the start; the first open pair when ``after_id`` is None or
+    not in the queue. None when no other pair is open. Reads the ids of the open pairs of
+    the queue only (they are few: hundreds, not the list's thousands)."""
+    ids = list(ordered.filter(Q(decision="") | Q(pk=after_id or 0)).values_list("pk", flat=True))
+    if after_id in ids:
+        at = ids.index(after_id)
+        ids = ids[at + 1 :] + ids[:at]
+    return ids[0] if ids else None
+
+
+def duplicate_proposal_lists() -> list[tuple[int, str]]:
+    """(id, name) of the proposal lists that have an application in a possible-duplicate
+    pair, newest first: the choices of the queue's list filter."""
+    pairs = PossibleDuplicate.objects.order_by()
+    lists = ProposalList.objects.filter(
+        Q(pk__in=pairs.values("application__proposal_list_id"))
+        | Q(pk__in=pairs.values("other__proposal_list_id"))
+    )
+    return [(proposal_list.pk, str(proposal_list)) for proposal_list in lists.order_by("-pk")]
 
 
 def account_awaits_confirmation(account: BankAccount) -> bool:

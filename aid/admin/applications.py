@@ -139,7 +139,7 @@ class ApplicationAdmin(
                 (
                     (
                         reverse("admin:aid_possibleduplicate_change", args=[flag.pk]),
-                        flag.get_rule_display(),
+                        flag.get_rules_display(),
                         _("dengan permohonan"),
                         other.pk,
                         other.owner.full_name,

@@ -15,6 +15,8 @@ account only when the owner has none.
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from django.db import connection
 
 from aid import transitions
@@ -162,48 +164,69 @@ def merge(proposal_list: ProposalList, *, by, at) -> int:
     return created
 
 
-def _possible_duplicates(pk: int, at_db) -> None:
-    """Link each flagged row's application to the first row of its group, per rule.
+def _rules_sql(column: str) -> str:
+    """SQL aggregate: the distinct rules in ``column`` of a group, in the stored form of
+    :meth:`PossibleDuplicate.join_rules` ("name_birth_date,phone"), on SQLite and PostgreSQL
+    alike (their string aggregates differ in name and in ordering)."""
+    parts = " || ".join(
+        f"MAX(CASE WHEN {column} = '{rule}' THEN ',{rule}' ELSE '' END)"
+        for rule in PossibleDuplicate.Rule.values
+    )
+    return f"SUBSTR({parts}, 2)"
 
-    The few flagged pairs are found first (a materialised CTE, so the planner cannot start
-    from the whole list's applications, which its statistics still believe to be few), and
-    only then reach their applications through the owner's NIK, with plain joins: a
-    correlated subquery per row combined the list's applications with each owner's, a cost
-    that grew with the square of the list.
+
+def _possible_duplicates(pk: int, at_db) -> None:
+    """Link each flagged row's application to the first row of its group, one row per pair.
+
+    One statement for all rules: the few flagged pairs of every rule are found first (a
+    materialised CTE, so the planner cannot start from the whole list's applications, which
+    its statistics still believe to be few), reach their applications through the owner's
+    NIK with plain joins (a correlated subquery per row made the cost grow with the square
+    of the list), and are grouped by the pair, lower application id first, with the rules
+    that matched it.
     """
     rows, owners, applications = table(ImportRow), table(Owner), table(Application)
-
+    per_rule = []
     for rule, columns in FLAG_RULES.items():
         cols = ", ".join(columns)
-        present = present_sql(columns)
-        execute(
-            f"""WITH pairs AS MATERIALIZED (
-                    SELECT r.nik AS nik, f.nik AS first_nik
-                    FROM {rows} r
-                    JOIN (SELECT {cols}, MIN(row_number) AS first_row FROM {rows}
-                          WHERE proposal_list_id = %s AND outcome = %s AND {present}
-                          GROUP BY {cols} HAVING COUNT(DISTINCT nik) > 1) g
-                      ON {" AND ".join(f"g.{c} = r.{c}" for c in columns)}
-                    JOIN {rows} f ON f.proposal_list_id = r.proposal_list_id
-                                 AND f.row_number = g.first_row
-                    WHERE r.proposal_list_id = %s AND r.outcome = %s
-                      AND r.row_number > g.first_row)
-                INSERT INTO {table(PossibleDuplicate)} (application_id, other_id, rule, decision,
-                    note, created_at)
-                SELECT ra.id, fa.id, %s, '', '', %s
+        per_rule.append(
+            f"""SELECT r.nik AS nik, f.nik AS first_nik, '{rule}' AS rule
+                FROM {rows} r
+                JOIN (SELECT {cols}, MIN(row_number) AS first_row FROM {rows}
+                      WHERE proposal_list_id = %(pk)s AND outcome = %(accepted)s
+                        AND {present_sql(columns)}
+                      GROUP BY {cols} HAVING COUNT(DISTINCT nik) > 1) g
+                  ON {" AND ".join(f"g.{c} = r.{c}" for c in columns)}
+                JOIN {rows} f ON f.proposal_list_id = r.proposal_list_id
+                             AND f.row_number = g.first_row
+                WHERE r.proposal_list_id = %(pk)s AND r.outcome = %(accepted)s
+                  AND r.row_number > g.first_row"""
+        )
+    execute(
+        f"""WITH pairs AS MATERIALIZED ({" UNION ALL ".join(per_rule)}),
+            linked AS (
+                SELECT CASE WHEN ra.id < fa.id THEN ra.id ELSE fa.id END AS low,
+                       CASE WHEN ra.id < fa.id THEN fa.id ELSE ra.id END AS high,
+                       p.rule AS rule
                 FROM pairs p
                 JOIN {owners} ro ON ro.nik = p.nik
-                JOIN {applications} ra ON ra.owner_id = ro.id AND ra.proposal_list_id = %s
+                JOIN {applications} ra ON ra.owner_id = ro.id AND ra.proposal_list_id = %(pk)s
                 JOIN {owners} fo ON fo.nik = p.first_nik
-                JOIN {applications} fa ON fa.owner_id = fo.id AND fa.proposal_list_id = %s""",
-            [pk, ACCEPTED, pk, ACCEPTED, rule, at_db, pk, pk],
-        )
+                JOIN {applications} fa ON fa.owner_id = fo.id AND fa.proposal_list_id = %(pk)s)
+            INSERT INTO {table(PossibleDuplicate)} (application_id, other_id, rules, decision,
+                note, created_at)
+            SELECT low, high, {_rules_sql("rule")}, '', '', %(at)s
+            FROM linked GROUP BY low, high""",
+        {"pk": pk, "accepted": ACCEPTED, "at": at_db},
+    )
 
 
 def _possible_duplicates_in_program(pk: int) -> None:
     """Record the pairs :func:`dedupe.flag_against_program` named: each new application with
-    every live application of the program that shares its phone or bank account. Flagged
-    rows are few, so they are read back rather than matched again in SQL."""
+    every live application of the program that shares its phone or bank account, one row per
+    pair with the rules that matched. Flagged rows are few, so they are read back rather
+    than matched again in SQL, and written with one bulk INSERT. The pairs are new (one side
+    was created by this merge), so none can already be recorded."""
     flagged = {
         nik: [flag for flag in flags if "applications" in flag]
         for nik, flags in ImportRow.objects.filter(proposal_list_id=pk, outcome=ACCEPTED)
@@ -218,15 +241,21 @@ def _possible_duplicates_in_program(pk: int) -> None:
             "owner__nik", "pk"
         )
     )
+    rules: dict[tuple[int, int], set[str]] = defaultdict(set)
+    for nik, flags in flagged.items():
+        if nik not in new:
+            continue
+        for flag in flags:
+            for other in flag["applications"]:
+                rules[tuple(sorted((new[nik], other)))].add(flag["rule"])
     PossibleDuplicate.objects.bulk_create(
         [
-            PossibleDuplicate(application_id=new[nik], other_id=other, rule=flag["rule"])
-            for nik, flags in flagged.items()
-            if nik in new
-            for flag in flags
-            for other in flag["applications"]
+            PossibleDuplicate(
+                application_id=low, other_id=high, rules=PossibleDuplicate.join_rules(matched)
+            )
+            for (low, high), matched in rules.items()
         ],
-        ignore_conflicts=True,
+        batch_size=5000,
     )
 
 

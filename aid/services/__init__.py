@@ -8,7 +8,7 @@ below are where each function lives:
 
 - :mod:`.programs`: create and change programs; the BPUM 2020 program
 - :mod:`.applications`: propose, verify, reject, submit, approve, return
-- :mod:`.duplicates`: decisions on possible duplicates
+- :mod:`.duplicates`: decisions on possible duplicates, and reopening them
 - :mod:`.submissions`: the batch and file sent to the ministry
 - :mod:`.reconciliation`: the ministry's decision file and the bank's report
 - :mod:`.disbursements`: transfers, withdrawals and the withdrawal deadline
@@ -36,7 +36,7 @@ from aid.services.disbursements import (
     disbursement_record,
     disbursement_withdrawn,
 )
-from aid.services.duplicates import possible_duplicate_decide
+from aid.services.duplicates import possible_duplicate_decide, possible_duplicate_reopen
 from aid.services.programs import (
     program_create,
     program_ensure_bpum_2020,
@@ -83,6 +83,7 @@ __all__ = [
     "import_row_remove",
     "kept_files_purge",
     "possible_duplicate_decide",
+    "possible_duplicate_reopen",
     "program_create",
     "program_ensure_bpum_2020",
     "program_money_moved",

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     decision. Runs after every app's latest migration so that all permissions exist."""
 
     dependencies = [
-        ("aid", "0015_proposal_list_history"),
+        ("aid", "0018_proposal_list_history"),
         ("registry", "0007_bank_account_confirmation"),
         ("privacy", "0003_export_identities_permission"),
         ("dashboard", "0005_import_summary_outcomes"),

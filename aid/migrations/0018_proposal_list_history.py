@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("aid", "0014_proposallist_import_updated_at"),
+        ("aid", "0017_possible_duplicate_one_per_pair"),
         ("proposers", "0001_proposers"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
