@@ -239,6 +239,8 @@ class ProposalList(models.Model):
         related_name="+",
     )
 
+    history = HistoricalRecords(verbose_name=_("riwayat daftar usulan"))
+
     class Meta:
         verbose_name = _("daftar usulan")
         verbose_name_plural = _("daftar usulan")

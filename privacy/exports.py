@@ -2,7 +2,8 @@
 
 Every export of owners, businesses, applications and disbursements, from the admin or from
 ``manage.py export_data``, goes through a :class:`PersonalDataResource`. It masks the columns
-named in ``masks`` for users without ``registry.view_full_identity`` and writes one
+named in ``masks`` unless the user holds both ``registry.view_full_identity`` and
+``privacy.export_identities`` (a bulk export is its own permission), and writes one
 :class:`~privacy.models.AccessLog` row per export: who, when, what and how many rows.
 """
 
@@ -29,7 +30,7 @@ class PersonalDataResource(resources.ModelResource):
         super().__init__(**kwargs)
         self.user = user
         self.source = source
-        self.full_identity = masking.can_view_full_identity(user)
+        self.full_identity = masking.can_export_full_identity(user)
 
     def filter_export(self, queryset, **kwargs):
         return super().filter_export(queryset, **kwargs).select_related(*self.select_related)
@@ -54,7 +55,8 @@ class PersonalDataResource(resources.ModelResource):
 
 
 class PersonalDataExportAdminMixin(ExportActionMixin):
-    """Admin export (button and action) in CSV or XLSX through a PersonalDataResource."""
+    """Admin export (button and action) in CSV or XLSX through a PersonalDataResource:
+    identities unmasked only with ``privacy.export_identities``, every export logged."""
 
     export_formats = [CSV, XLSX]
 

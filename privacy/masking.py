@@ -1,10 +1,17 @@
 """Masked forms of personal data, for anyone without the full-identity permission."""
 
 FULL_IDENTITY_PERMISSION = "registry.view_full_identity"
+EXPORT_IDENTITIES_PERMISSION = "privacy.export_identities"
 
 
 def can_view_full_identity(user) -> bool:
     return bool(user and user.is_authenticated and user.has_perm(FULL_IDENTITY_PERMISSION))
+
+
+def can_export_full_identity(user) -> bool:
+    """Seeing one owner's identity on screen is not exporting everyone's: a bulk export is
+    unmasked only with its own permission as well."""
+    return can_view_full_identity(user) and user.has_perm(EXPORT_IDENTITIES_PERMISSION)
 
 
 def mask_nik(nik: str) -> str:

@@ -122,7 +122,11 @@ class ProposalListAdmin(LargeTableAdmin):
         return self.fields
 
     def get_readonly_fields(self, request, obj=None):
-        return [] if obj is None else self.readonly_fields
+        # Once uploaded, a list's program, proposer and date are fixed: its applications
+        # were checked and merged against them (issue 11, finding 6).
+        if obj is None:
+            return []
+        return ["program", "proposer_name", "proposer_kind", "received_on", *self.readonly_fields]
 
     def save_model(self, request, obj, form, change):
         if change:

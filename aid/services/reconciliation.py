@@ -40,6 +40,25 @@ def _problem(problems: list, row: int, nik: str, message: str) -> None:
     problems.append(reconciliation.RowProblem(row, nik, message).as_dict())
 
 
+def _refuse_own_submissions(program: Program, listed: list[int], by, reject_missing: bool):
+    """Who submitted an application to the ministry does not record the ministry's answer
+    for it (issue 11, finding 7b): refuse the whole file, naming the batch."""
+    if by is None:
+        return
+    touched = Application.objects.filter(pk__in=listed)
+    if reject_missing:
+        touched |= Application.objects.filter(program=program, status=Status.SUBMITTED)
+    own = touched.filter(submission_batch__created_by=by).values("submission_batch").first()
+    if own is not None:
+        raise ValidationError(
+            _(
+                "Anda sendiri yang mengajukan permohonan dalam berkas ini (pengajuan #%(id)s); "
+                "keputusan Kementerian harus dicatat oleh petugas lain."
+            )
+            % {"id": own["submission_batch"]}
+        )
+
+
 @transaction.atomic
 def decision_file_import(
     *,
@@ -60,7 +79,10 @@ def decision_file_import(
     With ``reject_missing``, submitted applications not on the list become ``rejected`` /
     ``not_approved``, unless some NIK in the file was unreadable (it could be one of them).
     With ``commit=False`` nothing is written and the returned record (unsaved) shows what
-    would happen. Raises ValidationError for an unreadable file or a missing NIK column.
+    would happen. Raises ValidationError for an unreadable file or a missing NIK column, and
+    when ``by`` created the submission batch of an application in the file (or, with
+    ``reject_missing``, of a submitted one it would reject): who submits does not record
+    the answer.
     """
     table = reconciliation.read_table(
         content, filename, reconciliation.DECISION_COLUMNS, reconciliation.DECISION_REQUIRED
@@ -72,6 +94,7 @@ def decision_file_import(
     niks = [row.nik for row in parsed.rows]
     live = selectors.live_applications_by_nik(program, niks)
     registered = selectors.known_niks(niks)
+    _refuse_own_submissions(program, [a.pk for a in live.values()], by, reject_missing)
     to_approve: list[int] = []
     for row in parsed.rows:
         application = live.get(row.nik)

@@ -41,8 +41,9 @@ def submission_create(
     moved to ``submitted`` (one UPDATE, history source "ekspor pengajuan #N"), the
     ministry's file is rendered and kept on the batch, and the export is written to the
     personal-data access log. Applications held back by an open possible duplicate are left
-    verified and counted in ``held_back``. Refuses with a ValidationError when nothing can
-    be submitted.
+    verified and counted in ``held_back``; those whose owner's account was changed after
+    verification and not yet confirmed are left verified too. Refuses with a
+    ValidationError when nothing can be submitted.
     """
     if file_format not in resources.FORMATS:
         raise ValidationError(_("Format berkas harus CSV atau XLSX."))
@@ -52,6 +53,9 @@ def submission_create(
     held = transitions.held_ids(candidates)
     if held:
         candidates = candidates.exclude(pk__in=held)
+    # An account changed after verification waits for the Bendahara's confirmation before
+    # it is sent to the ministry; those applications stay verified for a later batch.
+    candidates = candidates.exclude(pk__in=selectors.with_unconfirmed_account(candidates))
     batch = SubmissionBatch.objects.create(
         program=program, proposal_list=proposal_list, created_by=by, held_back=len(held)
     )

@@ -160,8 +160,8 @@ def test_semicolon_csv_from_indonesian_excel_is_read(program, verifier):
     assert statuses(application) == [Status.APPROVED]
 
 
-def test_verifier_imports_from_the_admin_and_sees_the_rows_refused(program, make_staff, client):
-    client.force_login(make_staff(roles.VERIFIKATOR))
+def test_head_imports_from_the_admin_and_sees_the_rows_refused(program, make_staff, client):
+    client.force_login(make_staff(roles.PIMPINAN))
     application = in_status(program, Status.SUBMITTED)
     upload = csv_bytes([["NIK"], [application.owner.nik], ["3.27501E+15"]])
 
@@ -181,7 +181,28 @@ def test_verifier_imports_from_the_admin_and_sees_the_rows_refused(program, make
     assert b"".join(download.streaming_content) == upload
 
 
-@pytest.mark.parametrize("role", [roles.OPERATOR, roles.BENDAHARA, roles.PIMPINAN])
+@pytest.mark.parametrize("role", [roles.OPERATOR, roles.VERIFIKATOR, roles.BENDAHARA])
 def test_other_roles_cannot_import_decisions(role, program, make_staff, client):
     client.force_login(make_staff(role))
     assert client.get(reverse("admin:aid_decisionfile_add")).status_code == 403
+
+
+def test_who_submitted_cannot_record_the_ministrys_decision_on_it(program, make_staff):
+    """Issue 11, finding 7b: even a user holding both permissions is refused for their own
+    submission, and nothing is written; another person records it."""
+    from django.contrib.auth.models import Permission
+
+    both = make_staff(roles.VERIFIKATOR, "verif-and-head")
+    both.user_permissions.add(Permission.objects.get(codename="record_decision"))
+    application = in_status(program, Status.VERIFIED)
+    services.submission_create(program=program, file_format="csv", by=both)
+    content = csv_bytes([["NIK"], [application.owner.nik]])
+    for reject_missing in (False, True):
+        with pytest.raises(ValidationError, match="petugas lain"):
+            _import(
+                program, both, [["NIK"], [application.owner.nik]], reject_missing=reject_missing
+            )
+    assert statuses(application) == [Status.SUBMITTED] and not DecisionFile.objects.exists()
+    head = make_staff(roles.PIMPINAN)
+    services.decision_file_import(program=program, filename="sk.csv", content=content, by=head)
+    assert statuses(application) == [Status.APPROVED]

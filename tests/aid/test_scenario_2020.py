@@ -192,7 +192,7 @@ def test_bpum_2020_from_proposal_lists_to_the_treasury(program, make_staff, tmp_
         program=program,
         filename="sk-bpum-kota-bekasi.xlsx",
         content=xlsx_bytes([["NIK"], *[[nik] for nik in decided], [o[2].nik]]),
-        by=verifier,
+        by=make_staff(roles.PIMPINAN),  # not who submitted (issue 11, finding 7b)
         reject_missing=True,
     )
     assert (decision.applied, decision.not_approved, decision.refused) == (8, 2, 1)
@@ -220,12 +220,14 @@ def test_bpum_2020_from_proposal_lists_to_the_treasury(program, make_staff, tmp_
     assert _money(program) == {Status.TRANSFERRED: (6, 6 * GRANT)}  # Rp14.400.000
 
     # 6. o8's account is fixed and the bank retries on 17 September; o9 is still not fixed.
-    registry_services.bank_account_set(
+    fixed = registry_services.bank_account_set(
         owner=o[8],
         bank=Bank.objects.get(code="009"),
         account_number="5550001112",
         holder_name=o[8].full_name,
     )
+    # Changed after verification: the Bendahara confirms it before money goes there.
+    registry_services.bank_account_confirm(account=fixed, by=bendahara)
     retry = services.bank_report_import(
         program=program,
         filename="bri-2020-09-17.csv",
