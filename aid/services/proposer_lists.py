@@ -90,6 +90,7 @@ def import_row_correct(*, row: ImportRow, values: dict[str, str], by) -> ImportR
         only = [locked.pk]
         dedupe.mark_previously_accepted(proposal_list, only)
         dedupe.reject_existing(proposal_list, only)
+        dedupe.reject_corrected_niks(proposal_list, only)
         dedupe.reject_duplicates_in_list(proposal_list, only)
         locked.refresh_from_db()
     ImportRowCorrection.objects.create(

@@ -195,3 +195,65 @@ def test_admin_request_and_approval_pages(paid, operator, verifier, client):
         {"action": "approve", "_selected_action": [correction.pk]},
     )
     assert Owner.objects.get(pk=paid.owner.pk).nik == NEW_NIK
+
+
+@pytest.mark.django_db
+def test_a_list_proposing_the_old_nik_of_a_paid_owner_is_refused_at_import(
+    paid, program, operator, verifier
+):
+    """The probe through the import: after an approved correction, a proposal list with the
+    owner's original NIK is refused for that row instead of creating a second owner."""
+    import io
+
+    from tests.lists import as_csv
+
+    original = paid.owner.nik
+    services.nik_correction_approve(
+        correction=services.nik_correction_request(
+            owner=paid.owner, new_nik=NEW_NIK, reason="KTP baru", by=operator
+        ),
+        by=verifier,
+    )
+    content = as_csv(
+        [
+            original,
+            "Nama Lama",
+            "Jl. Melati 1",
+            "Bekasi Timur",
+            "Warung",
+            "Kuliner",
+            "081299990000",
+        ],
+        [
+            "3275091203800042",
+            "Budi",
+            "Jl. Kenari 2",
+            "Jatiasih",
+            "Bengkel",
+            "Otomotif",
+            "081299990001",
+        ],
+        [
+            "3275085506900043",
+            "Cici",
+            "Jl. Mawar 3",
+            "Pondokgede",
+            "Jahit",
+            "Konveksi",
+            "081299990002",
+        ],
+    )
+    proposal_list = aid_services.proposal_list_upload(
+        program=program,
+        proposer_name="Kelurahan Arenjaya",
+        proposer_kind="kelurahan",
+        file=io.BytesIO(content),
+        filename="ulang.csv",
+        by=operator,
+    )
+    proposal_list.refresh_from_db()
+    assert proposal_list.import_status == "staged", proposal_list.import_error
+    assert proposal_list.counts["rejected"] == {"already_received": 1}
+    assert aid_services.proposal_list_confirm(proposal_list=proposal_list, by=operator) == 2
+    assert Owner.objects.filter(nik=original).count() == 0
+    assert Application.objects.filter(program=program, owner__nik=NEW_NIK).count() == 1
