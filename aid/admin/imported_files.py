@@ -1,8 +1,8 @@
 """Files that come back: the ministry's decision file and the bank's transfer report."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -35,13 +35,23 @@ class ImportedFileAdmin(ReadOnlyRecordAdmin):
     counts = ["rows", "applied", "unchanged", "refused"]
 
     def get_list_display(self, request):
-        return ["pk", "original_filename", "program", *self.counts, "uploaded_by", "created_at"]
+        return [
+            "pk",
+            "original_filename",
+            "program",
+            "state",
+            *self.counts,
+            "uploaded_by",
+            "created_at",
+        ]
 
     def get_fields(self, request, obj=None):
         return [
             "program",
             "original_filename",
             "sha256",
+            "state",
+            "error",
             *self.counts,
             "uploaded_by",
             "created_at",
@@ -78,7 +88,7 @@ class ImportedFileAdmin(ReadOnlyRecordAdmin):
             request, record.file, subject=self.model._meta.label_lower, object_id=pk
         )
 
-    def run_import(self, request, data: dict, *, filename: str, content: bytes):
+    def run_import(self, request, data: dict, *, filename: str, file):
         raise NotImplementedError
 
     def add_view(self, request, form_url="", extra_context=None):
@@ -91,9 +101,12 @@ class ImportedFileAdmin(ReadOnlyRecordAdmin):
             upload = data.pop("file")
             data["commit"] = not data.pop("dry_run")
             try:
-                record = self.run_import(request, data, filename=upload.name, content=upload.read())
+                record = self.run_import(request, data, filename=upload.name, file=upload)
             except ValidationError as exc:
                 form.add_error("file", exc.messages[0])
+            else:
+                if record.state != record.State.DONE:
+                    return self._queued(request, record)
         return TemplateResponse(
             request,
             "admin/aid/import.html",
@@ -113,6 +126,20 @@ class ImportedFileAdmin(ReadOnlyRecordAdmin):
             },
         )
 
+    def _queued(self, request, record):
+        """A big file was kept and handed to the background worker: its page shows the state
+        (and the outcome once done)."""
+        self.message_user(
+            request,
+            _(
+                "Berkas %(name)s diterima dan diproses di latar belakang. Muat ulang halaman ini "
+                "untuk melihat hasilnya."
+            )
+            % {"name": record.original_filename},
+            messages.INFO,
+        )
+        return redirect(f"admin:aid_{self.model._meta.model_name}_change", record.pk)
+
 
 @admin.register(DecisionFile)
 class DecisionFileAdmin(ImportedFileAdmin):
@@ -120,10 +147,8 @@ class DecisionFileAdmin(ImportedFileAdmin):
     import_form = DecisionFileForm
     counts = ["rows", "applied", "unchanged", "refused", "not_approved"]
 
-    def run_import(self, request, data, *, filename, content):
-        return services.decision_file_import(
-            by=request.user, filename=filename, content=content, **data
-        )
+    def run_import(self, request, data, *, filename, file):
+        return services.decision_file_import(by=request.user, filename=filename, file=file, **data)
 
 
 @admin.register(BankReport)
@@ -131,7 +156,5 @@ class BankReportAdmin(ImportedFileAdmin):
     import_permission = "aid.reconcile_disbursement"
     import_form = BankReportForm
 
-    def run_import(self, request, data, *, filename, content):
-        return services.bank_report_import(
-            by=request.user, filename=filename, content=content, **data
-        )
+    def run_import(self, request, data, *, filename, file):
+        return services.bank_report_import(by=request.user, filename=filename, file=file, **data)

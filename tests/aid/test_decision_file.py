@@ -1,5 +1,7 @@
 """The ministry's decision file: listed NIKs approved, everything else reported per row."""
 
+import io
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -17,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def _import(program, by, rows, *, filename="sk.csv", **options):
     content = xlsx_bytes(rows) if filename.endswith(".xlsx") else csv_bytes(rows)
     return services.decision_file_import(
-        program=program, filename=filename, content=content, by=by, **options
+        program=program, filename=filename, file=io.BytesIO(content), by=by, **options
     )
 
 
@@ -142,13 +144,13 @@ def test_dry_run_reports_without_writing(program, verifier):
     [
         ("sk.csv", b"NAMA\nBudi\n", "Kolom wajib tidak ditemukan: NIK"),
         ("sk.pdf", b"%PDF", "CSV atau XLSX"),
-        ("sk.xlsx", b"not a workbook", "tidak dapat dibaca"),
+        ("sk.xlsx", b"not a workbook", "bukan berkas Excel"),
     ],
 )
 def test_an_unreadable_file_is_refused_whole(program, verifier, filename, content, message):
     with pytest.raises(ValidationError, match=message):
         services.decision_file_import(
-            program=program, filename=filename, content=content, by=verifier
+            program=program, filename=filename, file=io.BytesIO(content), by=verifier
         )
     assert not DecisionFile.objects.exists()
 
@@ -156,7 +158,9 @@ def test_an_unreadable_file_is_refused_whole(program, verifier, filename, conten
 def test_semicolon_csv_from_indonesian_excel_is_read(program, verifier):
     application = in_status(program, Status.SUBMITTED)
     content = csv_bytes([["No", "NIK", "Nama"], ["1", application.owner.nik, "x"]], ";")
-    services.decision_file_import(program=program, filename="sk.csv", content=content, by=verifier)
+    services.decision_file_import(
+        program=program, filename="sk.csv", file=io.BytesIO(content), by=verifier
+    )
     assert statuses(application) == [Status.APPROVED]
 
 
