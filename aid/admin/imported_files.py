@@ -19,10 +19,24 @@ from aid.models import (
     BankReport,
     DecisionFile,
 )
+from privacy import masking
 from umkm_portal.admin import (
     ReadOnlyRecordAdmin,
     file_response,
 )
+
+
+def problems_for(user, problems: list[dict]) -> list[dict]:
+    """Refused rows as ``user`` may see them: NIK and any long number in the reason masked
+    for staff without the full-identity permission."""
+    return [
+        {
+            **problem,
+            "nik": masking.nik_for(user, problem.get("nik") or ""),
+            "message": masking.text_for(user, problem.get("message") or ""),
+        }
+        for problem in problems
+    ]
 
 
 class ImportedFileAdmin(ReadOnlyRecordAdmin):
@@ -56,7 +70,7 @@ class ImportedFileAdmin(ReadOnlyRecordAdmin):
             "uploaded_by",
             "created_at",
             "download",
-            "problem_table",
+            self._problem_table(request),
         ]
 
     get_readonly_fields = get_fields
@@ -69,9 +83,21 @@ class ImportedFileAdmin(ReadOnlyRecordAdmin):
         url = reverse(f"admin:aid_{self.model._meta.model_name}_file", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, obj.original_filename)
 
-    @admin.display(description=_lazy("baris bermasalah"))
-    def problem_table(self, obj):
-        return render_to_string("admin/aid/problems.html", {"problems": obj.problems})
+    def _problem_table(self, request):
+        """The problem table as ``request.user`` may see it (one callable per request, so the
+        fields and the read-only fields agree)."""
+        cache = request.__dict__.setdefault("_problem_tables", {})
+        if id(self) not in cache:
+
+            @admin.display(description=_lazy("baris bermasalah"))
+            def problem_table(obj):
+                return render_to_string(
+                    "admin/aid/problems.html",
+                    {"problems": problems_for(request.user, obj.problems)},
+                )
+
+            cache[id(self)] = problem_table
+        return cache[id(self)]
 
     def get_urls(self):
         name = f"aid_{self.model._meta.model_name}_file"
@@ -116,6 +142,7 @@ class ImportedFileAdmin(ReadOnlyRecordAdmin):
                 "opts": self.model._meta,
                 "form": form,
                 "record": record,
+                "problems": problems_for(request.user, record.problems) if record else [],
                 "submit_label": _("Impor berkas"),
                 "counts": [
                     (self.model._meta.get_field(name).verbose_name, getattr(record, name))
