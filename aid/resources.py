@@ -16,6 +16,7 @@ from import_export.formats import base_formats
 from aid.models import Application, Disbursement
 from privacy import masking
 from privacy.exports import PersonalDataResource
+from umkm_portal.spreadsheets import safe_cell
 
 # Local time (Asia/Jakarta), as staff read it.
 DATETIME = widgets.DateTimeWidget("%Y-%m-%d %H:%M")
@@ -168,12 +169,13 @@ _MINISTRY_MASKS = {
 
 def render(queryset, file_format: str, *, full_identity: bool = True) -> bytes:
     """The rows in ``file_format`` (``csv`` or ``xlsx``) as bytes ready to send; without
-    ``full_identity`` the NIK, phone and account columns are masked."""
+    ``full_identity`` the NIK, phone and account columns are masked. Every value is text,
+    none a live formula (safe_cell)."""
     dataset = MinistrySubmissionResource().export(queryset)
     masks = [None if full_identity else _MINISTRY_MASKS.get(header) for header in dataset.headers]
     for index, row in enumerate(dataset):
         dataset[index] = tuple(
-            (mask(text) if mask else text)
+            safe_cell(mask(text) if mask else text)
             for mask, text in zip(
                 masks, ("" if value is None else str(value) for value in row), strict=True
             )

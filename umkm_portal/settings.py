@@ -345,6 +345,11 @@ IMPORT_MAX_COMPRESSION_RATIO = env.int("IMPORT_MAX_COMPRESSION_RATIO", default=1
 RECONCILIATION_SYNC_MAX_ROWS = env.int("RECONCILIATION_SYNC_MAX_ROWS", default=2000)
 RECONCILIATION_SYNC_MAX_MB = env.int("RECONCILIATION_SYNC_MAX_MB", default=2)
 
+# --- Spreadsheet formulas in exports ----------------------------------------------------------
+# Off on purpose: it strips one leading "=" only and turns numbers into text. Every file we
+# write escapes formulas with umkm_portal.spreadsheets.safe_cell instead.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
+
 # --- Logging --------------------------------------------------------------------------------
 # One JSON object per line on stdout (LOG_FORMAT=json, the default when DEBUG is off), for the
 # log collector of the machine; plain lines in development.
