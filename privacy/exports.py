@@ -3,7 +3,8 @@
 Every export of owners, businesses, applications and disbursements, from the admin or from
 ``manage.py export_data``, goes through a :class:`PersonalDataResource`. It masks the columns
 named in ``masks`` unless the user holds both ``registry.view_full_identity`` and
-``privacy.export_identities`` (a bulk export is its own permission), and writes one
+``privacy.export_identities`` (a bulk export is its own permission), escapes text that a
+spreadsheet would run as a formula (:func:`umkm_portal.spreadsheets.safe_cell`), and writes one
 :class:`~privacy.models.AccessLog` row per export: who, when, what and how many rows.
 """
 
@@ -18,6 +19,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from privacy import masking
 from privacy.models import AccessLog
 from privacy.services import access_log_record
+from umkm_portal.spreadsheets import safe_cell
 
 
 class PersonalDataResource(resources.ModelResource):
@@ -36,11 +38,12 @@ class PersonalDataResource(resources.ModelResource):
         return super().filter_export(queryset, **kwargs).select_related(*self.select_related)
 
     def export_field(self, field, instance, **kwargs):
+        """The value as the user may see it, never a live spreadsheet formula."""
         value = super().export_field(field, instance, **kwargs)
         mask = self.masks.get(self.get_field_name(field))
         if mask is not None and not self.full_identity and isinstance(value, str):
-            return mask(value)
-        return value
+            value = mask(value)
+        return safe_cell(value)
 
     def after_export(self, queryset, dataset, **kwargs):
         super().after_export(queryset, dataset, **kwargs)

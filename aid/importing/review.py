@@ -14,6 +14,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from aid.models import ImportRow, ProposalList, Reason
+from umkm_portal.spreadsheets import safe_cell
 
 FIRST_PROBLEMS = 50
 
@@ -103,15 +104,16 @@ class _Echo:
 
 def outcome_csv(proposal_list: ProposalList) -> Iterator[str]:
     """The outcome file as CSV text chunks: UTF-8 with BOM and ``;``, as Excel in Indonesia
-    opens it directly."""
+    opens it directly. Cells that would be formulas are escaped (safe_cell)."""
     writer = csv.writer(_Echo(), delimiter=";")
     yield "\ufeff"
     for row in outcome_rows(proposal_list):
-        yield writer.writerow(row)
+        yield writer.writerow([safe_cell(value) for value in row])
 
 
 def outcome_xlsx(proposal_list: ProposalList):
-    """The outcome file as an XLSX in a temporary file (rewound), every cell as text."""
+    """The outcome file as an XLSX in a temporary file (rewound), every cell as text and
+    none a formula (safe_cell)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
@@ -120,7 +122,7 @@ def outcome_xlsx(proposal_list: ProposalList):
     for row in outcome_rows(proposal_list):
         cells = []
         for value in row:
-            cell = WriteOnlyCell(sheet, value=value)
+            cell = WriteOnlyCell(sheet, value=safe_cell(value))
             cell.number_format = "@"  # text: NIKs and account numbers stay digits
             cells.append(cell)
         sheet.append(cells)

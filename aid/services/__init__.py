@@ -58,7 +58,12 @@ from aid.services.proposer_lists import (
     proposal_list_return,
     proposal_list_submit,
 )
-from aid.services.reconciliation import bank_report_import, decision_file_import
+from aid.services.reconciliation import (
+    bank_report_import,
+    bank_report_process,
+    decision_file_import,
+    decision_file_process,
+)
 from aid.services.retention import kept_files_purge
 from aid.services.submissions import submission_create, submission_export
 
@@ -76,7 +81,9 @@ __all__ = [
     "applications_reject",
     "applications_verify",
     "bank_report_import",
+    "bank_report_process",
     "decision_file_import",
+    "decision_file_process",
     "disbursement_record",
     "disbursement_withdrawn",
     "import_row_correct",
