@@ -128,9 +128,9 @@ def test_an_officer_fixes_sends_and_resends_and_only_the_fixed_rows_are_added(
     header = [c.value for c in sheet[1]]
     phone, kecamatan = header.index("No HP") + 1, header.index("Kecamatan") + 1
     for row in sheet.iter_rows(min_row=2):
-        if row[0].value == "5":
+        if row[0].value == 5:
             row[phone - 1].value = "081200000024"
-        if row[0].value == "6":
+        if row[0].value == 6:
             row[kecamatan - 1].value = "Bks Utara"
     fixed = tmp_path / "usulan-arenjaya-perbaikan.xlsx"
     workbook.save(fixed)
