@@ -107,6 +107,7 @@ def detail(request, proposer, pk):
             "progress_text": review.progress_text(proposal_list),
             "checked": checked,
             "outcomes": review.outcome_table(proposal_list.counts or {}) if checked else [],
+            "several_kelurahan": checked and len(review.kelurahan_of_rows(proposal_list)) > 1,
             "problems": problems,
             "editable": status in EDITABLE,
             "submit_form": SubmitForm() if status in EDITABLE else None,
@@ -159,6 +160,13 @@ def outcome_file(request, proposer, pk, fmt):
             as_attachment=True,
             filename=f"{name}.xlsx",
             content_type=content_types.XLSX,
+        )
+    if fmt == "zip":
+        return FileResponse(
+            review.outcome_zip_by_kelurahan(proposal_list),
+            as_attachment=True,
+            filename=f"{name}-per-kelurahan.zip",
+            content_type="application/zip",
         )
     if fmt == "csv":
         response = StreamingHttpResponse(

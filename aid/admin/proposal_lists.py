@@ -303,6 +303,13 @@ class ProposalListAdmin(LargeTableAdmin):
                 filename=filename,
                 content_type=content_types.XLSX,
             )
+        elif fmt == "zip":
+            response = FileResponse(
+                review.outcome_zip_by_kelurahan(proposal_list),
+                as_attachment=True,
+                filename=filename,
+                content_type="application/zip",
+            )
         else:
             raise Http404
         access_log_record(

@@ -83,7 +83,7 @@ _PROBLEMS_FIRST = Case(
 )
 
 
-def outcome_rows(proposal_list: ProposalList) -> Iterator[list]:
+def outcome_rows(proposal_list: ProposalList, only: Q | None = None) -> Iterator[list]:
     """Every row as the proposer sent it, followed by its outcome and the explanation in
     Indonesian; refused rows first, then flagged ones, then the rest, each in file order.
     The reason code, for software, is the last column. The row number is a number."""
@@ -93,6 +93,7 @@ def outcome_rows(proposal_list: ProposalList) -> Iterator[list]:
     yield _header(proposal_list)
     rows = (
         ImportRow.objects.filter(proposal_list=proposal_list)
+        .filter(only or Q())
         .annotate(problem_order=_PROBLEMS_FIRST)
         .order_by("problem_order", "row_number")
         .values_list("row_number", "raw", "outcome", "reason_code", "message", "note")
@@ -123,7 +124,7 @@ def outcome_csv(proposal_list: ProposalList) -> Iterator[str]:
         yield writer.writerow([safe_cell(value) for value in row])
 
 
-def outcome_xlsx(proposal_list: ProposalList):
+def outcome_xlsx(proposal_list: ProposalList, only: Q | None = None):
     """The outcome file as an XLSX in a temporary file (rewound), ready to send back: a bold,
     frozen header with filters, column widths to read by, the row number as a number, every
     other cell as text (NIKs and account numbers stay digits) and none a formula
@@ -135,7 +136,7 @@ def outcome_xlsx(proposal_list: ProposalList):
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Hasil pemeriksaan"))
-    rows = outcome_rows(proposal_list)
+    rows = outcome_rows(proposal_list, only)
     header = next(rows)
     sheet.freeze_panes = "B2"
     last = get_column_letter(len(header))
@@ -162,6 +163,37 @@ def outcome_xlsx(proposal_list: ProposalList):
         sheet.append(cells)
     out = tempfile.TemporaryFile()  # noqa: SIM115 (returned open; the response closes it)
     workbook.save(out)
+    out.seek(0)
+    return out
+
+
+def kelurahan_of_rows(proposal_list: ProposalList) -> list[tuple[int | None, str]]:
+    """The kelurahan the list's rows name (id, name), None for rows naming none."""
+    from registry.models import Region
+
+    ids = set(
+        ImportRow.objects.filter(proposal_list=proposal_list)
+        .order_by()
+        .values_list("kelurahan_id", flat=True)
+        .distinct()
+    )
+    names = dict(Region.objects.filter(pk__in=ids - {None}).values_list("pk", "name"))
+    places = sorted((pk, names[pk]) for pk in ids if pk is not None)
+    return places + ([(None, _("tanpa kelurahan"))] if None in ids else [])
+
+
+def outcome_zip_by_kelurahan(proposal_list: ProposalList):
+    """One outcome XLSX per kelurahan named in the list (and one for rows naming none), in a
+    ZIP in a temporary file (rewound), for a list that spans several kelurahan."""
+    import zipfile
+
+    from django.utils.text import slugify
+
+    out = tempfile.TemporaryFile()  # noqa: SIM115 (returned open; the response closes it)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for pk, name in kelurahan_of_rows(proposal_list):
+            with outcome_xlsx(proposal_list, Q(kelurahan_id=pk)) as part:
+                archive.writestr(f"hasil-{proposal_list.pk}-{slugify(name)}.xlsx", part.read())
     out.seek(0)
     return out
 

@@ -244,3 +244,29 @@ class TestScope:
     def test_staff_without_membership_are_refused(self, client, make_staff):
         client.force_login(make_staff(roles.OPERATOR))
         assert client.get(reverse("proposers:home")).status_code == 403
+
+
+def test_a_list_spanning_several_kelurahan_downloads_one_file_per_kelurahan(aren_client, program):
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    header = ["NIK", "Nama Lengkap", "Alamat KTP", "Kelurahan", "Nama Usaha", "No HP"]
+    rows = [
+        ["3275014708850051", "Ani", "Jl. 1", "Arenjaya", "Warung", "081200000051"],
+        ["3275014708850052", "Ana", "Jl. 2", "Arenjaya", "Warung", "081200000052"],
+        ["3275091203800053", "Budi", "Jl. 3", "Jatiwarna", "Bengkel", "081200000053"],
+        ["3275085506900054", "Cici", "", "", "Jahit", "081200000054"],
+    ]
+    upload_file(aren_client, program, as_csv(*rows, header=header))
+    proposal_list = ProposalList.objects.get()
+    page = aren_client.get(reverse("proposers:detail", args=[proposal_list.pk])).content.decode()
+    assert "satu berkas per kelurahan" in page
+
+    response = aren_client.get(reverse("proposers:outcome", args=[proposal_list.pk, "zip"]))
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    names = sorted(archive.namelist())
+    assert len(names) == 3 and any("arenjaya" in n for n in names)
+    arenjaya = next(n for n in names if "arenjaya" in n)
+    sheet = load_workbook(io.BytesIO(archive.read(arenjaya))).active
+    assert sorted(r[0] for r in sheet.iter_rows(min_row=2, values_only=True)) == [2, 3]
