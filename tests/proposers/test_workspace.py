@@ -186,6 +186,22 @@ def test_outside_the_window_an_upload_is_refused_with_the_dates(aren_client, pro
     assert not ProposalList.objects.exists()
 
 
+def test_a_proposer_whose_quota_is_full_is_refused(aren_client, program):
+    upload_file(aren_client, program, as_csv(*GOOD))
+    first = ProposalList.objects.get()
+    services.proposal_list_submit(
+        proposal_list=first, by=None, sptjm_name="S", sptjm_position="L", sptjm_agreed=True
+    )
+    services.proposal_list_confirm(proposal_list=first, by=None)
+    program.quota_per_proposer = 2
+    program.save()
+
+    response = upload_file(aren_client, program, as_csv(NO_ADDRESS))
+
+    assert "Kuota Kelurahan Arenjaya" in response.content.decode()
+    assert ProposalList.objects.count() == 1
+
+
 class TestScope:
     """An officer of one organisation never reaches another's lists, rows or files."""
 
