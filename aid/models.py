@@ -1,5 +1,11 @@
 """Programs and money: grant programs, proposal lists, applications and disbursements.
 
+Longer than the ~500 lines the other modules keep to, on purpose: these are the tables of one
+app whose foreign keys, constraints and status fields refer to each other (a list's rows, an
+application's status changes, disbursements and flags), and one module lets a reader check
+them side by side, as Django's own apps do. Behaviour lives elsewhere (transitions, services,
+selectors); this module declares data and what the database enforces.
+
 An application's ``status`` is changed only by :mod:`aid.transitions`, which also writes the
 :class:`StatusChange` record of who moved it, when, from what, to what and why.
 """
