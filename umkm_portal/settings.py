@@ -182,6 +182,8 @@ DEPARTMENT_CONTACT_ADDRESS = env.str(
 )
 DEPARTMENT_CONTACT_PHONE = env.str("DEPARTMENT_CONTACT_PHONE", default="")
 DEPARTMENT_CONTACT_EMAIL = env.str("DEPARTMENT_CONTACT_EMAIL", default="")
+# A WhatsApp number (any Indonesian form: 0812…, +62812…): shown as a wa.me link.
+DEPARTMENT_CONTACT_WHATSAPP = env.str("DEPARTMENT_CONTACT_WHATSAPP", default="")
 
 # --- Background tasks ---------------------------------------------------------------------
 TASKS = {
