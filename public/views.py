@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from public import ratelimits, services
 from public.forms import StatusCheckForm
 from public.models import StatusLookup
+from public.selectors import RefusedStatus
 from umkm_portal.client_address import client_ip
 
 Outcome = StatusLookup.Outcome
@@ -60,6 +61,8 @@ def _checked(request, ip):
     if result is None:
         ratelimits.nik_failed(request, nik_hash)
         return _form_page(request, StatusCheckForm(), not_found=True)
+    if isinstance(result, RefusedStatus):
+        return render(request, "public/refused_result.html", {"result": result})
     return render(request, "public/status_result.html", {"result": result})
 
 

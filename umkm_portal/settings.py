@@ -258,6 +258,9 @@ STORAGES = {
 # Proposal lists are kept this many days after upload, then `manage.py purge_uploads`
 # deletes the file (the list's rows and outcomes stay).
 UPLOAD_RETENTION_DAYS = env.int("UPLOAD_RETENTION_DAYS", default=180)
+# How long the status page keeps its minimised record of proposals refused at import (NIK
+# hash, last 4 phone digits, proposer, date, reason), after the list's rows are gone.
+REFUSED_PROPOSAL_RETENTION_DAYS = env.int("REFUSED_PROPOSAL_RETENTION_DAYS", default=365)
 
 # --- Security -------------------------------------------------------------------------------
 # Behind a reverse proxy that terminates TLS (README "Deployment"), set BEHIND_PROXY=true only
