@@ -16,6 +16,19 @@ PIMPINAN = "Pimpinan"
 PENGUSUL = "Pengusul"
 
 _REFERENCE = ["registry.view_region", "registry.view_bank", "aid.view_program"]
+# Working the pengaduan queue (complaints/), and the payment verification by sampling.
+_COMPLAINT_WORK = [
+    "complaints.view_complaint",
+    "complaints.change_complaint",
+    "notifications.view_outboxmessage",
+]
+_PAYMENT_CHECKS = [
+    "payment_checks.draw_sample",
+    "payment_checks.add_sample",
+    "payment_checks.view_sample",
+    "payment_checks.view_paymentcheck",
+    "payment_checks.change_paymentcheck",
+]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     # Keeps the registry and receives proposal lists.
@@ -44,6 +57,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "proposers.view_proposermember",
         "aid.view_application",
         "aid.view_statuschange",
+        *_COMPLAINT_WORK,
     ],
     # Checks applications: verifies or rejects, decides possible duplicates, submits.
     VERIFIKATOR: [
@@ -63,6 +77,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "aid.view_submissionbatch",
         "aid.view_decisionfile",
         "dashboard.view_dashboard",
+        *_COMPLAINT_WORK,
     ],
     # Records transfers and imports the bank's reports.
     BENDAHARA: [
@@ -77,6 +92,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "aid.reconcile_disbursement",
         "aid.view_bankreport",
         "dashboard.view_dashboard",
+        *_COMPLAINT_WORK,
+        "complaints.close_account_change",
+        *_PAYMENT_CHECKS,
     ],
     # Reads everything, changes nothing; sees identities masked.
     PIMPINAN: [
@@ -95,6 +113,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "privacy.view_accesslog",
         "dashboard.view_dashboard",
         "public.view_statuslookup",
+        "complaints.view_complaint",
+        "notifications.view_outboxmessage",
+        *_PAYMENT_CHECKS,
     ],
     PENGUSUL: [],
 }
