@@ -51,7 +51,7 @@ def test_an_owner_sends_a_request_tied_to_their_nik_and_reads_the_answer_next_ti
 
     assert sent.status_code == 200
     complaint = Complaint.objects.get()
-    assert "Pengaduan Anda #%d" % complaint.pk in _text(sent)
+    assert f"Pengaduan Anda #{complaint.pk}" in _text(sent)
     assert complaint.nik_hash == nik_digest(owner.nik)
     assert complaint.contact_phone == "+6281211112222"
     assert complaint.state == State.NEW
