@@ -36,7 +36,10 @@ def paid(owner_in):  # noqa: F811
 
 @pytest.mark.django_db
 def test_a_draw_takes_paid_applications_only_and_can_be_repeated(
-    paid, program, make_staff, owner_in  # noqa: F811
+    paid,
+    program,
+    make_staff,
+    owner_in,  # noqa: F811
 ):
     owner_in(Status.APPROVED)  # not paid: never sampled
     bendahara = make_staff(roles.BENDAHARA)
