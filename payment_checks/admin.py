@@ -48,6 +48,9 @@ class SampleAdmin(admin.ModelAdmin):
     list_display = ["__str__", "kecamatan", "proposer", "drawn_by", "drawn_at"]
     inlines = [CheckInline]
 
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []  # the checks exist once drawn
+
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in Sample._meta.fields] if obj else []
 
@@ -78,7 +81,7 @@ class SampleAdmin(admin.ModelAdmin):
         obj.__dict__.update(sample.__dict__)
 
     def save_related(self, request, form, formsets, change):
-        pass
+        pass  # the draw wrote the checks
 
 
 class PaymentCheckForm(forms.ModelForm):
