@@ -3,7 +3,6 @@
 import pytest
 
 from aid.models import Status
-from payment_checks import services
 from payment_checks.models import Sample
 from tests.public.conftest import owner_in  # noqa: F401  (fixture)
 from umkm_portal import roles
@@ -13,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 def test_bendahara_draws_a_sample_and_records_a_call_in_the_admin(
     client, make_staff, program, owner_in
-):  # noqa: F811
+):
     for _ in range(3):
         owner_in(Status.TRANSFERRED)
     bendahara = make_staff(roles.BENDAHARA)
