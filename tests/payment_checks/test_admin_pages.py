@@ -11,7 +11,10 @@ pytestmark = pytest.mark.django_db
 
 
 def test_bendahara_draws_a_sample_and_records_a_call_in_the_admin(
-    client, make_staff, program, owner_in  # noqa: F811
+    client,
+    make_staff,
+    program,
+    owner_in,  # noqa: F811
 ):
     for _ in range(3):
         owner_in(Status.TRANSFERRED)
