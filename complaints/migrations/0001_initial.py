@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('aid', '0017_possible_duplicate_one_per_pair'),
+        ('aid', '0014_proposallist_import_updated_at'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("aid", "0017_possible_duplicate_one_per_pair"),
+        ("aid", "0014_proposallist_import_updated_at"),
         ("proposers", "0001_proposers"),
         ("public", "0002_roles"),
     ]
