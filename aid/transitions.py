@@ -76,6 +76,10 @@ PATH: tuple[str, ...] = (
 # ganda reached the ministry in 2020.
 HELD_BY_OPEN_DUPLICATES = frozenset({Status.VERIFIED, Status.SUBMITTED})
 
+# Moves the owner is told about by a message to their phone (notifications app), once per
+# application and status, after the move commits.
+NOTIFIED_STATUSES = frozenset({Status.TRANSFERRED, Status.REJECTED, Status.RETURNED})
+
 # The timestamp each step sets: Status.VERIFIED -> "verified_at", and so on.
 STEP_FIELD = {status: f"{status}_at" for status in Status.values}
 
@@ -196,6 +200,7 @@ def move(
         by=by,
         at=at,
     )
+    _notify_owners(to_status, [locked.pk])
     return locked
 
 
@@ -250,7 +255,25 @@ def move_many(
             ),
             batch_size=5000,
         )
+        _notify_owners(to_status, [pk for pk, _ in moving])
     return MoveResult(moved=len(moving), refused=refused, held=held)
+
+
+def _notify_owners(to_status: str, application_ids: list[int]) -> None:
+    """Once the move has committed, queue the owners' messages for it: one background task
+    per 5,000 applications (``notifications.tasks.notifications_queue``, set-based; the
+    outbox's unique (event, object) makes a repeat harmless). Nothing is queued when the
+    move rolls back; a failure to enqueue is logged and never undoes the move."""
+    if to_status not in NOTIFIED_STATUSES or not application_ids:
+        return
+
+    def enqueue() -> None:
+        from notifications.tasks import notifications_queue
+
+        for start in range(0, len(application_ids), 5000):
+            notifications_queue.enqueue(str(to_status), application_ids[start : start + 5000])
+
+    transaction.on_commit(enqueue, robust=True)
 
 
 def record_proposed_where(applications: QuerySet[Application], *, by, source: str = "") -> int:

@@ -260,6 +260,41 @@ def transfer_table(filters: Filters) -> Table:
     return table
 
 
+def verification_table(filters: Filters) -> Table:
+    """Payment verification by sampling (payment_checks): calls made and what owners said."""
+    from payment_checks.selectors import verification_rate
+
+    table = Table(
+        "verifikasi",
+        _("Verifikasi pembayaran (sampel)"),
+        [
+            Column(_("Program"), TEXT),
+            Column(_("Sampel")),
+            Column(_("Sudah ditelepon")),
+            Column(_("Tingkat verifikasi"), TEXT),
+            Column(_("Sudah diterima")),
+            Column(_("Belum diterima")),
+            Column(_("Diterima, ada masalah")),
+        ],
+    )
+    programs = [filters.program] if filters.program else selectors.programs()
+    for program in programs:
+        rate = verification_rate(program)
+        if rate.sampled:
+            table.rows.append(
+                [
+                    program.name,
+                    rate.sampled,
+                    rate.checked,
+                    f"{rate.checked_share:.0%}",
+                    rate.received,
+                    rate.not_received,
+                    rate.problem,
+                ]
+            )
+    return table
+
+
 def dashboard_tables(filters: Filters) -> dict[str, Table]:
     """All tables of the dashboard, by key, in page order."""
     programs = selectors.programs()
@@ -272,6 +307,7 @@ def dashboard_tables(filters: Filters) -> dict[str, Table]:
         kecamatan_table(filters),
         proposer_table(filters),
         transfer_table(filters),
+        verification_table(filters),
     ]
     return {table.key: table for table in tables}
 

@@ -36,9 +36,35 @@ def mask_phone(phone: str) -> str:
     return phone[:4] + "*" * max(len(phone) - 7, 0) + phone[-3:]
 
 
+# Honorifics and degrees written before a name ("H.", "Hj.", "drg.", "Ir.", "Dr.", "Prof.").
+# They are dropped, not masked: "H. A****" would still tell that the owner is a haji.
+NAME_PREFIX_TITLES = frozenset(
+    {"h", "hj", "dr", "drg", "drh", "ir", "prof", "drs", "dra", "kh", "ust", "ustadz", "hajjah"}
+)
+
+
+def _is_title(word: str) -> bool:
+    bare = word.strip(".,").lower()
+    # A known prefix, or an abbreviation with an inner dot ("S.E.", "S.Pd.", "A.Md").
+    return bare in NAME_PREFIX_TITLES or "." in bare
+
+
+def name_words(name: str) -> list[str]:
+    """The words of ``name`` without titles: prefixes ("H.", "drg.") and degrees after a
+    comma or written with dots ("S.E.", "M.M."), so ``drg. Siti Aminah, S.E.`` → Siti,
+    Aminah. A single initial such as "M." stays (it is part of the name)."""
+    before_degrees = (name or "").split(",", 1)[0]
+    words = [w for w in before_degrees.split() if not _is_title(w)]
+    return [w.rstrip(".") for w in words if w.rstrip(".")]
+
+
 def mask_name(name: str) -> str:
-    """First letter of each word, then asterisks: ``Siti Aminah`` → ``S*** A*****``."""
-    return " ".join(word[0] + "*" * (len(word) - 1) for word in (name or "").split())
+    """First letter of each word, then asterisks: ``Siti Aminah`` → ``S*** A*****``.
+
+    Titles and degrees are left out entirely (``Hj. Siti Aminah, S.E.`` → ``S*** A*****``):
+    masked, they would still show their first letter and length.
+    """
+    return " ".join(word[0] + "*" * (len(word) - 1) for word in name_words(name))
 
 
 def nik_for(user, nik: str) -> str:

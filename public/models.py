@@ -35,3 +35,59 @@ class StatusLookup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.client_ip} {self.outcome}"
+
+
+class RefusedProposal(models.Model):
+    """What the status page keeps about a proposal row refused by the import's check, so an
+    owner who was never registered can learn who proposed them, when, why, and where to go.
+
+    Minimised: no NIK (its keyed hash, as in :class:`StatusLookup`), no name, only the last
+    four digits of the phone in the row, and a message cut down to what names nobody else
+    (:func:`public.services.safe_refusal_message`). Written set-based when a list is merged,
+    replacing the records of the proposer's earlier versions of that list; it outlives the
+    staged rows (purged with the list's file) until ``REFUSED_PROPOSAL_RETENTION_DAYS``.
+    """
+
+    nik_hash = models.CharField(_("hash NIK"), max_length=64, db_index=True)
+    phone_last4 = models.CharField(_("4 digit terakhir nomor HP"), max_length=4)
+    proposal_list = models.ForeignKey(
+        "aid.ProposalList",
+        verbose_name=_("daftar usulan"),
+        on_delete=models.CASCADE,
+        related_name="refused_proposals",
+    )
+    proposer = models.ForeignKey(
+        "proposers.Proposer",
+        verbose_name=_("lembaga pengusul"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    proposer_name = models.CharField(_("nama pengusul"), max_length=150)
+    proposed_on = models.DateField(_("tanggal diusulkan"))
+    reason_code = models.CharField(_("kode alasan"), max_length=20)
+    message = models.CharField(_("keterangan aman"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("dicatat"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("usulan yang ditolak")
+        verbose_name_plural = _("usulan yang ditolak")
+        constraints = [
+            # One refusal per NIK per list: the first refused row of that NIK.
+            models.UniqueConstraint(
+                fields=["proposal_list", "nik_hash"], name="refusedproposal_one_per_list"
+            ),
+            # Only records the page can match: a full HMAC and four phone digits.
+            models.CheckConstraint(
+                condition=models.Q(phone_last4__regex=r"^[0-9]{4}$"),
+                name="refusedproposal_phone_last4_digits",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(nik_hash__regex=r"^[0-9a-f]{64}$"),
+                name="refusedproposal_nik_hash_hex",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposer_name} {self.proposed_on} {self.reason_code}"

@@ -1,16 +1,20 @@
-"""Writes of the public status page: the lookup log (and the lookup it records)."""
+"""Writes of the public status page: the lookup log (and the lookup it records), and the
+minimised record of refused proposals it answers from."""
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from aid.selectors import OwnerStatus, owner_status, status_lookup, status_lookup_statement
-from public.models import StatusLookup
+from aid.models import ImportRow, ProposalList, Reason
+from aid.selectors import OwnerStatus
+from public.models import RefusedProposal, StatusLookup
+from public.selectors import RefusedStatus, status_answer, status_statement
 from registry.models import Owner
 from umkm_portal.postgresql.prepared import execute_prepared
 
@@ -50,28 +54,36 @@ def status_lookup_record(*, nik_hash: str, client_ip: str | None, outcome: str) 
 
 def status_check(
     *, nik: str, phone_last4: str, nik_hash: str, client_ip: str | None
-) -> OwnerStatus | None:
-    """Look up ``nik`` (:func:`aid.selectors.status_lookup`) and log the check as found or
-    not found, in one statement and one round trip on PostgreSQL.
+) -> OwnerStatus | RefusedStatus | None:
+    """Look up ``nik`` (:func:`public.selectors.status_statement`: the owner, or else the
+    refused proposals of its hash) and log the check as found or not found, in one
+    statement and one round trip on PostgreSQL.
 
     The INSERT rides along in a data-modifying CTE of the lookup, with the same asynchronous
     commit as :func:`status_lookup_record`; its outcome is decided in SQL by the same rule as
-    the page (an owner with this NIK whose phone ends in these digits). It is part of the
-    statement, not deferred: when the statement fails, the check fails with it, and a
-    returned answer has always been logged. Prepared once per connection. Elsewhere
-    (SQLite), the lookup and then the INSERT.
+    the page (an owner with this NIK whose phone ends in these digits, or, with no such
+    owner, a refused proposal of this NIK whose phone did). It is part of the statement,
+    not deferred: when the statement fails, the check fails with it, and a returned answer
+    has always been logged. Prepared once per connection. Elsewhere (SQLite), the lookup
+    and then the INSERT.
     """
+    lookup_sql, lookup_params, columns = status_statement(nik, nik_hash)
     if connection.vendor != "postgresql":
-        result = status_lookup(nik=nik, phone_last4=phone_last4)
+        with connection.cursor() as cursor:
+            cursor.execute(lookup_sql, lookup_params)
+            rows = cursor.fetchall()
+        result = status_answer(rows, columns, phone_last4)
         outcome = Outcome.FOUND if result is not None else Outcome.NOT_FOUND
         status_lookup_record(nik_hash=nik_hash, client_ip=client_ip, outcome=outcome)
         return result
-    lookup_sql, lookup_params, columns = status_lookup_statement(nik)
     params = (
         timezone.now(),
         nik_hash,
         client_ip or None,
         nik,
+        phone_last4,
+        nik,
+        nik_hash,
         phone_last4,
         Outcome.FOUND.value,
         Outcome.NOT_FOUND.value,
@@ -80,7 +92,7 @@ def status_check(
     with connection.cursor() as cursor:
         execute_prepared(cursor, "status_check", _logged_lookup_sql(lookup_sql), params)
         rows = cursor.fetchall()
-    return owner_status(rows, columns, phone_last4)
+    return status_answer(rows, columns, phone_last4)
 
 
 _COLUMNS = ("at", "nik_hash", "client_ip", "outcome")
@@ -110,13 +122,101 @@ def _logged_lookup_sql(lookup_sql: str) -> str:
     table, columns = _quoted_columns()
     quote = connection.ops.quote_name
     owner = Owner._meta
+    refused = RefusedProposal._meta
+    owners = quote(owner.db_table)
+    owner_nik = quote(owner.get_field("nik").column)
     return (
         f"WITH {_ASYNC_COMMIT}, "
         f"logged AS (INSERT INTO {table} ({columns}) "
         "SELECT %s, %s, %s, CASE WHEN EXISTS ("
-        f"SELECT 1 FROM {quote(owner.db_table)} "
-        f"WHERE {quote(owner.get_field('nik').column)} = %s "
+        f"SELECT 1 FROM {owners} "
+        f"WHERE {owner_nik} = %s "
         f"AND RIGHT({quote(owner.get_field('phone').column)}, 4) = %s"
-        ") THEN %s ELSE %s END FROM async_commit) "
+        f") OR (NOT EXISTS (SELECT 1 FROM {owners} WHERE {owner_nik} = %s) AND EXISTS ("
+        f"SELECT 1 FROM {quote(refused.db_table)} "
+        f"WHERE {quote(refused.get_field('nik_hash').column)} = %s "
+        f"AND {quote(refused.get_field('phone_last4').column)} = %s"
+        ")) THEN %s ELSE %s END FROM async_commit) "
         f"{lookup_sql}"
     )
+
+
+# --- Refused proposals -------------------------------------------------------------------------
+
+# Reasons whose row message is about the owner's own row only. The others (duplicates, already
+# received) name other rows, lists, proposers or applications: the owner gets the advice alone.
+_OWN_ROW_REASONS = frozenset({Reason.INCOMPLETE, Reason.INVALID_FIELD, Reason.INVALID_NIK})
+# A sentence with any of these is left out: digits (row numbers, application ids, numbers as
+# written), quotes and brackets (values as written), and words addressed to the proposer
+# about rows and files.
+_UNSAFE_SENTENCE = re.compile(r"[0-9\"'#()“”«»]|\b(baris|daftar|kolom|berkas|permohonan)\b", re.I)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+
+
+def safe_refusal_message(reason_code: str, message: str) -> str:
+    """The part of an import row's ``message`` an owner may read: only for reasons about the
+    row itself, only sentences that quote no value and name no other row, list, proposer or
+    application. Often empty; the page then gives the reason's advice alone."""
+    if reason_code not in _OWN_ROW_REASONS:
+        return ""
+    sentences = _SENTENCE_END.split(" ".join((message or "").split()))
+    kept = [s for s in sentences if s and not _UNSAFE_SENTENCE.search(s)]
+    return " ".join(kept)[:500]
+
+
+@transaction.atomic
+def refused_proposals_record(*, proposal_list: ProposalList) -> int:
+    """Keep the status page's record of the rows of ``proposal_list`` refused at import.
+
+    Set-based: one read of the list's refused rows that carry a NIK and a phone (a row
+    without a phone could never be matched, so it is not kept), one bulk INSERT; the first
+    refused row per NIK counts. Replaces the records of this list and of the proposer's
+    earlier versions of it (``previous``), so a resent list's answer is the latest one.
+    Called when the list is merged: the list as the Dinas took it, after the proposer's
+    corrections. Returns the number of records written.
+    """
+    versions = [proposal_list.pk]
+    previous = proposal_list.previous_id
+    while previous is not None and previous not in versions:
+        versions.append(previous)
+        previous = (
+            ProposalList.objects.filter(pk=previous).values_list("previous_id", flat=True).first()
+        )
+    RefusedProposal.objects.filter(proposal_list_id__in=versions).delete()
+    rows = (
+        ImportRow.objects.filter(proposal_list=proposal_list, outcome=ImportRow.Outcome.REJECTED)
+        .exclude(nik="")
+        .exclude(phone="")
+        .order_by("row_number")
+        .values_list("nik", "phone", "reason_code", "message")
+    )
+    records: dict[str, RefusedProposal] = {}
+    now = timezone.now()
+    for nik, phone, reason_code, message in rows.iterator(chunk_size=5000):
+        nik_hash = nik_digest(nik)
+        last4 = phone[-4:]
+        if nik_hash in records or not (len(last4) == 4 and last4.isdigit()):
+            continue
+        records[nik_hash] = RefusedProposal(
+            nik_hash=nik_hash,
+            phone_last4=last4,
+            proposal_list=proposal_list,
+            proposer_id=proposal_list.proposer_id,
+            proposer_name=proposal_list.proposer_name[:150],
+            proposed_on=proposal_list.received_on,
+            reason_code=reason_code or Reason.OTHER,
+            message=safe_refusal_message(reason_code, message),
+            created_at=now,
+        )
+    RefusedProposal.objects.bulk_create(records.values(), batch_size=5000)
+    return len(records)
+
+
+def refused_proposals_purge(*, older_than, dry_run: bool = False) -> int:
+    """Delete the refused-proposal records written before ``older_than`` (their own retention,
+    ``REFUSED_PROPOSAL_RETENTION_DAYS``); one DELETE. Returns how many went (or would)."""
+    old = RefusedProposal.objects.filter(created_at__lt=older_than)
+    if dry_run:
+        return old.count()
+    deleted, _ = old.delete()
+    return deleted

@@ -9,9 +9,13 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from complaints.forms import ComplaintForm
+from complaints.selectors import complaints_for_owner
 from public import ratelimits, services
 from public.forms import StatusCheckForm
 from public.models import StatusLookup
+from public.selectors import RefusedStatus
+from public.tokens import owner_token
 from umkm_portal.client_address import client_ip
 
 Outcome = StatusLookup.Outcome
@@ -60,7 +64,18 @@ def _checked(request, ip):
     if result is None:
         ratelimits.nik_failed(request, nik_hash)
         return _form_page(request, StatusCheckForm(), not_found=True)
-    return render(request, "public/status_result.html", {"result": result})
+    # What follows a successful check (a request, stopping messages) trusts this signed
+    # token, never a NIK from the browser. The owner's requests are read only now, after a
+    # match, so a failed check costs the same single query as before.
+    context = {
+        "result": result,
+        "owner_token": owner_token(nik_hash),
+        "complaints": complaints_for_owner(nik_hash),
+        "complaint_form": ComplaintForm(),
+    }
+    if isinstance(result, RefusedStatus):
+        return render(request, "public/refused_result.html", context)
+    return render(request, "public/status_result.html", context)
 
 
 def _form_page(request, form, *, not_found: bool = False):

@@ -26,3 +26,21 @@ def test_full_identity_follows_the_role(role, full, make_staff):
     assert masking.nik_for(user, "3275011708900001") == (
         "3275011708900001" if full else "3275**********01"
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "masked"),
+    [
+        ("drg. Siti Aminah", "S*** A*****"),
+        ("H. Ahmad Fauzi", "A**** F****"),
+        ("Hj. Siti Aminah, S.E.", "S*** A*****"),
+        ("Ir. Budi Santoso, M.M.", "B*** S******"),
+        ("Dr. Budi Santoso", "B*** S******"),
+        ("DR. H. Budi Santoso S.E.", "B*** S******"),
+        ("M. Yusuf", "M Y****"),
+        ("Siti", "S***"),
+        ("", ""),
+    ],
+)
+def test_masked_names_leave_titles_and_degrees_out(name, masked):
+    assert masking.mask_name(name) == masked

@@ -16,6 +16,19 @@ PIMPINAN = "Pimpinan"
 PENGUSUL = "Pengusul"
 
 _REFERENCE = ["registry.view_region", "registry.view_bank", "aid.view_program"]
+# Working the pengaduan queue (complaints/), and the payment verification by sampling.
+_COMPLAINT_WORK = [
+    "complaints.view_complaint",
+    "complaints.change_complaint",
+    "notifications.view_outboxmessage",
+]
+_PAYMENT_CHECKS = [
+    "payment_checks.draw_sample",
+    "payment_checks.add_sample",
+    "payment_checks.view_sample",
+    "payment_checks.view_paymentcheck",
+    "payment_checks.change_paymentcheck",
+]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     # Keeps the registry and receives proposal lists.
@@ -47,6 +60,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "proposers.view_proposermember",
         "aid.view_application",
         "aid.view_statuschange",
+        *_COMPLAINT_WORK,
     ],
     # Checks applications: verifies or rejects, decides possible duplicates, submits, and
     # approves NIK corrections. Does not record the ministry's decision on what it submitted.
@@ -68,6 +82,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "aid.view_submissionbatch",
         "aid.view_decisionfile",
         "dashboard.view_dashboard",
+        *_COMPLAINT_WORK,
     ],
     # Records transfers and imports the bank's reports.
     BENDAHARA: [
@@ -84,6 +99,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "aid.reconcile_disbursement",
         "aid.view_bankreport",
         "dashboard.view_dashboard",
+        *_COMPLAINT_WORK,
+        "complaints.close_account_change",
+        *_PAYMENT_CHECKS,
     ],
     # Reads everything and sees identities masked; records the ministry's decision (SK), so
     # that who submits and who records the answer are different people.
@@ -104,6 +122,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "privacy.view_accesslog",
         "dashboard.view_dashboard",
         "public.view_statuslookup",
+        "complaints.view_complaint",
+        "notifications.view_outboxmessage",
+        *_PAYMENT_CHECKS,
     ],
     PENGUSUL: [],
 }

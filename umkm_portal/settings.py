@@ -65,6 +65,9 @@ INSTALLED_APPS = [
     "umkm_portal",
     "dashboard",
     "public",
+    "complaints",
+    "notifications",
+    "payment_checks",
 ]
 
 MIDDLEWARE = [
@@ -182,6 +185,37 @@ DEPARTMENT_CONTACT_ADDRESS = env.str(
 )
 DEPARTMENT_CONTACT_PHONE = env.str("DEPARTMENT_CONTACT_PHONE", default="")
 DEPARTMENT_CONTACT_EMAIL = env.str("DEPARTMENT_CONTACT_EMAIL", default="")
+# A WhatsApp number (any Indonesian form: 0812…, +62812…): shown as a wa.me link.
+DEPARTMENT_CONTACT_WHATSAPP = env.str("DEPARTMENT_CONTACT_WHATSAPP", default="")
+
+# --- Pengaduan (owners' requests and complaints) --------------------------------------------
+# Days staff have to answer a request, per category (category=days, comma-separated).
+COMPLAINT_TARGET_DAYS = {
+    "not_received": 5,
+    "data_wrong": 10,
+    "account_changed": 5,
+    "proposal_refused": 10,
+    "other": 14,
+    **env.dict("COMPLAINT_TARGET_DAYS", cast={"value": int}, default={}),
+}
+# How long after a successful status check the owner may send a request (seconds).
+COMPLAINT_TOKEN_MAX_AGE = env.int("COMPLAINT_TOKEN_MAX_AGE", default=30 * 60)
+# Requests per client address, and per owner (NIK), counted in the shared cache.
+COMPLAINT_RATES_PER_IP = env.list("COMPLAINT_RATES_PER_IP", default=["5/h", "20/d"])
+COMPLAINT_RATE_PER_OWNER = env.str("COMPLAINT_RATE_PER_OWNER", default="3/d")
+
+# --- Notifications to owners' phones --------------------------------------------------------
+# "console" (write to the log; the default) or "http" (an SMS/WhatsApp gateway), or a dotted path.
+NOTIFY_SENDER = env.str("NOTIFY_SENDER", default="console")
+NOTIFY_GATEWAY_URL = env.str("NOTIFY_GATEWAY_URL", default="")
+NOTIFY_GATEWAY_TOKEN = env.str("NOTIFY_GATEWAY_TOKEN", default="")
+NOTIFY_GATEWAY_TIMEOUT = env.float("NOTIFY_GATEWAY_TIMEOUT", default=10.0)
+# The token the gateway sends when it forwards a reply (STOP); empty closes the endpoint.
+NOTIFY_INBOUND_TOKEN = env.str("NOTIFY_INBOUND_TOKEN", default="")
+if NOTIFY_SENDER == "http" and not (NOTIFY_GATEWAY_URL and NOTIFY_GATEWAY_TOKEN):
+    raise ImproperlyConfigured(
+        "NOTIFY_SENDER=http needs NOTIFY_GATEWAY_URL and NOTIFY_GATEWAY_TOKEN"
+    )
 
 # --- Background tasks ---------------------------------------------------------------------
 TASKS = {
@@ -256,6 +290,9 @@ STORAGES = {
 # Proposal lists are kept this many days after upload, then `manage.py purge_uploads`
 # deletes the file (the list's rows and outcomes stay).
 UPLOAD_RETENTION_DAYS = env.int("UPLOAD_RETENTION_DAYS", default=180)
+# How long the status page keeps its minimised record of proposals refused at import (NIK
+# hash, last 4 phone digits, proposer, date, reason), after the list's rows are gone.
+REFUSED_PROPOSAL_RETENTION_DAYS = env.int("REFUSED_PROPOSAL_RETENTION_DAYS", default=365)
 
 # --- Security -------------------------------------------------------------------------------
 # Behind a reverse proxy that terminates TLS (README "Deployment"), set BEHIND_PROXY=true only

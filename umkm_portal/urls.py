@@ -17,4 +17,6 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("dashboard/", include("dashboard.urls")),
     path("pengusul/", include("proposers.urls")),
+    path("", include("complaints.urls")),
+    path("", include("notifications.urls")),
 ]

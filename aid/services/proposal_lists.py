@@ -246,6 +246,10 @@ def proposal_list_confirm(*, proposal_list: ProposalList, by) -> int:
     at = timezone.now()
     created = merge.merge(locked, by=by, at=at)
     counts = {**review.counts(locked), "merged": created}
+    # What the public status page answers owners refused by this list (public.RefusedProposal).
+    from public.services import refused_proposals_record
+
+    refused_proposals_record(proposal_list=locked)
     transitions.import_move(
         proposal_list,
         ImportStatus.MERGED,

@@ -68,6 +68,20 @@ def test_department_contact_comes_from_settings(client, settings):
     assert '<a href="mailto:dinas@example.go.id">dinas@example.go.id</a>' in text
 
 
+@pytest.mark.parametrize("url", ["/", "/cek-status/"])
+def test_every_public_page_shows_the_contact_once_with_whatsapp(client, settings, url):
+    settings.DEPARTMENT_CONTACT_PHONE = "(021) 000-0000"
+    settings.DEPARTMENT_CONTACT_WHATSAPP = "0812-0000-1111"
+
+    text = _text(client.get(url))
+
+    assert text.count(settings.DEPARTMENT_CONTACT_ADDRESS) == 1
+    assert text.count('href="tel:0210000000"') == 1
+    assert (
+        text.count('<a href="https://wa.me/6281200001111" rel="noopener">0812-0000-1111</a>') == 1
+    )
+
+
 def test_public_pages_carry_no_inline_script_or_style(client):
     for url in ["/", "/cek-status/"]:
         html = client.get(url).content.decode()

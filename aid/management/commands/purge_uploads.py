@@ -1,4 +1,5 @@
-"""Delete kept files older than UPLOAD_RETENTION_DAYS (run it daily).
+"""Delete kept files older than UPLOAD_RETENTION_DAYS (run it daily), and the status page's
+refused-proposal records older than REFUSED_PROPOSAL_RETENTION_DAYS.
 
 Proposal lists as uploaded (and their staged rows), submissions sent to the ministry,
 decision files and bank reports hold NIKs and bank accounts; after the retention period only
@@ -36,3 +37,11 @@ class Command(BaseCommand):
             self.stdout.write(f"  {record._meta.verbose_name} #{record.pk} {record}")
         verb = "would delete" if dry_run else "deleted"
         self.stdout.write(f"{verb} {len(purged)} file(s) created before {cutoff:%Y-%m-%d}")
+        # The status page's refused-proposal records have their own retention period.
+        from public.services import refused_proposals_purge
+
+        refused_cutoff = timezone.now() - timedelta(days=settings.REFUSED_PROPOSAL_RETENTION_DAYS)
+        refused = refused_proposals_purge(older_than=refused_cutoff, dry_run=dry_run)
+        self.stdout.write(
+            f"{verb} {refused} refused-proposal record(s) written before {refused_cutoff:%Y-%m-%d}"
+        )

@@ -1,0 +1,34 @@
+"""Sending a pengaduan from the status result page (POST only, CSRF-protected, rate-limited)."""
+
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from complaints import ratelimits, services
+from complaints.forms import ComplaintForm
+from public.ratelimits import CountersUnavailable
+from public.tokens import owner_from_token
+
+
+@never_cache
+@require_POST
+def complaint_send(request):
+    form = ComplaintForm(request.POST)
+    nik_hash = owner_from_token(request.POST.get("token", ""))
+    if nik_hash is None:
+        # Forged, altered or older than COMPLAINT_TOKEN_MAX_AGE: check the status again.
+        return render(request, "complaints/expired.html", status=403)
+    try:
+        if ratelimits.over_limit(request, nik_hash):
+            return render(request, "public/rate_limited.html", status=429)
+    except CountersUnavailable:
+        return render(request, "public/unavailable.html", status=503)
+    if not form.is_valid():
+        return render(request, "complaints/form_page.html", {"form": form}, status=200)
+    complaint = services.complaint_create(
+        nik_hash=nik_hash,
+        category=form.cleaned_data["category"],
+        message=form.cleaned_data["message"],
+        contact_phone=form.cleaned_data["contact_phone"],
+    )
+    return render(request, "complaints/sent.html", {"complaint": complaint})

@@ -1,0 +1,111 @@
+"""Messages to owners' phones: templates per event, the outbox, and opt-outs.
+
+One message per event and object (an application moved, a request answered), enforced by the
+database; texts never carry a NIK or an account number (:mod:`notifications.services` checks
+every rendered text); delivery is retried with backoff by the background worker.
+"""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Event(models.TextChoices):
+    TRANSFERRED = "transferred", _("Dana ditransfer")
+    REJECTED = "rejected", _("Usulan ditolak")
+    RETURNED = "returned", _("Dana dikembalikan ke kas negara")
+    WITHDRAWAL_DEADLINE = "withdrawal_deadline", _("Batas pencairan 14 hari lagi")
+    COMPLAINT_ANSWERED = "complaint_answered", _("Pengaduan dijawab")
+
+
+class MessageTemplate(models.Model):
+    """The Indonesian text sent for an event, editable by staff. Placeholders: see
+    :data:`notifications.services.PLACEHOLDERS`."""
+
+    event = models.CharField(_("peristiwa"), max_length=24, choices=Event.choices, unique=True)
+    text = models.TextField(_("isi pesan"), max_length=480)
+    is_active = models.BooleanField(_("aktif"), default=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("templat pesan")
+        verbose_name_plural = _("templat pesan")
+        ordering = ["event"]
+
+    def __str__(self) -> str:
+        return self.get_event_display()
+
+
+class OutboxMessage(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Antre")
+        SENT = "sent", _("Terkirim")
+        RETRYING = "retrying", _("Gagal, dicoba lagi")
+        FAILED = "failed", _("Gagal (berhenti mencoba)")
+        OPTED_OUT = "opted_out", _("Tidak dikirim (pemilik berhenti berlangganan)")
+
+    event = models.CharField(_("peristiwa"), max_length=24, choices=Event.choices)
+    # The application (or, for complaint_answered, the complaint) the event is about.
+    object_id = models.BigIntegerField(_("objek"))
+    phone = models.CharField(_("nomor HP"), max_length=16)
+    nik_hash = models.CharField(_("hash NIK"), max_length=64, blank=True, db_index=True)
+    text = models.TextField(_("isi pesan"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("percobaan"), default=0)
+    next_attempt_at = models.DateTimeField(_("percobaan berikutnya"), default=timezone.now)
+    last_error = models.CharField(_("galat terakhir"), max_length=255, blank=True)
+    gateway_id = models.CharField(_("id gateway"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
+    sent_at = models.DateTimeField(_("terkirim"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("pesan keluar")
+        verbose_name_plural = _("pesan keluar")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # One message per event: a move recorded twice, or a task run twice, sends once.
+            models.UniqueConstraint(fields=["event", "object_id"], name="outbox_one_per_event"),
+            models.CheckConstraint(
+                condition=models.Q(phone__regex=r"^\+628[0-9]{7,11}$"), name="outbox_phone_e164"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="outbox_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_event_display()} #{self.object_id}"
+
+
+class OptOut(models.Model):
+    """An owner who asked for no more messages: by replying STOP (their phone) or on the
+    status page (the keyed hash of their NIK)."""
+
+    class Source(models.TextChoices):
+        SMS_STOP = "sms_stop", _("Balasan STOP")
+        STATUS_PAGE = "status_page", _("Halaman cek status")
+
+    phone = models.CharField(_("nomor HP"), max_length=16, blank=True)
+    nik_hash = models.CharField(_("hash NIK"), max_length=64, blank=True)
+    source = models.CharField(_("sumber"), max_length=12, choices=Source.choices)
+    at = models.DateTimeField(_("waktu"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("berhenti berlangganan")
+        verbose_name_plural = _("berhenti berlangganan")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["phone"], condition=~models.Q(phone=""), name="optout_unique_phone"
+            ),
+            models.UniqueConstraint(
+                fields=["nik_hash"], condition=~models.Q(nik_hash=""), name="optout_unique_nik"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(phone="", nik_hash=""), name="optout_names_someone"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} {self.at:%Y-%m-%d}"

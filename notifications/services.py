@@ -1,0 +1,305 @@
+"""Writes of notifications: queue one message per event (set-based), deliver with backoff,
+honour opt-outs. Texts come from :class:`MessageTemplate`, rendered with a fixed set of
+placeholders, and are refused if they would carry a NIK or an account number."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import re
+import string
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.dateformat import format as date_format
+
+from aid.models import REASON_ADVICE, Application, Program, Reason, Status
+from aid.money import rupiah
+from notifications.models import Event, MessageTemplate, OptOut, OutboxMessage
+from notifications.senders import SendFailed, get_sender
+
+logger = logging.getLogger(__name__)
+
+# What a template may name. Nothing here is a NIK, a name or an account number.
+PLACEHOLDERS = frozenset({"program", "amount", "date", "deadline", "reason", "advice", "number"})
+# The application status whose move queues each event (aid.transitions calls in here).
+STATUS_EVENTS = {
+    Status.TRANSFERRED: Event.TRANSFERRED,
+    Status.REJECTED: Event.REJECTED,
+    Status.RETURNED: Event.RETURNED,
+}
+# Seconds before each new attempt after a failure; after the last, the message has failed.
+BACKOFF = (60, 300, 1800, 7200, 21600)
+DEADLINE_NOTICE_DAYS = 14
+# Six or more digits in a row: a NIK (16), an account (6-20) or a phone number. Amounts and
+# dates are written with separators and words, so a text never needs such a run.
+_DIGIT_RUN = re.compile(r"\d{6,}")
+CHUNK = 5000
+
+
+class UnsafeTemplate(ValueError):
+    pass
+
+
+def template_fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+
+def check_template(text: str) -> None:
+    """Refuse a template naming anything outside :data:`PLACEHOLDERS` or holding a digit run."""
+    unknown = template_fields(text) - PLACEHOLDERS
+    if unknown:
+        allowed = ", ".join(f"{{{name}}}" for name in sorted(PLACEHOLDERS))
+        raise UnsafeTemplate(
+            f"Isian tidak dikenal: {', '.join(sorted(unknown))}. Yang boleh: {allowed}."
+        )
+    if _DIGIT_RUN.search(text):
+        raise UnsafeTemplate("Pesan tidak boleh memuat deretan angka (NIK, rekening, nomor HP).")
+
+
+def render(text: str, values: dict) -> str:
+    """The message for ``values``; raises :class:`UnsafeTemplate` rather than return a text
+    with a run of digits (the last guard against a NIK or an account number)."""
+    check_template(text)
+    rendered = " ".join(text.format_map({k: values.get(k, "") for k in PLACEHOLDERS}).split())
+    if _DIGIT_RUN.search(rendered):
+        raise UnsafeTemplate("rendered text holds a run of digits")
+    return rendered
+
+
+def _day(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localdate(value)
+    with translation.override("id"):
+        return date_format(value, "j F Y")
+
+
+def _templates() -> dict[str, str]:
+    return dict(MessageTemplate.objects.filter(is_active=True).values_list("event", "text"))
+
+
+def _opted_out(phones: Iterable[str], hashes: Iterable[str]) -> tuple[set[str], set[str]]:
+    phones, hashes = [p for p in set(phones) if p], [h for h in set(hashes) if h]
+    return (
+        set(OptOut.objects.filter(phone__in=phones).values_list("phone", flat=True)),
+        set(OptOut.objects.filter(nik_hash__in=hashes).values_list("nik_hash", flat=True)),
+    )
+
+
+def _nik_digest(nik: str) -> str:
+    from public.services import nik_digest
+
+    return nik_digest(nik)
+
+
+def _store(messages: list[OutboxMessage]) -> int:
+    """Insert, one per (event, object): a message already queued for the event is kept."""
+    if not messages:
+        return 0
+    OutboxMessage.objects.bulk_create(messages, batch_size=CHUNK, ignore_conflicts=True)
+    transaction.on_commit(_deliver_soon)
+    return len(messages)
+
+
+def _deliver_soon() -> None:
+    from notifications import tasks
+
+    tasks.outbox_deliver_due.enqueue()
+
+
+def notifications_queue_for_applications(
+    *, event: str, application_ids: Iterable[int], now=None
+) -> int:
+    """Queue the ``event`` message for each application's owner: one read per chunk of
+    5,000 ids, one bulk INSERT; owners without a phone get none, owners who opted out get
+    a record marked ``opted_out`` and nothing is sent. Returns the messages offered."""
+    template = _templates().get(event)
+    if not template:
+        return 0
+    now = now or timezone.now()
+    ids = sorted(set(application_ids))
+    offered = 0
+    for start in range(0, len(ids), CHUNK):
+        rows = list(
+            Application.objects.filter(pk__in=ids[start : start + CHUNK])
+            .exclude(owner__phone="")
+            .values_list(
+                "pk",
+                "owner__phone",
+                "owner__nik",
+                "program__name",
+                "program__amount",
+                "program__withdrawal_days",
+                "reason_code",
+                "transferred_at",
+                "returned_at",
+            )
+        )
+        hashes = {row[0]: _nik_digest(row[2]) for row in rows}
+        out_phones, out_hashes = _opted_out((r[1] for r in rows), hashes.values())
+        messages = []
+        for pk, phone, _nik, program, amount, days, reason_code, transferred, returned in rows:
+            reason = Reason(reason_code) if reason_code in Reason.values else None
+            deadline = transferred + datetime.timedelta(days=days) if transferred else None
+            values = {
+                "program": program,
+                "amount": rupiah(amount),
+                "date": _day(returned if event == Event.RETURNED else transferred),
+                "deadline": _day(deadline),
+                "reason": str(reason.label) if reason else "",
+                "advice": str(REASON_ADVICE.get(reason, "")) if reason else "",
+            }
+            opted_out = phone in out_phones or hashes[pk] in out_hashes
+            messages.append(
+                OutboxMessage(
+                    event=event,
+                    object_id=pk,
+                    phone=phone,
+                    nik_hash=hashes[pk],
+                    text=render(template, values),
+                    status=OutboxMessage.Status.OPTED_OUT
+                    if opted_out
+                    else OutboxMessage.Status.QUEUED,
+                    created_at=now,
+                    next_attempt_at=now,
+                )
+            )
+        offered += _store(messages)
+    return offered
+
+
+def notifications_queue_for_complaint(*, complaint) -> int:
+    """Queue the "your request was answered" message to the number the owner gave."""
+    template = _templates().get(Event.COMPLAINT_ANSWERED)
+    if not template or not complaint.contact_phone:
+        return 0
+    out_phones, out_hashes = _opted_out([complaint.contact_phone], [complaint.nik_hash])
+    opted_out = complaint.contact_phone in out_phones or complaint.nik_hash in out_hashes
+    return _store(
+        [
+            OutboxMessage(
+                event=Event.COMPLAINT_ANSWERED,
+                object_id=complaint.pk,
+                phone=complaint.contact_phone,
+                nik_hash=complaint.nik_hash,
+                text=render(template, {"number": f"#{complaint.pk}"}),
+                status=OutboxMessage.Status.OPTED_OUT if opted_out else OutboxMessage.Status.QUEUED,
+            )
+        ]
+    )
+
+
+def notifications_queue_withdrawal_deadlines(*, today: datetime.date | None = None) -> int:
+    """Queue the reminder for every transferred application whose withdrawal deadline is at
+    most :data:`DEADLINE_NOTICE_DAYS` days away and not yet past: one query per program;
+    an application already reminded is skipped by the unique (event, object)."""
+    today = today or timezone.localdate()
+    queued = 0
+    for program in Program.objects.order_by("pk"):
+        # deadline = transferred_at + withdrawal_days; remind when today <= deadline <= today+14.
+        day_start = datetime.datetime.combine(
+            today, datetime.time.min, timezone.get_current_timezone()
+        )
+        earliest = day_start - datetime.timedelta(days=program.withdrawal_days)
+        latest = earliest + datetime.timedelta(days=DEADLINE_NOTICE_DAYS + 1)
+        already = OutboxMessage.objects.filter(event=Event.WITHDRAWAL_DEADLINE).values("object_id")
+        ids = list(
+            Application.objects.filter(
+                program=program,
+                status=Status.TRANSFERRED,
+                transferred_at__gte=earliest,
+                transferred_at__lt=latest,
+            )
+            .exclude(pk__in=already)
+            .values_list("pk", flat=True)
+        )
+        queued += notifications_queue_for_applications(
+            event=Event.WITHDRAWAL_DEADLINE, application_ids=ids
+        )
+    return queued
+
+
+def outbox_deliver(*, message: OutboxMessage, now=None) -> OutboxMessage:
+    """Send one queued (or retrying) message through the configured sender and record the
+    outcome: ``sent`` with the gateway's id, or ``retrying`` with the next attempt after the
+    :data:`BACKOFF` delay, ``failed`` after the last. A message whose owner opted out since
+    it was queued is not sent."""
+    now = now or timezone.now()
+    if message.status not in (OutboxMessage.Status.QUEUED, OutboxMessage.Status.RETRYING):
+        return message
+    out_phones, out_hashes = _opted_out([message.phone], [message.nik_hash])
+    if out_phones or out_hashes:
+        message.status = OutboxMessage.Status.OPTED_OUT
+        message.save(update_fields=["status"])
+        return message
+    message.attempts += 1
+    try:
+        message.gateway_id = get_sender().send(
+            phone=message.phone, text=message.text, reference=f"{message.event}-{message.object_id}"
+        )
+    except SendFailed as exc:
+        message.last_error = str(exc)[:255]
+        if message.attempts > len(BACKOFF):
+            message.status = OutboxMessage.Status.FAILED
+        else:
+            message.status = OutboxMessage.Status.RETRYING
+            message.next_attempt_at = now + datetime.timedelta(
+                seconds=BACKOFF[message.attempts - 1]
+            )
+        logger.warning(
+            "notification not sent",
+            extra={
+                "message_id": message.pk,
+                "attempt": message.attempts,
+                "error": message.last_error,
+            },
+        )
+    else:
+        message.status = OutboxMessage.Status.SENT
+        message.sent_at = now
+        message.last_error = ""
+    message.save(
+        update_fields=[
+            "attempts",
+            "gateway_id",
+            "last_error",
+            "status",
+            "next_attempt_at",
+            "sent_at",
+        ]
+    )
+    return message
+
+
+def outbox_due(now=None):
+    return OutboxMessage.objects.filter(
+        status__in=(OutboxMessage.Status.QUEUED, OutboxMessage.Status.RETRYING),
+        next_attempt_at__lte=now or timezone.now(),
+    ).order_by("next_attempt_at", "pk")
+
+
+def outbox_deliver_due(*, now=None, limit: int = 500) -> dict[str, int]:
+    """Deliver the messages due by ``now`` (at most ``limit``); returns counts by outcome
+    and the time of the next retry, if any, for the caller to schedule itself again."""
+    now = now or timezone.now()
+    counts: dict[str, int] = {}
+    for message in list(outbox_due(now)[:limit]):
+        status = outbox_deliver(message=message, now=now).status
+        counts[status] = counts.get(status, 0) + 1
+    return counts
+
+
+@transaction.atomic
+def opt_out(*, source: str, phone: str = "", nik_hash: str = "") -> OptOut:
+    """Record that the owner wants no more messages (by phone, or by NIK hash), and stop the
+    messages still waiting for them. Asking twice is the same as asking once."""
+    lookup = {"phone": phone} if phone else {"nik_hash": nik_hash}
+    record, _ = OptOut.objects.get_or_create(**lookup, defaults={"source": source})
+    waiting = OutboxMessage.objects.filter(
+        status__in=(OutboxMessage.Status.QUEUED, OutboxMessage.Status.RETRYING), **lookup
+    )
+    waiting.update(status=OutboxMessage.Status.OPTED_OUT)
+    return record

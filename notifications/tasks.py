@@ -1,0 +1,33 @@
+"""Background jobs (django-tasks) of notifications."""
+
+import datetime
+
+from django.utils import timezone
+from django_tasks import default_task_backend, task
+
+from notifications import services
+
+
+@task()
+def notifications_queue(event: str, application_ids: list[int]) -> int:
+    """Queue one message per application for ``event`` (enqueued by aid.transitions after
+    a status move commits)."""
+    return services.notifications_queue_for_applications(
+        event=event, application_ids=application_ids
+    )
+
+
+@task()
+def outbox_deliver_due() -> dict:
+    """Send the messages that are due; when some wait for a retry, run again at the earliest
+    one (on backends that can defer; elsewhere ``manage.py send_notifications`` does)."""
+    counts = services.outbox_deliver_due()
+    upcoming = services.outbox_due(now=timezone.now() + datetime.timedelta(days=365)).first()
+    if upcoming is not None and getattr(default_task_backend, "supports_defer", False):
+        outbox_deliver_due.using(run_after=upcoming.next_attempt_at).enqueue()
+    return counts
+
+
+@task()
+def withdrawal_deadline_reminders() -> int:
+    return services.notifications_queue_withdrawal_deadlines()

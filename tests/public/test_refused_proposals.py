@@ -1,0 +1,219 @@
+"""Owners whose proposal was refused at import learn who sent it, when, why and where to go,
+without the page becoming an oracle, and after the list's staged rows are purged."""
+
+import datetime
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from aid import services
+from aid.models import ImportRow, ProposalList, Reason
+from proposers.models import Proposer
+from public.models import RefusedProposal, StatusLookup
+from public.services import nik_digest, safe_refusal_message
+from registry.models import Region
+from tests.public.conftest import check
+from umkm_portal import roles
+
+pytestmark = pytest.mark.django_db
+
+ACCEPTED_NIK = "3275014708850003"
+REFUSED_NIK = "3275011708900001"  # the row lacks its KTP address: data kurang lengkap
+NO_PHONE_NIK = "3275015203880002"  # refused too, and without a phone: never matchable
+HEADER = "NIK,Nama Lengkap,Alamat KTP,Kecamatan,Kelurahan,Nama Usaha,Bidang Usaha,No HP\n"
+ROWS = (
+    f"{ACCEPTED_NIK},Siti Aminah,Jl. Melati 5,Bekasi Timur,Arenjaya,Warung Siti,Kuliner,081234567890\n"
+    f"{REFUSED_NIK},Agus Salim,,Bekasi Timur,Arenjaya,Bengkel Agus,Otomotif,081298765432\n"
+    f"{NO_PHONE_NIK},Dewi Lestari,,,,Jahit Dewi,Konveksi,\n"
+)
+
+
+@pytest.fixture
+def proposer():
+    return Proposer.objects.create(
+        name="Kelurahan Arenjaya",
+        kind=Proposer.Kind.KELURAHAN,
+        kelurahan=Region.objects.get(name__iexact="Arenjaya"),
+        contact_name="Ibu Rina (Kasi Ekbang)",
+        phone="021-8800-1234",
+        address="Jl. Arenjaya Raya 1",
+        opening_hours="Senin-Jumat 08.00-15.00",
+    )
+
+
+@pytest.fixture
+def merged_list(program, make_staff, proposer):
+    operator = make_staff(roles.OPERATOR, username="operator-refused")
+    proposal_list = services.proposal_list_upload(
+        program=program,
+        proposer=proposer,
+        file=io.BytesIO((HEADER + ROWS).encode()),
+        filename="arenjaya.csv",
+        by=operator,
+        received_on=datetime.date(2020, 8, 20),
+    )
+    proposal_list.refresh_from_db()
+    services.proposal_list_confirm(proposal_list=proposal_list, by=operator)
+    return proposal_list
+
+
+def _text(response) -> str:
+    return re.sub(r"\s+", " ", response.content.decode())
+
+
+def _without_csrf(response) -> bytes:
+    return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", response.content)
+
+
+def test_a_refused_owner_finds_who_proposed_them_when_why_and_where_to_go(client, merged_list):
+    response = check(client, REFUSED_NIK, "5432")
+
+    assert response.status_code == 200
+    text = _text(response)
+    assert "Usulan dari Kelurahan Arenjaya, 20 Agustus 2020" in text
+    assert "Data kurang lengkap" in text
+    assert "Alamat KTP belum diisi" in text
+    assert "Lengkapi alamat, nomor HP dan data usaha melalui kelurahan Anda" in text
+    assert "Datang ke Kelurahan Arenjaya dengan membawa KTP" in text
+    for contact in ["Jl. Arenjaya Raya 1", "021-8800-1234", "Senin-Jumat 08.00-15.00", "Arenjaya"]:
+        assert contact in text
+    # Nothing identifying, and nothing meant for the proposer about rows of the list.
+    for secret in [REFUSED_NIK, "Agus Salim", "Salim", "081298765432", "baris"]:
+        assert secret not in text
+    assert StatusLookup.objects.get().outcome == StatusLookup.Outcome.FOUND
+
+
+def test_wrong_digits_unknown_nik_and_a_refused_row_without_phone_get_the_same_page(
+    client, merged_list
+):
+    wrong_digits = check(client, REFUSED_NIK, "0000")
+    unknown = check(client, "3275016509920004", "5432")
+    no_phone = check(client, NO_PHONE_NIK, "0000")
+
+    assert wrong_digits.status_code == unknown.status_code == no_phone.status_code == 200
+    assert _without_csrf(wrong_digits) == _without_csrf(unknown) == _without_csrf(no_phone)
+    assert sorted(wrong_digits.headers.items()) == sorted(unknown.headers.items())
+    outcomes = set(StatusLookup.objects.values_list("outcome", flat=True))
+    assert outcomes == {StatusLookup.Outcome.NOT_FOUND}
+
+
+def test_an_owner_who_was_accepted_sees_their_application_not_a_refusal(client, merged_list):
+    text = _text(check(client, ACCEPTED_NIK, "7890"))
+
+    assert "Diusulkan" in text
+    assert "ditolak saat pemeriksaan" not in text
+
+
+def test_the_check_stays_one_query_for_a_refusal(merged_list, django_assert_num_queries):
+    from public.services import status_check
+
+    with django_assert_num_queries(2 if _sqlite() else 1):  # lookup (+ log INSERT on SQLite)
+        status_check(
+            nik=REFUSED_NIK, phone_last4="5432", nik_hash=nik_digest(REFUSED_NIK), client_ip=None
+        )
+
+
+def _sqlite() -> bool:
+    from django.db import connection
+
+    return connection.vendor == "sqlite"
+
+
+def test_only_refused_rows_with_a_phone_are_kept_minimised(merged_list):
+    record = RefusedProposal.objects.get()
+
+    assert record.nik_hash == nik_digest(REFUSED_NIK)
+    assert record.phone_last4 == "5432"
+    assert record.reason_code == Reason.INCOMPLETE
+    assert REFUSED_NIK not in str(vars(record))
+
+
+def test_the_answer_outlives_the_purged_rows_until_its_own_retention(client, merged_list, settings):
+    ProposalList.objects.filter(pk=merged_list.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=200)
+    )
+    settings.REFUSED_PROPOSAL_RETENTION_DAYS = 365
+    call_command("purge_uploads", days=180, stdout=io.StringIO())
+
+    assert not ImportRow.objects.filter(proposal_list=merged_list).exists()
+    assert "Usulan dari Kelurahan Arenjaya" in _text(check(client, REFUSED_NIK, "5432"))
+
+    RefusedProposal.objects.update(created_at=timezone.now() - datetime.timedelta(days=366))
+    call_command("purge_uploads", days=180, stdout=io.StringIO())
+
+    assert not RefusedProposal.objects.exists()
+    assert "Data tidak ditemukan" in _text(check(client, REFUSED_NIK, "5432"))
+
+
+def test_a_resent_list_replaces_the_earlier_versions_answer(merged_list, program, proposer):
+    operator = merged_list.uploaded_by
+    fixed = HEADER + ROWS.replace(",Agus Salim,,", ",Agus Salim,Jl. Kenanga 1,")
+    resent = services.proposal_list_upload(
+        program=program,
+        proposer=proposer,
+        file=io.BytesIO(fixed.encode()),
+        filename="arenjaya-2.csv",
+        by=operator,
+    )
+    resent.refresh_from_db()
+    assert resent.previous_id == merged_list.pk
+    services.proposal_list_confirm(proposal_list=resent, by=operator)
+
+    assert not RefusedProposal.objects.filter(nik_hash=nik_digest(REFUSED_NIK)).exists()
+
+
+@pytest.mark.parametrize(
+    ("reason", "message", "safe"),
+    [
+        (
+            Reason.INCOMPLETE,
+            "Data kurang lengkap: Alamat KTP belum diisi. Lengkapi lalu kirim ulang baris ini.",
+            "Data kurang lengkap: Alamat KTP belum diisi.",
+        ),
+        (
+            Reason.INVALID_FIELD,
+            "Nomor HP 08123 tidak dapat dibaca. Tulis seperti 081234567890.",
+            "",
+        ),
+        (
+            Reason.DUPLICATE_EXISTING,
+            'Sudah diusulkan lewat "Koperasi Maju" (permohonan #12) atas nama Budi.',
+            "",
+        ),
+        (Reason.DUPLICATE_IN_LIST, "NIK ini sudah tercantum di baris 4 daftar ini.", ""),
+        (Reason.INVALID_FIELD, 'Bank "Bank Siti" tidak dikenal.', ""),
+    ],
+)
+def test_messages_are_cut_to_what_names_nobody_else(reason, message, safe):
+    assert safe_refusal_message(reason, message) == safe
+
+
+def _record(proposal_list, **fields):
+    values = {
+        "nik_hash": "a" * 64,
+        "phone_last4": "1234",
+        "proposal_list": proposal_list,
+        "proposer_name": "Kelurahan Arenjaya",
+        "proposed_on": datetime.date(2020, 8, 20),
+        "reason_code": Reason.INCOMPLETE,
+        **fields,
+    }
+    with transaction.atomic():
+        RefusedProposal.objects.create(**values)
+
+
+def test_the_database_refuses_records_the_page_could_not_match(merged_list):
+    RefusedProposal.objects.all().delete()
+    with pytest.raises(IntegrityError):
+        _record(merged_list, phone_last4="")
+    with pytest.raises(IntegrityError):
+        _record(merged_list, phone_last4="12a4")
+    with pytest.raises(IntegrityError):
+        _record(merged_list, nik_hash=REFUSED_NIK)
+    _record(merged_list)
+    with pytest.raises(IntegrityError):
+        _record(merged_list, phone_last4="9999")  # one per NIK per list
