@@ -17,4 +17,5 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("dashboard/", include("dashboard.urls")),
     path("pengusul/", include("proposers.urls")),
+    path("", include("development.urls")),
 ]
