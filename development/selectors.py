@@ -186,8 +186,8 @@ KIND_LABELS = {
     Kind.ACTIVITY: gettext_lazy("Kegiatan"),
     Kind.COOPERATIVE: gettext_lazy("Koperasi"),
     Kind.REFERRAL: gettext_lazy("Permodalan"),
-    Kind.NIB: gettext_lazy("NIB"),
     Kind.SIZE: gettext_lazy("Skala usaha"),
+    Kind.NIB: gettext_lazy("NIB"),
 }
 
 
