@@ -61,9 +61,7 @@ def story(program, kecamatan):
     cooperative = services.cooperative_create(
         name="Koperasi Maju Bersama", legal_number="AHU-0001234.AH.01.26.TAHUN 2019"
     )
-    services.membership_add(
-        cooperative=cooperative, owner=owner, since=datetime.date(2021, 6, 1)
-    )
+    services.membership_add(cooperative=cooperative, owner=owner, since=datetime.date(2021, 6, 1))
     referral = services.referral_create(
         business=business,
         channel="kur",
