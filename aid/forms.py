@@ -105,9 +105,13 @@ class _ImportForm(forms.Form):
     )
 
     def clean_file(self):
+        """The upload guards of every uploaded file (size, type by content, workbook safety),
+        so a refusal shows on the form before anything is read."""
+        from aid.importing.guards import check_uploaded_file
+
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".csv", ".xlsx")):
-            raise forms.ValidationError(_("Berkas harus berformat CSV atau XLSX."))
+        check_uploaded_file(upload, filename=upload.name)
+        upload.seek(0)
         return upload
 
 
@@ -160,6 +164,19 @@ class ManualTransferForm(forms.Form):
         return cleaned
 
 
+def clean_list_upload(upload):
+    """A proposal list's file, checked as the import will (size, type by content, workbook
+    safety, a header with NIK and name), so a refusal shows on the form that sent it."""
+    from aid.importing.guards import check_uploaded_file
+    from aid.importing.read import open_list
+
+    kind = check_uploaded_file(upload, filename=upload.name)
+    with open_list(upload, kind):
+        pass
+    upload.seek(0)
+    return upload
+
+
 class ProposalListUploadForm(forms.ModelForm):
     """Upload of a proposal list: program, proposer and the CSV/XLSX file.
 
@@ -180,12 +197,4 @@ class ProposalListUploadForm(forms.ModelForm):
         fields = ["program", "proposer_name", "proposer_kind", "received_on"]
 
     def clean_upload(self):
-        from aid.importing.guards import check_upload
-        from aid.importing.read import open_list
-
-        upload = self.cleaned_data["upload"]
-        kind = check_upload(upload, max_bytes=settings.IMPORT_MAX_UPLOAD_MB * 1024 * 1024)
-        with open_list(upload, kind):
-            pass
-        upload.seek(0)
-        return upload
+        return clean_list_upload(self.cleaned_data["upload"])

@@ -239,6 +239,8 @@ class ProposalList(models.Model):
         related_name="+",
     )
 
+    history = HistoricalRecords(verbose_name=_("riwayat daftar usulan"))
+
     class Meta:
         verbose_name = _("daftar usulan")
         verbose_name_plural = _("daftar usulan")
@@ -571,13 +573,25 @@ class SubmissionBatch(models.Model):
 class ImportedFile(models.Model):
     """What every imported reconciliation file records: the file itself, who, when, counts.
 
-    ``problems`` keeps each refused row (row number, NIK, reason) as shown to the user.
+    ``problems`` keeps each refused row (row number, NIK, reason) as shown to the user. A big
+    file is kept first and applied in the background (``state``); a small one is applied in
+    the request and recorded ``done``.
     """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Menunggu diproses")
+        PROCESSING = "processing", _("Sedang diproses")
+        DONE = "done", _("Selesai")
+        FAILED = "failed", _("Gagal")
 
     program = models.ForeignKey(
         Program, verbose_name=_("program"), on_delete=models.PROTECT, related_name="+"
     )
     file = models.FileField(_("berkas"), upload_to="reconciliation/%Y/%m/")
+    state = models.CharField(
+        _("status proses"), max_length=10, choices=State.choices, default=State.DONE
+    )
+    error = models.TextField(_("pesan proses"), blank=True)
     original_filename = models.CharField(_("nama berkas asli"), max_length=255)
     sha256 = models.CharField(_("sidik berkas (SHA-256)"), max_length=64, db_index=True)
     rows = models.PositiveIntegerField(_("jumlah baris"), default=0)

@@ -5,25 +5,25 @@ Pure file logic, no database: bytes → rows of checked values plus the problems
 in Indonesian, by row number. :func:`aid.services.decision_file_import` and
 :func:`aid.services.bank_report_import` look the rows up and apply them through services.
 
-Both files are CSV (comma or semicolon, UTF-8 or Windows-1252) or XLSX (first sheet); the
-first non-empty row holds the column names, matched loosely (case, spaces, dots and
+Both files are CSV (comma, semicolon or tab, UTF-8 or Windows-1252) or XLSX (first sheet),
+checked and read like proposal lists (:mod:`aid.importing.guards`, :mod:`aid.importing.read`);
+the first non-empty row holds the column names, matched loosely (case, spaces, dots and
 underscores ignored) against the names below. The formats are described in the README,
 "Grant lifecycle".
 """
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import re
 from dataclasses import dataclass, field
+from typing import IO
 
-import tablib
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aid.importing.read import NumericCell, open_records
 from registry import identifiers
 
 # Canonical column → the names people and banks write for it (already folded by _fold).
@@ -64,7 +64,8 @@ BANK_STATUS = {
 
 _FOLD = re.compile(r"[\s._\-/]+")
 _DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%d.%m.%Y")
-_TIME_FORMATS = ("", " %H:%M", " %H:%M:%S")
+# "T%H:%M:%S": a date-time cell of a workbook, as the reader writes it.
+_TIME_FORMATS = ("", " %H:%M", " %H:%M:%S", "T%H:%M:%S")
 
 
 def _fold(text: object) -> str:
@@ -109,63 +110,41 @@ class Parsed:
     damaged_niks: int = 0  # rows whose NIK could not be read at all
 
 
-def _decode(content: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return content.decode("latin-1")
-
-
-def read_table(content: bytes, filename: str, columns: dict, required: tuple) -> list[dict]:
+def read_table(
+    f: IO[bytes], kind: str, columns: dict, required: tuple, *, header_only: bool = False
+) -> list[dict]:
     """Rows of the file as ``{"_row": n, canonical column: raw value}``; blank rows dropped.
 
-    ``_row`` is the row number as the user sees it in Excel (the header is row 1). Raises
-    ValidationError with an Indonesian message when the file cannot be read or a required
-    column is missing.
+    ``f`` has passed :func:`aid.importing.guards.check_uploaded_file` (which gave ``kind``);
+    it is read by the same streaming reader as proposal lists. The first non-blank row holds
+    the column names; ``_row`` is the row number as the user sees it in Excel. A cell Excel
+    stored as a number comes back as that number, so the NIK rules can refuse it as damaged.
+    Raises ValidationError with an Indonesian message when the file cannot be read or a
+    required column is missing. With ``header_only`` only the column names are checked.
     """
-    name = (filename or "").lower()
-    try:
-        if name.endswith(".xlsx"):
-            dataset = tablib.Dataset().load(content, format="xlsx")
-            header, body = list(dataset.headers or []), [list(r) for r in dataset]
-        elif name.endswith(".csv") or name.endswith(".txt"):
-            text = _decode(content)
-            try:
-                dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-            except csv.Error:
-                dialect = csv.excel
-            table = list(csv.reader(io.StringIO(text), dialect))
-            header, body = (table[0], table[1:]) if table else ([], [])
-        else:
-            raise ValidationError(_("Berkas harus berformat CSV atau XLSX."))
-    except ValidationError:
-        raise
-    except Exception as exc:
-        raise ValidationError(
-            _("Berkas %(name)s tidak dapat dibaca: %(error)s") % {"name": filename, "error": exc}
-        ) from exc
-    positions: dict[str, int] = {}
-    for index, title in enumerate(header):
-        folded = _fold(title)
-        for key, names in columns.items():
-            if folded in names and key not in positions:
-                positions[key] = index
-    missing = [key for key in required if key not in positions]
-    if missing:
-        raise ValidationError(
-            _("Kolom wajib tidak ditemukan: %(cols)s. Baris pertama harus berisi nama kolom.")
-            % {"cols": ", ".join(k.upper() for k in missing)}
-        )
-    rows = []
-    for number, values in enumerate(body, start=2):
-        if all(v is None or str(v).strip() == "" for v in values):
-            continue
-        row = {"_row": number}
-        for key, index in positions.items():
-            row[key] = values[index] if index < len(values) else None
-        rows.append(row)
+    with open_records(f, kind) as (_estimate, records):
+        _number, header = next(records, (0, []))
+        positions: dict[str, int] = {}
+        for index, title in enumerate(header):
+            folded = _fold(title)
+            for key, names in columns.items():
+                if folded in names and key not in positions:
+                    positions[key] = index
+        missing = [key for key in required if key not in positions]
+        if missing:
+            raise ValidationError(
+                _("Kolom wajib tidak ditemukan: %(cols)s. Baris pertama harus berisi nama kolom.")
+                % {"cols": ", ".join(k.upper() for k in missing)}
+            )
+        rows = []
+        if header_only:
+            return rows
+        for number, values in records:
+            row = {"_row": number}
+            for key, index in positions.items():
+                value = values[index] if index < len(values) else None
+                row[key] = value.number if isinstance(value, NumericCell) else value
+            rows.append(row)
     return rows
 
 

@@ -16,6 +16,7 @@ from import_export.formats import base_formats
 from aid.models import Application, Disbursement
 from privacy import masking
 from privacy.exports import PersonalDataResource
+from umkm_portal.spreadsheets import safe_cell
 
 # Local time (Asia/Jakarta), as staff read it.
 DATETIME = widgets.DateTimeWidget("%Y-%m-%d %H:%M")
@@ -158,11 +159,27 @@ class MinistrySubmissionResource(resources.ModelResource):
         return str(application.pk)
 
 
-def render(queryset, file_format: str) -> bytes:
-    """The rows in ``file_format`` (``csv`` or ``xlsx``) as bytes ready to send."""
+# Columns shown masked to staff without the full-identity permission (Pimpinan).
+_MINISTRY_MASKS = {
+    "NIK": masking.mask_nik,
+    "NO_HP": masking.mask_phone,
+    "NO_REKENING": masking.mask_account,
+}
+
+
+def render(queryset, file_format: str, *, full_identity: bool = True) -> bytes:
+    """The rows in ``file_format`` (``csv`` or ``xlsx``) as bytes ready to send; without
+    ``full_identity`` the NIK, phone and account columns are masked. Every value is text,
+    none a live formula (safe_cell)."""
     dataset = MinistrySubmissionResource().export(queryset)
+    masks = [None if full_identity else _MINISTRY_MASKS.get(header) for header in dataset.headers]
     for index, row in enumerate(dataset):
-        dataset[index] = tuple("" if value is None else str(value) for value in row)
+        dataset[index] = tuple(
+            safe_cell(mask(text) if mask else text)
+            for mask, text in zip(
+                masks, ("" if value is None else str(value) for value in row), strict=True
+            )
+        )
     data = FORMATS[file_format]().export_data(dataset)
     # CSV with a byte-order mark, so Excel reads the names' accents as UTF-8.
     return ("\ufeff" + data).encode("utf-8") if isinstance(data, str) else data

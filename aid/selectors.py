@@ -11,6 +11,7 @@ from functools import cache
 from django.db import connection
 from django.db.models import (
     Count,
+    Exists,
     F,
     FilteredRelation,
     OuterRef,
@@ -493,3 +494,20 @@ def duplicate_proposal_lists() -> list[tuple[int, str]]:
         | Q(pk__in=pairs.values("other__proposal_list_id"))
     )
     return [(proposal_list.pk, str(proposal_list)) for proposal_list in lists.order_by("-pk")]
+
+
+def account_awaits_confirmation(account: BankAccount) -> bool:
+    """Whether ``account`` replaced another after the owner's application was verified and
+    nobody else has confirmed it yet: money must not go there (issue 11, finding 7a)."""
+    return account.confirmation_required and account.confirmed_at is None
+
+
+def with_unconfirmed_account(applications: QuerySet[Application]) -> QuerySet[Application]:
+    """The applications whose owner's active account awaits confirmation (as above)."""
+    pending = BankAccount.objects.filter(
+        owner=OuterRef("owner"),
+        is_active=True,
+        confirmation_required=True,
+        confirmed_at__isnull=True,
+    )
+    return applications.filter(Exists(pending))

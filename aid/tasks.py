@@ -6,7 +6,7 @@ import time
 from django_tasks import task
 
 from aid import services
-from aid.models import ProposalList
+from aid.models import BankReport, DecisionFile, ProposalList
 
 logger = logging.getLogger(__name__)
 
@@ -52,3 +52,17 @@ def proposal_list_process(proposal_list_id: int) -> None:
                 delay,
             )
             time.sleep(delay)
+
+
+@task()
+def decision_file_process(record_id: int) -> None:
+    """Apply a big decision file kept by aid.services.decision_file_import."""
+    record = DecisionFile.objects.select_related("program", "uploaded_by").get(pk=record_id)
+    services.decision_file_process(decision_file=record)
+
+
+@task()
+def bank_report_process(record_id: int) -> None:
+    """Apply a big bank report kept by aid.services.bank_report_import."""
+    record = BankReport.objects.select_related("program", "uploaded_by").get(pk=record_id)
+    services.bank_report_process(bank_report=record)

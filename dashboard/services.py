@@ -91,10 +91,16 @@ def _grouped_transfers():
 
 
 def _grouped_import_rows():
-    """Rows of lists that were checked and not cancelled, by list, kecamatan and reason."""
+    """Rows of lists that were checked and not cancelled (staged, sent, returned or merged),
+    by list, kecamatan and reason."""
     return (
         ImportRow.objects.filter(
-            proposal_list__import_status__in=(ImportStatus.STAGED, ImportStatus.MERGED)
+            proposal_list__import_status__in=(
+                ImportStatus.STAGED,
+                ImportStatus.SUBMITTED,
+                ImportStatus.RETURNED,
+                ImportStatus.MERGED,
+            )
         )
         .values(
             s_program=F("proposal_list__program_id"),

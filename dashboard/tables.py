@@ -23,6 +23,7 @@ from aid.transitions import RECEIVED_STATUSES
 from dashboard import selectors
 from dashboard.models import SummaryRefresh
 from dashboard.selectors import Filters
+from umkm_portal.spreadsheets import safe_cell
 
 TEXT, COUNT, RUPIAH, DATE = "text", "count", "rupiah", "date"
 
@@ -42,11 +43,13 @@ class Table:
     total: list | None = None
 
     def dataset(self) -> tablib.Dataset:
+        """The table for download: numbers stay numbers, text is never a live formula (a
+        proposer's name is whatever the proposer typed)."""
         data = tablib.Dataset(headers=[c.label for c in self.columns], title=self.key[:31])
         for row in self.rows:
-            data.append(row)
+            data.append([safe_cell(value) for value in row])
         if self.total is not None:
-            data.append(self.total)
+            data.append([safe_cell(value) for value in self.total])
         return data
 
     @property

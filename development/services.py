@@ -11,14 +11,13 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aid.importing.columns import header_key
-from aid.importing.guards import MB, check_upload
+from aid.importing.guards import check_uploaded_file
 from aid.importing.read import open_list, values_of
 from development import profiles, selectors
 from development.models import (
@@ -302,7 +301,7 @@ def attendance_import(*, activity: Activity, file, by) -> AttendanceImport:
     added with the registry's checks by staff. Set-based: one query for the owners of the
     whole list, one for the existing participants, one bulk insert and one bulk update.
     """
-    kind = check_upload(file, max_bytes=settings.IMPORT_MAX_UPLOAD_MB * MB)
+    kind = check_uploaded_file(file, filename=getattr(file, "name", ""))
     outcome = AttendanceImport()
     wanted: dict[str, tuple[int, str]] = {}
     with open_list(file, kind) as sheet:

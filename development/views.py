@@ -32,6 +32,7 @@ from privacy.services import access_log_record
 from public.services import nik_digest
 from registry.models import Business, Owner
 from umkm_portal import content_types
+from umkm_portal.spreadsheets import safe_cell
 
 DOOR_PERMISSION = "development.change_participant"
 TIMELINE_PERMISSION = "registry.view_business"
@@ -179,6 +180,9 @@ def _timeline_context(request, pk: int):
     business = get_object_or_404(Business.objects.select_related("owner", "kecamatan"), pk=pk)
     with_grants = request.user.has_perm("aid.view_statuschange")
     entries = selectors.business_timeline(business, with_grants=with_grants)
+    for entry in entries:
+        # Notes are free text: a number quoted in one (a NIK, an account) is masked too.
+        entry.detail = masking.text_for(request.user, entry.detail)
     return business, entries
 
 
@@ -210,10 +214,12 @@ def timeline_download(request, pk: int, fmt: str):
         title=_("Linimasa")[:31],
     )
     for entry in entries:
-        data.append([entry.day.isoformat(), entry.kind_label, entry.title, entry.detail])
+        data.append(
+            [safe_cell(v) for v in (entry.day, entry.kind_label, entry.title, entry.detail)]
+        )
     meta = tablib.Dataset(headers=[_("Data"), _("Isi")], title=_("Usaha")[:31])
-    meta.append([_("Usaha"), business.name])
-    meta.append([_("Pemilik"), business.owner.full_name])
+    meta.append([_("Usaha"), safe_cell(business.name)])
+    meta.append([_("Pemilik"), safe_cell(business.owner.full_name)])
     meta.append([_("NIK"), masking.nik_for(request.user, business.owner.nik)])
     meta.append([_("NIB"), business.nib])
     access_log_record(

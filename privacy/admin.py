@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.core.exceptions import ObjectDoesNotExist
 from django.urls import reverse
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from privacy import masking
 from privacy.models import AccessLog
@@ -30,6 +31,9 @@ class MaskedIdentityMixin:
 
     ``identity_owner_path`` (``""`` for the owner itself, ``"owner"``, ``"application__owner"``)
     links the change page to the owner's logged "Lihat identitas lengkap" page.
+
+    On a django-simple-history admin the history page's changes ("NIK: old → new") are
+    masked the same way.
     """
 
     masked_fields: dict[str, str] = {}
@@ -91,6 +95,13 @@ class MaskedIdentityMixin:
                 shown.append(name)
         return shown
 
+    def get_historical_record_context_helper(self, request, historical_record):
+        helper = super().get_historical_record_context_helper(request, historical_record)
+        if masking.can_view_full_identity(request.user):
+            return helper
+        kinds = {name: kind for name, kind in self.masked_fields.items() if "__" not in name}
+        return _MaskedHistoryHelper(helper.model, helper.record, kinds=kinds)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
         if self.identity_owner_path is not None and masking.can_view_full_identity(request.user):
@@ -105,6 +116,20 @@ class MaskedIdentityMixin:
                     "admin:registry_owner_identity", args=[owner_id]
                 )
         return super().change_view(request, object_id, form_url, extra_context)
+
+
+class _MaskedHistoryHelper(HistoricalRecordContextHelper):
+    """The history page's old and new values, masked for the fields in ``kinds``."""
+
+    def __init__(self, model, record, *, kinds: dict[str, str]):
+        super().__init__(model, record)
+        self.kinds = kinds
+
+    def prepare_delta_change_value(self, change, value):
+        kind = self.kinds.get(change.field)
+        if kind is None:
+            return super().prepare_delta_change_value(change, value)
+        return masking.MASKS[kind](value or "")
 
 
 @admin.register(AccessLog)

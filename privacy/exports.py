@@ -2,7 +2,9 @@
 
 Every export of owners, businesses, applications and disbursements, from the admin or from
 ``manage.py export_data``, goes through a :class:`PersonalDataResource`. It masks the columns
-named in ``masks`` for users without ``registry.view_full_identity`` and writes one
+named in ``masks`` unless the user holds both ``registry.view_full_identity`` and
+``privacy.export_identities`` (a bulk export is its own permission), escapes text that a
+spreadsheet would run as a formula (:func:`umkm_portal.spreadsheets.safe_cell`), and writes one
 :class:`~privacy.models.AccessLog` row per export: who, when, what and how many rows.
 """
 
@@ -17,6 +19,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from privacy import masking
 from privacy.models import AccessLog
 from privacy.services import access_log_record
+from umkm_portal.spreadsheets import safe_cell
 
 
 class PersonalDataResource(resources.ModelResource):
@@ -29,17 +32,18 @@ class PersonalDataResource(resources.ModelResource):
         super().__init__(**kwargs)
         self.user = user
         self.source = source
-        self.full_identity = masking.can_view_full_identity(user)
+        self.full_identity = masking.can_export_full_identity(user)
 
     def filter_export(self, queryset, **kwargs):
         return super().filter_export(queryset, **kwargs).select_related(*self.select_related)
 
     def export_field(self, field, instance, **kwargs):
+        """The value as the user may see it, never a live spreadsheet formula."""
         value = super().export_field(field, instance, **kwargs)
         mask = self.masks.get(self.get_field_name(field))
         if mask is not None and not self.full_identity and isinstance(value, str):
-            return mask(value)
-        return value
+            value = mask(value)
+        return safe_cell(value)
 
     def after_export(self, queryset, dataset, **kwargs):
         super().after_export(queryset, dataset, **kwargs)
@@ -54,7 +58,8 @@ class PersonalDataResource(resources.ModelResource):
 
 
 class PersonalDataExportAdminMixin(ExportActionMixin):
-    """Admin export (button and action) in CSV or XLSX through a PersonalDataResource."""
+    """Admin export (button and action) in CSV or XLSX through a PersonalDataResource:
+    identities unmasked only with ``privacy.export_identities``, every export logged."""
 
     export_formats = [CSV, XLSX]
 

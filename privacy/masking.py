@@ -1,10 +1,19 @@
 """Masked forms of personal data, for anyone without the full-identity permission."""
 
+import re
+
 FULL_IDENTITY_PERMISSION = "registry.view_full_identity"
+EXPORT_IDENTITIES_PERMISSION = "privacy.export_identities"
 
 
 def can_view_full_identity(user) -> bool:
     return bool(user and user.is_authenticated and user.has_perm(FULL_IDENTITY_PERMISSION))
+
+
+def can_export_full_identity(user) -> bool:
+    """Seeing one owner's identity on screen is not exporting everyone's: a bulk export is
+    unmasked only with its own permission as well."""
+    return can_view_full_identity(user) and user.has_perm(EXPORT_IDENTITIES_PERMISSION)
 
 
 def mask_nik(nik: str) -> str:
@@ -46,3 +55,16 @@ MASKS = {"nik": mask_nik, "account": mask_account, "phone": mask_phone}
 def value_for(user, kind: str, value: str) -> str:
     """``value`` as ``user`` may see it: whole, or masked by its ``kind`` (nik, account, phone)."""
     return value if can_view_full_identity(user) else MASKS[kind](value)
+
+
+# Eight digits or more in a row: a NIK, KK, phone or account number quoted in a message.
+_LONG_NUMBER = re.compile(r"\d{8,}")
+
+
+def mask_numbers_in(text: str) -> str:
+    """Free text (a refusal reason) with every long number in it masked as a NIK is."""
+    return _LONG_NUMBER.sub(lambda m: mask_nik(m.group()), text or "")
+
+
+def text_for(user, text: str) -> str:
+    return text if can_view_full_identity(user) else mask_numbers_in(text)

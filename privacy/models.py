@@ -33,6 +33,11 @@ class AccessLog(models.Model):
         verbose_name = _("log akses data pribadi")
         verbose_name_plural = _("log akses data pribadi")
         ordering = ["-at"]
+        permissions = [
+            # Bulk export of unmasked NIKs, phones and accounts; granted to no role, only to
+            # a named user by an administrator for a stated need (docs/roles-and-duties.md).
+            ("export_identities", _("Dapat mengekspor identitas lengkap secara massal")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.subject}"

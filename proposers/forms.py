@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from aid.forms import clean_list_upload
 from aid.importing.columns import LABELS
 from aid.models import Program
 
@@ -33,15 +34,7 @@ class UploadForm(forms.Form):
         )
 
     def clean_upload(self):
-        from aid.importing.guards import check_upload
-        from aid.importing.read import open_list
-
-        upload = self.cleaned_data["upload"]
-        kind = check_upload(upload, max_bytes=settings.IMPORT_MAX_UPLOAD_MB * 1024 * 1024)
-        with open_list(upload, kind):
-            pass
-        upload.seek(0)
-        return upload
+        return clean_list_upload(self.cleaned_data["upload"])
 
 
 class RowForm(forms.Form):

@@ -1,10 +1,11 @@
 """Staff admin for the registry. Declarative; every save goes through registry.services."""
 
-from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -14,8 +15,8 @@ from privacy.exports import PersonalDataExportAdminMixin
 from privacy.models import AccessLog
 from privacy.services import access_log_record
 from registry import selectors, services
-from registry.forms import BankAccountForm, OwnerForm
-from registry.models import Bank, BankAccount, Business, Owner, Region
+from registry.forms import BankAccountForm, NikCorrectionForm, OwnerForm
+from registry.models import Bank, BankAccount, Business, NikCorrection, Owner, Region
 from registry.resources import BusinessResource, OwnerResource
 from umkm_portal.admin import (
     KecamatanFilter,
@@ -165,18 +166,57 @@ class BankAccountAdmin(MaskedIdentityMixin, SimpleHistoryAdmin, LargeTableAdmin)
     """Accounts are never edited: a corrected account is added and replaces the active one."""
 
     form = BankAccountForm
-    list_display = ["owner", "bank", "account_number", "holder_name", "is_active", "created_at"]
+    list_display = [
+        "owner",
+        "bank",
+        "account_number",
+        "holder_name",
+        "is_active",
+        "created_by",
+        "created_at",
+        "confirmed_by",
+    ]
     masked_fields = {"account_number": "account"}
     identity_owner_path = "owner"
-    list_filter = ["is_active", "bank"]
-    list_select_related = ["owner", "bank"]
+    list_filter = ["is_active", ("confirmed_at", admin.EmptyFieldListFilter), "bank"]
+    list_select_related = ["owner", "bank", "created_by", "confirmed_by"]
     search_fields = ["=owner__nik", "=account_number"]
     autocomplete_fields = ["owner"]
+    actions = ["confirm"]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None:
-            return ["owner", "bank", "account_number", "holder_name", "is_active", "created_by"]
+            return [
+                "owner",
+                "bank",
+                "account_number",
+                "holder_name",
+                "is_active",
+                "created_by",
+                "confirmed_by",
+                "confirmed_at",
+            ]
         return []
+
+    def has_confirm_permission(self, request):
+        return request.user.has_perm(services.CONFIRM_ACCOUNT)
+
+    @admin.action(description=_("Konfirmasi rekening terpilih"), permissions=["confirm"])
+    def confirm(self, request, queryset):
+        done = 0
+        for account in queryset:
+            try:
+                services.bank_account_confirm(account=account, by=request.user)
+                done += 1
+            except (ValidationError, PermissionDenied) as exc:
+                problem = " ".join(getattr(exc, "messages", [str(exc)]))
+                messages.error(request, f"{account}: {problem}")
+        if done:
+            messages.success(
+                request,
+                ngettext("%(n)s rekening dikonfirmasi.", "%(n)s rekening dikonfirmasi.", done)
+                % {"n": done},
+            )
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -189,3 +229,90 @@ class BankAccountAdmin(MaskedIdentityMixin, SimpleHistoryAdmin, LargeTableAdmin)
             by=request.user,
         )
         obj.pk = saved.pk
+
+
+@admin.register(NikCorrection)
+class NikCorrectionAdmin(MaskedIdentityMixin, SimpleHistoryAdmin):
+    """Request a NIK correction (the add form); another person approves or rejects it with
+    the list actions. Every write goes through registry.services."""
+
+    form = NikCorrectionForm
+    list_display = ["owner", "old_nik", "new_nik", "state", "requested_by", "requested_at"]
+    masked_fields = {"old_nik": "nik", "new_nik": "nik"}
+    identity_owner_path = "owner"
+    list_filter = ["state"]
+    list_select_related = ["owner", "requested_by", "decided_by"]
+    search_fields = ["=old_nik", "=new_nik", "=owner__nik"]
+    autocomplete_fields = ["owner"]
+    actions = ["approve", "reject"]
+    decided_fields = ["state", "requested_by", "requested_at", "decided_by", "decided_at"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return NikCorrectionForm.Meta.fields
+        return super().get_fields(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        own = ["owner", "old_nik", "new_nik", "reason", *self.decided_fields, "decision_note"]
+        return [*own, *super().get_readonly_fields(request, obj)]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_approve_permission(self, request):
+        return request.user.has_perm(services.APPROVE_NIK_CORRECTION)
+
+    def save_model(self, request, obj, form, change):
+        saved = services.nik_correction_request(
+            owner=form.cleaned_data["owner"],
+            new_nik=form.cleaned_data["new_nik"],
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+        )
+        obj.pk = saved.pk
+
+    def _decide(self, request, queryset, decide, done_message):
+        done = 0
+        for correction in queryset:
+            try:
+                decide(correction=correction, by=request.user)
+                done += 1
+            except (ValidationError, PermissionDenied) as exc:
+                problem = " ".join(getattr(exc, "messages", [str(exc)]))
+                messages.error(request, f"{correction}: {problem}")
+        if done:
+            messages.success(request, done_message(done))
+
+    @admin.action(description=_("Setujui perbaikan NIK terpilih"), permissions=["approve"])
+    def approve(self, request, queryset):
+        self._decide(
+            request,
+            queryset,
+            services.nik_correction_approve,
+            lambda n: (
+                ngettext("%(n)s perbaikan NIK disetujui.", "%(n)s perbaikan NIK disetujui.", n)
+                % {"n": n}
+            ),
+        )
+
+    @admin.action(description=_("Tolak perbaikan NIK terpilih"), permissions=["approve"])
+    def reject(self, request, queryset):
+        def reject_one(*, correction, by):
+            return services.nik_correction_reject(
+                correction=correction, by=by, note=gettext("Ditolak dari daftar perbaikan NIK.")
+            )
+
+        self._decide(
+            request,
+            queryset,
+            reject_one,
+            lambda n: (
+                ngettext("%(n)s perbaikan NIK ditolak.", "%(n)s perbaikan NIK ditolak.", n)
+                % {"n": n}
+            ),
+        )

@@ -3,8 +3,8 @@
 from django import forms
 from django.core.validators import MaxLengthValidator
 
-from registry import identifiers
-from registry.models import BankAccount, Owner
+from registry import identifiers, services
+from registry.models import BankAccount, NikCorrection, Owner
 
 
 class IdentifierCleaningMixin:
@@ -43,11 +43,22 @@ class IdentifierCleaningMixin:
 
 
 class OwnerForm(IdentifierCleaningMixin, forms.ModelForm):
+    """An owner's details. Once the owner has an application the NIK is shown but not
+    editable: it is corrected through a NIK correction request approved by another person."""
+
     identifier_checks = {
         "nik": identifiers.nik,
         "phone": identifiers.phone,
         "kk_number": identifiers.kk,
     }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        nik = self.fields.get("nik")
+        if nik is not None and self.instance.pk and services.owner_has_applications(self.instance):
+            # A disabled field ignores whatever is posted for it.
+            nik.disabled = True
+            nik.help_text = services.nik_locked_message()
 
     class Meta:
         model = Owner
@@ -70,3 +81,21 @@ class BankAccountForm(IdentifierCleaningMixin, forms.ModelForm):
     class Meta:
         model = BankAccount
         fields = ["owner", "bank", "account_number", "holder_name"]
+
+
+class NikCorrectionForm(IdentifierCleaningMixin, forms.ModelForm):
+    identifier_checks = {"new_nik": identifiers.nik}
+
+    class Meta:
+        model = NikCorrection
+        fields = ["owner", "new_nik", "reason"]
+
+    def clean(self):
+        cleaned = super().clean()
+        owner, nik = cleaned.get("owner"), cleaned.get("new_nik")
+        if owner is not None and nik and not self.errors:
+            try:
+                services.nik_correction_check(owner=owner, new_nik=nik)
+            except forms.ValidationError as exc:
+                self.add_error(None, exc)
+        return cleaned

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -203,6 +203,21 @@ class BankAccount(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # Set when the account replaces another while the owner has a verified application:
+    # money goes there only once a second person confirmed it (aid.services.
+    # disbursement_record). db_default, since the import inserts accounts in SQL.
+    confirmation_required = models.BooleanField(
+        _("perlu konfirmasi"), default=False, db_default=False, editable=False
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dikonfirmasi oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("dikonfirmasi"), null=True, blank=True)
 
     history = HistoricalRecords(verbose_name=_("riwayat rekening"))
 
@@ -214,7 +229,103 @@ class BankAccount(models.Model):
             models.UniqueConstraint(
                 fields=["owner"], condition=Q(is_active=True), name="one_active_account_per_owner"
             ),
+            models.CheckConstraint(
+                condition=Q(confirmed_by__isnull=True, confirmed_at__isnull=True)
+                | Q(confirmed_by__isnull=False, confirmed_at__isnull=False),
+                name="account_confirmation_complete",
+            ),
+            # Separation of duties: whoever entered the account cannot confirm it.
+            models.CheckConstraint(
+                condition=Q(confirmed_by__isnull=True)
+                | Q(created_by__isnull=True)
+                | ~Q(confirmed_by=F("created_by")),
+                name="account_confirmed_by_another",
+            ),
+        ]
+        permissions = [
+            ("confirm_bankaccount", _("Dapat mengonfirmasi rekening yang diganti")),
         ]
 
     def __str__(self) -> str:
         return f"{self.bank.short_name} ••••{self.account_number[-4:]}"
+
+
+class NikCorrection(models.Model):
+    """A request to correct an owner's NIK, approved or rejected by a second person.
+
+    The NIK of an owner who has applications is never edited in the owner form: the
+    one-time rule counts applications by owner, so a changed NIK would free the old one for a
+    second grant. The correction records the old and new NIK, why, who asked and who decided.
+    """
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", _("Menunggu persetujuan")
+        APPROVED = "approved", _("Disetujui")
+        REJECTED = "rejected", _("Ditolak")
+
+    owner = models.ForeignKey(
+        Owner, verbose_name=_("pemilik"), on_delete=models.PROTECT, related_name="nik_corrections"
+    )
+    old_nik = models.CharField(_("NIK lama"), max_length=16)
+    new_nik = models.CharField(_("NIK baru"), max_length=16)
+    reason = models.TextField(_("alasan perbaikan"))
+    state = models.CharField(
+        _("status"), max_length=10, choices=State.choices, default=State.REQUESTED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diminta oleh"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("waktu permintaan"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diputuskan oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("waktu keputusan"), null=True, blank=True)
+    decision_note = models.TextField(_("catatan keputusan"), blank=True)
+
+    history = HistoricalRecords(verbose_name=_("riwayat perbaikan NIK"))
+
+    class Meta:
+        verbose_name = _("perbaikan NIK")
+        verbose_name_plural = _("perbaikan NIK")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(new_nik__regex=r"^[0-9]{16}$") & ~Q(new_nik=F("old_nik")),
+                name="nik_correction_new_nik_valid_and_different",
+            ),
+            # Separation of duties: whoever asked cannot decide.
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("requested_by")),
+                name="nik_correction_decided_by_another",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(state="requested", decided_by__isnull=True, decided_at__isnull=True)
+                    | (
+                        Q(state__in=["approved", "rejected"])
+                        & Q(decided_by__isnull=False, decided_at__isnull=False)
+                    )
+                ),
+                name="nik_correction_decision_recorded",
+            ),
+            # One open request per owner: a second one waits for the first decision.
+            models.UniqueConstraint(
+                fields=["owner"],
+                condition=Q(state="requested"),
+                name="nik_correction_one_open_per_owner",
+            ),
+        ]
+        permissions = [
+            ("approve_nikcorrection", _("Dapat menyetujui atau menolak perbaikan NIK")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.old_nik} → {self.new_nik}"

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.utils.translation import gettext as _
 
-from registry.models import BankAccount, Owner, Region
+from registry.models import BankAccount, NikCorrection, Owner, Region
 
 _REGION_NOISE = re.compile(r"^(kecamatan|kec|kelurahan|kel|desa)\b\.?", re.IGNORECASE)
 _NON_ALNUM = re.compile(r"[^0-9a-z]")
@@ -205,3 +205,12 @@ def kecamatan_choices() -> list[tuple[int, str]]:
         .order_by("code")
         .values_list("pk", "name")
     )
+
+
+def owner_ids_who_held_nik(nik: str, *, exclude: Owner | None = None) -> list[int]:
+    """Owners whose NIK was ``nik`` until an approved correction changed it: for the
+    one-time rule, the same NIK is the same person."""
+    held = NikCorrection.objects.filter(old_nik=nik, state=NikCorrection.State.APPROVED)
+    if exclude is not None:
+        held = held.exclude(owner=exclude)
+    return list(held.values_list("owner_id", flat=True).distinct())

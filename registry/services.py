@@ -7,12 +7,17 @@ the input is wrong.
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.apps import apps
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registry import identifiers
-from registry.models import Bank, BankAccount, Business, Owner, Region
+from registry import identifiers, selectors
+from registry.models import Bank, BankAccount, Business, NikCorrection, Owner, Region
+
+APPROVE_NIK_CORRECTION = "registry.approve_nikcorrection"
+CONFIRM_ACCOUNT = "registry.confirm_bankaccount"
 
 
 def _checked(
@@ -137,10 +142,12 @@ def owner_update(
     lives_in_bekasi: bool | None = None,
     by=None,
 ) -> Owner:
-    """Correct an existing owner's details, including a mistyped NIK.
+    """Correct an existing owner's details, and the NIK of an owner with no application.
 
-    Refuses a NIK that belongs to another owner. Only changed fields are saved, and the
-    change is kept in the owner's history with the acting user.
+    Refuses a NIK that belongs to another owner, and any change of NIK once the owner has an
+    application: that goes through :func:`nik_correction_request` and a second person's
+    approval. Only changed fields are saved, and the change is kept in the owner's history
+    with the acting user.
     """
     values = _owner_values(
         nik=nik,
@@ -156,7 +163,27 @@ def owner_update(
     if Owner.objects.filter(nik=values["nik"]).exclude(pk=owner.pk).exists():
         raise ValidationError({"nik": _("NIK ini sudah terdaftar atas nama pemilik lain.")})
     owner = Owner.objects.select_for_update().get(pk=owner.pk)
+    if values["nik"] != owner.nik and owner_has_applications(owner):
+        raise ValidationError({"nik": nik_locked_message()})
     return _owner_apply(owner, values, by)
+
+
+def nik_locked_message() -> str:
+    return _(
+        "NIK pemilik yang sudah memiliki permohonan tidak dapat diubah di sini; ajukan "
+        "perbaikan NIK agar diperiksa dan disetujui petugas lain."
+    )
+
+
+def _owner_has_verified_application(owner: Owner) -> bool:
+    Application = apps.get_model("aid", "Application")
+    verified = Application.objects.filter(owner=owner, verified_at__isnull=False)
+    return verified.exclude(status="rejected").exists()
+
+
+def owner_has_applications(owner: Owner) -> bool:
+    # Looked up by name: the registry does not import the aid app.
+    return apps.get_model("aid", "Application").objects.filter(owner=owner).exists()
 
 
 @transaction.atomic
@@ -216,7 +243,10 @@ def bank_account_set(
     """Make this the owner's one active account, deactivating any other.
 
     Setting the account that is already active changes nothing. The owner row is locked so
-    two staff members changing the account at once cannot leave two active accounts.
+    two staff members changing the account at once cannot leave two active accounts. An
+    account that replaces another while the owner has a verified (not rejected) application
+    is marked ``confirmation_required``: no transfer is recorded to it, and it is not sent to
+    the ministry, until another person confirms it (:func:`bank_account_confirm`).
     """
     errors: dict[str, str] = {}
     number = _checked(
@@ -241,8 +271,36 @@ def bank_account_set(
         created_by=by,
     )
     account._history_user = by
+    if current:
+        account._change_reason = "rekening diganti"
+        account.confirmation_required = _owner_has_verified_application(owner)
     account.save()
     return account
+
+
+@transaction.atomic
+def bank_account_confirm(*, account: BankAccount, by) -> BankAccount:
+    """A second person confirms an owner's active account, after checking it with the owner.
+
+    Needs ``registry.confirm_bankaccount`` (Bendahara) and a person other than the one who
+    entered the account (the database holds that too). Confirming a confirmed account
+    changes nothing; an account no longer active is refused.
+    """
+    if not (by and by.is_authenticated and by.has_perm(CONFIRM_ACCOUNT)):
+        raise PermissionDenied(_("Anda tidak berwenang mengonfirmasi rekening."))
+    locked = BankAccount.objects.select_for_update().get(pk=account.pk)
+    if locked.confirmed_at is not None:
+        return locked
+    if not locked.is_active:
+        raise ValidationError(_("Rekening ini sudah tidak aktif; tidak perlu dikonfirmasi."))
+    if locked.created_by_id == by.pk:
+        raise ValidationError(
+            _("Rekening harus dikonfirmasi oleh petugas lain, bukan yang mencatatnya.")
+        )
+    locked.confirmed_by, locked.confirmed_at = by, timezone.now()
+    locked._history_user = by
+    locked.save(update_fields=["confirmed_by", "confirmed_at"])
+    return locked
 
 
 @transaction.atomic
@@ -266,3 +324,147 @@ def business_update(*, business: Business, by=None, **changes) -> Business:
         business.full_clean()
         business.save(update_fields=changed)
     return business
+
+
+# --- NIK corrections --------------------------------------------------------------------------
+
+
+def _nik_checked(new_nik: str) -> str:
+    result = identifiers.nik(new_nik)
+    if result.error or not result.value:
+        raise ValidationError({"new_nik": result.error or _("Wajib diisi.")})
+    return result.value
+
+
+def _refuse_nik_of_another_owner(nik: str, owner: Owner) -> None:
+    if Owner.objects.filter(nik=nik).exclude(pk=owner.pk).exists():
+        raise ValidationError(
+            {"new_nik": _("NIK baru sudah terdaftar atas nama pemilik lain; tidak dapat dipakai.")}
+        )
+
+
+def nik_correction_check(*, owner: Owner, new_nik: str) -> None:
+    """Raise ValidationError (keyed by field) when ``new_nik`` cannot be asked for: the
+    owner's own NIK, another owner's, or the owner already has an open request."""
+    if new_nik == owner.nik:
+        raise ValidationError({"new_nik": _("NIK baru sama dengan NIK yang tercatat.")})
+    _refuse_nik_of_another_owner(new_nik, owner)
+    if owner.nik_corrections.filter(state=NikCorrection.State.REQUESTED).exists():
+        raise ValidationError(
+            {
+                "owner": _(
+                    "Pemilik ini sudah memiliki permintaan perbaikan NIK yang menunggu keputusan."
+                )
+            }
+        )
+
+
+@transaction.atomic
+def nik_correction_request(*, owner: Owner, new_nik: str, reason: str, by) -> NikCorrection:
+    """Ask for an owner's NIK to be corrected; nothing changes until another person approves.
+
+    Refuses (ValidationError keyed by field, nothing written) an invalid NIK, the owner's
+    current NIK, a NIK of another owner, a missing reason, or a second open request for the
+    same owner (the database holds one open request per owner).
+    """
+    errors: dict[str, str] = {}
+    reason = _require(errors, "reason", reason)
+    if errors:
+        raise ValidationError(errors)
+    nik = _nik_checked(new_nik)
+    owner = Owner.objects.select_for_update().get(pk=owner.pk)
+    nik_correction_check(owner=owner, new_nik=nik)
+    correction = NikCorrection(
+        owner=owner, old_nik=owner.nik, new_nik=nik, reason=reason, requested_by=by
+    )
+    correction._history_user = by
+    try:
+        with transaction.atomic():
+            correction.save()
+    except IntegrityError as exc:
+        raise ValidationError(
+            _("Pemilik ini sudah memiliki permintaan perbaikan NIK yang menunggu keputusan.")
+        ) from exc
+    return correction
+
+
+def _decidable(correction: NikCorrection, by) -> NikCorrection:
+    if not (by and by.is_authenticated and by.has_perm(APPROVE_NIK_CORRECTION)):
+        raise PermissionDenied(_("Anda tidak berwenang memutuskan perbaikan NIK."))
+    locked = NikCorrection.objects.select_for_update().get(pk=correction.pk)
+    if locked.state != NikCorrection.State.REQUESTED:
+        raise ValidationError(_("Permintaan perbaikan NIK ini sudah diputuskan."))
+    if locked.requested_by_id == by.pk:
+        raise ValidationError(
+            _("Perbaikan NIK harus diputuskan oleh petugas lain, bukan yang memintanya.")
+        )
+    return locked
+
+
+def _decide(correction: NikCorrection, state: str, *, by, note: str) -> NikCorrection:
+    correction.state = state
+    correction.decided_by = by
+    correction.decided_at = timezone.now()
+    correction.decision_note = (note or "").strip()
+    correction._history_user = by
+    correction.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+    return correction
+
+
+def _refuse_two_grants(owner: Owner, nik: str) -> None:
+    """Refuse when owners who held ``nik`` before (an approved correction moved it away from
+    them) have a live or paid application in a one-time program where ``owner`` has one too:
+    after the correction, one person (one NIK) would hold two."""
+    Application = apps.get_model("aid", "Application")
+    former = selectors.owner_ids_who_held_nik(nik, exclude=owner)
+    live = Application.objects.exclude(status="rejected").filter(program__one_time=True)
+    mine = live.filter(owner=owner).values("program")
+    clash = live.filter(owner_id__in=former, program__in=mine).select_related("program").first()
+    if clash is not None:
+        raise ValidationError(
+            {
+                "new_nik": _(
+                    "NIK baru pernah dipakai pemilik lain yang sudah memiliki permohonan "
+                    "%(program)s (#%(id)s); bantuan ini hanya sekali per NIK."
+                )
+                % {"program": clash.program.name, "id": clash.pk}
+            }
+        )
+
+
+@transaction.atomic
+def nik_correction_approve(*, correction: NikCorrection, by, note: str = "") -> NikCorrection:
+    """Apply a requested NIK correction, decided by a person other than the requester who
+    holds ``registry.approve_nikcorrection``.
+
+    In one transaction, with the owner locked: refuses (ValidationError, nothing written) when
+    the owner's NIK changed since the request, when the new NIK belongs to another owner, or
+    when an owner who held the new NIK before has a live or paid application in a one-time
+    program where this owner has one. Otherwise the owner's NIK, sex and birth date change
+    (kept in the owner's history with the reason) and the correction is marked approved.
+    Raises PermissionDenied for a user without the permission.
+    """
+    locked = _decidable(correction, by)
+    owner = Owner.objects.select_for_update().get(pk=locked.owner_id)
+    if owner.nik != locked.old_nik:
+        raise ValidationError(
+            _("NIK pemilik sudah berubah sejak permintaan ini dibuat; ajukan permintaan baru.")
+        )
+    _refuse_nik_of_another_owner(locked.new_nik, owner)
+    _refuse_two_grants(owner, locked.new_nik)
+    facts = identifiers.nik_facts(locked.new_nik)
+    owner.nik, owner.sex, owner.birth_date = locked.new_nik, facts.sex, facts.birth_date
+    owner._history_user = by
+    owner._change_reason = f"perbaikan NIK #{locked.pk}: {locked.reason}"[:100]
+    owner.save(update_fields=["nik", "sex", "birth_date", "updated_at"])
+    return _decide(locked, NikCorrection.State.APPROVED, by=by, note=note)
+
+
+@transaction.atomic
+def nik_correction_reject(*, correction: NikCorrection, by, note: str) -> NikCorrection:
+    """Refuse a requested NIK correction with a note; the owner is unchanged. The same
+    rules of who may decide apply as for :func:`nik_correction_approve`."""
+    if identifiers.is_blank((note or "").strip()):
+        raise ValidationError({"decision_note": _("Wajib diisi.")})
+    locked = _decidable(correction, by)
+    return _decide(locked, NikCorrection.State.REJECTED, by=by, note=note)

@@ -35,7 +35,6 @@ REACHABLE = {
         "submissions",
         "submit",
         "decisions",
-        "decision_import",
     },
     roles.BENDAHARA: {
         "owner",
@@ -52,6 +51,7 @@ REACHABLE = {
         "duplicates",
         "submissions",
         "decisions",
+        "decision_import",
         "bank_reports",
     },
 }

@@ -14,7 +14,7 @@ from aid.models import Application, Disbursement, Status, StatusChange
 from aid.transitions import PATH, STEP_FIELD
 
 JAKARTA = datetime.timezone(datetime.timedelta(hours=7))
-USERS = {"operator", "verifikator", "bendahara", "pimpinan", "admin"}
+USERS = {"operator", "verifikator", "bendahara", "pimpinan", "admin", "pengusul"}
 
 
 @pytest.fixture
@@ -59,6 +59,10 @@ def test_seed_demo_spreads_owners_over_every_status_and_is_idempotent(client, se
     passwords = _passwords(output)
     assert set(passwords) == USERS
     assert client.login(username="verifikator", password=passwords["verifikator"])
+    # The demo kelurahan officer reaches its workspace, with its organisation's lists.
+    assert client.login(username="pengusul", password=passwords["pengusul"])
+    workspace = client.get("/pengusul/")
+    assert workspace.status_code == 200 and "Kelurahan Jatiwaringin" in workspace.content.decode()
 
     again = seed("--owners", "150")
     assert Application.objects.count() == 150

@@ -2,11 +2,13 @@
 
 from django.contrib import admin
 from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from privacy import masking
 from privacy.models import AccessLog
 from privacy.services import access_log_record
 from registry import selectors
@@ -80,7 +82,11 @@ class KecamatanFilter(admin.SimpleListFilter):
         # reach the database as a non-number and answer 500).
         if not value.isdigit() or int(value) not in dict(self.lookup_choices):
             return queryset.none()
-        return queryset.filter(**{f"{self.kecamatan_field}_id": int(value)})
+        return self.filter_by(queryset, int(value))
+
+    def filter_by(self, queryset, kecamatan_id: int):
+        """Rows in the kecamatan (overridden where the path is not one foreign key)."""
+        return queryset.filter(**{f"{self.kecamatan_field}_id": kecamatan_id})
 
 
 class LargeTableAdmin(admin.ModelAdmin):
@@ -110,7 +116,13 @@ class LargeTableAdmin(admin.ModelAdmin):
 
 
 def file_response(request, field_file, *, subject: str, object_id) -> FileResponse:
-    """Send a kept file (they hold NIKs and accounts) and record who downloaded it."""
+    """Send a kept file (they hold NIKs and accounts) and record who downloaded it.
+
+    A kept file cannot be masked, so staff without the full-identity permission (Pimpinan)
+    are refused it.
+    """
+    if not masking.can_view_full_identity(request.user):
+        raise PermissionDenied
     if not field_file:
         raise Http404
     access_log_record(

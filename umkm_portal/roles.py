@@ -31,6 +31,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "registry.add_bankaccount",
         "registry.change_bankaccount",
         "registry.view_bankaccount",
+        # Asks for a NIK correction; another role approves it (registry.NikCorrection).
+        "registry.add_nikcorrection",
+        "registry.view_nikcorrection",
         "aid.add_proposallist",
         "aid.change_proposallist",
         "aid.view_proposallist",
@@ -45,18 +48,20 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "aid.view_application",
         "aid.view_statuschange",
     ],
-    # Checks applications: verifies or rejects, decides possible duplicates, submits.
+    # Checks applications: verifies or rejects, decides possible duplicates, submits, and
+    # approves NIK corrections. Does not record the ministry's decision on what it submitted.
     VERIFIKATOR: [
         *_REFERENCE,
         "registry.view_owner",
         "registry.view_full_identity",
         "registry.view_business",
         "registry.view_bankaccount",
+        "registry.view_nikcorrection",
+        "registry.approve_nikcorrection",
         "aid.view_proposallist",
         "aid.view_application",
         "aid.verify_application",
         "aid.submit_application",
-        "aid.record_decision",
         "aid.view_statuschange",
         "aid.view_possibleduplicate",
         "aid.change_possibleduplicate",
@@ -70,6 +75,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "registry.view_owner",
         "registry.view_full_identity",
         "registry.view_bankaccount",
+        # Confirms an account changed after verification before money goes there.
+        "registry.confirm_bankaccount",
         "aid.view_application",
         "aid.view_statuschange",
         "aid.add_disbursement",
@@ -78,9 +85,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "aid.view_bankreport",
         "dashboard.view_dashboard",
     ],
-    # Reads everything, changes nothing; sees identities masked.
+    # Reads everything and sees identities masked; records the ministry's decision (SK), so
+    # that who submits and who records the answer are different people.
     PIMPINAN: [
         *_REFERENCE,
+        "aid.record_decision",
         "registry.view_owner",
         "registry.view_business",
         "registry.view_bankaccount",

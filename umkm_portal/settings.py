@@ -340,6 +340,17 @@ IMPORT_MAX_UPLOAD_MB = env.int("IMPORT_MAX_UPLOAD_MB", default=20)
 IMPORT_MAX_UNCOMPRESSED_MB = env.int("IMPORT_MAX_UNCOMPRESSED_MB", default=200)
 IMPORT_MAX_COMPRESSION_RATIO = env.int("IMPORT_MAX_COMPRESSION_RATIO", default=100)
 
+# --- Decision files and bank reports --------------------------------------------------------
+# A file with more rows than this, or more data to parse, is applied by the background worker
+# instead of in the request (and cannot be "only checked").
+RECONCILIATION_SYNC_MAX_ROWS = env.int("RECONCILIATION_SYNC_MAX_ROWS", default=2000)
+RECONCILIATION_SYNC_MAX_MB = env.int("RECONCILIATION_SYNC_MAX_MB", default=2)
+
+# --- Spreadsheet formulas in exports ----------------------------------------------------------
+# Off on purpose: it strips one leading "=" only and turns numbers into text. Every file we
+# write escapes formulas with umkm_portal.spreadsheets.safe_cell instead.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
+
 # --- Logging --------------------------------------------------------------------------------
 # One JSON object per line on stdout (LOG_FORMAT=json, the default when DEBUG is off), for the
 # log collector of the machine; plain lines in development.

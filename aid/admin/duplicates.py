@@ -98,13 +98,8 @@ class PairKecamatanFilter(KecamatanFilter):
 
     title = _lazy("kecamatan usaha")
 
-    def queryset(self, request, queryset):
-        value = self.value()
-        if not value:
-            return queryset
-        if not value.isdigit() or int(value) not in dict(self.lookup_choices):
-            return queryset.none()
-        return selectors.possible_duplicates_matching(queryset, kecamatan_id=int(value))
+    def filter_by(self, queryset, kecamatan_id: int):
+        return selectors.possible_duplicates_matching(queryset, kecamatan_id=kecamatan_id)
 
 
 def _side(application: Application, user) -> list[str]:

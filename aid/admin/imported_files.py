@@ -1,8 +1,8 @@
 """Files that come back: the ministry's decision file and the bank's transfer report."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -19,10 +19,24 @@ from aid.models import (
     BankReport,
     DecisionFile,
 )
+from privacy import masking
 from umkm_portal.admin import (
     ReadOnlyRecordAdmin,
     file_response,
 )
+
+
+def problems_for(user, problems: list[dict]) -> list[dict]:
+    """Refused rows as ``user`` may see them: NIK and any long number in the reason masked
+    for staff without the full-identity permission."""
+    return [
+        {
+            **problem,
+            "nik": masking.nik_for(user, problem.get("nik") or ""),
+            "message": masking.text_for(user, problem.get("message") or ""),
+        }
+        for problem in problems
+    ]
 
 
 class ImportedFileAdmin(ReadOnlyRecordAdmin):
@@ -35,18 +49,28 @@ class ImportedFileAdmin(ReadOnlyRecordAdmin):
     counts = ["rows", "applied", "unchanged", "refused"]
 
     def get_list_display(self, request):
-        return ["pk", "original_filename", "program", *self.counts, "uploaded_by", "created_at"]
+        return [
+            "pk",
+            "original_filename",
+            "program",
+            "state",
+            *self.counts,
+            "uploaded_by",
+            "created_at",
+        ]
 
     def get_fields(self, request, obj=None):
         return [
             "program",
             "original_filename",
             "sha256",
+            "state",
+            "error",
             *self.counts,
             "uploaded_by",
             "created_at",
             "download",
-            "problem_table",
+            self._problem_table(request),
         ]
 
     get_readonly_fields = get_fields
@@ -59,9 +83,21 @@ class ImportedFileAdmin(ReadOnlyRecordAdmin):
         url = reverse(f"admin:aid_{self.model._meta.model_name}_file", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, obj.original_filename)
 
-    @admin.display(description=_lazy("baris bermasalah"))
-    def problem_table(self, obj):
-        return render_to_string("admin/aid/problems.html", {"problems": obj.problems})
+    def _problem_table(self, request):
+        """The problem table as ``request.user`` may see it (one callable per request, so the
+        fields and the read-only fields agree)."""
+        cache = request.__dict__.setdefault("_problem_tables", {})
+        if id(self) not in cache:
+
+            @admin.display(description=_lazy("baris bermasalah"))
+            def problem_table(obj):
+                return render_to_string(
+                    "admin/aid/problems.html",
+                    {"problems": problems_for(request.user, obj.problems)},
+                )
+
+            cache[id(self)] = problem_table
+        return cache[id(self)]
 
     def get_urls(self):
         name = f"aid_{self.model._meta.model_name}_file"
@@ -78,7 +114,7 @@ class ImportedFileAdmin(ReadOnlyRecordAdmin):
             request, record.file, subject=self.model._meta.label_lower, object_id=pk
         )
 
-    def run_import(self, request, data: dict, *, filename: str, content: bytes):
+    def run_import(self, request, data: dict, *, filename: str, file):
         raise NotImplementedError
 
     def add_view(self, request, form_url="", extra_context=None):
@@ -91,9 +127,12 @@ class ImportedFileAdmin(ReadOnlyRecordAdmin):
             upload = data.pop("file")
             data["commit"] = not data.pop("dry_run")
             try:
-                record = self.run_import(request, data, filename=upload.name, content=upload.read())
+                record = self.run_import(request, data, filename=upload.name, file=upload)
             except ValidationError as exc:
                 form.add_error("file", exc.messages[0])
+            else:
+                if record.state != record.State.DONE:
+                    return self._queued(request, record)
         return TemplateResponse(
             request,
             "admin/aid/import.html",
@@ -103,6 +142,7 @@ class ImportedFileAdmin(ReadOnlyRecordAdmin):
                 "opts": self.model._meta,
                 "form": form,
                 "record": record,
+                "problems": problems_for(request.user, record.problems) if record else [],
                 "submit_label": _("Impor berkas"),
                 "counts": [
                     (self.model._meta.get_field(name).verbose_name, getattr(record, name))
@@ -113,6 +153,20 @@ class ImportedFileAdmin(ReadOnlyRecordAdmin):
             },
         )
 
+    def _queued(self, request, record):
+        """A big file was kept and handed to the background worker: its page shows the state
+        (and the outcome once done)."""
+        self.message_user(
+            request,
+            _(
+                "Berkas %(name)s diterima dan diproses di latar belakang. Muat ulang halaman ini "
+                "untuk melihat hasilnya."
+            )
+            % {"name": record.original_filename},
+            messages.INFO,
+        )
+        return redirect(f"admin:aid_{self.model._meta.model_name}_change", record.pk)
+
 
 @admin.register(DecisionFile)
 class DecisionFileAdmin(ImportedFileAdmin):
@@ -120,10 +174,8 @@ class DecisionFileAdmin(ImportedFileAdmin):
     import_form = DecisionFileForm
     counts = ["rows", "applied", "unchanged", "refused", "not_approved"]
 
-    def run_import(self, request, data, *, filename, content):
-        return services.decision_file_import(
-            by=request.user, filename=filename, content=content, **data
-        )
+    def run_import(self, request, data, *, filename, file):
+        return services.decision_file_import(by=request.user, filename=filename, file=file, **data)
 
 
 @admin.register(BankReport)
@@ -131,7 +183,5 @@ class BankReportAdmin(ImportedFileAdmin):
     import_permission = "aid.reconcile_disbursement"
     import_form = BankReportForm
 
-    def run_import(self, request, data, *, filename, content):
-        return services.bank_report_import(
-            by=request.user, filename=filename, content=content, **data
-        )
+    def run_import(self, request, data, *, filename, file):
+        return services.bank_report_import(by=request.user, filename=filename, file=file, **data)

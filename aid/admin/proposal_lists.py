@@ -35,6 +35,7 @@ from privacy.services import access_log_record
 from umkm_portal import content_types
 from umkm_portal.admin import (
     LargeTableAdmin,
+    file_response,
 )
 
 
@@ -54,6 +55,15 @@ def _worker_note(*, waiting: bool, stuck: bool) -> str:
     return ""
 
 
+# Statuses whose rows can be reviewed and whose outcome file can be downloaded.
+REVIEWABLE = (
+    ImportStatus.STAGED,
+    ImportStatus.SUBMITTED,
+    ImportStatus.RETURNED,
+    ImportStatus.MERGED,
+)
+
+
 @admin.register(ProposalList)
 class ProposalListAdmin(LargeTableAdmin):
     """Upload (the add form), then the import page: progress, review, confirm or cancel.
@@ -65,6 +75,7 @@ class ProposalListAdmin(LargeTableAdmin):
     list_display = [
         "proposer_name",
         "proposer_kind",
+        "version",
         "program",
         "received_on",
         "import_status",
@@ -111,7 +122,11 @@ class ProposalListAdmin(LargeTableAdmin):
         return self.fields
 
     def get_readonly_fields(self, request, obj=None):
-        return [] if obj is None else self.readonly_fields
+        # Once uploaded, a list's program, proposer and date are fixed: its applications
+        # were checked and merged against them (issue 11, finding 6).
+        if obj is None:
+            return []
+        return ["program", "proposer_name", "proposer_kind", "received_on", *self.readonly_fields]
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -178,6 +193,12 @@ class ProposalListAdmin(LargeTableAdmin):
             path(
                 "<int:pk>/impor/batalkan/", view(self.cancel_view), name="aid_proposallist_cancel"
             ),
+            path("<int:pk>/impor/sptjm.pdf", view(self.sptjm_view), name="aid_proposallist_sptjm"),
+            path(
+                "<int:pk>/impor/kembalikan/",
+                view(self.return_view),
+                name="aid_proposallist_return",
+            ),
             path(
                 "<int:pk>/impor/periksa-ulang/",
                 view(self.requeue_view),
@@ -210,7 +231,7 @@ class ProposalListAdmin(LargeTableAdmin):
         waiting = import_waiting_for_worker(proposal_list)
         stuck = import_stuck(proposal_list)
         counts = proposal_list.counts or {}
-        show_summary = status in (ImportStatus.STAGED, ImportStatus.MERGED)
+        show_summary = status in REVIEWABLE
         context = {
             **self.admin_site.each_context(request),
             "title": _("Impor daftar usulan: %(list)s") % {"list": proposal_list},
@@ -225,7 +246,12 @@ class ProposalListAdmin(LargeTableAdmin):
             "problems": self._problems(request, proposal_list) if show_summary else [],
             "can_download": can_view_full_identity(request.user),
             "can_confirm": transitions.import_can_move(status, ImportStatus.MERGED)
+            and (not proposal_list.sent_by_proposer or status == ImportStatus.SUBMITTED)
             and request.user.has_perm("aid.merge_proposallist"),
+            "can_return": status == ImportStatus.SUBMITTED
+            and self.has_change_permission(request, proposal_list),
+            "waiting_for_proposer": proposal_list.sent_by_proposer
+            and status in (ImportStatus.STAGED, ImportStatus.RETURNED),
             "can_cancel": (status != ImportStatus.PROCESSING or stuck)
             and transitions.import_can_move(status, ImportStatus.CANCELLED)
             and self.has_change_permission(request, proposal_list),
@@ -262,7 +288,7 @@ class ProposalListAdmin(LargeTableAdmin):
         proposal_list = self._get_list(request, pk)
         if not can_view_full_identity(request.user):
             raise PermissionDenied  # the file holds full NIKs and account numbers
-        if proposal_list.import_status not in (ImportStatus.STAGED, ImportStatus.MERGED):
+        if proposal_list.import_status not in REVIEWABLE:
             raise Http404
         filename = f"hasil-pemeriksaan-daftar-{proposal_list.pk}.{fmt}"
         if fmt == "csv":
@@ -322,38 +348,52 @@ class ProposalListAdmin(LargeTableAdmin):
             )
         return redirect("admin:aid_proposallist_import", pk)
 
-    def cancel_view(self, request, pk):
+    def sptjm_view(self, request, pk):
+        """The signed statement of responsibility the proposer attached (access logged)."""
+        proposal_list = self._get_list(request, pk)
+        return file_response(
+            request, proposal_list.sptjm_file, subject="aid.proposallist", object_id=pk
+        )
+
+    def _post_action(self, request, pk, action, done: str):
+        """A button of the import page: POST only, change permission, the service's refusal
+        shown as it says, then back to the page."""
         proposal_list = self._get_list(request, pk)
         if request.method != "POST":
             return redirect("admin:aid_proposallist_import", pk)
         if not self.has_change_permission(request, proposal_list):
             raise PermissionDenied
         try:
-            services.proposal_list_cancel(proposal_list=proposal_list, by=request.user)
+            action(proposal_list)
         except ValidationError as exc:
             self.message_user(request, " ".join(exc.messages), messages.ERROR)
         else:
-            self.message_user(
-                request,
-                _("Impor dibatalkan; baris yang diperiksa dan berkasnya sudah dihapus."),
-                messages.SUCCESS,
-            )
+            self.message_user(request, done, messages.SUCCESS)
         return redirect("admin:aid_proposallist_import", pk)
 
+    def return_view(self, request, pk):
+        """Send a submitted list back to its proposer with a note."""
+        return self._post_action(
+            request,
+            pk,
+            lambda pl: services.proposal_list_return(
+                proposal_list=pl, by=request.user, note=request.POST.get("note", "")
+            ),
+            _("Daftar dikembalikan ke pengusul dengan catatan."),
+        )
+
+    def cancel_view(self, request, pk):
+        return self._post_action(
+            request,
+            pk,
+            lambda pl: services.proposal_list_cancel(proposal_list=pl, by=request.user),
+            _("Impor dibatalkan; baris yang diperiksa dan berkasnya sudah dihapus."),
+        )
+
     def requeue_view(self, request, pk):
-        proposal_list = self._get_list(request, pk)
-        if request.method != "POST":
-            return redirect("admin:aid_proposallist_import", pk)
-        if not self.has_change_permission(request, proposal_list):
-            raise PermissionDenied
-        try:
-            services.proposal_list_requeue(proposal_list=proposal_list, by=request.user)
-        except ValidationError as exc:
-            self.message_user(request, " ".join(exc.messages), messages.ERROR)
-        else:
-            self.message_user(
-                request,
-                _("Daftar diantrekan ulang untuk diperiksa; hasil pemeriksaan sebelumnya dihapus."),
-                messages.SUCCESS,
-            )
-        return redirect("admin:aid_proposallist_import", pk)
+        return self._post_action(
+            request,
+            pk,
+            lambda pl: services.proposal_list_requeue(proposal_list=pl, by=request.user),
+            _("Daftar diantrekan ulang untuk diperiksa; hasil pemeriksaan sebelumnya dihapus."),
+        )

@@ -133,6 +133,36 @@ def reject_existing(proposal_list: ProposalList, row_ids: list[int] | None = Non
     return touched
 
 
+def reject_corrected_niks(proposal_list: ProposalList, row_ids: list[int] | None = None) -> int:
+    """Rows whose NIK an owner held before an approved NIK correction, when that owner has a
+    live or paid application in the program: the same NIK is the same person, so this is
+    ``already_received`` (one-time program, paid) or ``duplicate_existing``."""
+    from registry.models import NikCorrection
+
+    program: Program = proposal_list.program
+    rows, apps, corrections = table(ImportRow), table(Application), table(NikCorrection)
+    only, only_params = _only(row_ids)
+    received, statuses = _in(RECEIVED_STATUSES)
+    before, after = split_message(
+        _(
+            "NIK ini dulu tercatat untuk pemilik yang NIK-nya sudah dikoreksi, dan orang itu "
+            "sudah diusulkan atau menerima %(program)s (permohonan #\x00). Hapus baris ini."
+        )
+        % {"program": program.name}
+    )
+    return execute(
+        f"""UPDATE {rows} AS r SET outcome = %s,
+                reason_code = CASE WHEN %s AND a.status IN ({received}) THEN %s ELSE %s END,
+                message = %s || CAST(a.id AS TEXT) || %s
+            FROM {corrections} c JOIN {apps} a ON a.owner_id = c.owner_id
+            WHERE r.proposal_list_id = %s AND r.outcome = %s AND c.old_nik = r.nik
+              AND c.state = %s AND a.program_id = %s AND a.status <> %s{only}""",
+        [REJECTED, program.one_time, *statuses, Reason.ALREADY_RECEIVED, Reason.DUPLICATE_EXISTING]
+        + [before, after, proposal_list.pk, ACCEPTED, NikCorrection.State.APPROVED]
+        + [program.pk, Status.REJECTED, *only_params],
+    )
+
+
 def reject_duplicates_in_list(proposal_list: ProposalList, row_ids: list[int] | None = None) -> int:
     """Keep the first accepted row per NIK; reject the later ones, naming the first row.
 
@@ -366,6 +396,7 @@ def run(proposal_list: ProposalList) -> int:
     """All rules in order; returns the number of rows flagged as possible duplicates."""
     mark_previously_accepted(proposal_list)
     reject_existing(proposal_list)
+    reject_corrected_niks(proposal_list)
     reject_duplicates_in_list(proposal_list)
     link_owners(proposal_list)
     note_registered_owners(proposal_list)

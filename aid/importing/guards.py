@@ -1,11 +1,14 @@
 """Upload guards: what a file must be before anything reads it.
 
-Refusals are :class:`ListRefused` (a ``ValidationError``) with an Indonesian message that says
-what is wrong and what to do; forms show it on the file field, commands print it.
+Every uploaded file (proposal lists, the ministry's decision files, the bank's reports) comes
+in through :func:`check_uploaded_file`, then is read by :mod:`aid.importing.read`. Refusals are
+:class:`ListRefused` (a ``ValidationError``) with an Indonesian message that says what is
+wrong and what to do; forms show it on the file field, commands print it.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import zipfile
 from typing import IO
@@ -29,6 +32,10 @@ class ListRefused(ValidationError):
     """The whole list is refused, before anything is staged."""
 
 
+def _not_excel() -> str:
+    return _("Berkas ini bukan berkas Excel (.xlsx) yang utuh. Simpan ulang dari Excel.")
+
+
 def _size(f: IO[bytes]) -> int:
     size = getattr(f, "size", None)
     if size is None:
@@ -36,6 +43,25 @@ def _size(f: IO[bytes]) -> int:
         size = f.seek(0, 2)
         f.seek(position)
     return size
+
+
+def check_uploaded_file(f: IO[bytes], *, filename: str = "") -> str:
+    """The one entry for every uploaded file: :func:`check_upload` with the portal's size cap
+    (``IMPORT_MAX_UPLOAD_MB``), and a name that agrees with the content (another extension
+    than .csv/.txt/.xlsx is refused, a .xlsx must be a workbook); returns CSV or XLSX.
+
+    ``aid.services.proposal_list_upload`` calls :func:`check_upload` with the same cap itself
+    (its commands may lift the cap); its forms (``aid.forms.clean_list_upload``) come
+    through here.
+    """
+    name = os.path.basename(filename or "").lower()
+    # A name without an extension is judged by its content alone.
+    if os.path.splitext(name)[1] not in ("", ".csv", ".txt", ".xlsx"):
+        raise ListRefused(_("Berkas harus berformat CSV atau XLSX."))
+    kind = check_upload(f, max_bytes=settings.IMPORT_MAX_UPLOAD_MB * MB)
+    if name.endswith(".xlsx") and kind != XLSX:
+        raise ListRefused(_not_excel())
+    return kind
 
 
 def check_upload(f: IO[bytes], *, max_bytes: int | None) -> str:
@@ -87,7 +113,7 @@ def check_upload(f: IO[bytes], *, max_bytes: int | None) -> str:
 
 def check_xlsx(f: IO[bytes]) -> None:
     """Refuse a zip that is not a workbook, a zip bomb, or XML that declares entities."""
-    not_excel = _("Berkas ini bukan berkas Excel (.xlsx) yang utuh. Simpan ulang dari Excel.")
+    not_excel = _not_excel()
     try:
         archive = zipfile.ZipFile(f)
     except (zipfile.BadZipFile, OSError) as exc:

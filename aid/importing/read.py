@@ -15,6 +15,8 @@ import codecs
 import csv
 import datetime
 import io
+import re
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -209,11 +211,12 @@ def _xlsx_records(workbook) -> tuple[Iterator[tuple[int, list[str]]], int]:
 
 
 @contextmanager
-def open_list(f: IO[bytes], kind: str):
-    """Open a checked upload (see :func:`guards.check_upload`) and yield a :class:`Sheet`.
+def open_records(f: IO[bytes], kind: str):
+    """Open a checked upload (see :func:`guards.check_uploaded_file`) and yield
+    ``(rows_estimate, records)``: the non-blank rows as ``(row_number, cells)``, streamed.
 
-    Raises :class:`ListRefused` when no header row names NIK and name, or the file holds no
-    data rows.
+    The reader every uploaded file goes through: proposal lists (:func:`open_list`), the
+    ministry's decision files and the bank's reports (:func:`aid.reconciliation.read_table`).
     """
     workbook = text = None
     f = _binary(f)
@@ -234,7 +237,23 @@ def open_list(f: IO[bytes], kind: str):
                     % {"error": exc.__class__.__name__}
                 ) from exc
             records, estimate = _xlsx_records(workbook)
-        rows = _non_blank(records)
+        yield estimate, _non_blank(records)
+    finally:
+        if workbook is not None:
+            workbook.close()
+        if text is not None:
+            # Hand the file back open: closing it is the caller's business.
+            text.detach()
+
+
+@contextmanager
+def open_list(f: IO[bytes], kind: str):
+    """Open a checked upload (see :func:`guards.check_upload`) and yield a :class:`Sheet`.
+
+    Raises :class:`ListRefused` when no header row names NIK and name, or the file holds no
+    data rows.
+    """
+    with open_records(f, kind) as (estimate, rows):
         headers, mapping = _find_header(rows)
         first = next(rows, None)
         if first is None:
@@ -252,12 +271,42 @@ def open_list(f: IO[bytes], kind: str):
             rows_estimate=max(estimate - 1, 1),
             rows=data_rows(),
         )
+
+
+_XLSX_ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
+
+
+def measure(f: IO[bytes], kind: str) -> tuple[int, int]:
+    """``(rows, bytes)`` a checked upload holds, without parsing it: lines of a CSV, row
+    elements of every worksheet of an XLSX, and the bytes to parse (unpacked for XLSX).
+
+    An upper bound, cheap enough to run in a request, to decide whether reading and applying
+    the file belongs in the background.
+    """
+    f = _binary(f)
+    f.seek(0)
+    rows = size = 0
+    try:
+        if kind == CSV:
+            while chunk := f.read(_CHUNK):
+                rows += chunk.count(b"\n")
+                size += len(chunk)
+            return rows + 1, size
+        with zipfile.ZipFile(f) as archive:
+            for info in archive.infolist():
+                size += info.file_size
+                if not info.filename.startswith("xl/worksheets/"):
+                    continue
+                tail = b""
+                with archive.open(info) as part:
+                    while chunk := part.read(_CHUNK):
+                        # Matches within the carried tail were counted with the last chunk.
+                        found = _XLSX_ROW.findall(tail + chunk)
+                        rows += len(found) - len(_XLSX_ROW.findall(tail))
+                        tail = chunk[-16:]
+        return rows, size
     finally:
-        if workbook is not None:
-            workbook.close()
-        if text is not None:
-            # Hand the file back open: closing it is the caller's business.
-            text.detach()
+        f.seek(0)
 
 
 def values_of(cells: list[str], mapping: dict[str, int]) -> dict[str, str]:

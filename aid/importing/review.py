@@ -10,10 +10,11 @@ import csv
 import tempfile
 from collections.abc import Iterator
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.utils.translation import gettext as _
 
 from aid.models import ImportRow, ProposalList, Reason
+from umkm_portal.spreadsheets import safe_cell
 
 FIRST_PROBLEMS = 50
 
@@ -67,32 +68,44 @@ def _header(proposal_list: ProposalList) -> list[str]:
         _("Baris"),
         *proposal_list.headers,
         _("Hasil"),
-        _("Kode alasan"),
         _("Alasan"),
         _("Keterangan"),
+        _("Kode alasan"),
     ]
 
 
-def outcome_rows(proposal_list: ProposalList) -> Iterator[list[str]]:
-    """Every row as the proposer sent it, followed by its outcome and the explanation."""
+# Rows the proposer must act on come first in the outcome file.
+_PROBLEMS_FIRST = Case(
+    When(outcome=ImportRow.Outcome.REJECTED, then=Value(0)),
+    When(Q(outcome=ImportRow.Outcome.ACCEPTED) & ~Q(flags=[]), then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
+
+
+def outcome_rows(proposal_list: ProposalList) -> Iterator[list]:
+    """Every row as the proposer sent it, followed by its outcome and the explanation in
+    Indonesian; refused rows first, then flagged ones, then the rest, each in file order.
+    The reason code, for software, is the last column. The row number is a number."""
     labels = dict(ImportRow.Outcome.choices)
     reasons = dict(Reason.choices)
     width = len(proposal_list.headers)
     yield _header(proposal_list)
     rows = (
         ImportRow.objects.filter(proposal_list=proposal_list)
-        .order_by("row_number")
+        .annotate(problem_order=_PROBLEMS_FIRST)
+        .order_by("problem_order", "row_number")
         .values_list("row_number", "raw", "outcome", "reason_code", "message", "note")
     )
     for number, raw, outcome, reason, message, note in rows.iterator(chunk_size=2000):
         cells = (list(raw) + [""] * width)[:width]
         yield [
-            str(number),
+            number,
             *cells,
             str(labels.get(outcome, outcome)),
-            reason,
             str(reasons.get(reason, "")) if reason else "",
             " ".join(filter(None, [message, note])),
+            reason,
         ]
 
 
@@ -103,25 +116,48 @@ class _Echo:
 
 def outcome_csv(proposal_list: ProposalList) -> Iterator[str]:
     """The outcome file as CSV text chunks: UTF-8 with BOM and ``;``, as Excel in Indonesia
-    opens it directly."""
+    opens it directly. Cells that would be formulas are escaped (safe_cell)."""
     writer = csv.writer(_Echo(), delimiter=";")
     yield "\ufeff"
     for row in outcome_rows(proposal_list):
-        yield writer.writerow(row)
+        yield writer.writerow([safe_cell(value) for value in row])
 
 
 def outcome_xlsx(proposal_list: ProposalList):
-    """The outcome file as an XLSX in a temporary file (rewound), every cell as text."""
+    """The outcome file as an XLSX in a temporary file (rewound), ready to send back: a bold,
+    frozen header with filters, column widths to read by, the row number as a number, every
+    other cell as text (NIKs and account numbers stay digits) and none a formula
+    (safe_cell). Written in openpyxl's write-only mode, so memory stays flat."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Hasil pemeriksaan"))
-    for row in outcome_rows(proposal_list):
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.number_format = "@"  # text: NIKs and account numbers stay digits
+    rows = outcome_rows(proposal_list)
+    header = next(rows)
+    sheet.freeze_panes = "B2"
+    last = get_column_letter(len(header))
+    sheet.auto_filter.ref = f"A1:{last}1"
+    widths = [7, *(18 for _ in proposal_list.headers), 16, 30, 60, 18]
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+    cells = []
+    for value in header:
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.font = bold
+        cells.append(cell)
+    sheet.append(cells)
+    explanation = len(header) - 2
+    for row in rows:
+        cells = [WriteOnlyCell(sheet, value=row[0])]
+        for index, value in enumerate(row[1:], start=1):
+            cell = WriteOnlyCell(sheet, value=safe_cell(value))
+            cell.number_format = "@"
+            if index == explanation:
+                cell.alignment = wrap
             cells.append(cell)
         sheet.append(cells)
     out = tempfile.TemporaryFile()  # noqa: SIM115 (returned open; the response closes it)

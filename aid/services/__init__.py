@@ -6,7 +6,7 @@ writes nothing. Status moves go through :mod:`aid.transitions`; list work is set
 through :func:`aid.transitions.move_many`. Callers import from ``aid.services``; the modules
 below are where each function lives:
 
-- :mod:`.programs`: the BPUM 2020 program
+- :mod:`.programs`: create and change programs; the BPUM 2020 program
 - :mod:`.applications`: propose, verify, reject, submit, approve, return
 - :mod:`.duplicates`: decisions on possible duplicates, and reopening them
 - :mod:`.submissions`: the batch and file sent to the ministry
@@ -37,7 +37,12 @@ from aid.services.disbursements import (
     disbursement_withdrawn,
 )
 from aid.services.duplicates import possible_duplicate_decide, possible_duplicate_reopen
-from aid.services.programs import program_ensure_bpum_2020
+from aid.services.programs import (
+    program_create,
+    program_ensure_bpum_2020,
+    program_money_moved,
+    program_update,
+)
 from aid.services.proposal_lists import (
     DatabaseBusy,
     proposal_list_cancel,
@@ -53,7 +58,12 @@ from aid.services.proposer_lists import (
     proposal_list_return,
     proposal_list_submit,
 )
-from aid.services.reconciliation import bank_report_import, decision_file_import
+from aid.services.reconciliation import (
+    bank_report_import,
+    bank_report_process,
+    decision_file_import,
+    decision_file_process,
+)
 from aid.services.retention import kept_files_purge
 from aid.services.submissions import submission_create, submission_export
 
@@ -71,7 +81,9 @@ __all__ = [
     "applications_reject",
     "applications_verify",
     "bank_report_import",
+    "bank_report_process",
     "decision_file_import",
+    "decision_file_process",
     "disbursement_record",
     "disbursement_withdrawn",
     "import_row_correct",
@@ -79,7 +91,10 @@ __all__ = [
     "kept_files_purge",
     "possible_duplicate_decide",
     "possible_duplicate_reopen",
+    "program_create",
     "program_ensure_bpum_2020",
+    "program_money_moved",
+    "program_update",
     "proposal_list_cancel",
     "proposal_list_confirm",
     "proposal_list_return",

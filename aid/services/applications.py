@@ -17,6 +17,7 @@ from aid.models import (
     Status,
 )
 from aid.transitions import RECEIVED_STATUSES
+from registry import selectors as registry_selectors
 from registry.models import Business
 
 
@@ -55,6 +56,24 @@ def application_create(
             % {"name": owner.full_name, "program": program.name, "id": live.pk, "where": where},
             code=Reason.DUPLICATE_EXISTING,
         )
+    if program.one_time:
+        # The same NIK is the same person: an owner whose NIK was corrected away from this
+        # one keeps counting for it.
+        former = registry_selectors.owner_ids_who_held_nik(owner.nik, exclude=owner)
+        held = (
+            Application.objects.filter(owner_id__in=former, program=program)
+            .exclude(status=Status.REJECTED)
+            .first()
+        )
+        if held is not None:
+            raise ValidationError(
+                _(
+                    "NIK %(name)s pernah tercatat pada permohonan #%(id)s %(program)s; bantuan "
+                    "ini hanya diberikan sekali per NIK."
+                )
+                % {"name": owner.full_name, "id": held.pk, "program": program.name},
+                code=Reason.ALREADY_RECEIVED,
+            )
     try:
         with transaction.atomic():
             application = Application.objects.create(

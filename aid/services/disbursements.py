@@ -11,7 +11,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aid import money, transitions
+from aid import money, selectors, transitions
 from aid.models import (
     Application,
     BankReport,
@@ -72,7 +72,8 @@ def disbursement_record(
     event again); the owner already received this one-time program's grant; the application
     is not approved or failed before; ``amount`` (when given) differs from the program
     amount; the owner has no active account, or ``account_number``/``bank_code`` (when given)
-    differ from it. Otherwise snapshots the active account into a :class:`Disbursement` and
+    differ from it; the active account replaced another after verification and no second
+    person confirmed it (registry.services.bank_account_confirm). Otherwise snapshots the active account into a :class:`Disbursement` and
     moves the application to ``transferred`` or ``transfer_failed``.
     """
     outcome = Disbursement.Outcome.SUCCESS if succeeded else Disbursement.Outcome.FAILED
@@ -116,6 +117,15 @@ def disbursement_record(
     account = owner.bank_accounts.select_related("bank").filter(is_active=True).first()
     if account is None:
         refuse(_("%(name)s belum memiliki rekening aktif.") % {"name": owner.full_name}, locked)
+    if selectors.account_awaits_confirmation(account):
+        refuse(
+            _(
+                "Rekening %(name)s diganti setelah permohonan diverifikasi dan belum "
+                "dikonfirmasi Bendahara; transfer tidak dicatat ke rekening itu."
+            )
+            % {"name": owner.full_name},
+            locked,
+        )
     if (account_number is not None and account_number != account.account_number) or (
         bank_code and bank_code != account.bank.code
     ):

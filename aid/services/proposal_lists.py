@@ -241,6 +241,7 @@ def proposal_list_confirm(*, proposal_list: ProposalList, by) -> int:
         )
     dedupe.mark_previously_accepted(locked)
     dedupe.reject_existing(locked)
+    dedupe.reject_corrected_niks(locked)
     dedupe.link_owners(locked)
     at = timezone.now()
     created = merge.merge(locked, by=by, at=at)

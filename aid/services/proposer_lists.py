@@ -13,12 +13,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aid import transitions
-from aid.importing import dedupe, review
+from aid.importing import dedupe, review, stage
 from aid.importing.check import Context, check_row
 from aid.importing.columns import map_header
 from aid.importing.read import values_of
 from aid.models import ImportRow, ImportRowCorrection, ImportStatus, ProposalList
 
+# The staged columns that checking a row decides (what staging writes, less the row as sent,
+# its number and what the duplicate rules add later).
+CHECKED_FIELDS = [f for f in stage.FIELDS if f not in ("row_number", "raw", "flags", "note")]
 # Statuses in which the proposer may still change the rows of a list.
 EDITABLE = (ImportStatus.STAGED, ImportStatus.RETURNED)
 SPTJM_MAX_BYTES = 5 * 1024 * 1024
@@ -76,26 +79,7 @@ def import_row_correct(*, row: ImportRow, values: dict[str, str], by) -> ImportR
     before = list(locked.raw)
     if locked.original_raw is None:
         locked.original_raw = before
-    for name in (
-        "nik",
-        "full_name",
-        "name_key",
-        "birth_date",
-        "sex",
-        "phone",
-        "ktp_address",
-        "rt",
-        "rw",
-        "kecamatan_id",
-        "kelurahan_id",
-        "business_name",
-        "sector",
-        "bank_id",
-        "account_number",
-        "outcome",
-        "reason_code",
-        "message",
-    ):
+    for name in CHECKED_FIELDS:
         setattr(locked, name, getattr(checked, name))
     locked.raw = cells
     locked.flags = []
@@ -106,6 +90,7 @@ def import_row_correct(*, row: ImportRow, values: dict[str, str], by) -> ImportR
         only = [locked.pk]
         dedupe.mark_previously_accepted(proposal_list, only)
         dedupe.reject_existing(proposal_list, only)
+        dedupe.reject_corrected_niks(proposal_list, only)
         dedupe.reject_duplicates_in_list(proposal_list, only)
         locked.refresh_from_db()
     ImportRowCorrection.objects.create(

@@ -1,21 +1,32 @@
 """Files that come back: the ministry's decision file and the bank's transfer report.
-Parsing lives in :mod:`aid.reconciliation`; here the rows are applied through services."""
+
+Every upload passes :func:`aid.importing.guards.check_uploaded_file` first. Parsing lives in
+:mod:`aid.reconciliation`; here the rows are applied through services, in the request for a
+small file and by the background task (:mod:`aid.tasks`) for a big one."""
 
 from __future__ import annotations
 
 import hashlib
+import logging
+import os
+import uuid
+from typing import IO
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files import File
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from aid import reconciliation, selectors, transitions
+from aid.importing.guards import MB, check_uploaded_file
+from aid.importing.read import measure
 from aid.models import (
     Application,
     BankReport,
     DecisionFile,
     Disbursement,
+    ImportedFile,
     Program,
     Reason,
     Status,
@@ -27,30 +38,153 @@ from aid.services.disbursements import (
 )
 from aid.transitions import DECIDED_STATUSES, refuse
 
+logger = logging.getLogger(__name__)
+State = ImportedFile.State
 
-def _imported_file_base(record, *, filename: str, content: bytes, by, commit: bool) -> None:
-    record.original_filename = filename[:255]
-    record.sha256 = hashlib.sha256(content).hexdigest()
+
+def _sha256(f: IO[bytes]) -> str:
+    digest = hashlib.sha256()
+    f.seek(0)
+    while chunk := f.read(MB):
+        digest.update(chunk)
+    f.seek(0)
+    return digest.hexdigest()
+
+
+def _received(record: ImportedFile, f: IO[bytes], *, filename: str, by) -> None:
+    """Fill in what is known of an upload before its rows are read."""
+    record.original_filename = os.path.basename(filename or "")[:255]
+    record.sha256 = _sha256(f)
     record.uploaded_by = by
-    if commit:
-        record.file.save(filename, ContentFile(content), save=False)
+
+
+def _keep(record: ImportedFile, f: IO[bytes], kind: str) -> None:
+    """Store the upload under a random name (never the user's)."""
+    f.seek(0)
+    record.file.save(f"{uuid.uuid4().hex}.{kind}", File(f), save=False)
+
+
+def _is_big(f: IO[bytes], kind: str) -> bool:
+    rows, size = measure(f, kind)
+    return (
+        rows > settings.RECONCILIATION_SYNC_MAX_ROWS
+        or size > settings.RECONCILIATION_SYNC_MAX_MB * MB
+    )
+
+
+def _queue_if_big(
+    record: ImportedFile, f: IO[bytes], kind: str, *, columns: tuple, commit: bool, task
+) -> bool:
+    """Keep a big upload and queue ``task`` to apply it; True when queued.
+
+    Its column names are checked first (``columns``: the names and the required ones), so a
+    file that could never be applied is refused here. A big file cannot be only checked: the
+    check would take as long as the import, in the request; such a dry run is refused.
+    """
+    if not _is_big(f, kind):
+        return False
+    reconciliation.read_table(f, kind, *columns, header_only=True)
+    if not commit:
+        raise ValidationError(
+            _(
+                'Berkas ini terlalu besar untuk "Periksa saja" (lebih dari %(rows)s baris atau '
+                "%(mb)s MB). Impor tanpa centang itu: berkas diproses di latar belakang dan "
+                "setiap baris yang bermasalah dilaporkan."
+            )
+            % {
+                "rows": settings.RECONCILIATION_SYNC_MAX_ROWS,
+                "mb": settings.RECONCILIATION_SYNC_MAX_MB,
+            }
+        )
+    _keep(record, f, kind)
+    record.state = State.QUEUED
+    record.save()
+    task.enqueue(record_id=record.pk)
+    return True
+
+
+def decision_file_process(*, decision_file: DecisionFile) -> None:
+    """Apply a queued decision file (the body of ``aid.tasks.decision_file_process``); see
+    :func:`_process`."""
+    _process(decision_file, decision_file_apply)
+
+
+def bank_report_process(*, bank_report: BankReport) -> None:
+    """Apply a queued bank report (the body of ``aid.tasks.bank_report_process``); see
+    :func:`_process`."""
+    _process(bank_report, bank_report_apply)
+
+
+def _process(record: ImportedFile, apply) -> None:
+    """Apply a queued decision file or bank report with ``apply``.
+
+    Runs once per upload: a record that is not ``queued`` is left alone. Ends ``done``; a file
+    refused on reading ends ``failed`` with the Indonesian reason, a crash ends ``failed``
+    with nothing of it applied.
+    """
+    model = type(record)
+    if not model.objects.filter(pk=record.pk, state=State.QUEUED).update(state=State.PROCESSING):
+        return
+    record.state = State.PROCESSING
+    try:
+        with record.file.open("rb") as f:
+            apply(record, f, record.file.name.rsplit(".", 1)[-1], by=record.uploaded_by)
+    except ValidationError as exc:
+        model.objects.filter(pk=record.pk).update(state=State.FAILED, error=exc.messages[0])
+        return
+    except Exception as exc:
+        logger.exception("Applying %s %s failed", model._meta.label, record.pk)
+        model.objects.filter(pk=record.pk).update(
+            state=State.FAILED,
+            error=_(
+                "Pemrosesan berkas gagal karena kesalahan sistem (%(error)s); tidak ada baris "
+                "yang diterapkan. Berkas tetap tersimpan; hubungi admin portal."
+            )
+            % {"error": exc.__class__.__name__},
+        )
+        return
+    model.objects.filter(pk=record.pk).update(state=State.DONE)
 
 
 def _problem(problems: list, row: int, nik: str, message: str) -> None:
     problems.append(reconciliation.RowProblem(row, nik, message).as_dict())
 
 
-@transaction.atomic
+def _refuse_own_submissions(program: Program, listed: list[int], by, reject_missing: bool):
+    """Who submitted an application to the ministry does not record the ministry's answer
+    for it (issue 11, finding 7b): refuse the whole file, naming the batch."""
+    if by is None:
+        return
+    touched = Application.objects.filter(pk__in=listed)
+    if reject_missing:
+        touched |= Application.objects.filter(program=program, status=Status.SUBMITTED)
+    own = touched.filter(submission_batch__created_by=by).values("submission_batch").first()
+    if own is not None:
+        raise ValidationError(
+            _(
+                "Anda sendiri yang mengajukan permohonan dalam berkas ini (pengajuan #%(id)s); "
+                "keputusan Kementerian harus dicatat oleh petugas lain."
+            )
+            % {"id": own["submission_batch"]}
+        )
+
+
 def decision_file_import(
     *,
     program: Program,
+    file: IO[bytes],
     filename: str,
-    content: bytes,
     by,
     reject_missing: bool = False,
     commit: bool = True,
 ) -> DecisionFile:
     """Apply the ministry's list of recipients (NIKs) to the program's applications.
+
+    The upload is refused whole (ValidationError, nothing kept) when it fails the upload
+    guards or lacks a NIK column. A big file (``RECONCILIATION_SYNC_MAX_ROWS``/``_MB``) is
+    kept and queued: the record comes back ``queued`` (as saved; refresh it to see what a
+    worker has done since) and ``aid.tasks.decision_file_process``
+    applies it as below; a dry run of a big file is refused.
 
     Each listed NIK whose application is ``submitted`` becomes ``approved`` (set-based,
     history source "keputusan Kementerian #N (file)"). Rows are reported in ``problems``,
@@ -60,18 +194,48 @@ def decision_file_import(
     With ``reject_missing``, submitted applications not on the list become ``rejected`` /
     ``not_approved``, unless some NIK in the file was unreadable (it could be one of them).
     With ``commit=False`` nothing is written and the returned record (unsaved) shows what
-    would happen. Raises ValidationError for an unreadable file or a missing NIK column.
+    would happen. Raises ValidationError for an unreadable file or a missing NIK column, and
+    when ``by`` created the submission batch of an application in the file (or, with
+    ``reject_missing``, of a submitted one it would reject): who submits does not record
+    the answer.
     """
+    from aid.tasks import decision_file_process
+
+    kind = check_uploaded_file(file, filename=filename)
+    record = DecisionFile(program=program, reject_missing=reject_missing)
+    _received(record, file, filename=filename, by=by)
+    if _queue_if_big(
+        record,
+        file,
+        kind,
+        columns=(reconciliation.DECISION_COLUMNS, reconciliation.DECISION_REQUIRED),
+        commit=commit,
+        task=decision_file_process,
+    ):
+        return record
+    return decision_file_apply(record, file, kind, by=by, commit=commit)
+
+
+@transaction.atomic
+def decision_file_apply(
+    record: DecisionFile, f: IO[bytes], kind: str, *, by, commit: bool = True
+) -> DecisionFile:
+    """The body of :func:`decision_file_import`, for a checked upload (the task calls it on a
+    queued record)."""
+    program = record.program
+    reject_missing = record.reject_missing
     table = reconciliation.read_table(
-        content, filename, reconciliation.DECISION_COLUMNS, reconciliation.DECISION_REQUIRED
+        f, kind, reconciliation.DECISION_COLUMNS, reconciliation.DECISION_REQUIRED
     )
     parsed = reconciliation.decision_rows(table)
-    record = DecisionFile(program=program, reject_missing=reject_missing, rows=len(table))
-    _imported_file_base(record, filename=filename, content=content, by=by, commit=commit)
+    record.rows = len(table)
+    if commit and not record.file:
+        _keep(record, f, kind)
     problems = [p.as_dict() for p in parsed.problems]
     niks = [row.nik for row in parsed.rows]
     live = selectors.live_applications_by_nik(program, niks)
     registered = selectors.known_niks(niks)
+    _refuse_own_submissions(program, [a.pk for a in live.values()], by, reject_missing)
     to_approve: list[int] = []
     for row in parsed.rows:
         application = live.get(row.nik)
@@ -145,11 +309,14 @@ def decision_file_import(
 # --- Bank report ----------------------------------------------------------------------------
 
 
-@transaction.atomic
 def bank_report_import(
-    *, program: Program, filename: str, content: bytes, by, commit: bool = True
+    *, program: Program, file: IO[bytes], filename: str, by, commit: bool = True
 ) -> BankReport:
     """Apply the bank's transfer report: transfers, failures and withdrawals.
+
+    The upload is refused whole (ValidationError, nothing kept) when it fails the upload
+    guards or lacks a required column. A big file is kept and queued, as for
+    :func:`decision_file_import` (task ``aid.tasks.bank_report_process``).
 
     Each row goes through :func:`disbursement_record` (BERHASIL/GAGAL) or
     :func:`disbursement_withdrawn` (DICAIRKAN, by the reference of the original transfer),
@@ -158,12 +325,37 @@ def bank_report_import(
     same outcome counts as ``unchanged``: importing a report twice changes nothing. With
     ``commit=False`` every row is tried and then everything is rolled back.
     """
+    from aid.tasks import bank_report_process
+
+    kind = check_uploaded_file(file, filename=filename)
+    record = BankReport(program=program)
+    _received(record, file, filename=filename, by=by)
+    if _queue_if_big(
+        record,
+        file,
+        kind,
+        columns=(reconciliation.BANK_COLUMNS, reconciliation.BANK_REQUIRED),
+        commit=commit,
+        task=bank_report_process,
+    ):
+        return record
+    return bank_report_apply(record, file, kind, by=by, commit=commit)
+
+
+@transaction.atomic
+def bank_report_apply(
+    record: BankReport, f: IO[bytes], kind: str, *, by, commit: bool = True
+) -> BankReport:
+    """The body of :func:`bank_report_import`, for a checked upload (the task calls it on a
+    queued record)."""
+    program = record.program
     table = reconciliation.read_table(
-        content, filename, reconciliation.BANK_COLUMNS, reconciliation.BANK_REQUIRED
+        f, kind, reconciliation.BANK_COLUMNS, reconciliation.BANK_REQUIRED
     )
     parsed = reconciliation.bank_rows(table)
-    record = BankReport(program=program, rows=len(table))
-    _imported_file_base(record, filename=filename, content=content, by=by, commit=commit)
+    record.rows = len(table)
+    if commit and not record.file:
+        _keep(record, f, kind)
     record.save()
     problems = [p.as_dict() for p in parsed.problems]
     niks = [row.nik for row in parsed.rows]

@@ -15,18 +15,21 @@ from aid.models import (
     Status,
     SubmissionBatch,
 )
+from privacy import masking
 from privacy.models import AccessLog
 from privacy.services import access_log_record
 
 
-def _log_export(*, by, batch: SubmissionBatch, file_format: str, rows: int, what: str) -> None:
+def _log_export(
+    *, by, batch: SubmissionBatch, file_format: str, rows: int, what: str, full_identity: bool
+) -> None:
     access_log_record(
         user=by,
         action=AccessLog.Action.EXPORT,
         subject="aid.submissionbatch",
         object_id=batch.pk,
         rows=rows,
-        full_identity=True,
+        full_identity=full_identity,
         detail=f"{what} {batch.source} ({file_format.upper()})",
     )
 
@@ -41,8 +44,9 @@ def submission_create(
     moved to ``submitted`` (one UPDATE, history source "ekspor pengajuan #N"), the
     ministry's file is rendered and kept on the batch, and the export is written to the
     personal-data access log. Applications held back by an open possible duplicate are left
-    verified and counted in ``held_back``. Refuses with a ValidationError when nothing can
-    be submitted.
+    verified and counted in ``held_back``; those whose owner's account was changed after
+    verification and not yet confirmed are left verified too. Refuses with a
+    ValidationError when nothing can be submitted.
     """
     if file_format not in resources.FORMATS:
         raise ValidationError(_("Format berkas harus CSV atau XLSX."))
@@ -52,6 +56,9 @@ def submission_create(
     held = transitions.held_ids(candidates)
     if held:
         candidates = candidates.exclude(pk__in=held)
+    # An account changed after verification waits for the Bendahara's confirmation before
+    # it is sent to the ministry; those applications stay verified for a later batch.
+    candidates = candidates.exclude(pk__in=selectors.with_unconfirmed_account(candidates))
     batch = SubmissionBatch.objects.create(
         program=program, proposal_list=proposal_list, created_by=by, held_back=len(held)
     )
@@ -80,16 +87,32 @@ def submission_create(
         f"pengajuan-{program.code}-{batch.pk}.{file_format}", ContentFile(content), save=False
     )
     batch.save(update_fields=["rows", "file"])
-    _log_export(by=by, batch=batch, file_format=file_format, rows=batch.rows, what="ekspor")
+    _log_export(
+        by=by,
+        batch=batch,
+        file_format=file_format,
+        rows=batch.rows,
+        what="ekspor",
+        full_identity=True,
+    )
     return batch
 
 
 def submission_export(*, batch: SubmissionBatch, file_format: str, by) -> bytes:
     """The batch's applications again, in the ministry's format, with current registry
-    details. Changes no status; the export is written to the personal-data access log."""
+    details. Changes no status; the export is written to the personal-data access log.
+    For staff without the full-identity permission NIK, phone and account are masked."""
     if file_format not in resources.FORMATS:
         raise ValidationError(_("Format berkas harus CSV atau XLSX."))
+    full_identity = masking.can_view_full_identity(by)
     rows = selectors.submission_rows(batch)
-    content = resources.render(rows, file_format)
-    _log_export(by=by, batch=batch, file_format=file_format, rows=len(rows), what="ekspor ulang")
+    content = resources.render(rows, file_format, full_identity=full_identity)
+    _log_export(
+        by=by,
+        batch=batch,
+        file_format=file_format,
+        rows=len(rows),
+        what="ekspor ulang",
+        full_identity=full_identity,
+    )
     return content

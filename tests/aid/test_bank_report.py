@@ -1,6 +1,7 @@
 """The bank's transfer report, and the Bendahara's manual entry with the same checks."""
 
 import datetime
+import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -39,7 +40,7 @@ def _import(program, by, rows, filename="bri.csv", **options):
         xlsx_bytes([HEADER, *rows]) if filename.endswith("xlsx") else csv_bytes([HEADER, *rows])
     )
     return services.bank_report_import(
-        program=program, filename=filename, content=content, by=by, **options
+        program=program, filename=filename, file=io.BytesIO(content), by=by, **options
     )
 
 

@@ -1,5 +1,7 @@
 """The ministry's decision file: listed NIKs approved, everything else reported per row."""
 
+import io
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -17,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def _import(program, by, rows, *, filename="sk.csv", **options):
     content = xlsx_bytes(rows) if filename.endswith(".xlsx") else csv_bytes(rows)
     return services.decision_file_import(
-        program=program, filename=filename, content=content, by=by, **options
+        program=program, filename=filename, file=io.BytesIO(content), by=by, **options
     )
 
 
@@ -142,13 +144,13 @@ def test_dry_run_reports_without_writing(program, verifier):
     [
         ("sk.csv", b"NAMA\nBudi\n", "Kolom wajib tidak ditemukan: NIK"),
         ("sk.pdf", b"%PDF", "CSV atau XLSX"),
-        ("sk.xlsx", b"not a workbook", "tidak dapat dibaca"),
+        ("sk.xlsx", b"not a workbook", "bukan berkas Excel"),
     ],
 )
 def test_an_unreadable_file_is_refused_whole(program, verifier, filename, content, message):
     with pytest.raises(ValidationError, match=message):
         services.decision_file_import(
-            program=program, filename=filename, content=content, by=verifier
+            program=program, filename=filename, file=io.BytesIO(content), by=verifier
         )
     assert not DecisionFile.objects.exists()
 
@@ -156,12 +158,14 @@ def test_an_unreadable_file_is_refused_whole(program, verifier, filename, conten
 def test_semicolon_csv_from_indonesian_excel_is_read(program, verifier):
     application = in_status(program, Status.SUBMITTED)
     content = csv_bytes([["No", "NIK", "Nama"], ["1", application.owner.nik, "x"]], ";")
-    services.decision_file_import(program=program, filename="sk.csv", content=content, by=verifier)
+    services.decision_file_import(
+        program=program, filename="sk.csv", file=io.BytesIO(content), by=verifier
+    )
     assert statuses(application) == [Status.APPROVED]
 
 
-def test_verifier_imports_from_the_admin_and_sees_the_rows_refused(program, make_staff, client):
-    client.force_login(make_staff(roles.VERIFIKATOR))
+def test_head_imports_from_the_admin_and_sees_the_rows_refused(program, make_staff, client):
+    client.force_login(make_staff(roles.PIMPINAN))
     application = in_status(program, Status.SUBMITTED)
     upload = csv_bytes([["NIK"], [application.owner.nik], ["3.27501E+15"]])
 
@@ -177,11 +181,35 @@ def test_verifier_imports_from_the_admin_and_sees_the_rows_refused(program, make
     record = DecisionFile.objects.get()
     detail = client.get(reverse("admin:aid_decisionfile_change", args=[record.pk]))
     assert "rusak oleh Excel" in detail.content.decode()
+    # The head sees identities masked: the raw file (full NIKs) is for roles that may.
+    download = client.get(reverse("admin:aid_decisionfile_file", args=[record.pk]))
+    assert download.status_code == 403
+    client.force_login(make_staff(roles.VERIFIKATOR))
     download = client.get(reverse("admin:aid_decisionfile_file", args=[record.pk]))
     assert b"".join(download.streaming_content) == upload
 
 
-@pytest.mark.parametrize("role", [roles.OPERATOR, roles.BENDAHARA, roles.PIMPINAN])
+@pytest.mark.parametrize("role", [roles.OPERATOR, roles.VERIFIKATOR, roles.BENDAHARA])
 def test_other_roles_cannot_import_decisions(role, program, make_staff, client):
     client.force_login(make_staff(role))
     assert client.get(reverse("admin:aid_decisionfile_add")).status_code == 403
+
+
+def test_who_submitted_cannot_record_the_ministrys_decision_on_it(program, make_staff):
+    """Issue 11, finding 7b: even a user holding both permissions is refused for their own
+    submission, and nothing is written; another person records it."""
+    from django.contrib.auth.models import Permission
+
+    both = make_staff(roles.VERIFIKATOR, "verif-and-head")
+    both.user_permissions.add(Permission.objects.get(codename="record_decision"))
+    application = in_status(program, Status.VERIFIED)
+    services.submission_create(program=program, file_format="csv", by=both)
+    for reject_missing in (False, True):
+        with pytest.raises(ValidationError, match="petugas lain"):
+            _import(
+                program, both, [["NIK"], [application.owner.nik]], reject_missing=reject_missing
+            )
+    assert statuses(application) == [Status.SUBMITTED] and not DecisionFile.objects.exists()
+    head = make_staff(roles.PIMPINAN)
+    _import(program, head, [["NIK"], [application.owner.nik]])
+    assert statuses(application) == [Status.APPROVED]

@@ -191,8 +191,8 @@ def test_bpum_2020_from_proposal_lists_to_the_treasury(program, make_staff, tmp_
     decision = services.decision_file_import(
         program=program,
         filename="sk-bpum-kota-bekasi.xlsx",
-        content=xlsx_bytes([["NIK"], *[[nik] for nik in decided], [o[2].nik]]),
-        by=verifier,
+        file=io.BytesIO(xlsx_bytes([["NIK"], *[[nik] for nik in decided], [o[2].nik]])),
+        by=make_staff(roles.PIMPINAN),  # not who submitted (issue 11, finding 7b)
         reject_missing=True,
     )
     assert (decision.applied, decision.not_approved, decision.refused) == (8, 2, 1)
@@ -202,17 +202,19 @@ def test_bpum_2020_from_proposal_lists_to_the_treasury(program, make_staff, tmp_
     first = services.bank_report_import(
         program=program,
         filename="bri-2020-09-10.csv",
-        content=csv_bytes(
-            [
-                BANK_HEADER,
-                *[
-                    _bank_row(o[i], f"BRI-{i:03d}", "BERHASIL", "10/09/2020")
-                    for i in (1, 2, 3, 5, 6, 7)
+        file=io.BytesIO(
+            csv_bytes(
+                [
+                    BANK_HEADER,
+                    *[
+                        _bank_row(o[i], f"BRI-{i:03d}", "BERHASIL", "10/09/2020")
+                        for i in (1, 2, 3, 5, 6, 7)
+                    ],
+                    _bank_row(o[8], "BRI-008", "GAGAL", "10/09/2020"),
+                    _bank_row(o[9], "BRI-009", "GAGAL", "10/09/2020"),
                 ],
-                _bank_row(o[8], "BRI-008", "GAGAL", "10/09/2020"),
-                _bank_row(o[9], "BRI-009", "GAGAL", "10/09/2020"),
-            ],
-            ";",
+                ";",
+            )
         ),
         by=bendahara,
     )
@@ -220,16 +222,20 @@ def test_bpum_2020_from_proposal_lists_to_the_treasury(program, make_staff, tmp_
     assert _money(program) == {Status.TRANSFERRED: (6, 6 * GRANT)}  # Rp14.400.000
 
     # 6. o8's account is fixed and the bank retries on 17 September; o9 is still not fixed.
-    registry_services.bank_account_set(
+    fixed = registry_services.bank_account_set(
         owner=o[8],
         bank=Bank.objects.get(code="009"),
         account_number="5550001112",
         holder_name=o[8].full_name,
     )
+    # Changed after verification: the Bendahara confirms it before money goes there.
+    registry_services.bank_account_confirm(account=fixed, by=bendahara)
     retry = services.bank_report_import(
         program=program,
         filename="bri-2020-09-17.csv",
-        content=csv_bytes([BANK_HEADER, _bank_row(o[8], "BNI-108", "BERHASIL", "17/09/2020")]),
+        file=io.BytesIO(
+            csv_bytes([BANK_HEADER, _bank_row(o[8], "BNI-108", "BERHASIL", "17/09/2020")])
+        ),
         by=bendahara,
     )
     assert retry.applied == 1
@@ -238,11 +244,16 @@ def test_bpum_2020_from_proposal_lists_to_the_treasury(program, make_staff, tmp_
     withdrawals = services.bank_report_import(
         program=program,
         filename="bri-2020-10-01.csv",
-        content=csv_bytes(
-            [
-                BANK_HEADER,
-                *[_bank_row(o[i], f"BRI-{i:03d}", "DICAIRKAN", "01/10/2020") for i in (1, 2, 3, 7)],
-            ]
+        file=io.BytesIO(
+            csv_bytes(
+                [
+                    BANK_HEADER,
+                    *[
+                        _bank_row(o[i], f"BRI-{i:03d}", "DICAIRKAN", "01/10/2020")
+                        for i in (1, 2, 3, 7)
+                    ],
+                ]
+            )
         ),
         by=bendahara,
     )

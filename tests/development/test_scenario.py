@@ -159,3 +159,10 @@ def test_the_business_page_links_to_its_timeline(story, make_staff, client):
     client.force_login(make_staff(roles.OPERATOR))
     page = client.get(reverse("admin:registry_business_change", args=[story.pk]))
     assert reverse("development:timeline", args=[story.pk]) in page.content.decode()
+
+
+def test_the_download_escapes_formulas(story, make_staff, client):
+    Business.objects.filter(pk=story.pk).update(name='=HYPERLINK("http://x","klik")')
+    client.force_login(make_staff(roles.OPERATOR))
+    csv = client.get(reverse("development:timeline_download", args=[story.pk, "csv"]))
+    assert "'=HYPERLINK" in csv.content.decode("utf-8-sig")

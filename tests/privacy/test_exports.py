@@ -62,7 +62,14 @@ def test_head_exports_owners_with_nik_and_phone_masked_and_the_export_is_logged(
     )
 
 
+def _allow_identity_export(user):
+    from django.contrib.auth.models import Permission
+
+    user.user_permissions.add(Permission.objects.get(codename="export_identities"))
+
+
 def test_verifier_exports_full_nik_and_the_log_says_so(client, verifier, owners):
+    _allow_identity_export(verifier)
     client.force_login(verifier)
     rows = csv_rows(admin_export(client, "registry.owner", OwnerResource))
     assert {row["NIK"] for row in rows} == {owner.nik for owner in owners}
@@ -71,6 +78,7 @@ def test_verifier_exports_full_nik_and_the_log_says_so(client, verifier, owners)
 
 
 def test_admin_export_keeps_the_search_of_the_list(client, verifier, owners):
+    _allow_identity_export(verifier)
     client.force_login(verifier)
     rows = csv_rows(admin_export(client, "registry.owner", OwnerResource, q=owners[1].nik))
     assert [row["NIK"] for row in rows] == [owners[1].nik]
@@ -126,6 +134,7 @@ def test_export_data_command_masks_without_a_user_and_logs(tmp_path, owners):
 def test_export_data_command_gives_a_verifier_full_applications_in_xlsx(
     tmp_path, verifier, program, business
 ):
+    _allow_identity_export(verifier)
     ApplicationFactory(business=business, program=program)
     out = tmp_path / "applications.xlsx"
     stdout = io.StringIO()
@@ -164,3 +173,29 @@ def test_application_export_columns(db):
         "NIK",
         "nama lengkap",
     ]
+
+
+@pytest.mark.parametrize("role", list(roles.ROLE_PERMISSIONS))
+def test_no_role_bulk_exports_full_identities_but_every_export_is_logged(
+    role, client, make_staff, owners
+):
+    """Issue 11, finding 7c: seeing an identity on screen is not exporting everyone's."""
+    user = make_staff(role)
+    client.force_login(user)
+    rows = csv_rows(admin_export(client, "registry.owner", OwnerResource))
+    assert not {row["NIK"] for row in rows} & {owner.nik for owner in owners}
+    assert all("*" in row["NIK"] for row in rows)
+    log = AccessLog.objects.get()
+    assert (log.user, log.action, log.rows, log.full_identity) == (user, "export", 3, False)
+
+
+def test_an_operator_granted_identity_export_gets_full_niks_and_it_is_logged(
+    client, make_staff, owners
+):
+    operator = make_staff(roles.OPERATOR)
+    _allow_identity_export(operator)
+    client.force_login(operator)
+    rows = csv_rows(admin_export(client, "registry.owner", OwnerResource))
+    assert {row["NIK"] for row in rows} == {owner.nik for owner in owners}
+    log = AccessLog.objects.get()
+    assert (log.user, log.full_identity, log.subject) == (operator, True, "registry.owner")

@@ -27,6 +27,8 @@ from django.utils import timezone
 from aid import demo_rows
 from aid.models import Application, Program, ProposalList, Status
 from development.demo import seed_development
+from proposers.models import ProposerMember
+from proposers.services import proposer_resolve
 from registry import services as registry_services
 from umkm_portal import roles
 
@@ -36,7 +38,11 @@ DEMO_USERS = [
     ("bendahara", roles.BENDAHARA),
     ("pimpinan", roles.PIMPINAN),
     ("admin", None),
+    # A kelurahan officer: logs in to the proposers' workspace, not the admin.
+    ("pengusul", roles.PENGUSUL),
 ]
+# The organisation the demo Pengusul works for (one of the demo lists' proposers).
+DEMO_PROPOSER = "Kelurahan Jatiwaringin"
 PROPOSAL_LISTS = [
     ("Kelurahan Jatiwaringin", ProposalList.ProposerKind.KELURAHAN, datetime.date(2020, 8, 20)),
     ("Koperasi Mitra Usaha Bekasi", ProposalList.ProposerKind.KOPERASI, datetime.date(2020, 8, 24)),
@@ -55,7 +61,8 @@ def logins_header() -> str:
 
 
 def login_line(username: str, password: str, role: str | None) -> str:
-    return f"  {username:<12} {password:<20} ({role or 'superuser'})"
+    where = " di http://127.0.0.1:8000/pengusul/" if role == roles.PENGUSUL else ""
+    return f"  {username:<12} {password:<20} ({role or 'superuser'}{where})"
 
 
 def read_logins(path: Path) -> dict[str, str]:
@@ -109,7 +116,11 @@ class Command(BaseCommand):
             ProposalList.objects.get_or_create(
                 program=program,
                 proposer_name=name,
-                defaults={"proposer_kind": kind, "received_on": day},
+                defaults={
+                    "proposer_kind": kind,
+                    "received_on": day,
+                    "proposer": proposer_resolve(name=name, kind=kind),
+                },
             )[0]
             for name, kind, day in PROPOSAL_LISTS
         ]
@@ -160,10 +171,21 @@ class Command(BaseCommand):
         new = {}
         for username, role in DEMO_USERS:
             user, created = User.objects.get_or_create(
-                username=username, defaults={"is_staff": True, "is_superuser": role is None}
+                username=username,
+                defaults={"is_staff": role != roles.PENGUSUL, "is_superuser": role is None},
             )
             if role:
                 user.groups.set([Group.objects.get(name=role)])
+            if role == roles.PENGUSUL:
+                ProposerMember.objects.get_or_create(
+                    user=user,
+                    defaults={
+                        "proposer": proposer_resolve(
+                            name=DEMO_PROPOSER, kind=ProposalList.ProposerKind.KELURAHAN
+                        ),
+                        "position": "Kasi Ekonomi dan Pembangunan",
+                    },
+                )
             if created or reset_passwords:
                 new[username] = secrets.token_urlsafe(12)
                 user.set_password(new[username])

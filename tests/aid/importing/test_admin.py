@@ -63,11 +63,21 @@ def test_operator_uploads_reviews_downloads_and_confirms(operator_client, progra
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "Baris" and rows[0][-4:] == (
         "Hasil",
-        "Kode alasan",
         "Alasan",
         "Keterangan",
+        "Kode alasan",
     )
-    assert rows[2][0] == "3" and rows[2][-3] == "duplicate_in_list"
+    by_number = {row[0]: row for row in rows[1:]}
+    assert by_number[3][-1] == "duplicate_in_list"  # the code last, the row number a number
+    assert by_number[3][-3] == "Data ganda dalam satu daftar usulan"
+    # Rows to fix come first: every refused row before the first accepted one.
+    outcomes = [row[-4] for row in rows[1:]]
+    assert outcomes.index("Diterima") > max(i for i, o in enumerate(outcomes) if o == "Ditolak")
+    assert (
+        sheet.freeze_panes == "B2"
+        and sheet.auto_filter.ref == f"A1:{sheet.cell(1, sheet.max_column).column_letter}1"
+    )
+    assert sheet.cell(1, 1).font.bold
     csv_text = b"".join(
         operator_client.get(
             reverse("admin:aid_proposallist_outcome", args=[proposal_list.pk, "csv"])

@@ -2,9 +2,6 @@
 row's place and its possible duplicates reaches the verifier, the ministry file and the
 dashboard. Runs on SQLite and PostgreSQL."""
 
-import csv
-import io
-
 import pytest
 from openpyxl import load_workbook
 
@@ -14,9 +11,9 @@ from dashboard.selectors import Filters
 from dashboard.services import summary_refresh
 from dashboard.tables import dashboard_tables
 from registry.models import Business
+from tests.lists import as_csv
 from umkm_portal import roles
 
-HEADER = ["NIK", "Nama Lengkap", "Alamat KTP", "Kecamatan", "Nama Usaha", "Bidang Usaha", "No HP"]
 # NIKs are valid Kota Bekasi NIKs (district, birth date, serial); phones are made up.
 ANI = [
     "3275014708850011",
@@ -73,14 +70,6 @@ FANI = [
     "Kuliner",
     "081200000001",
 ]
-
-
-def as_csv(*rows) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(HEADER)
-    writer.writerows(rows)
-    return buffer.getvalue().encode()
 
 
 def app_of(nik: str) -> Application:

@@ -1,0 +1,156 @@
+"""The Dinas's view of its proposers: each organisation with its lists (draft, sent,
+merged), rows and the share accepted; and the staff accounts of each, created through
+proposers.services."""
+
+from django import forms
+from django.contrib import admin
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from aid.models import ImportStatus
+from proposers import services
+from proposers.models import Proposer, ProposerMember
+
+DRAFT = (ImportStatus.UPLOADED, ImportStatus.PROCESSING, ImportStatus.STAGED, ImportStatus.RETURNED)
+
+
+class MemberInline(admin.TabularInline):
+    model = ProposerMember
+    fields = ["user", "position"]
+    readonly_fields = ["user"]
+    extra = 0
+    can_delete = True
+
+    def has_add_permission(self, request, obj=None):
+        return False  # accounts are created on the member page, with a password
+
+
+@admin.register(Proposer)
+class ProposerAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "name",
+        "kind",
+        "kecamatan",
+        "n_draft",
+        "n_submitted",
+        "n_merged",
+        "rows_accepted",
+        "is_active",
+    ]
+    list_filter = ["kind", "is_active", "kecamatan"]
+    search_fields = ["name"]
+    autocomplete_fields = ["kelurahan", "kecamatan"]
+    fields = [
+        "name",
+        "kind",
+        "kecamatan",
+        "kelurahan",
+        "contact_name",
+        "phone",
+        "address",
+        "opening_hours",
+        "is_active",
+    ]
+    inlines = [MemberInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("kecamatan", "kelurahan")
+            .annotate(
+                draft=Count("proposal_lists", filter=Q(proposal_lists__import_status__in=DRAFT)),
+                submitted=Count(
+                    "proposal_lists",
+                    filter=Q(proposal_lists__import_status=ImportStatus.SUBMITTED),
+                ),
+                merged=Count(
+                    "proposal_lists", filter=Q(proposal_lists__import_status=ImportStatus.MERGED)
+                ),
+            )
+        )
+
+    @admin.display(description=_("draf"), ordering="draft")
+    def n_draft(self, obj):
+        return obj.draft
+
+    @admin.display(description=_("dikirim"), ordering="submitted")
+    def n_submitted(self, obj):
+        return obj.submitted
+
+    @admin.display(description=_("digabungkan"), ordering="merged")
+    def n_merged(self, obj):
+        return obj.merged
+
+    @admin.display(description=_("baris diterima"))
+    def rows_accepted(self, obj):
+        from aid.money import thousands
+
+        rows = accepted = 0
+        for counts in obj.proposal_lists.exclude(import_status=ImportStatus.CANCELLED).values_list(
+            "counts", flat=True
+        ):
+            rows += (counts or {}).get("rows", 0)
+            accepted += (counts or {}).get("accepted", 0)
+        if not rows:
+            return "–"
+        return f"{thousands(accepted)} / {thousands(rows)} ({round(100 * accepted / rows)}%)"
+
+
+class MemberCreateForm(forms.ModelForm):
+    username = forms.CharField(label=_("nama pengguna"), max_length=150)
+    full_name = forms.CharField(label=_("nama lengkap"), max_length=150, required=False)
+    password = forms.CharField(
+        label=_("kata sandi awal"),
+        widget=forms.PasswordInput(render_value=False),
+        min_length=10,
+        help_text=_("Paling sedikit 10 karakter; berikan ke petugas secara langsung."),
+    )
+
+    class Meta:
+        model = ProposerMember
+        fields = ["proposer", "position"]
+
+    def clean_username(self):
+        from django.contrib.auth import get_user_model
+
+        username = self.cleaned_data["username"].strip()
+        if get_user_model().objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("Nama pengguna ini sudah dipakai."))
+        return username
+
+
+@admin.register(ProposerMember)
+class ProposerMemberAdmin(admin.ModelAdmin):
+    list_display = ["user", "proposer", "position"]
+    list_select_related = ["user", "proposer"]
+    search_fields = ["user__username", "proposer__name"]
+    autocomplete_fields = ["proposer"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = MemberCreateForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["proposer", "username", "full_name", "position", "password"]
+        return ["user", "proposer", "position"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["user", "proposer"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        data = form.cleaned_data
+        user = services.proposer_member_create(
+            proposer=data["proposer"],
+            username=data["username"],
+            password=data["password"],
+            position=data.get("position", ""),
+            full_name=data.get("full_name", ""),
+        )
+        obj.pk = user.proposer_membership.pk
