@@ -309,7 +309,16 @@ def dashboard_tables(filters: Filters) -> dict[str, Table]:
         transfer_table(filters),
         verification_table(filters),
     ]
+    tables += development_tables(filters)
     return {table.key: table for table in tables}
+
+
+def development_tables(filters: Filters) -> list[Table]:
+    """The pembinaan UMKM section (development app): reach, coached recipients, referrals,
+    businesses moving up a size class."""
+    from development.tables import tables  # it builds on this module's Table
+
+    return tables(filters)
 
 
 def _cache_key(filters: Filters, refresh: SummaryRefresh) -> str:

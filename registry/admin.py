@@ -131,6 +131,7 @@ class BusinessKecamatanFilter(KecamatanFilter):
 @admin.register(Business)
 class BusinessAdmin(PersonalDataExportAdminMixin, SimpleHistoryAdmin, LargeTableAdmin):
     resource_classes = [BusinessResource]
+    change_form_template = "admin/registry/business/change_form.html"  # + link to the timeline
     list_display = ["name", "owner", "sector", "size_class", "kecamatan", "kelurahan", "workers"]
     list_filter = [BusinessKecamatanFilter, "size_class"]
     list_select_related = ["owner", "kecamatan", "kelurahan"]

@@ -129,6 +129,27 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     PENGUSUL: [],
 }
 
+# Pembinaan UMKM (the development app): operators keep activities, attendance, cooperatives,
+# referrals and business reports; Pimpinan reads them, with identities masked.
+_DEVELOPMENT_MODELS = ("activity", "participant", "cooperative", "membership", "referral")
+ROLE_PERMISSIONS[OPERATOR] += [
+    *(
+        f"development.{verb}_{model}"
+        for model in _DEVELOPMENT_MODELS
+        for verb in ("add", "change", "view")
+    ),
+    "development.move_referral",
+    "development.view_referralchange",
+    "development.add_businessreport",
+    "development.view_businessreport",
+]
+ROLE_PERMISSIONS[PIMPINAN] += [
+    *(
+        f"development.view_{model}"
+        for model in (*_DEVELOPMENT_MODELS, "referralchange", "businessreport")
+    ),
+]
+
 
 def sync_roles(apps, schema_editor=None) -> None:
     """Create each role's group and set its permissions to exactly the table above."""

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "registry",
     "proposers",
     "aid",
+    "development",
     "privacy",
     # The project package itself: health check, error pages, operations commands.
     "umkm_portal",

@@ -19,4 +19,5 @@ urlpatterns = [
     path("pengusul/", include("proposers.urls")),
     path("", include("complaints.urls")),
     path("", include("notifications.urls")),
+    path("", include("development.urls")),
 ]

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from aid import demo_rows
 from aid.models import Application, Program, ProposalList, Status
+from development.demo import seed_development
 from proposers.models import ProposerMember
 from proposers.services import proposer_resolve
 from registry import services as registry_services
@@ -101,6 +102,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             created = self._owners_and_applications(program, period, owners)
         self.stdout.write(f"Program {program.code}: {created} permohonan demo baru.")
+        seed_development(self.stdout)  # pembinaan: activities, cooperatives, referrals
         counts = {s.label: program.applications.filter(status=s).count() for s in Status}
         for label, n in counts.items():
             self.stdout.write(f"  {label}: {n}")

@@ -1,0 +1,373 @@
+"""Staff admin for pembinaan UMKM. Declarative; every save goes through development.services
+(and a referral's status through development.transitions)."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from development import services, transitions
+from development.models import (
+    Activity,
+    BusinessReport,
+    Cooperative,
+    Membership,
+    Participant,
+    Referral,
+    ReferralChange,
+    ReferralStatus,
+)
+from privacy.admin import MaskedIdentityMixin
+from umkm_portal.admin import LargeTableAdmin, NikOrNameSearchMixin
+
+
+def _apply(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the admin form's fields."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class ServiceSaveMixin:
+    """Run the service in the form's clean step, so a refusal shows on the form."""
+
+    def get_form(self, request, obj=None, **kwargs):
+        form_class = super().get_form(request, obj, **kwargs)
+        admin_self = self
+
+        class ServiceForm(form_class):
+            def _post_clean(self):
+                super()._post_clean()
+                if self.errors:
+                    return
+                try:
+                    self.instance = admin_self.save_with_service(
+                        request, self.instance, self.cleaned_data, obj is not None
+                    )
+                except ValidationError as error:
+                    _apply(self, error)
+
+        return ServiceForm
+
+    def save_model(self, request, obj, form, change):
+        pass  # saved by the service in the form's clean step
+
+    def save_with_service(self, request, obj, data, change):
+        raise NotImplementedError
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    fields = ["owner", "role", "since", "ended_on"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Cooperative)
+class CooperativeAdmin(ServiceSaveMixin, SimpleHistoryAdmin):
+    list_display = ["name", "legal_number", "kecamatan", "is_active", "proposer"]
+    list_filter = ["is_active", "kecamatan"]
+    search_fields = ["name", "legal_number"]
+    fields = ["name", "legal_number", "kecamatan", "is_active", "proposer"]
+    inlines = [MembershipInline]
+
+    def save_with_service(self, request, obj, data, change):
+        if change:
+            original = Cooperative.objects.get(pk=obj.pk)
+            return services.cooperative_update(cooperative=original, by=request.user, **data)
+        return services.cooperative_create(by=request.user, **data)
+
+
+@admin.register(Membership)
+class MembershipAdmin(ServiceSaveMixin, MaskedIdentityMixin, LargeTableAdmin):
+    list_display = ["owner", "owner__nik", "cooperative", "role", "since", "ended_on"]
+    masked_fields = {"owner__nik": "nik"}
+    identity_owner_path = "owner"
+    list_filter = ["cooperative", "role"]
+    list_select_related = ["owner", "cooperative"]
+    search_fields = ["=owner__nik", "owner__full_name", "cooperative__name"]
+    autocomplete_fields = ["owner", "cooperative"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["cooperative", "owner", "role", "since"]
+        return super().get_fields(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if obj is None:
+            return fields
+        return [*fields, "cooperative", "owner", "role", "since", "by"]
+
+    def save_with_service(self, request, obj, data, change):
+        if change:
+            if data.get("ended_on") and data["ended_on"] != obj.ended_on:
+                original = Membership.objects.get(pk=obj.pk)
+                return services.membership_end(
+                    membership=original, ended_on=data["ended_on"], by=request.user
+                )
+            return Membership.objects.get(pk=obj.pk)
+        return services.membership_add(by=request.user, **data)
+
+
+class ParticipantInline(admin.TabularInline):
+    model = Participant
+    fields = ["owner", "business", "channel", "attendance", "attendance_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+ACTIVITY_FIELDS = [
+    "kind",
+    "topic",
+    "description",
+    "starts_on",
+    "ends_on",
+    "kecamatan",
+    "venue",
+    "organiser",
+    "facilitator",
+    "capacity",
+    "target_kecamatan",
+    "target_sector",
+    "target_size_class",
+    "registration_open",
+]
+
+
+@admin.register(Activity)
+class ActivityAdmin(ServiceSaveMixin, SimpleHistoryAdmin):
+    list_display = ["topic", "kind", "starts_on", "ends_on", "kecamatan", "organiser", "capacity"]
+    list_filter = ["kind", "kecamatan", "registration_open"]
+    search_fields = ["topic", "venue", "facilitator"]
+    date_hierarchy = "starts_on"
+    autocomplete_fields = ["organiser"]
+    fields = ACTIVITY_FIELDS
+    inlines = [ParticipantInline]
+    change_form_template = "admin/development/activity/change_form.html"
+
+    def save_with_service(self, request, obj, data, change):
+        if change:
+            original = Activity.objects.get(pk=obj.pk)
+            return services.activity_update(activity=original, by=request.user, **data)
+        return services.activity_create(by=request.user, **data)
+
+
+@admin.register(Participant)
+class ParticipantAdmin(
+    ServiceSaveMixin, MaskedIdentityMixin, NikOrNameSearchMixin, LargeTableAdmin
+):
+    list_display = ["owner", "owner__nik", "activity", "channel", "attendance", "attendance_at"]
+    masked_fields = {"owner__nik": "nik"}
+    identity_owner_path = "owner"
+    nik_field = "owner__nik"
+    name_field = "owner__full_name"
+    list_filter = ["attendance", "channel", "activity__kind"]
+    list_select_related = ["owner", "activity"]
+    search_fields = ["=owner__nik", "owner__full_name"]
+    search_help_text = _("Cari dengan NIK lengkap (16 digit) atau sebagian nama.")
+    autocomplete_fields = ["activity", "owner"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["activity", "owner"]
+        return super().get_fields(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if obj is None:
+            return fields
+        return [
+            *fields,
+            "activity",
+            "owner",
+            "business",
+            "channel",
+            "registered_at",
+            "attendance_at",
+            "attendance_by",
+        ]
+
+    def save_with_service(self, request, obj, data, change):
+        if change:
+            original = Participant.objects.get(pk=obj.pk)
+            if data.get("attendance") and data["attendance"] != original.attendance:
+                return services.attendance_record(
+                    participant=original, attendance=data["attendance"], by=request.user
+                )
+            return original
+        participant, _created = services.participant_register(
+            activity=data["activity"], owner=data["owner"], by=request.user
+        )
+        return participant
+
+
+class ReferralChangeInline(admin.TabularInline):
+    model = ReferralChange
+    fields = ["at", "from_status", "to_status", "note", "by"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ReferralMoveForm(forms.Form):
+    to_status = forms.ChoiceField(label=_("Status baru"))
+    amount_approved = forms.IntegerField(
+        label=_("Nilai disetujui (Rp)"),
+        required=False,
+        min_value=1,
+        help_text=_("Hanya saat disetujui; kosong: sama dengan nilai yang diajukan."),
+    )
+    note = forms.CharField(
+        label=_("Alasan / catatan"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Wajib untuk penolakan: tulis alasan dari lembaga penyalur."),
+    )
+
+    def __init__(self, *args, referral: Referral, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_status"].choices = [
+            (s, ReferralStatus(s).label) for s in transitions.targets(referral)
+        ]
+
+
+@admin.register(Referral)
+class ReferralAdmin(ServiceSaveMixin, LargeTableAdmin):
+    list_display = ["business", "channel", "lender", "amount_asked", "status", "referred_on"]
+    list_filter = ["status", "channel", "bank"]
+    list_select_related = ["business", "bank", "cooperative"]
+    search_fields = ["business__name", "=business__owner__nik", "=business__nib"]
+    autocomplete_fields = ["business", "cooperative"]
+    inlines = [ReferralChangeInline]
+    change_form_template = "admin/development/referral/change_form.html"
+    add_fields = [
+        "business",
+        "channel",
+        "bank",
+        "cooperative",
+        "amount_asked",
+        "referred_on",
+        "note",
+    ]
+
+    @admin.display(description=_("penyalur"))
+    def lender(self, obj):
+        return obj.lender
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return self.add_fields
+        return [*self.add_fields, "status", "amount_approved", "created_by"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.get_fields(request, obj)
+
+    def save_with_service(self, request, obj, data, change):
+        if change:
+            return Referral.objects.get(pk=obj.pk)
+        return services.referral_create(by=request.user, **data)
+
+    def get_urls(self):
+        move = self.admin_site.admin_view(self.move_view)
+        return [
+            path("<int:pk>/status/", move, name="development_referral_move"),
+            *super().get_urls(),
+        ]
+
+    def move_view(self, request, pk: int):
+        """Change a referral's status, with the reason, through transitions.move."""
+        if not request.user.has_perm("development.move_referral"):
+            raise PermissionDenied
+        referral = get_object_or_404(Referral, pk=pk)
+        form = ReferralMoveForm(request.POST or None, referral=referral)
+        if request.method == "POST" and form.is_valid():
+            try:
+                transitions.move(
+                    referral,
+                    form.cleaned_data["to_status"],
+                    by=request.user,
+                    note=form.cleaned_data["note"],
+                    amount_approved=form.cleaned_data["amount_approved"],
+                )
+            except transitions.TransitionRefused as refused:
+                form.add_error(None, refused.message)
+            else:
+                messages.success(request, _("Status rujukan diubah."))
+                return redirect(reverse("admin:development_referral_change", args=[pk]))
+        return TemplateResponse(
+            request,
+            "admin/aid/form_page.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": _("Ubah status rujukan: %(referral)s") % {"referral": referral},
+                "form": form,
+                "intro": _("Status sekarang: %(status)s.")
+                % {"status": referral.get_status_display()},
+                "submit_label": _("Simpan status"),
+            },
+        )
+
+    def render_change_form(self, request, context, *args, obj=None, **kwargs):
+        can_move = request.user.has_perm("development.move_referral")
+        if obj is not None and can_move and transitions.targets(obj):
+            context["move_url"] = reverse("admin:development_referral_move", args=[obj.pk])
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
+
+
+@admin.register(BusinessReport)
+class BusinessReportAdmin(ServiceSaveMixin, LargeTableAdmin):
+    """Reports are added, never changed or deleted: a correction is a new report."""
+
+    list_display = ["business", "reported_on", "size_class", "capital", "annual_sales", "workers"]
+    list_filter = ["size_class"]
+    list_select_related = ["business"]
+    search_fields = ["business__name", "=business__owner__nik", "=business__nib"]
+    autocomplete_fields = ["business"]
+    date_hierarchy = "reported_on"
+    fields = [
+        "business",
+        "reported_on",
+        "capital",
+        "annual_sales",
+        "workers",
+        "nib",
+        "kbli",
+        "note",
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return [*self.fields, "size_class", "by", "created_at"]
+
+    def get_fields(self, request, obj=None):
+        return self.fields if obj is None else self.get_readonly_fields(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_with_service(self, request, obj, data, change):
+        return services.business_report_add(by=request.user, **data)

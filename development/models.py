@@ -1,0 +1,457 @@
+"""Development of businesses beyond the grant (pembinaan UMKM): activities and who attended,
+cooperatives and their members, capital referrals, and what owners report about their
+business over time.
+
+A referral's ``status`` is changed only by :mod:`development.transitions`, which writes the
+:class:`ReferralChange` record of who moved it, when and why. A :class:`BusinessReport` is
+never changed or deleted once written (a database trigger refuses it).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from development.profiles import KBLI_PATTERN, SizeClass
+from proposers.models import Proposer
+from registry.models import Bank, Business, Owner, Region
+
+KECAMATAN_ONLY = {"level": Region.Level.KECAMATAN}
+
+
+class Cooperative(models.Model):
+    """A koperasi: a legal entity that may propose lists (through its Proposer record) and
+    organise activities."""
+
+    name = models.CharField(_("nama koperasi"), max_length=150, unique=True)
+    legal_number = models.CharField(
+        _("nomor badan hukum"),
+        max_length=100,
+        unique=True,
+        help_text=_("Misalnya AHU-0001234.AH.01.26.TAHUN 2019 atau 518/BH/XVIII.3/2010."),
+    )
+    kecamatan = models.ForeignKey(
+        Region,
+        verbose_name=_("kecamatan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to=KECAMATAN_ONLY,
+    )
+    is_active = models.BooleanField(_("aktif"), default=True)
+    proposer = models.OneToOneField(
+        Proposer,
+        verbose_name=_("lembaga pengusul"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cooperative",
+        limit_choices_to={"kind": Proposer.Kind.KOPERASI},
+        help_text=_("Isi bila koperasi ini juga mengusulkan daftar penerima bantuan."),
+    )
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+
+    history = HistoricalRecords(verbose_name=_("riwayat koperasi"))
+
+    class Meta:
+        verbose_name = _("koperasi")
+        verbose_name_plural = _("koperasi")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(legal_number=""), name="cooperative_legal_number_present"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """An owner's membership of a cooperative, from ``since`` until ``ended_on`` (if ever)."""
+
+    class Role(models.TextChoices):
+        MEMBER = "anggota", _("Anggota")
+        BOARD = "pengurus", _("Pengurus")
+        SUPERVISOR = "pengawas", _("Pengawas")
+
+    cooperative = models.ForeignKey(
+        Cooperative,
+        verbose_name=_("koperasi"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    owner = models.ForeignKey(
+        Owner, verbose_name=_("pemilik"), on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(_("peran"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    since = models.DateField(_("anggota sejak"))
+    ended_on = models.DateField(_("berhenti"), null=True, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dicatat oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("dicatat"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("keanggotaan koperasi")
+        verbose_name_plural = _("keanggotaan koperasi")
+        ordering = ["cooperative", "since"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cooperative", "owner"],
+                condition=Q(ended_on__isnull=True),
+                name="one_open_membership_per_owner_cooperative",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("since")),
+                name="membership_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner} – {self.cooperative}"
+
+
+class Activity(models.Model):
+    """A training, mentoring visit, business-matching or marketing event."""
+
+    class Kind(models.TextChoices):
+        TRAINING = "pelatihan", _("Pelatihan")
+        MENTORING = "pendampingan", _("Pendampingan")
+        MATCHING = "temu_usaha", _("Temu usaha")
+        MARKETING = "pameran", _("Pameran / bazar")
+
+    kind = models.CharField(_("jenis kegiatan"), max_length=12, choices=Kind.choices)
+    topic = models.CharField(_("topik"), max_length=200)
+    description = models.TextField(_("keterangan"), blank=True)
+    starts_on = models.DateField(_("tanggal mulai"))
+    ends_on = models.DateField(_("tanggal selesai"))
+    kecamatan = models.ForeignKey(
+        Region,
+        verbose_name=_("kecamatan tempat"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to=KECAMATAN_ONLY,
+    )
+    venue = models.CharField(_("tempat"), max_length=200, blank=True)
+    organiser = models.ForeignKey(
+        Cooperative,
+        verbose_name=_("koperasi penyelenggara"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="activities",
+        help_text=_("Kosongkan bila diselenggarakan Dinas sendiri."),
+    )
+    facilitator = models.CharField(_("fasilitator / narasumber"), max_length=150, blank=True)
+    capacity = models.PositiveIntegerField(
+        _("kapasitas peserta"), null=True, blank=True, help_text=_("Kosong: tanpa batas.")
+    )
+    target_kecamatan = models.ForeignKey(
+        Region,
+        verbose_name=_("sasaran kecamatan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to=KECAMATAN_ONLY,
+    )
+    target_sector = models.CharField(_("sasaran bidang usaha"), max_length=100, blank=True)
+    target_size_class = models.CharField(
+        _("sasaran skala usaha"),
+        max_length=10,
+        blank=True,
+        choices=Business.SizeClass.choices,
+    )
+    registration_open = models.BooleanField(
+        _("pendaftaran daring dibuka"),
+        default=False,
+        help_text=_("Tampil di halaman /kegiatan/ dan dapat didaftari pelaku usaha sendiri."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dibuat oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+
+    history = HistoricalRecords(verbose_name=_("riwayat kegiatan"))
+
+    class Meta:
+        verbose_name = _("kegiatan pembinaan")
+        verbose_name_plural = _("kegiatan pembinaan")
+        ordering = ["-starts_on", "pk"]
+        indexes = [models.Index(fields=["starts_on"], name="activity_starts_on_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="activity_ends_after_it_starts"
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(capacity__gt=0),
+                name="activity_capacity_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.topic} ({self.starts_on:%d-%m-%Y})"
+
+    @property
+    def organiser_label(self) -> str:
+        return self.organiser.name if self.organiser_id else str(_("Dinas Koperasi dan UKM"))
+
+
+class Attendance(models.TextChoices):
+    PRESENT = "hadir", _("Hadir")
+    EXCUSED = "izin", _("Izin")
+    ABSENT = "tidak_hadir", _("Tidak hadir")
+
+
+class Participant(models.Model):
+    """An owner registered for an activity, and whether they came (blank: not yet taken)."""
+
+    class Channel(models.TextChoices):
+        STAFF = "petugas", _("Didaftarkan petugas")
+        PUBLIC = "daring", _("Daftar sendiri (daring)")
+        IMPORT = "impor", _("Impor daftar hadir")
+        DOOR = "pintu", _("Didaftarkan di lokasi")
+
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("kegiatan"), on_delete=models.PROTECT, related_name="participants"
+    )
+    owner = models.ForeignKey(
+        Owner, verbose_name=_("pemilik"), on_delete=models.PROTECT, related_name="participations"
+    )
+    business = models.ForeignKey(
+        Business,
+        verbose_name=_("usaha"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="participations",
+    )
+    channel = models.CharField(_("cara daftar"), max_length=8, choices=Channel.choices)
+    registered_at = models.DateTimeField(_("terdaftar"), default=timezone.now)
+    attendance = models.CharField(
+        _("kehadiran"), max_length=12, choices=Attendance.choices, blank=True
+    )
+    attendance_at = models.DateTimeField(_("kehadiran dicatat"), null=True, blank=True)
+    attendance_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("kehadiran dicatat oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("peserta kegiatan")
+        verbose_name_plural = _("peserta kegiatan")
+        ordering = ["activity", "registered_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "owner"], name="one_participation_per_owner_activity"
+            ),
+            models.CheckConstraint(
+                condition=Q(attendance="") | Q(attendance__in=Attendance.values),
+                name="participant_attendance_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner} – {self.activity}"
+
+
+class ReferralStatus(models.TextChoices):
+    REFERRED = "dirujuk", _("Dirujuk")
+    PROCESSING = "diproses", _("Diproses")
+    APPROVED = "disetujui", _("Disetujui")
+    REJECTED = "ditolak", _("Ditolak")
+    DISBURSED = "dicairkan", _("Dicairkan")
+
+
+class Referral(models.Model):
+    """A business referred to a source of capital. Its status moves only through
+    :mod:`development.transitions`."""
+
+    class Channel(models.TextChoices):
+        KUR = "kur", _("KUR melalui bank")
+        COOPERATIVE = "koperasi", _("Pinjaman koperasi")
+        REVOLVING = "dana_bergulir", _("Dana bergulir")
+
+    business = models.ForeignKey(
+        Business, verbose_name=_("usaha"), on_delete=models.PROTECT, related_name="referrals"
+    )
+    channel = models.CharField(_("saluran"), max_length=14, choices=Channel.choices)
+    bank = models.ForeignKey(
+        Bank,
+        verbose_name=_("bank penyalur"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    cooperative = models.ForeignKey(
+        Cooperative,
+        verbose_name=_("koperasi"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals",
+    )
+    amount_asked = models.PositiveBigIntegerField(_("nilai diajukan (Rp)"))
+    amount_approved = models.PositiveBigIntegerField(
+        _("nilai disetujui (Rp)"), null=True, blank=True
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ReferralStatus.choices,
+        default=ReferralStatus.REFERRED,
+        editable=False,
+    )
+    referred_on = models.DateField(_("tanggal rujukan"))
+    note = models.TextField(_("catatan"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dirujuk oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("diubah"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("rujukan permodalan")
+        verbose_name_plural = _("rujukan permodalan")
+        ordering = ["-referred_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_asked__gt=0), name="referral_amount_asked_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_approved__isnull=True) | Q(amount_approved__gt=0),
+                name="referral_amount_approved_positive",
+            ),
+            models.CheckConstraint(
+                condition=~Q(channel="kur") | Q(bank__isnull=False),
+                name="referral_kur_names_a_bank",
+            ),
+            models.CheckConstraint(
+                condition=~Q(channel="koperasi") | Q(cooperative__isnull=False),
+                name="referral_cooperative_loan_names_a_cooperative",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ReferralStatus.values), name="referral_status_known"
+            ),
+        ]
+        permissions = [("move_referral", _("Dapat mengubah status rujukan permodalan"))]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} – {self.business}"
+
+    @property
+    def lender(self) -> str:
+        if self.bank_id:
+            return self.bank.short_name
+        if self.cooperative_id:
+            return self.cooperative.name
+        return ""
+
+
+class ReferralChange(models.Model):
+    """The record of one referral status move: who, when, from, to and why."""
+
+    referral = models.ForeignKey(
+        Referral, verbose_name=_("rujukan"), on_delete=models.PROTECT, related_name="changes"
+    )
+    from_status = models.CharField(
+        _("dari"), max_length=10, choices=ReferralStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("menjadi"), max_length=10, choices=ReferralStatus.choices)
+    note = models.TextField(_("alasan / catatan"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("waktu"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("perubahan status rujukan")
+        verbose_name_plural = _("perubahan status rujukan")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '∅'} → {self.to_status}"
+
+
+class BusinessReport(models.Model):
+    """What an owner reported about the business on a date: capital, annual sales, workers,
+    NIB and KBLI codes, with the PP 7/2021 class they give. Append-only."""
+
+    business = models.ForeignKey(
+        Business, verbose_name=_("usaha"), on_delete=models.PROTECT, related_name="reports"
+    )
+    reported_on = models.DateField(_("tanggal laporan"))
+    capital = models.PositiveBigIntegerField(
+        _("modal usaha (Rp)"), help_text=_("Tidak termasuk tanah dan bangunan tempat usaha.")
+    )
+    annual_sales = models.PositiveBigIntegerField(_("hasil penjualan tahunan (Rp)"))
+    workers = models.PositiveIntegerField(_("jumlah tenaga kerja"))
+    nib = models.CharField(_("NIB"), max_length=13, blank=True)
+    kbli = models.CharField(
+        _("kode KBLI"), max_length=200, blank=True, help_text=_("5 angka, pisahkan dengan koma.")
+    )
+    size_class = models.CharField(
+        _("skala usaha (PP 7/2021)"), max_length=10, choices=SizeClass.choices, editable=False
+    )
+    note = models.TextField(_("catatan"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dicatat oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("dicatat"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("laporan usaha")
+        verbose_name_plural = _("laporan usaha")
+        ordering = ["business", "reported_on", "pk"]
+        indexes = [
+            models.Index(fields=["business", "reported_on"], name="report_business_date_idx")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(nib="") | Q(nib__regex=r"^[0-9]{13}$"), name="report_nib_13_digits"
+            ),
+            models.CheckConstraint(
+                condition=Q(kbli__regex=KBLI_PATTERN), name="report_kbli_format"
+            ),
+            models.CheckConstraint(
+                condition=Q(size_class__in=SizeClass.values), name="report_size_class_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.business} – {self.reported_on:%d-%m-%Y}"

@@ -1,0 +1,411 @@
+"""Reads of the development app: search at the door, the public list of activities, one
+timeline per business, and the dashboard's figures.
+
+Every function returns a bounded list or runs a fixed number of queries, whatever the number
+of owners, activities or reports behind it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Q, QuerySet, Sum, Window
+from django.db.models.functions import ExtractYear, Lag
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from aid.models import Reason, Status, StatusChange
+from aid.money import rupiah
+from aid.transitions import RECEIVED_STATUSES
+from development import profiles
+from development.models import (
+    Activity,
+    Attendance,
+    BusinessReport,
+    Membership,
+    Participant,
+    Referral,
+    ReferralChange,
+    ReferralStatus,
+)
+from registry import identifiers
+from registry.models import Business, Owner, Region
+
+SEARCH_LIMIT = 20
+
+
+# --- search ------------------------------------------------------------------------------
+
+
+def _owner_filter(term: str, prefix: str = "") -> Q | None:
+    """NIK (16 digits) exactly, a mobile number exactly (as stored, +628…), or a part of the
+    name (3 characters at least). None when the term is too short to search by."""
+    term = (term or "").strip()
+    digits = "".join(ch for ch in term if ch.isdigit())
+    if len(digits) == 16 and len(digits) >= len(term.replace(" ", "")) - 3:
+        return Q(**{f"{prefix}nik": digits})
+    if digits and len(digits) >= 9 and not any(ch.isalpha() for ch in term):
+        phone = identifiers.phone(term).value
+        return Q(**{f"{prefix}phone": phone}) if phone else None
+    if len(term) >= 3:
+        return Q(**{f"{prefix}full_name__icontains": term})
+    return None
+
+
+def owners_matching(term: str, *, limit: int = SEARCH_LIMIT) -> list[Owner]:
+    """Owners found by NIK, phone or name (see :func:`_owner_filter`), at most ``limit``."""
+    condition = _owner_filter(term)
+    if condition is None:
+        return []
+    return list(Owner.objects.filter(condition).order_by("full_name", "pk")[:limit])
+
+
+@dataclass
+class DoorMatch:
+    owner: Owner
+    participant: Participant | None  # None: found in the registry, not registered yet
+
+
+def door_matches(activity: Activity, term: str, *, limit: int = SEARCH_LIMIT) -> list[DoorMatch]:
+    """For the door page: the activity's participants matching ``term`` first, then owners
+    in the registry who match but have not registered (walk-ins). Two queries."""
+    owners = owners_matching(term, limit=limit)
+    registered = {
+        p.owner_id: p
+        for p in Participant.objects.filter(activity=activity, owner__in=owners).select_related(
+            "owner"
+        )
+    }
+    matches = [DoorMatch(o, registered.get(o.pk)) for o in owners]
+    return sorted(matches, key=lambda m: m.participant is None)
+
+
+def attendance_counts(activity: Activity) -> dict[str, int]:
+    """Participants by attendance ("" = not yet taken), and the total."""
+    counts = dict(
+        Participant.objects.filter(activity=activity)
+        .order_by()
+        .values_list("attendance")
+        .annotate(n=Count("pk"))
+    )
+    return {
+        "total": sum(counts.values()),
+        "pending": counts.get("", 0),
+        **{value: counts.get(value, 0) for value in Attendance.values},
+    }
+
+
+def door_activities(today: datetime.date | None = None) -> QuerySet[Activity]:
+    """Activities running from a week ago to a week ahead: the ones staff take attendance of."""
+    today = today or timezone.localdate()
+    week = datetime.timedelta(days=7)
+    return (
+        Activity.objects.filter(ends_on__gte=today - week, starts_on__lte=today + week)
+        .select_related("kecamatan", "organiser")
+        .order_by("starts_on", "pk")
+    )
+
+
+# --- public ------------------------------------------------------------------------------
+
+
+def open_for_registration(activity: Activity, today: datetime.date | None = None) -> bool:
+    today = today or timezone.localdate()
+    return activity.registration_open and activity.starts_on >= today
+
+
+def upcoming_activities(today: datetime.date | None = None) -> list[Activity]:
+    """Activities not yet over, soonest first, each with ``seats_taken`` and ``is_open``.
+
+    Nothing about the participants beyond their number."""
+    today = today or timezone.localdate()
+    activities = list(
+        Activity.objects.filter(ends_on__gte=today)
+        .select_related("kecamatan", "organiser", "target_kecamatan")
+        .annotate(seats_taken=Count("participants"))
+        .order_by("starts_on", "pk")[:100]
+    )
+    for activity in activities:
+        full = activity.capacity is not None and activity.seats_taken >= activity.capacity
+        activity.is_full = full
+        activity.is_open = open_for_registration(activity, today) and not full
+    return activities
+
+
+# --- business profile --------------------------------------------------------------------
+
+
+def latest_report(business: Business) -> BusinessReport | None:
+    return business.reports.order_by("-reported_on", "-pk").first()
+
+
+def _reports_with_previous(reports: QuerySet[BusinessReport]) -> QuerySet:
+    return reports.annotate(
+        previous_class=Window(
+            Lag("size_class"), partition_by=[F("business_id")], order_by=[F("reported_on"), F("pk")]
+        )
+    ).order_by("business_id", "reported_on", "pk")
+
+
+def size_moves_per_year(kecamatan: Region | None = None) -> list[tuple[int, int, Counter]]:
+    """Per year: businesses that moved up a size class that year, and the moves
+    ("mikro → kecil": n). One query over the reports, the previous class by a window."""
+    reports = BusinessReport.objects.all()
+    if kecamatan is not None:
+        reports = reports.filter(business__kecamatan=kecamatan)
+    years: dict[int, tuple[set, Counter]] = {}
+    for business_id, on, size, before in _reports_with_previous(reports).values_list(
+        "business_id", "reported_on", "size_class", "previous_class"
+    ):
+        if profiles.moved_up(before, size):
+            businesses, moves = years.setdefault(on.year, (set(), Counter()))
+            businesses.add(business_id)
+            moves[f"{profiles.SizeClass(before).label} → {profiles.SizeClass(size).label}"] += 1
+    return [(year, len(b), moves) for year, (b, moves) in sorted(years.items())]
+
+
+# --- timeline ----------------------------------------------------------------------------
+
+
+class Kind:
+    REGISTRY = "registri"
+    GRANT = "bantuan"
+    ACTIVITY = "kegiatan"
+    COOPERATIVE = "koperasi"
+    REFERRAL = "rujukan"
+    NIB = "nib"
+    SIZE = "skala"
+
+
+KIND_LABELS = {
+    Kind.REGISTRY: gettext_lazy("Registri"),
+    Kind.GRANT: gettext_lazy("Bantuan"),
+    Kind.ACTIVITY: gettext_lazy("Kegiatan"),
+    Kind.COOPERATIVE: gettext_lazy("Koperasi"),
+    Kind.REFERRAL: gettext_lazy("Permodalan"),
+    Kind.SIZE: gettext_lazy("Skala usaha"),
+    Kind.NIB: gettext_lazy("NIB"),
+}
+
+
+@dataclass
+class Entry:
+    at: datetime.datetime
+    kind: str
+    title: str
+    detail: str = ""
+    has_time: bool = True
+
+    @property
+    def kind_label(self) -> str:
+        return str(KIND_LABELS[self.kind])
+
+    @property
+    def day(self) -> datetime.date:
+        return timezone.localtime(self.at).date()
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _grant_entries(business: Business) -> list[Entry]:
+    changes = StatusChange.objects.filter(application__business=business).select_related(
+        "application__program"
+    )
+    entries = []
+    for change in changes:
+        detail = ""
+        if change.reason_code:
+            detail = str(Reason(change.reason_code).label)
+        if change.note:
+            detail = f"{detail}: {change.note}" if detail else change.note
+        title = f"{change.application.program.name}: {Status(change.to_status).label}"
+        entries.append(Entry(change.at, Kind.GRANT, title, detail))
+    return entries
+
+
+def _activity_entries(business: Business) -> list[Entry]:
+    participations = (
+        Participant.objects.filter(owner_id=business.owner_id)
+        .filter(Q(business=business) | Q(business__isnull=True))
+        .select_related("activity__kecamatan", "activity__organiser")
+    )
+    entries = []
+    for p in participations:
+        activity = p.activity
+        attendance = (
+            Attendance(p.attendance).label
+            if p.attendance
+            else _("terdaftar, kehadiran belum dicatat")
+        )
+        place = activity.kecamatan.name if activity.kecamatan_id else ""
+        detail = "; ".join(
+            str(x) for x in (attendance, activity.organiser_label, place, activity.venue) if x
+        )
+        title = f"{activity.get_kind_display()}: {activity.topic}"
+        entries.append(Entry(_start_of(activity.starts_on), Kind.ACTIVITY, title, detail, False))
+    return entries
+
+
+def _membership_entries(business: Business) -> list[Entry]:
+    entries = []
+    for m in Membership.objects.filter(owner_id=business.owner_id).select_related("cooperative"):
+        title = _("Bergabung dengan %(coop)s") % {"coop": m.cooperative.name}
+        entries.append(
+            Entry(_start_of(m.since), Kind.COOPERATIVE, title, m.get_role_display(), False)
+        )
+        if m.ended_on:
+            title = _("Berhenti dari %(coop)s") % {"coop": m.cooperative.name}
+            entries.append(Entry(_start_of(m.ended_on), Kind.COOPERATIVE, title, "", False))
+    return entries
+
+
+def _referral_entries(business: Business) -> list[Entry]:
+    changes = ReferralChange.objects.filter(referral__business=business).select_related(
+        "referral__bank", "referral__cooperative"
+    )
+    entries = []
+    for change in changes:
+        referral = change.referral
+        lender = f" ({referral.lender})" if referral.lender else ""
+        title = (
+            f"{referral.get_channel_display()}{lender}: {ReferralStatus(change.to_status).label}"
+        )
+        if change.to_status == ReferralStatus.REFERRED:
+            detail = _("diajukan %(amount)s") % {"amount": rupiah(referral.amount_asked)}
+        elif change.to_status == ReferralStatus.APPROVED and referral.amount_approved:
+            detail = _("disetujui %(amount)s") % {"amount": rupiah(referral.amount_approved)}
+        else:
+            detail = ""
+        if change.note:
+            detail = f"{detail}; {change.note}" if detail else change.note
+        entries.append(Entry(change.at, Kind.REFERRAL, title, detail))
+    return entries
+
+
+def _report_entries(business: Business) -> list[Entry]:
+    entries = []
+    nib_seen = ""
+    for report in _reports_with_previous(business.reports.all()):
+        at = _start_of(report.reported_on)
+        size = profiles.SizeClass(report.size_class).label
+        detail = _("modal %(capital)s; penjualan setahun %(sales)s; %(workers)s tenaga kerja") % {
+            "capital": rupiah(report.capital),
+            "sales": rupiah(report.annual_sales),
+            "workers": report.workers,
+        }
+        if report.kbli:
+            detail += "; KBLI " + report.kbli.replace(",", ", ")
+        if profiles.moved_up(report.previous_class, report.size_class):
+            before = profiles.SizeClass(report.previous_class).label
+            title = _("Naik kelas: %(before)s → %(after)s") % {"before": before, "after": size}
+        elif report.previous_class and report.previous_class != report.size_class:
+            before = profiles.SizeClass(report.previous_class).label
+            title = _("Skala usaha berubah: %(before)s → %(after)s") % {
+                "before": before,
+                "after": size,
+            }
+        else:
+            title = _("Laporan usaha: skala %(size)s") % {"size": size}
+        entries.append(Entry(at, Kind.SIZE, title, detail, False))
+        if report.nib and report.nib != nib_seen:
+            entries.append(Entry(at, Kind.NIB, _("NIB tercatat: %(nib)s") % {"nib": report.nib}))
+            entries[-1].has_time = False
+            nib_seen = report.nib
+    return entries
+
+
+def _registry_entries(business: Business) -> list[Entry]:
+    entries = [Entry(business.created_at, Kind.REGISTRY, _("Usaha terdaftar di registri UMKM"))]
+    # NIBs entered in the registry itself (the business's edit history), when not reported.
+    reported = set(business.reports.exclude(nib="").values_list("nib", flat=True))
+    previous = ""
+    for record in business.history.order_by("history_date", "history_id"):
+        if record.nib and record.nib != previous and record.nib not in reported:
+            entries.append(
+                Entry(
+                    record.history_date, Kind.NIB, _("NIB tercatat: %(nib)s") % {"nib": record.nib}
+                )
+            )
+        previous = record.nib
+    return entries
+
+
+def business_timeline(business: Business, *, with_grants: bool = True) -> list[Entry]:
+    """Everything that happened to a business, oldest first: registration, grant steps
+    (``with_grants``: the reader may see applications), activities, memberships, referrals,
+    NIB and size changes. A fixed number of queries."""
+    entries = [
+        *_registry_entries(business),
+        *(_grant_entries(business) if with_grants else []),
+        *_activity_entries(business),
+        *_membership_entries(business),
+        *_referral_entries(business),
+        *_report_entries(business),
+    ]
+    order = list(KIND_LABELS)
+    return sorted(entries, key=lambda e: (e.at, order.index(e.kind)))
+
+
+# --- dashboard ---------------------------------------------------------------------------
+
+
+def reach_by_kecamatan_sector(kecamatan: Region | None = None) -> list[dict]:
+    """Per kecamatan and sector of the participants' businesses: activities with someone
+    present, and people present (each owner once). One grouped query."""
+    rows = Participant.objects.filter(attendance=Attendance.PRESENT)
+    if kecamatan is not None:
+        rows = rows.filter(business__kecamatan=kecamatan)
+    return list(
+        rows.order_by()
+        .values("business__kecamatan__name", "business__sector")
+        .annotate(activities=Count("activity", distinct=True), people=Count("owner", distinct=True))
+        .order_by("business__kecamatan__name", "business__sector")
+    )
+
+
+def coached_recipients(kecamatan: Region | None = None) -> dict[str, int]:
+    """Owners paid a grant (any program), and how many of them attended an activity."""
+    recipients = Owner.objects.filter(applications__status__in=RECEIVED_STATUSES)
+    if kecamatan is not None:
+        recipients = recipients.filter(applications__business__kecamatan=kecamatan)
+    ids = recipients.order_by().values("pk").distinct()
+    coached = (
+        Participant.objects.filter(attendance=Attendance.PRESENT, owner_id__in=ids)
+        .order_by()
+        .values("owner_id")
+        .distinct()
+    )
+    return {"recipients": ids.count(), "coached": coached.count()}
+
+
+def referrals_by_status(kecamatan: Region | None = None) -> list[dict]:
+    """Per channel and status: referrals, rupiah asked and rupiah approved. One query."""
+    referrals = Referral.objects.all()
+    if kecamatan is not None:
+        referrals = referrals.filter(business__kecamatan=kecamatan)
+    return list(
+        referrals.order_by()
+        .values("channel", "status")
+        .annotate(
+            n=Count("pk"),
+            asked=Sum("amount_asked", default=0),
+            approved=Sum("amount_approved", default=0),
+        )
+    )
+
+
+def activities_per_year(kecamatan: Region | None = None) -> dict[int, int]:
+    activities = Activity.objects.all()
+    if kecamatan is not None:
+        activities = activities.filter(kecamatan=kecamatan)
+    return dict(
+        activities.order_by()
+        .annotate(year=ExtractYear("starts_on"))
+        .values_list("year")
+        .annotate(n=Count("pk"))
+    )

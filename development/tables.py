@@ -1,0 +1,112 @@
+"""The dashboard's pembinaan section: four tables built from :mod:`development.selectors`,
+in the dashboard's own :class:`~dashboard.tables.Table` form (page, CSV and XLSX alike).
+
+Of the dashboard's filters, the kecamatan applies (the business's kecamatan); the program,
+proposer and dates select applications and do not apply here.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from dashboard.tables import COUNT, RUPIAH, TEXT, Column, Table, _totals_row
+from development import selectors
+from development.models import Referral, ReferralStatus
+
+KEYS = ("pembinaan_jangkauan", "pembinaan_penerima", "pembinaan_rujukan", "pembinaan_naik_kelas")
+
+
+def reach_table(filters) -> Table:
+    table = Table(
+        KEYS[0],
+        _("Jangkauan pembinaan per kecamatan dan bidang usaha"),
+        [
+            Column(_("Kecamatan usaha"), TEXT),
+            Column(_("Bidang usaha"), TEXT),
+            Column(_("Kegiatan"), COUNT),
+            Column(_("Orang hadir"), COUNT),
+        ],
+    )
+    for row in selectors.reach_by_kecamatan_sector(filters.kecamatan):
+        table.rows.append(
+            [
+                row["business__kecamatan__name"] or _("Tanpa kecamatan"),
+                row["business__sector"] or "–",
+                row["activities"],
+                row["people"],
+            ]
+        )
+    total = _totals_row(table, _("Jumlah"))
+    total[2] = ""  # one activity reaches several kecamatan and sectors: no sum
+    table.total = total
+    return table
+
+
+def recipients_table(filters) -> Table:
+    figures = selectors.coached_recipients(filters.kecamatan)
+    share = round(100 * figures["coached"] / figures["recipients"]) if figures["recipients"] else 0
+    table = Table(
+        KEYS[1],
+        _("Penerima bantuan yang juga dibina"),
+        [
+            Column(_("Kelompok"), TEXT),
+            Column(_("Penerima bantuan"), COUNT),
+            Column(_("Hadir di kegiatan pembinaan"), COUNT),
+            Column(_("Bagian (%)"), TEXT),
+        ],
+    )
+    table.rows.append([_("Semua program"), figures["recipients"], figures["coached"], f"{share}%"])
+    return table
+
+
+def referral_table(filters) -> Table:
+    table = Table(
+        KEYS[2],
+        _("Rujukan permodalan per status"),
+        [
+            Column(_("Saluran"), TEXT),
+            Column(_("Status"), TEXT),
+            Column(_("Rujukan"), COUNT),
+            Column(_("Diajukan (Rp)"), RUPIAH),
+            Column(_("Disetujui (Rp)"), RUPIAH),
+        ],
+    )
+    figures = {
+        (f["channel"], f["status"]): f for f in selectors.referrals_by_status(filters.kecamatan)
+    }
+    for channel in Referral.Channel:
+        for status in ReferralStatus:
+            f = figures.get((channel.value, status.value))
+            if f:
+                table.rows.append(
+                    [str(channel.label), str(status.label), f["n"], f["asked"], f["approved"]]
+                )
+    table.total = _totals_row(table, _("Jumlah"))
+    return table
+
+
+def size_table(filters) -> Table:
+    table = Table(
+        KEYS[3],
+        _("Usaha naik kelas per tahun"),
+        [
+            Column(_("Tahun"), TEXT),
+            Column(_("Usaha naik kelas"), COUNT),
+            Column(_("Perpindahan"), TEXT),
+        ],
+    )
+    for year, businesses, moves in selectors.size_moves_per_year(filters.kecamatan):
+        detail = "; ".join(f"{move}: {n}" for move, n in sorted(moves.items()))
+        table.rows.append([str(year), businesses, detail])
+    table.total = _totals_row(table, _("Jumlah"))
+    return table
+
+
+def tables(filters) -> list[Table]:
+    """The pembinaan section's tables, in page order."""
+    return [
+        reach_table(filters),
+        recipients_table(filters),
+        referral_table(filters),
+        size_table(filters),
+    ]

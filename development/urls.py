@@ -1,0 +1,26 @@
+from django.urls import path
+
+from development import views
+
+app_name = "development"
+
+urlpatterns = [
+    # Public, phone first, no personal data.
+    path("kegiatan/", views.activities, name="activities"),
+    path("kegiatan/<int:pk>/daftar/", views.register, name="register"),
+    # Staff (the admin's login).
+    path("pembinaan/hadir/", views.door_activities, name="door_activities"),
+    path("pembinaan/kegiatan/<int:pk>/hadir/", views.door, name="door"),
+    path("pembinaan/kegiatan/<int:pk>/hadir/catat/", views.door_record, name="door_record"),
+    path(
+        "pembinaan/kegiatan/<int:pk>/impor-hadir/",
+        views.attendance_import,
+        name="attendance_import",
+    ),
+    path("pembinaan/usaha/<int:pk>/linimasa/", views.timeline, name="timeline"),
+    path(
+        "pembinaan/usaha/<int:pk>/linimasa.<str:fmt>",
+        views.timeline_download,
+        name="timeline_download",
+    ),
+]

@@ -1,0 +1,241 @@
+"""Pages of pembinaan UMKM.
+
+Public (no personal data): upcoming activities at /kegiatan/ and registration for an open
+one, rate-limited like the status check and answering the same for an unknown NIK as for a
+wrong phone number. Staff: the phone page for taking attendance at the door, the attendance
+list import, and one timeline per business (page, CSV, XLSX).
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+import tablib
+from django.contrib import messages
+from django.contrib.admin import site as admin_site
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from aid.importing.guards import ListRefused
+from development import ratelimits, selectors, services
+from development.forms import AttendanceImportForm, DoorSearchForm, RegistrationForm
+from development.models import Activity, Attendance
+from privacy import masking
+from privacy.models import AccessLog
+from privacy.services import access_log_record
+from public.services import nik_digest
+from registry.models import Business, Owner
+from umkm_portal import content_types
+from umkm_portal.spreadsheets import safe_cell
+
+DOOR_PERMISSION = "development.change_participant"
+TIMELINE_PERMISSION = "registry.view_business"
+
+# --- public ------------------------------------------------------------------------------
+
+
+def activities(request):
+    return render(
+        request,
+        "development/activities.html",
+        {"activities": selectors.upcoming_activities()},
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def register(request, pk: int):
+    activity = get_object_or_404(Activity, pk=pk)
+    if not selectors.open_for_registration(activity):
+        return render(request, "development/register_closed.html", {"activity": activity})
+    if request.method != "POST":
+        return _register_page(request, activity, RegistrationForm())
+    try:
+        return _registered(request, activity)
+    except ratelimits.CountersUnavailable:
+        return render(request, "public/unavailable.html", status=503)
+
+
+def _registered(request, activity):
+    if ratelimits.ip_over_limit(request):
+        return render(request, "public/rate_limited.html", status=429)
+    form = RegistrationForm(request.POST)
+    if not form.is_valid():
+        return _register_page(request, activity, form)
+    data = form.cleaned_data
+    nik_hash = nik_digest(data["nik"])
+    if ratelimits.nik_blocked(request, nik_hash):
+        return render(request, "public/rate_limited.html", status=429)
+    try:
+        participant, _created = services.public_registration(activity=activity, **data)
+    except services.RegistrationRefused:
+        ratelimits.nik_failed(request, nik_hash)
+        return _register_page(request, activity, RegistrationForm(), refused=True)
+    except ValidationError as error:
+        if getattr(error, "code", "") in ("full", "closed"):
+            return render(request, "development/register_closed.html", {"activity": activity})
+        form = RegistrationForm()  # never echo a NIK back
+        return _register_page(request, activity, form, details_wrong=True)
+    return render(request, "development/registered.html", {"activity": participant.activity})
+
+
+def _register_page(request, activity, form, **flags):
+    return render(
+        request, "development/register.html", {"activity": activity, "form": form, **flags}
+    )
+
+
+# --- staff -------------------------------------------------------------------------------
+
+
+def staff_view(permission: str):
+    """Logged in through the admin login, holding ``permission``; 403 otherwise."""
+
+    def decorate(view):
+        @wraps(view)
+        def checked(request, *args, **kwargs):
+            if not request.user.has_perm(permission):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return never_cache(admin_site.admin_view(checked))
+
+    return decorate
+
+
+@staff_view(DOOR_PERMISSION)
+def door_activities(request):
+    return render(
+        request, "development/door_activities.html", {"activities": selectors.door_activities()}
+    )
+
+
+@staff_view(DOOR_PERMISSION)
+def door(request, pk: int):
+    """Search, tap, next: the matches for the search, each with three buttons."""
+    activity = get_object_or_404(Activity, pk=pk)
+    form = DoorSearchForm(request.GET or None)
+    term = form.cleaned_data["q"] if form.is_valid() else ""
+    matches = selectors.door_matches(activity, term) if term else []
+    for match in matches:
+        match.nik_shown = masking.nik_for(request.user, match.owner.nik)
+    return render(
+        request,
+        "development/door.html",
+        {
+            "activity": activity,
+            "form": form,
+            "term": term,
+            "searched": bool(term),
+            "matches": matches,
+            "counts": selectors.attendance_counts(activity),
+            "choices": Attendance.choices,
+        },
+    )
+
+
+@require_POST
+@staff_view(DOOR_PERMISSION)
+def door_record(request, pk: int):
+    activity = get_object_or_404(Activity, pk=pk)
+    owner = get_object_or_404(Owner, pk=request.POST.get("owner"))
+    attendance = request.POST.get("attendance", "")
+    if attendance not in Attendance.values:
+        raise Http404
+    services.attendance_take(activity=activity, owner=owner, attendance=attendance, by=request.user)
+    messages.success(
+        request,
+        _("%(name)s: %(attendance)s.")
+        % {"name": owner.full_name, "attendance": Attendance(attendance).label},
+    )
+    return redirect(reverse("development:door", args=[activity.pk]))
+
+
+@staff_view(DOOR_PERMISSION)
+def attendance_import(request, pk: int):
+    activity = get_object_or_404(Activity, pk=pk)
+    form = AttendanceImportForm(request.POST or None, request.FILES or None)
+    outcome = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            outcome = services.attendance_import(
+                activity=activity, file=form.cleaned_data["upload"], by=request.user
+            )
+        except ListRefused as refused:
+            form.add_error("upload", refused.messages)
+    return render(
+        request,
+        "development/attendance_import.html",
+        {"activity": activity, "form": form, "outcome": outcome},
+    )
+
+
+def _timeline_context(request, pk: int):
+    business = get_object_or_404(Business.objects.select_related("owner", "kecamatan"), pk=pk)
+    with_grants = request.user.has_perm("aid.view_statuschange")
+    entries = selectors.business_timeline(business, with_grants=with_grants)
+    for entry in entries:
+        # Notes are free text: a number quoted in one (a NIK, an account) is masked too.
+        entry.detail = masking.text_for(request.user, entry.detail)
+    return business, entries
+
+
+@staff_view(TIMELINE_PERMISSION)
+def timeline(request, pk: int):
+    business, entries = _timeline_context(request, pk)
+    return render(
+        request,
+        "development/timeline.html",
+        {
+            **admin_site.each_context(request),
+            "title": _("Linimasa usaha: %(name)s") % {"name": business.name},
+            "business": business,
+            "nik": masking.nik_for(request.user, business.owner.nik),
+            "entries": entries,
+            "formats": list(content_types.BY_EXTENSION),
+        },
+    )
+
+
+@staff_view(TIMELINE_PERMISSION)
+def timeline_download(request, pk: int, fmt: str):
+    if fmt not in content_types.BY_EXTENSION:
+        raise Http404
+    business, entries = _timeline_context(request, pk)
+    full = masking.can_view_full_identity(request.user)
+    data = tablib.Dataset(
+        headers=[_("Tanggal"), _("Jenis"), _("Peristiwa"), _("Keterangan")],
+        title=_("Linimasa")[:31],
+    )
+    for entry in entries:
+        data.append(
+            [safe_cell(v) for v in (entry.day, entry.kind_label, entry.title, entry.detail)]
+        )
+    meta = tablib.Dataset(headers=[_("Data"), _("Isi")], title=_("Usaha")[:31])
+    meta.append([_("Usaha"), safe_cell(business.name)])
+    meta.append([_("Pemilik"), safe_cell(business.owner.full_name)])
+    meta.append([_("NIK"), masking.nik_for(request.user, business.owner.nik)])
+    meta.append([_("NIB"), business.nib])
+    access_log_record(
+        user=request.user,
+        action=AccessLog.Action.EXPORT,
+        subject="development.timeline",
+        object_id=business.pk,
+        rows=len(entries),
+        full_identity=full,
+    )
+    if fmt == "csv":
+        # The owner's lines first, then the timeline; a BOM so Excel reads UTF-8.
+        body = "\ufeff" + meta.export("csv") + "\r\n" + data.export("csv")
+    else:
+        body = tablib.Databook([data, meta]).export("xlsx")
+    response = HttpResponse(body, content_type=content_types.BY_EXTENSION[fmt])
+    name = f"linimasa-usaha-{business.pk}-{timezone.localdate():%Y-%m-%d}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
