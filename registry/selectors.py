@@ -214,3 +214,18 @@ def owner_ids_who_held_nik(nik: str, *, exclude: Owner | None = None) -> list[in
     if exclude is not None:
         held = held.exclude(owner=exclude)
     return list(held.values_list("owner_id", flat=True).distinct())
+
+
+def kelurahan_choices(
+    *, kecamatan: int | None, including: int | None = None
+) -> list[tuple[int, str]]:
+    """The kelurahan of one kecamatan as (id, name), in code order; with no kecamatan, only
+    the kelurahan ``including`` names (a filter chosen before), or none."""
+    kelurahan = Region.objects.filter(level=Region.Level.KELURAHAN)
+    if kecamatan is not None:
+        kelurahan = kelurahan.filter(parent_id=kecamatan)
+    elif including is not None:
+        kelurahan = kelurahan.filter(pk=including)
+    else:
+        return []
+    return list(kelurahan.order_by("code").values_list("pk", "name"))

@@ -5,8 +5,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from aid import selectors, services
+from aid import money, selectors, services
 from aid.forms import (
     ManualTransferForm,
 )
@@ -33,18 +34,20 @@ class DisbursementAdmin(MaskedIdentityMixin, PersonalDataExportAdminMixin, ReadO
     list_display = [
         "bank_reference",
         "application",
-        "amount",
-        "bank_code",
-        "account_number",
+        "amount_rp",
         "outcome",
+        "account_number",
         "transferred_at",
         "withdrawn_at",
-        "bank_report",
     ]
     list_filter = ["outcome", "application__program", "bank_code"]
     list_select_related = ["application__owner", "application__program", "bank_report"]
     search_fields = ["=bank_reference", "=application__owner__nik"]
     raw_id_fields = ["application"]
+
+    @admin.display(description=_lazy("nilai"), ordering="amount")
+    def amount_rp(self, obj):
+        return money.rupiah(obj.amount)
 
     def add_view(self, request, form_url="", extra_context=None):
         if not self.has_add_permission(request):
