@@ -6,12 +6,14 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from aid import money, services
+from aid.forms import ProgramForm
 from aid.models import Program
 from aid.services.programs import EDITABLE, FIXED_ONCE_PAID
 
 
 @admin.register(Program)
 class ProgramAdmin(SimpleHistoryAdmin):
+    form = ProgramForm
     list_display = ["code", "name", "amount_rp", "one_time", "withdrawal_days", "starts_on"]
     search_fields = ["code", "name"]
     fields = list(EDITABLE)

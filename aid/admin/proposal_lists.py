@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
-from aid import services, transitions
+from aid import money, services, transitions
 from aid.admin.applications import applications_of_list_url
 from aid.forms import (
     ProposalListUploadForm,
@@ -343,11 +343,11 @@ class ProposalListAdmin(LargeTableAdmin):
             self.message_user(
                 request,
                 ngettext(
-                    "%(n)d permohonan dibuat dari daftar ini.",
-                    "%(n)d permohonan dibuat dari daftar ini.",
+                    "%(n)s permohonan dibuat dari daftar ini.",
+                    "%(n)s permohonan dibuat dari daftar ini.",
                     created,
                 )
-                % {"n": created},
+                % {"n": money.thousands(created)},
                 messages.SUCCESS,
             )
         return redirect("admin:aid_proposallist_import", pk)
