@@ -63,3 +63,13 @@ def test_spreadsheets_name_their_sheet(client, program, verifier, make_staff):
     )
     book = openpyxl.load_workbook(io.BytesIO(export.content))
     assert book.sheetnames == ["Permohonan"]
+
+
+def test_a_change_page_of_a_missing_object_is_not_a_server_error(client, make_staff):
+    # axe-core's stylesheet loader asks for ".../change/widgets.css/change/"; that used to
+    # answer 500 on the pages of records with personal data.
+    client.force_login(make_staff(None))
+
+    response = client.get("/admin/aid/application/999999/change/")
+
+    assert response.status_code == 302
