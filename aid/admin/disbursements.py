@@ -4,6 +4,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -37,8 +39,8 @@ class DisbursementAdmin(MaskedIdentityMixin, PersonalDataExportAdminMixin, ReadO
         "amount_rp",
         "outcome",
         "account_number",
-        "transferred_at",
-        "withdrawn_at",
+        "transferred_on",
+        "withdrawn_on",
     ]
     list_filter = ["outcome", "application__program", "bank_code"]
     list_select_related = ["application__owner", "application__program", "bank_report"]
@@ -48,6 +50,16 @@ class DisbursementAdmin(MaskedIdentityMixin, PersonalDataExportAdminMixin, ReadO
     @admin.display(description=_lazy("nilai"), ordering="amount")
     def amount_rp(self, obj):
         return money.rupiah(obj.amount)
+
+    @admin.display(description=_lazy("ditransfer"), ordering="transferred_at")
+    def transferred_on(self, obj):
+        return date_format(timezone.localtime(obj.transferred_at), "d-m-Y")
+
+    @admin.display(description=_lazy("dicairkan"), ordering="withdrawn_at")
+    def withdrawn_on(self, obj):
+        if obj.withdrawn_at is None:
+            return "–"
+        return date_format(timezone.localtime(obj.withdrawn_at), "d-m-Y")
 
     def add_view(self, request, form_url="", extra_context=None):
         if not self.has_add_permission(request):

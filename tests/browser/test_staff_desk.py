@@ -195,7 +195,7 @@ def _objects() -> dict[str, int]:
     }
 
 
-def test_every_staff_page_has_no_serious_accessibility_findings(
+def test_every_staff_page_fits_and_has_no_serious_accessibility_findings(
     desk_page, admin_login, make_staff, demo
 ):
     page = desk_page
@@ -208,6 +208,8 @@ def test_every_staff_page_has_no_serious_accessibility_findings(
         response = page.goto(url)
         assert response.status == 200, url
         found[url] = _serious_violations(page)
+        if not _fits(page):
+            found[url].append("the list is wider than its box at 1366×768")
 
     problems = [f"{url}: {finding}" for url, findings in found.items() for finding in findings]
     assert not problems, "\n".join(problems)
