@@ -217,7 +217,7 @@ class BankAccountAdmin(MaskedIdentityMixin, SimpleHistoryAdmin, LargeTableAdmin)
         "holder_name",
         "is_active",
         "created_by",
-        "created_at",
+        "created_on",
         "confirmed_by",
     ]
     masked_fields = {"account_number": "account"}
@@ -227,6 +227,11 @@ class BankAccountAdmin(MaskedIdentityMixin, SimpleHistoryAdmin, LargeTableAdmin)
     search_fields = ["=owner__nik", "=account_number"]
     autocomplete_fields = ["owner"]
     actions = ["confirm"]
+
+    @admin.display(description=_("dibuat"), ordering="created_at")
+    def created_on(self, obj):
+        # The date only: with the time the list is wider than a 1366-pixel screen.
+        return date_format(timezone.localtime(obj.created_at), "d-m-Y")
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None:
