@@ -3,8 +3,47 @@ from django.conf import settings
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from aid import money
 from aid.models import Disbursement, PossibleDuplicate, Program, ProposalList, Reason
 from registry import identifiers
+
+
+class RupiahField(forms.Field):
+    """An amount of whole rupiah typed as people write it: "2.400.000", "2400000" or
+    "Rp2.400.000" (aid.money.parse_rupiah). A text input with a numeric keyboard, not a
+    browser number field, which refuses the dots; shown back with dots between thousands."""
+
+    widget = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
+    default_error_messages = {
+        "invalid": _("Tulis nominal dalam rupiah, misalnya 2.400.000 atau Rp2.400.000."),
+        "min_value": _("Nominal paling sedikit %(limit)s."),
+    }
+
+    def __init__(self, *, min_value: int | None = None, **kwargs):
+        self.min_value = min_value
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, int):
+            return value
+        amount = money.parse_rupiah(value)
+        if amount is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return amount
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and self.min_value is not None and value < self.min_value:
+            raise forms.ValidationError(
+                self.error_messages["min_value"],
+                code="min_value",
+                params={"limit": money.rupiah(self.min_value)},
+            )
+
+    def prepare_value(self, value):
+        return money.thousands(value) if isinstance(value, int) else value
 
 
 class RejectForm(forms.Form):
@@ -139,7 +178,7 @@ class ManualTransferForm(forms.Form):
         input_formats=["%d/%m/%Y %H:%M", "%d-%m-%Y %H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y"],
         help_text=_("Misalnya 10/09/2020 10:00."),
     )
-    amount = forms.IntegerField(label=_("Nominal (Rp)"), min_value=1)
+    amount = RupiahField(label=_("Nominal (Rp)"), min_value=1)
     account_number = forms.CharField(label=_("Nomor rekening tujuan"), max_length=40)
     failure_reason = forms.CharField(label=_("Alasan gagal"), max_length=255, required=False)
 
@@ -198,3 +237,14 @@ class ProposalListUploadForm(forms.ModelForm):
 
     def clean_upload(self):
         return clean_list_upload(self.cleaned_data["upload"])
+
+
+class ProgramForm(forms.ModelForm):
+    """A program; its amount typed as people write rupiah (the admin's fields, read-only
+    ones left out, are aid.services.programs.EDITABLE)."""
+
+    amount = RupiahField(label=_("Nilai bantuan (Rp)"), min_value=1)
+
+    class Meta:
+        model = Program
+        fields = ["amount"]

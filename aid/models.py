@@ -378,7 +378,28 @@ class StatusChange(models.Model):
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.from_status or '∅'} → {self.to_status}"
+        """ "Diusulkan → Terverifikasi"; the first record, with no status before, names only
+        the status the application started in."""
+        if not self.from_status:
+            return str(self.get_to_status_display())
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+    def describe(self) -> str:
+        """The move as staff read it in the history: "Diusulkan → Ditolak, oleh verifikator,
+        alasan: Data kurang lengkap (catatan: …), sumber: admin: verifikasi"."""
+        parts = [str(self)]
+        if self.by_id:
+            parts.append(_("oleh %(user)s") % {"user": self.by.get_full_name() or self.by})
+        if self.reason_code:
+            reason = _("alasan: %(reason)s") % {"reason": self.get_reason_code_display()}
+            if self.note:
+                reason += " " + _("(catatan: %(note)s)") % {"note": self.note}
+            parts.append(reason)
+        elif self.note:
+            parts.append(_("catatan: %(note)s") % {"note": self.note})
+        if self.source:
+            parts.append(_("sumber: %(source)s") % {"source": self.source})
+        return ", ".join(parts)
 
 
 class Disbursement(models.Model):

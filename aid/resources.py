@@ -152,6 +152,11 @@ class MinistrySubmissionResource(resources.ModelResource):
         )
         export_order = fields
 
+    def export(self, *args, **kwargs):
+        dataset = super().export(*args, **kwargs)
+        dataset.title = "Pengajuan"  # the sheet's name in XLSX, not "Tablib Dataset"
+        return dataset
+
     def dehydrate_no_hp(self, application: Application) -> str:
         return _national_phone(application.owner.phone)
 

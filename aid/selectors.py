@@ -74,6 +74,15 @@ def live_applications_by_nik(program: Program, niks: Iterable[str]) -> dict[str,
     return found
 
 
+def recent_proposal_lists(*, limit: int, including: str | None = None) -> list[ProposalList]:
+    """The ``limit`` most recently received lists, newest first, and the list with the id
+    ``including`` (a filter chosen earlier) when it is older than those."""
+    lists = list(ProposalList.objects.order_by("-received_on", "-pk")[:limit])
+    if including and including.isdigit() and all(str(p.pk) != including for p in lists):
+        lists += ProposalList.objects.filter(pk=int(including))
+    return lists
+
+
 def submission_rows(batch: SubmissionBatch) -> QuerySet[Application]:
     """The applications of a submission batch with what the ministry's row format needs,
     including the owner's active bank account at the time of the export."""

@@ -9,6 +9,8 @@ from umkm_portal.admin import ReadOnlyAdminMixin
 
 
 def _follow(obj, path: str):
+    if obj is None:  # a change page of an object that is not there
+        return None
     for part in path.split("__"):
         try:
             obj = getattr(obj, part)

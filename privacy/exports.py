@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from import_export import resources
 from import_export.admin import ExportActionMixin
 from import_export.formats.base_formats import CSV, XLSX
@@ -47,6 +49,8 @@ class PersonalDataResource(resources.ModelResource):
 
     def after_export(self, queryset, dataset, **kwargs):
         super().after_export(queryset, dataset, **kwargs)
+        # The sheet's name in XLSX ("Tablib Dataset" otherwise); Excel allows 31 characters.
+        dataset.title = str(self._meta.model._meta.verbose_name_plural).capitalize()[:31]
         access_log_record(
             user=self.user,
             action=AccessLog.Action.EXPORT,
@@ -62,6 +66,23 @@ class PersonalDataExportAdminMixin(ExportActionMixin):
     identities unmasked only with ``privacy.export_identities``, every export logged."""
 
     export_formats = [CSV, XLSX]
+
+    def get_actions(self, request):
+        # django-import-export names its action in English; it has no Indonesian catalogue.
+        actions = super().get_actions(request)
+        if "export_admin_action" in actions:
+            function, name, _description = actions["export_admin_action"]
+            actions["export_admin_action"] = (
+                function,
+                name,
+                _lazy("Ekspor %(verbose_name_plural)s terpilih"),
+            )
+        return actions
+
+    def init_request_context_data(self, request, form):
+        context = super().init_request_context_data(request, form)
+        context["title"] = _("Ekspor")
+        return context
 
     def get_export_resource_kwargs(self, request, **kwargs):
         return {"user": request.user, "source": "admin"}

@@ -4,7 +4,10 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -23,6 +26,7 @@ from umkm_portal.admin import (
     LargeTableAdmin,
     NikOrNameSearchMixin,
     ReadOnlyAdminMixin,
+    badge,
 )
 
 
@@ -68,10 +72,51 @@ class OwnerAdmin(
     list_filter = [KecamatanFilter, "sex", "lives_in_bekasi"]
     list_select_related = ["kelurahan__parent"]
     search_fields = ["=nik", "full_name"]
-    search_help_text = _("Cari dengan NIK lengkap (16 digit) atau sebagian nama.")
+    search_help_text = _(
+        "Cari dengan NIK (lengkap, atau 6 digit awal atau lebih), nomor HP (08…, +628…) atau nama."
+    )
     autocomplete_fields = ["kelurahan"]
-    readonly_fields = ["sex", "birth_date", "created_at", "updated_at"]
+    readonly_fields = ["sex", "birth_date", "created_at", "updated_at", "applications"]
     inlines = [BusinessInline]
+
+    def get_search_results(self, request, queryset, search_term):
+        """Ranked: exact NIK, NIK prefix, phone, then names by similarity
+        (registry.selectors.owner_search)."""
+        return selectors.owner_search(search_term, owners=queryset), False
+
+    @admin.display(description=_("permohonan bantuan"))
+    def applications(self, obj):
+        if obj is None or obj.pk is None:
+            return "–"
+        rows = selectors.owner_applications(obj)
+        if not rows:
+            return _("Belum pernah diusulkan.")
+        return format_html(
+            '<table class="owner-applications"><thead><tr><th scope="col">{}</th>'
+            '<th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th></tr>'
+            "</thead><tbody>{}</tbody></table>",
+            _("permohonan"),
+            _("status"),
+            _("perubahan terakhir"),
+            _("daftar usulan"),
+            format_html_join(
+                "",
+                '<tr><td><a href="{}">#{} {}</a></td><td>{}</td><td>{}</td><td>{}</td></tr>',
+                (
+                    (
+                        reverse("admin:aid_application_change", args=[row.pk]),
+                        row.pk,
+                        row.program.code,
+                        badge(row.get_status_display(), row.status),
+                        date_format(timezone.localtime(row.last_change_at), "d-m-Y H:i")
+                        if row.last_change_at
+                        else "–",
+                        row.proposal_list.proposer_name if row.proposal_list_id else "–",
+                    )
+                    for row in rows
+                ),
+            ),
+        )
 
     def get_urls(self):
         identity = self.admin_site.admin_view(self.identity_view)
@@ -173,7 +218,7 @@ class BankAccountAdmin(MaskedIdentityMixin, SimpleHistoryAdmin, LargeTableAdmin)
         "holder_name",
         "is_active",
         "created_by",
-        "created_at",
+        "created_on",
         "confirmed_by",
     ]
     masked_fields = {"account_number": "account"}
@@ -183,6 +228,11 @@ class BankAccountAdmin(MaskedIdentityMixin, SimpleHistoryAdmin, LargeTableAdmin)
     search_fields = ["=owner__nik", "=account_number"]
     autocomplete_fields = ["owner"]
     actions = ["confirm"]
+
+    @admin.display(description=_("dibuat"), ordering="created_at")
+    def created_on(self, obj):
+        # The date only: with the time the list is wider than a 1366-pixel screen.
+        return date_format(timezone.localtime(obj.created_at), "d-m-Y")
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None:

@@ -6,8 +6,14 @@ import re
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.contrib.postgres.lookups import TrigramWordSimilar
+from django.contrib.postgres.search import TrigramSimilarity, TrigramStrictWordSimilarity
+from django.db import connection
+from django.db.models import Case, IntegerField, Max, Q, QuerySet, Value, When
+from django.db.models.functions import Upper
 from django.utils.translation import gettext as _
 
+from registry import identifiers
 from registry.models import BankAccount, NikCorrection, Owner, Region
 
 _REGION_NOISE = re.compile(r"^(kecamatan|kec|kelurahan|kel|desa)\b\.?", re.IGNORECASE)
@@ -189,6 +195,76 @@ def owner_disbursements(owner: Owner) -> list:
     return list(Disbursement.objects.filter(application__owner=owner).order_by("-transferred_at"))
 
 
+# Separators people type inside a NIK or a phone number: "3275 0631…", "0812-3456-7890",
+# "+62 812 3456 7890", "(021)".
+_NUMBER_SEPARATORS = re.compile(r"[\s.\-()/+]")
+NIK_PREFIX_MIN = 6
+
+
+def owner_search(term: str, *, owners: QuerySet[Owner] | None = None) -> QuerySet[Owner]:
+    """Owners (of ``owners``, by default all) matching what staff typed, best match first.
+
+    1. sixteen digits: the NIK, exactly;
+    2. six or more digits: NIKs that start with them (in NIK order), then
+    3. a mobile number in any form ("0812…", "+62 812…", "62812…"), through
+       :func:`registry.identifiers.phone`;
+    4. anything else is a name: on PostgreSQL the names that contain it or are like it
+       (trigram word similarity, which forgives a typo such as "Iriani" for "Iriana"), the names with it
+       as a whole word first, then the most similar; both served by the trigram index on
+       ``UPPER(full_name)``. Elsewhere (SQLite) the names that contain it, alphabetically.
+
+    Every branch is one indexed lookup (the NIK's unique index, the phone index, the trigram
+    index), so a search stays fast at a million owners (docs/performance.md).
+    """
+    text = term.strip().lstrip("'")
+    owners = Owner.objects.all() if owners is None else owners
+    if not text:
+        return owners
+    digits = _NUMBER_SEPARATORS.sub("", text)
+    if digits.isdigit():
+        if len(digits) == 16:
+            return owners.filter(nik=digits)
+        phone = identifiers.phone(text)
+        by_nik = None
+        if NIK_PREFIX_MIN <= len(digits) < 16:
+            # A range of 16-digit NIKs rather than LIKE 'prefix%': the unique index serves a
+            # range in NIK order under any collation, LIKE only under the "C" collation.
+            by_nik = Q(nik__gte=digits.ljust(16, "0"), nik__lte=digits.ljust(16, "9"))
+        by_phone = Q(phone=phone.value) if phone.ok and phone.value else None
+        if by_nik and by_phone:
+            rank = Case(When(by_nik, then=Value(0)), default=Value(1), output_field=IntegerField())
+            return owners.filter(by_nik | by_phone).alias(rank=rank).order_by("rank", "nik")
+        if by_nik:
+            return owners.filter(by_nik).order_by("nik")
+        if by_phone:
+            return owners.filter(by_phone).order_by("full_name")
+        return owners.none()
+    if connection.vendor != "postgresql":
+        return owners.filter(full_name__icontains=text).order_by("full_name")
+    upper = text.upper()
+    return (
+        owners.filter(Q(full_name__icontains=text) | TrigramWordSimilar(Upper("full_name"), upper))
+        .alias(
+            word_rank=TrigramStrictWordSimilarity(Value(upper), Upper("full_name")),
+            rank=TrigramSimilarity(Upper("full_name"), Value(upper)),
+        )
+        .order_by("-word_rank", "-rank", "full_name")
+    )
+
+
+def owner_applications(owner: Owner) -> list:
+    """The owner's applications, newest first, with program and proposal list, and
+    ``last_change_at``: when the latest status change was recorded."""
+    # Looked up by name: the registry does not import the aid app.
+    Application = apps.get_model("aid", "Application")
+    return list(
+        Application.objects.filter(owner=owner)
+        .select_related("program", "proposal_list")
+        .annotate(last_change_at=Max("status_changes__at"))
+        .order_by("-proposed_at", "-pk")
+    )
+
+
 def owner_ids_by_name(name: str, *, bound: int) -> list[int] | None:
     """Ids of the owners whose name contains ``name`` (the trigram index serves it on
     PostgreSQL), or None when more than ``bound`` match: the name is then too common to
@@ -214,3 +290,18 @@ def owner_ids_who_held_nik(nik: str, *, exclude: Owner | None = None) -> list[in
     if exclude is not None:
         held = held.exclude(owner=exclude)
     return list(held.values_list("owner_id", flat=True).distinct())
+
+
+def kelurahan_choices(
+    *, kecamatan: int | None, including: int | None = None
+) -> list[tuple[int, str]]:
+    """The kelurahan of one kecamatan as (id, name), in code order; with no kecamatan, only
+    the kelurahan ``including`` names (a filter chosen before), or none."""
+    kelurahan = Region.objects.filter(level=Region.Level.KELURAHAN)
+    if kecamatan is not None:
+        kelurahan = kelurahan.filter(parent_id=kecamatan)
+    elif including is not None:
+        kelurahan = kelurahan.filter(pk=including)
+    else:
+        return []
+    return list(kelurahan.order_by("code").values_list("pk", "name"))

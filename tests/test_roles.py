@@ -81,7 +81,9 @@ def test_verifier_can_verify_and_reject_with_a_reason(make_staff, client):
     client.force_login(make_staff(roles.VERIFIKATOR))
     a, b = ApplicationFactory(), ApplicationFactory()
 
-    response = _post_action(client, "verify", [a])
+    asked = _post_action(client, "verify", [a])
+    assert "1 permohonan akan diverifikasi." in asked.content.decode()
+    response = _post_action(client, "verify", [a], confirm="1")
     assert "1 permohonan diverifikasi" in response.content.decode()
 
     form_page = _post_action(client, "reject", [b])
@@ -99,7 +101,7 @@ def test_verifier_can_verify_and_reject_with_a_reason(make_staff, client):
 def test_refused_action_is_reported_and_changes_nothing(make_staff, client):
     client.force_login(make_staff(roles.VERIFIKATOR))
     done = ApplicationFactory(status=Status.TRANSFERRED)
-    response = _post_action(client, "verify", [done])
+    response = _post_action(client, "verify", [done], confirm="1")
     assert "tidak dapat diubah" in response.content.decode()
     done.refresh_from_db()
     assert done.status == Status.TRANSFERRED
@@ -110,7 +112,7 @@ def test_refused_action_is_reported_and_changes_nothing(make_staff, client):
 def test_other_roles_cannot_verify(role, make_staff, client):
     client.force_login(make_staff(role))
     application = ApplicationFactory()
-    _post_action(client, "verify", [application])
+    _post_action(client, "verify", [application], confirm="1")
     assert Application.objects.get(pk=application.pk).status == Status.PROPOSED
 
 

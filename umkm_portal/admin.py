@@ -1,9 +1,12 @@
 """Admin building blocks shared by the apps (the apps register their own models)."""
 
+import datetime
+
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -87,6 +90,101 @@ class KecamatanFilter(admin.SimpleListFilter):
     def filter_by(self, queryset, kecamatan_id: int):
         """Rows in the kecamatan (overridden where the path is not one foreign key)."""
         return queryset.filter(**{f"{self.kecamatan_field}_id": kecamatan_id})
+
+
+class KelurahanFilter(admin.SimpleListFilter):
+    """Filter by kelurahan, shown once a kecamatan is chosen (that kecamatan's kelurahan:
+    a handful, not all 56); ``kelurahan_field`` is the path to the kelurahan foreign key."""
+
+    title = _("kelurahan")
+    parameter_name = "kelurahan"
+    kelurahan_field = "kelurahan"
+    kecamatan_parameter = "kecamatan"
+
+    def lookups(self, request, model_admin):
+        kecamatan = request.GET.get(self.kecamatan_parameter, "")
+        return selectors.kelurahan_choices(
+            kecamatan=int(kecamatan) if kecamatan.isdigit() else None,
+            including=int(self.value()) if (self.value() or "").isdigit() else None,
+        )
+
+    def has_output(self):
+        # A value in the URL is applied (Django applies only filters that show).
+        return bool(self.lookup_choices) or self.value() is not None
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        if not value.isdigit():
+            return queryset.none()
+        return queryset.filter(**{f"{self.kelurahan_field}_id": int(value)})
+
+
+class DateRangeFilter(admin.ListFilter):
+    """From-and-to dates on one date-time field (``field``), typed into two date inputs.
+
+    No query of its own, unlike ``date_hierarchy``, which reads the distinct years and
+    months of the whole filtered table on every page. Both dates are inclusive, in local
+    time; a date that cannot be read is ignored.
+    """
+
+    template = "admin/date_range_filter.html"
+    field: str = ""
+    parameter_prefix: str = ""
+
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        for name in self.expected_parameters():
+            if name in params:
+                self.used_parameters[name] = params.pop(name)[-1]
+
+    def expected_parameters(self):
+        return [f"{self.parameter_prefix}_dari", f"{self.parameter_prefix}_sampai"]
+
+    def has_output(self):
+        return True
+
+    def _date(self, name) -> datetime.date | None:
+        try:
+            return datetime.date.fromisoformat(self.used_parameters.get(name, "").strip())
+        except ValueError:
+            return None
+
+    def _start_of(self, day: datetime.date) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+    def queryset(self, request, queryset):
+        start, end = (self._date(name) for name in self.expected_parameters())
+        if start:
+            queryset = queryset.filter(**{f"{self.field}__gte": self._start_of(start)})
+        if end:
+            next_day = self._start_of(end + datetime.timedelta(days=1))
+            queryset = queryset.filter(**{f"{self.field}__lt": next_day})
+        return queryset
+
+    def choices(self, changelist):
+        """One "choice": what the template's small form needs."""
+        start, end = self.expected_parameters()
+        yield {
+            "start_name": start,
+            "end_name": end,
+            "start": self.used_parameters.get(start, ""),
+            "end": self.used_parameters.get(end, ""),
+            "selected": bool(self.used_parameters),
+            # The other filters and the search stay as they are when the dates change.
+            "keep": [
+                (name, value)
+                for name, value in changelist.params.items()
+                if name not in (start, end)
+            ],
+            "clear": changelist.get_query_string(remove=[start, end]),
+        }
+
+
+def badge(text, kind: str):
+    """A status as a coloured label that also says it in words (admin-desk.css)."""
+    return format_html('<span class="badge badge-{}">{}</span>', kind, text)
 
 
 class LargeTableAdmin(admin.ModelAdmin):

@@ -5,6 +5,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -23,15 +25,21 @@ from aid.transitions import MoveResult
 from privacy.admin import MaskedIdentityMixin
 from privacy.exports import PersonalDataExportAdminMixin
 from umkm_portal.admin import (
+    DateRangeFilter,
     KecamatanFilter,
+    KelurahanFilter,
     LargeTableAdmin,
     NikOrNameSearchMixin,
     ReadOnlyAdminMixin,
+    badge,
 )
 
 
 class StatusChangeInline(admin.TabularInline):
+    """The application's status history as sentences: "Diusulkan → Terverifikasi, oleh …"."""
+
     model = StatusChange
+    template = "admin/aid/application/status_history.html"
     fields = ["at", "from_status", "to_status", "reason_code", "note", "source", "by"]
     readonly_fields = fields
     extra = 0
@@ -44,6 +52,9 @@ class StatusChangeInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by")
+
 
 class OpenDuplicateFilter(admin.SimpleListFilter):
     """Applications named by a possible duplicate that nobody has decided yet."""
@@ -52,17 +63,60 @@ class OpenDuplicateFilter(admin.SimpleListFilter):
     parameter_name = "data_ganda"
 
     def lookups(self, request, model_admin):
-        return [("open", _lazy("Ada kemungkinan data ganda"))]
+        return [
+            ("open", _lazy("Ada kemungkinan data ganda")),
+            ("none", _lazy("Tanpa tanda data ganda")),
+        ]
 
     def queryset(self, request, queryset):
         if self.value() == "open":
             return queryset.filter(pk__in=selectors.open_duplicate_application_ids())
+        if self.value() == "none":
+            return queryset.exclude(pk__in=selectors.open_duplicate_application_ids())
         return queryset
 
 
 class ApplicationKecamatanFilter(KecamatanFilter):
     title = _lazy("kecamatan usaha")
     kecamatan_field = "business__kecamatan"
+
+
+class ApplicationKelurahanFilter(KelurahanFilter):
+    title = _lazy("kelurahan usaha")
+    kelurahan_field = "business__kelurahan"
+
+
+class ProposalListFilter(admin.SimpleListFilter):
+    """The most recent lists by name, and any list by its id in the URL (the link on a
+    list's review page): the filter never renders thousands of lists."""
+
+    title = _lazy("daftar usulan")
+    parameter_name = "daftar"
+    shown = 20
+
+    def lookups(self, request, model_admin):
+        recent = selectors.recent_proposal_lists(limit=self.shown, including=self.value())
+        return [(str(item.pk), str(item)) for item in recent]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        if not value.isdigit():
+            return queryset.none()
+        return queryset.filter(proposal_list_id=int(value))
+
+
+class ProposedDateFilter(DateRangeFilter):
+    title = _lazy("tanggal diusulkan")
+    field = "proposed_at"
+    parameter_prefix = "diusulkan"
+
+
+def applications_of_list_url(proposal_list) -> str:
+    """The applications list filtered to one proposal list (for its review page)."""
+    url = reverse("admin:aid_application_changelist")
+    return f"{url}?{ProposalListFilter.parameter_name}={proposal_list.pk}"
 
 
 @admin.register(Application)
@@ -75,21 +129,23 @@ class ApplicationAdmin(
     name_owner_path = "owner"
     masked_fields = {"owner__nik": "nik"}
     identity_owner_path = "owner"
+    # In the order staff read them; together they fit a 1366-pixel screen beside the filters.
     list_display = [
-        "pk",
         "owner",
         "owner__nik",
-        "program",
-        "proposal_list",
-        "status",
-        "reason_code",
-        "proposed_at",
+        "status_badge",
+        "program_code",
+        "list_name",
+        "proposed_on",
     ]
     list_filter = [
         "status",
         "program",
-        ApplicationKecamatanFilter,
+        ProposalListFilter,
         OpenDuplicateFilter,
+        ApplicationKecamatanFilter,
+        ApplicationKelurahanFilter,
+        ProposedDateFilter,
         "proposal_list__proposer_kind",
         "reason_code",
     ]
@@ -120,6 +176,27 @@ class ApplicationAdmin(
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_lazy("status"), ordering="status")
+    def status_badge(self, obj):
+        shown = badge(obj.get_status_display(), obj.status)
+        if obj.reason_code:
+            return format_html(
+                '{}<span class="reason">{}</span>', shown, obj.get_reason_code_display()
+            )
+        return shown
+
+    @admin.display(description=_lazy("program"), ordering="program__code")
+    def program_code(self, obj):
+        return obj.program.code
+
+    @admin.display(description=_lazy("daftar usulan"), ordering="proposal_list__proposer_name")
+    def list_name(self, obj):
+        return obj.proposal_list.proposer_name if obj.proposal_list_id else "–"
+
+    @admin.display(description=_lazy("diusulkan"), ordering="proposed_at")
+    def proposed_on(self, obj):
+        return date_format(timezone.localtime(obj.proposed_at), "d-m-Y")
 
     @admin.display(description=_lazy("kemungkinan data ganda"))
     def open_duplicates(self, obj):
@@ -194,16 +271,53 @@ class ApplicationAdmin(
         if len(refused) > 20:
             self.message_user(
                 request,
-                _("… dan %(n)d lainnya ditolak.") % {"n": len(refused) - 20},
+                _("… dan %(n)s lainnya ditolak.") % {"n": money.thousands(len(refused) - 20)},
                 messages.ERROR,
             )
 
-    @admin.action(description=_lazy("Verifikasi permohonan terpilih"), permissions=["verify"])
+    def _confirmation(self, request, queryset, *, action, title, question, submit, form=None):
+        """The page that asks before many applications move at once: how many, the first
+        hundred by name, how many an open possible duplicate will hold back."""
+        count = queryset.count()
+        return TemplateResponse(
+            request,
+            "admin/aid/application/confirm_action.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": title,
+                "opts": self.model._meta,
+                "form": form,
+                "action": action,
+                "question": question(count) % {"n": money.thousands(count)},
+                "submit_label": submit,
+                "applications": queryset.select_related("owner", "program")[:100],
+                "more": max(count - 100, 0),
+                "flagged": queryset.filter(
+                    pk__in=selectors.open_duplicate_application_ids()
+                ).count(),
+                "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+                "select_across": request.POST.get("select_across", "0"),
+            },
+        )
+
+    @admin.action(description=_lazy("Verifikasi permohonan terpilih…"), permissions=["verify"])
     def verify(self, request, queryset):
+        if "confirm" not in request.POST:
+            return self._confirmation(
+                request,
+                queryset,
+                action="verify",
+                title=_("Verifikasi permohonan"),
+                question=lambda n: ngettext(
+                    "%(n)s permohonan akan diverifikasi.", "%(n)s permohonan akan diverifikasi.", n
+                ),
+                submit=_("Ya, verifikasi"),
+            )
         result = services.applications_verify(
             applications=queryset, by=request.user, source="admin: verifikasi"
         )
         self._report(request, result, _("diverifikasi"))
+        return None
 
     @admin.action(description=_lazy("Tolak permohonan terpilih…"), permissions=["verify"])
     def reject(self, request, queryset):
@@ -220,19 +334,16 @@ class ApplicationAdmin(
             )
             self._report(request, result, _("ditolak"))
             return None
-        return TemplateResponse(
+        return self._confirmation(
             request,
-            "admin/aid/application/reject.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Tolak permohonan"),
-                "opts": self.model._meta,
-                "form": form,
-                "applications": queryset.select_related("owner", "program")[:100],
-                "count": queryset.count(),
-                "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
-                "select_across": request.POST.get("select_across", "0"),
-            },
+            queryset,
+            action="reject",
+            title=_("Tolak permohonan"),
+            question=lambda n: ngettext(
+                "%(n)s permohonan akan ditolak.", "%(n)s permohonan akan ditolak.", n
+            ),
+            submit=_("Tolak"),
+            form=form,
         )
 
 

@@ -4,9 +4,12 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from aid import selectors, services
+from aid import money, selectors, services
 from aid.forms import (
     ManualTransferForm,
 )
@@ -33,18 +36,30 @@ class DisbursementAdmin(MaskedIdentityMixin, PersonalDataExportAdminMixin, ReadO
     list_display = [
         "bank_reference",
         "application",
-        "amount",
-        "bank_code",
-        "account_number",
+        "amount_rp",
         "outcome",
-        "transferred_at",
-        "withdrawn_at",
-        "bank_report",
+        "account_number",
+        "transferred_on",
+        "withdrawn_on",
     ]
     list_filter = ["outcome", "application__program", "bank_code"]
     list_select_related = ["application__owner", "application__program", "bank_report"]
     search_fields = ["=bank_reference", "=application__owner__nik"]
     raw_id_fields = ["application"]
+
+    @admin.display(description=_lazy("nilai"), ordering="amount")
+    def amount_rp(self, obj):
+        return money.rupiah(obj.amount)
+
+    @admin.display(description=_lazy("ditransfer"), ordering="transferred_at")
+    def transferred_on(self, obj):
+        return date_format(timezone.localtime(obj.transferred_at), "d-m-Y")
+
+    @admin.display(description=_lazy("dicairkan"), ordering="withdrawn_at")
+    def withdrawn_on(self, obj):
+        if obj.withdrawn_at is None:
+            return "–"
+        return date_format(timezone.localtime(obj.withdrawn_at), "d-m-Y")
 
     def add_view(self, request, form_url="", extra_context=None):
         if not self.has_add_permission(request):

@@ -2,18 +2,25 @@
 (django-simple-history). Amount and the one-time rule are read-only once money moved."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from aid import services
+from aid import money, services
+from aid.forms import ProgramForm
 from aid.models import Program
 from aid.services.programs import EDITABLE, FIXED_ONCE_PAID
 
 
 @admin.register(Program)
 class ProgramAdmin(SimpleHistoryAdmin):
-    list_display = ["code", "name", "amount", "one_time", "withdrawal_days", "starts_on"]
+    form = ProgramForm
+    list_display = ["code", "name", "amount_rp", "one_time", "withdrawal_days", "starts_on"]
     search_fields = ["code", "name"]
     fields = list(EDITABLE)
+
+    @admin.display(description=_("nilai bantuan"), ordering="amount")
+    def amount_rp(self, obj):
+        return money.rupiah(obj.amount)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and services.program_money_moved(obj):

@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
-from aid import services, transitions
+from aid import money, services, transitions
+from aid.admin.applications import applications_of_list_url
 from aid.forms import (
     ProposalListUploadForm,
 )
@@ -73,15 +74,16 @@ class ProposalListAdmin(LargeTableAdmin):
     """
 
     list_display = [
-        "proposer_name",
+        "name_link",
         "proposer_kind",
         "version",
         "program",
         "received_on",
         "import_status",
-        "uploaded_by",
-        "import_link",
+        "applications_link",
     ]
+    # The name opens the list's review page (its import), not the edit form.
+    list_display_links = None
     list_filter = ["program", "proposer_kind", "import_status"]
     list_select_related = ["program", "uploaded_by"]
     search_fields = ["proposer_name"]
@@ -109,6 +111,18 @@ class ProposalListAdmin(LargeTableAdmin):
         "merged_at",
         "created_at",
     ]
+
+    @admin.display(description=_lazy("nama pengusul"), ordering="proposer_name")
+    def name_link(self, obj):
+        view = "import" if obj.import_status else "change"
+        url = reverse(f"admin:aid_proposallist_{view}", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.proposer_name)
+
+    @admin.display(description=_lazy("permohonan"))
+    def applications_link(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>', applications_of_list_url(obj), _("Lihat permohonan")
+        )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
@@ -155,16 +169,6 @@ class ProposalListAdmin(LargeTableAdmin):
 
     def response_add(self, request, obj, post_url_continue=None):
         return redirect("admin:aid_proposallist_import", obj.pk)
-
-    @admin.display(description=_lazy("hasil impor"))
-    def import_link(self, obj):
-        if not obj.import_status:
-            return "-"
-        return format_html(
-            '<a href="{}">{}</a>',
-            reverse("admin:aid_proposallist_import", args=[obj.pk]),
-            _("Lihat"),
-        )
 
     def get_urls(self):
         view = self.admin_site.admin_view
@@ -346,11 +350,11 @@ class ProposalListAdmin(LargeTableAdmin):
             self.message_user(
                 request,
                 ngettext(
-                    "%(n)d permohonan dibuat dari daftar ini.",
-                    "%(n)d permohonan dibuat dari daftar ini.",
+                    "%(n)s permohonan dibuat dari daftar ini.",
+                    "%(n)s permohonan dibuat dari daftar ini.",
                     created,
                 )
-                % {"n": created},
+                % {"n": money.thousands(created)},
                 messages.SUCCESS,
             )
         return redirect("admin:aid_proposallist_import", pk)

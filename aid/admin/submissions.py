@@ -86,8 +86,8 @@ class SubmissionBatchAdmin(ReadOnlyRecordAdmin):
             else:
                 self.message_user(
                     request,
-                    _("%(n)d permohonan diajukan ke Kementerian (%(batch)s).")
-                    % {"n": batch.rows, "batch": batch},
+                    _("%(n)s permohonan diajukan ke Kementerian (%(batch)s).")
+                    % {"n": money.thousands(batch.rows), "batch": batch},
                     messages.SUCCESS,
                 )
                 if batch.held_back:

@@ -53,7 +53,7 @@ def test_admin_bulk_action_reports_refused_rows_by_name(program, make_staff, cli
     ok, done = in_status(program), in_status(program, Status.TRANSFERRED)
     response = client.post(
         reverse("admin:aid_application_changelist"),
-        {"action": "verify", "_selected_action": [ok.pk, done.pk]},
+        {"action": "verify", "_selected_action": [ok.pk, done.pk], "confirm": "1"},
         follow=True,
     )
     text = response.content.decode()

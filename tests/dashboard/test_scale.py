@@ -50,6 +50,8 @@ def test_bench_dashboard_prints_every_page(db):
         "Daftar permohonan",
         "Daftar pemilik",
         "Cari NIK (pemilik)",
+        "Cari NIK awal (pemilik)",
+        "Cari nomor HP (pemilik)",
         "Cari nama (pemilik)",
         "Dasbor",
     ]:

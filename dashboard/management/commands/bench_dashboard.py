@@ -48,6 +48,8 @@ class Command(BaseCommand):
         if owner is None:
             raise CommandError("Basis data kosong: jalankan seed_scale dulu.")
         name = name or owner.full_name.split()[0]
+        # The phone as people write it (08…); the NIK if the owner has none.
+        phone = "0" + owner.phone[3:] if owner.phone else owner.nik
         user, temporary = self._superuser()
         host = next((h for h in settings.ALLOWED_HOSTS if h != "*"), "testserver").lstrip(".")
         client = Client(HTTP_HOST=host)
@@ -62,6 +64,8 @@ class Command(BaseCommand):
                 ("Daftar pemilik", reverse("admin:registry_owner_changelist"), 100, None),
                 ("Cari NIK (pemilik)", self._search("owner", owner.nik), 20, None),
                 ("Cari NIK (permohonan)", self._search("application", owner.nik), 20, None),
+                ("Cari NIK awal (pemilik)", self._search("owner", owner.nik[:10]), 20, None),
+                ("Cari nomor HP (pemilik)", self._search("owner", phone), 20, None),
                 ("Cari nama (pemilik)", self._search("owner", name), 200, None),
                 ("Cari nama (permohonan)", self._search("application", name), 200, None),
                 ("Dasbor", dashboard, 300, "cold"),
