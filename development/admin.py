@@ -172,7 +172,7 @@ class ActivityAdmin(ServiceSaveMixin, SimpleHistoryAdmin):
 class ParticipantAdmin(
     ServiceSaveMixin, MaskedIdentityMixin, NikOrNameSearchMixin, LargeTableAdmin
 ):
-    list_display = ["owner", "owner__nik", "activity", "channel", "attendance", "attendance_at"]
+    list_display = ["owner", "owner__nik", "activity", "attendance"]
     masked_fields = {"owner__nik": "nik"}
     identity_owner_path = "owner"
     nik_field = "owner__nik"
