@@ -183,6 +183,10 @@ def _activity_check(activity: Activity) -> None:
     activity.full_clean(exclude=["created_by"])
 
 
+# Registrations that get a confirmation message (registration_confirm).
+CONFIRMED_CHANNELS = frozenset({Participant.Channel.STAFF, Participant.Channel.PUBLIC})
+
+
 def _full(activity: Activity) -> bool:
     return (
         activity.capacity is not None
@@ -223,6 +227,8 @@ def participant_register(
         channel=channel,
         registered_at=at or timezone.now(),
     )
+    if channel in CONFIRMED_CHANNELS:
+        registration_confirm(participant=participant)
     return participant, True
 
 
@@ -426,17 +432,20 @@ def public_registration(
     participant, _new = participant_register(
         activity=activity, owner=owner, channel=Participant.Channel.PUBLIC
     )
-    registration_confirm(participant=participant)
     return participant, created
 
 
 def registration_confirm(*, participant: Participant) -> None:
-    """Hook for a confirmation message (SMS/WhatsApp) to the registered owner.
+    """Queue the confirmation message (activity topic, date and place; no NIK) to the newly
+    registered owner, once the registration commits: nothing is queued when it rolls back,
+    and a failing enqueue never undoes the registration. Called by
+    :func:`participant_register` for a new participant registered by staff or on the public
+    page (not at the door nor from an attendance list: the activity is then under way). The
+    outbox holds one message per participant, so calling this twice sends once."""
+    from notifications import tasks
 
-    No notifications outbox exists in the portal yet; when one does, queue the message here
-    (on transaction commit), e.g. ``notifications.services.message_queue(owner=...,
-    template="kegiatan_terdaftar", context={...})``. The page already shows the confirmation.
-    """
+    participant_id = participant.pk
+    transaction.on_commit(lambda: tasks.activity_registered.enqueue(participant_id), robust=True)
 
 
 # --- capital referrals --------------------------------------------------------------------

@@ -16,6 +16,8 @@ class Event(models.TextChoices):
     RETURNED = "returned", _("Dana dikembalikan ke kas negara")
     WITHDRAWAL_DEADLINE = "withdrawal_deadline", _("Batas pencairan 14 hari lagi")
     COMPLAINT_ANSWERED = "complaint_answered", _("Pengaduan dijawab")
+    ACTIVITY_REGISTERED = "activity_registered", _("Terdaftar di kegiatan pembinaan")
+    ACTIVITY_REMINDER = "activity_reminder", _("Pengingat kegiatan pembinaan (H-1)")
 
 
 class MessageTemplate(models.Model):
@@ -45,7 +47,8 @@ class OutboxMessage(models.Model):
         OPTED_OUT = "opted_out", _("Tidak dikirim (pemilik berhenti berlangganan)")
 
     event = models.CharField(_("peristiwa"), max_length=24, choices=Event.choices)
-    # The application (or, for complaint_answered, the complaint) the event is about.
+    # The application (for complaint_answered, the complaint; for activity_registered and
+    # activity_reminder, the development.Participant) the event is about.
     object_id = models.BigIntegerField(_("objek"))
     phone = models.CharField(_("nomor HP"), max_length=16)
     nik_hash = models.CharField(_("hash NIK"), max_length=64, blank=True, db_index=True)

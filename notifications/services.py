@@ -22,7 +22,9 @@ from notifications.senders import SendFailed, get_sender
 logger = logging.getLogger(__name__)
 
 # What a template may name. Nothing here is a NIK, a name or an account number.
-PLACEHOLDERS = frozenset({"program", "amount", "date", "deadline", "reason", "advice", "number"})
+PLACEHOLDERS = frozenset(
+    {"program", "amount", "date", "deadline", "reason", "advice", "number", "activity", "place"}
+)
 # The application status whose move queues each event (aid.transitions calls in here).
 STATUS_EVENTS = {
     Status.TRANSFERRED: Event.TRANSFERRED,
@@ -218,6 +220,95 @@ def notifications_queue_withdrawal_deadlines(*, today: datetime.date | None = No
         )
         queued += notifications_queue_for_applications(
             event=Event.WITHDRAWAL_DEADLINE, application_ids=ids
+        )
+    return queued
+
+
+def _activity_values(activity) -> dict[str, str]:
+    """An activity's topic, day(s) and place for a message: nothing about any participant."""
+    date = _day(activity.starts_on)
+    if activity.ends_on and activity.ends_on != activity.starts_on:
+        date = f"{date} s.d. {_day(activity.ends_on)}"
+    kecamatan = f"Kecamatan {activity.kecamatan.name}" if activity.kecamatan_id else ""
+    place = ", ".join(part for part in (activity.venue.strip(), kecamatan) if part)
+    return {
+        "activity": activity.topic,
+        "date": date,
+        "place": place or "tempat yang akan diinformasikan petugas",
+    }
+
+
+def _participant_messages(*, event: str, participants, now=None) -> list[OutboxMessage]:
+    """One ``event`` message per participant (``select_related`` owner, activity and its
+    kecamatan) with a phone; opted-out owners get a record marked ``opted_out``. A text the
+    guard refuses (a long number typed into an activity's topic or venue) is logged and
+    skipped rather than sent or allowed to stop the others."""
+    template = _templates().get(event)
+    if not template:
+        return []
+    now = now or timezone.now()
+    rows = [p for p in participants if p.owner.phone]
+    hashes = {p.pk: _nik_digest(p.owner.nik) for p in rows}
+    out_phones, out_hashes = _opted_out((p.owner.phone for p in rows), hashes.values())
+    messages = []
+    for participant in rows:
+        try:
+            text = render(template, _activity_values(participant.activity))
+        except UnsafeTemplate:
+            logger.warning(
+                "activity message refused by the text guard",
+                extra={"event": event, "participant_id": participant.pk},
+            )
+            continue
+        phone = participant.owner.phone
+        opted_out = phone in out_phones or hashes[participant.pk] in out_hashes
+        messages.append(
+            OutboxMessage(
+                event=event,
+                object_id=participant.pk,
+                phone=phone,
+                nik_hash=hashes[participant.pk],
+                text=text,
+                status=OutboxMessage.Status.OPTED_OUT if opted_out else OutboxMessage.Status.QUEUED,
+                created_at=now,
+                next_attempt_at=now,
+            )
+        )
+    return messages
+
+
+def notifications_queue_activity_registered(*, participant_id: int) -> int:
+    """Queue the "you are registered" message for one participant (development app); a
+    second call for the same participant adds nothing (unique event and object)."""
+    from development.models import Participant
+
+    participants = Participant.objects.filter(pk=participant_id).select_related(
+        "owner", "activity", "activity__kecamatan"
+    )
+    return _store(_participant_messages(event=Event.ACTIVITY_REGISTERED, participants=participants))
+
+
+def notifications_queue_activity_reminders(*, today: datetime.date | None = None) -> int:
+    """Queue the reminder for every participant of an activity starting tomorrow: one query
+    for the set, one bulk INSERT per chunk; a participant already reminded is skipped (and
+    held once by the unique event and object), so running it hourly sends once."""
+    from development.models import Participant
+
+    today = today or timezone.localdate()
+    already = OutboxMessage.objects.filter(event=Event.ACTIVITY_REMINDER).values("object_id")
+    participants = list(
+        Participant.objects.filter(activity__starts_on=today + datetime.timedelta(days=1))
+        .exclude(pk__in=already)
+        .exclude(owner__phone="")
+        .select_related("owner", "activity", "activity__kecamatan")
+        .order_by("pk")
+    )
+    queued = 0
+    for start in range(0, len(participants), CHUNK):
+        queued += _store(
+            _participant_messages(
+                event=Event.ACTIVITY_REMINDER, participants=participants[start : start + CHUNK]
+            )
         )
     return queued
 

@@ -30,4 +30,15 @@ def outbox_deliver_due() -> dict:
 
 @task()
 def withdrawal_deadline_reminders() -> int:
-    return services.notifications_queue_withdrawal_deadlines()
+    """The scheduled reminders: withdrawal deadlines in 14 days, and activities tomorrow."""
+    return (
+        services.notifications_queue_withdrawal_deadlines()
+        + services.notifications_queue_activity_reminders()
+    )
+
+
+@task()
+def activity_registered(participant_id: int) -> int:
+    """Queue the registration confirmation (enqueued by development.services once the
+    registration commits)."""
+    return services.notifications_queue_activity_registered(participant_id=participant_id)
