@@ -1,4 +1,10 @@
-"""Reads of programs, applications and money shared by pages, imports, exports and commands."""
+"""Reads of programs, applications and money shared by pages, imports, exports and commands.
+
+A little over the ~500 lines modules keep to: it holds every shared read of the aid app in
+sections (NIK lookups, submission rows, money per status, the status-page lookup, possible
+duplicates, proposal windows, import workers). The possible-duplicate section is the first
+to move to a module of its own when this grows further.
+"""
 
 from __future__ import annotations
 

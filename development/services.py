@@ -4,6 +4,10 @@ Keyword-only functions that run in a transaction, record who did it (``by``) and
 raise ``ValidationError`` with Indonesian messages keyed by field, writing nothing, when the
 input is wrong. Owners and businesses are created and changed only through
 :mod:`registry.services`; a referral's status only through :mod:`development.transitions`.
+
+Longer than ~500 lines because the app's five areas (activities, attendance, cooperatives,
+referrals, business reports) share their checks here; each area is a section, and the first
+to grow further moves to a module of its own (as aid.services did).
 """
 
 from __future__ import annotations
