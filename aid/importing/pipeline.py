@@ -19,8 +19,9 @@ from aid.importing import dedupe, review, stage
 from aid.importing.check import Context, check_row
 from aid.importing.guards import ListRefused
 from aid.importing.read import open_list, values_of
-from aid.importing.sql import use_bulk_work_mem
-from aid.models import ImportRow, ProposalList, Reason
+from aid.importing.sql import analyze_sqlite, use_bulk_work_mem
+from aid.models import Application, ImportRow, ProposalList, Reason
+from registry.models import BankAccount, Owner
 
 # A list is refused when more than this share of its rows is already proposed or paid.
 MAX_EXISTING_SHARE = 0.5
@@ -118,9 +119,12 @@ def stage_file(
             use_bulk_work_mem()
             dedupe.run(proposal_list)
     else:
-        # SQLite: each rule is one statement and commits on its own, so the write lock is
-        # held for one rule at a time, not for all of them. Nothing needs them together: a
-        # failure part-way fails the list and its staged rows are discarded.
+        # SQLite keeps statistics only when asked; the rules join the staged rows to the
+        # registry and the program's applications, so all of them need fresh ones.
+        analyze_sqlite(ImportRow, Owner, BankAccount, Application)
+        # Each rule is one statement and commits on its own, so the write lock is held for
+        # one rule at a time, not for all of them. Nothing needs them together: a failure
+        # part-way fails the list and its staged rows are discarded.
         dedupe.run(proposal_list)
     report.counts = review.counts(proposal_list)
     timings["dedupe"] = time.perf_counter() - started

@@ -90,3 +90,19 @@ def test_benchmark_runs_at_a_tiny_size_and_leaves_nothing(program):
         assert f"  {step}" in text
     assert "rows/s" in text and "Baseline ModelResource" in text and "Peak memory" in text
     assert not Owner.objects.exists()
+
+
+@pytest.mark.benchmark
+def test_benchmark_realistic_mode_imports_into_a_program_with_earlier_lists(program):
+    out = StringIO()
+    call_command(
+        "bench_import",
+        *("--rows", "300", "--earlier-lists", "2", "--earlier-rows", "120", "--skip-baseline"),
+        stdout=out,
+    )
+    text = out.getvalue()
+    assert "Earlier lists: 2 merged into the program" in text
+    for step in ("read", "check", "stage", "dedupe", "merge"):
+        assert f"  {step}" in text
+    assert "merged" in text and "Peak memory" in text
+    assert not Owner.objects.exists()
