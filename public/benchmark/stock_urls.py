@@ -1,0 +1,7 @@
+"""The one-row view alone, for the stock-middleware server of the benchmark."""
+
+from django.urls import path
+
+from public.benchmark import views
+
+urlpatterns = [path("bench/one-row/", views.one_row, name="bench_one_row")]

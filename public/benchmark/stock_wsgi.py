@@ -1,0 +1,9 @@
+"""WSGI entry point of the benchmark's stock server: Django's default middleware only."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ["DJANGO_SETTINGS_MODULE"] = "public.benchmark.stock_settings"
+
+application = get_wsgi_application()
