@@ -14,7 +14,7 @@ from collections import defaultdict
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from aid.importing.sql import execute, split_message, stream, table
+from aid.importing.sql import execute, split_message, stream, table, timed
 from aid.models import Application, ImportRow, Program, ProposalList, Reason, Status
 from aid.transitions import RECEIVED_STATUSES
 from registry.models import BankAccount, Owner
@@ -303,7 +303,7 @@ def flag_possible_duplicates(proposal_list: ProposalList) -> int:
                 flags[pk].append({"rule": rule, "rows": others[:100]})
                 notes[pk].append(_flag_text(rule, others))
     if flags:
-        with connection.cursor() as cursor:
+        with connection.cursor() as cursor, timed("UPDATE aid_importrow (flags in the list)"):
             cursor.executemany(
                 f"""UPDATE {rows} SET flags = %s,
                         note = CASE WHEN note = '' THEN %s ELSE note || ' ' || %s END
@@ -364,7 +364,7 @@ def flag_against_program(proposal_list: ProposalList) -> int:
     # A row may already carry flags from the rules within the list: add to them.
     current = dict(ImportRow.objects.filter(pk__in=list(found)).values_list("pk", "flags"))
     notes = dict(ImportRow.objects.filter(pk__in=list(found)).values_list("pk", "note"))
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, timed("UPDATE aid_importrow (flags in the program)"):
         cursor.executemany(
             f"UPDATE {rows} SET flags = %s, note = %s WHERE id = %s",
             [

@@ -77,9 +77,10 @@ def stream(sql: str, params: list | tuple = (), size: int = 5000):
     started = time.perf_counter()
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
-        _record(sql, started)
+        # A server-side cursor runs the statement as it is read: timed to the last row.
         while rows := cursor.fetchmany(size):
             yield from rows
+    _record(sql, started)
 
 
 # Memory PostgreSQL may use per sort or hash in the import's grouping statements. The default
@@ -89,9 +90,14 @@ BULK_WORK_MEM = "32MB"
 
 
 def use_bulk_work_mem() -> None:
-    """Let the rest of the current transaction sort and hash in memory (PostgreSQL only)."""
+    """Let the rest of the current transaction sort and hash in memory, and plan the
+    statements read through :func:`stream` for reading every row (PostgreSQL only)."""
     if connection.vendor == "postgresql":
         execute(f"SET LOCAL work_mem = '{BULK_WORK_MEM}'")
+        # A server-side cursor is planned for its first 10% of rows by default: fast-start
+        # nested loops. The import reads every row of its cursors, and the phone rule against
+        # a program took 20 s instead of 0.05 s with such a plan.
+        execute("SET LOCAL cursor_tuple_fraction = 1.0")
 
 
 def split_message(template: str, placeholder: str = "\x00") -> tuple[str, str]:
