@@ -3,6 +3,13 @@
 from django.db import migrations, models
 
 
+def lists_already_checked_are_past_the_last_phase(apps, schema_editor):
+    # Lists checked before phases were recorded: only waiting ones are still waiting.
+    apps.get_model("aid", "ProposalList").objects.exclude(
+        import_status__in=["", "uploaded", "processing"]
+    ).update(import_phase="summary")
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("aid", "0020_imported_file_state"),
@@ -38,5 +45,8 @@ class Migration(migrations.Migration):
                 max_length=12,
                 verbose_name="tahap pemeriksaan",
             ),
+        ),
+        migrations.RunPython(
+            lists_already_checked_are_past_the_last_phase, migrations.RunPython.noop
         ),
     ]
