@@ -3,7 +3,7 @@ from django.conf import settings
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from aid import money
+from aid import money, reconciliation
 from aid.models import Disbursement, PossibleDuplicate, Program, ProposalList, Reason
 from registry import identifiers
 
@@ -161,9 +161,26 @@ class DecisionFileForm(_ImportForm):
         help_text=_('Alasan penolakan: "Tidak ditetapkan oleh Kementerian".'),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = reconciliation.columns_help(
+            reconciliation.DECISION_COLUMNS, reconciliation.DECISION_REQUIRED
+        )
+
 
 class BankReportForm(_ImportForm):
-    pass
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = " ".join(
+            [
+                reconciliation.columns_help(
+                    reconciliation.BANK_COLUMNS, reconciliation.BANK_REQUIRED
+                ),
+                str(
+                    _("Tanggal ditulis seperti 10/09/2020; Status BERHASIL, GAGAL atau DICAIRKAN.")
+                ),
+            ]
+        )
 
 
 class ManualTransferForm(forms.Form):

@@ -135,6 +135,15 @@ class Program(models.Model):
         return self.name
 
 
+class ImportPhase(models.TextChoices):
+    """What the check of a list is doing, shown with its progress; the last phase stays."""
+
+    WAITING = "waiting", _("menunggu pemeriksa")
+    READING = "reading", _("membaca dan memeriksa baris")
+    DUPLICATES = "duplicates", _("memeriksa data ganda")
+    SUMMARY = "summary", _("menyiapkan ringkasan")
+
+
 class ImportStatus(models.TextChoices):
     """Where a proposal list is in its import. Blank: entered by hand, never imported."""
 
@@ -220,6 +229,12 @@ class ProposalList(models.Model):
     # read -> check -> stage -> deduplicate -> review -> merge.
     import_status = models.CharField(
         _("status impor"), max_length=12, choices=ImportStatus.choices, blank=True
+    )
+    import_phase = models.CharField(
+        _("tahap pemeriksaan"),
+        max_length=12,
+        choices=ImportPhase.choices,
+        default=ImportPhase.WAITING,
     )
     rows_total = models.PositiveIntegerField(_("perkiraan jumlah baris"), default=0)
     rows_read = models.PositiveIntegerField(_("baris terbaca"), default=0)

@@ -44,6 +44,32 @@ BANK_COLUMNS = {
 DECISION_REQUIRED = ("nik",)
 BANK_REQUIRED = ("nik", "account_number", "amount", "date", "reference", "status")
 
+# The name the forms and the downloadable templates give each column (each is one of the
+# names above), the templates' example row, and the columns a template formats as Text.
+LABELS = {
+    "nik": "NIK",
+    "name": "Nama",
+    "account_number": "No Rekening",
+    "bank_code": "Kode Bank",
+    "amount": "Nominal",
+    "date": "Tanggal",
+    "reference": "Referensi",
+    "status": "Status",
+    "reason": "Keterangan",
+}
+EXAMPLE = {
+    "nik": "3275014708850003",
+    "name": "Siti Aminah",
+    "account_number": "012301000123456",
+    "bank_code": "002",
+    "amount": "2400000",
+    "date": "10/09/2020",
+    "reference": "TRX-000001",
+    "status": "BERHASIL",
+    "reason": "",
+}
+TEXT_COLUMNS = frozenset({"nik", "account_number", "bank_code", "reference"})
+
 # What the bank writes in the status column → what the row means.
 SUCCESS, FAILED, WITHDRAWN = "success", "failed", "withdrawn"
 BANK_STATUS = {
@@ -70,6 +96,17 @@ _TIME_FORMATS = ("", " %H:%M", " %H:%M:%S", "T%H:%M:%S")
 
 def _fold(text: object) -> str:
     return _FOLD.sub("", str(text or "").strip().lower())
+
+
+def columns_help(columns: dict, required: tuple) -> str:
+    """The columns a file must and may have, in Indonesian, for the upload form."""
+    text = _("Baris pertama berisi nama kolom. Kolom wajib: %(required)s.") % {
+        "required": ", ".join(LABELS[key] for key in required)
+    }
+    optional = [LABELS[key] for key in columns if key not in required]
+    if optional:
+        text += " " + _("Kolom tambahan: %(optional)s.") % {"optional": ", ".join(optional)}
+    return text
 
 
 @dataclass(frozen=True, slots=True)

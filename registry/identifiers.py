@@ -131,6 +131,26 @@ def _typed_digits(raw: object, label: str) -> str | Checked:
     return _excel_damage(raw, label) or _digits(raw)
 
 
+def _sixteen_digit_number(raw: object) -> str | None:
+    """The digits of a spreadsheet number that still holds all 16 digits of a NIK, else None.
+
+    Excel keeps 15 significant digits, so a 16-digit number it stored always ends in 0: only
+    such a number (or one with fewer digits, or a fraction) has lost digits. A number with 16
+    digits not ending in 0 (written by another program, or typed before Excel rounded) is
+    intact.
+    """
+    if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+        return None
+    if isinstance(raw, float):
+        if not raw.is_integer() or not 0 < raw < 2**53:  # beyond 2**53 a float skips integers
+            return None
+        raw = int(raw)
+    text = str(raw)
+    if len(text) != 16 or text.endswith("0"):
+        return None
+    return text
+
+
 def _year_from_two_digits(yy: int, today: datetime.date) -> int:
     # stdnum maps every year to 19xx; a NIK holder born in 2005 must come out as 2005.
     year = 2000 + yy
@@ -147,12 +167,13 @@ def known_region_prefixes() -> frozenset[str]:
 def nik(raw: object, *, today: datetime.date | None = None) -> Checked:
     """Check a NIK (16 digits ``PPKKCC DDMMYY SSSS``).
 
-    Refuses Excel damage (numeric cells, scientific notation, serial ``0000``), wrong length,
+    Refuses Excel damage (a numeric cell whose 16th digit may be lost, that is one ending in
+    0 or shorter than 16 digits; scientific notation; serial ``0000``), wrong length,
     letters, impossible birth dates and repeated digits. An unknown region prefix is only a
     warning: NIKs keep the code of where they were first issued, including codes since
     reorganised.
     """
-    value = _typed_digits(raw, "NIK")
+    value = _sixteen_digit_number(raw) or _typed_digits(raw, "NIK")
     if isinstance(value, Checked):
         return value
     if not value.isdigit():

@@ -285,9 +285,11 @@ def test_import_progress_sends_the_script_english_text(make_staff, program):
     indonesian = _chosen(client, "id").get(url).json()
 
     assert english["status_label"] == "Being checked"
-    assert english["progress_text"].startswith("40 of ± 100 rows read")
+    assert english["progress_text"].startswith("Reading and checking rows: 40 of ± 100 rows read")
     assert indonesian["status_label"] == "Sedang diperiksa"
-    assert indonesian["progress_text"].startswith("40 dari ± 100 baris terbaca")
+    assert indonesian["progress_text"].startswith(
+        "Membaca dan memeriksa baris: 40 dari ± 100 baris terbaca"
+    )
 
 
 @pytest.mark.django_db

@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -10,16 +11,18 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from aid import services
+from aid import reconciliation, services
 from aid.forms import (
     BankReportForm,
     DecisionFileForm,
 )
+from aid.importing import template_file
 from aid.models import (
     BankReport,
     DecisionFile,
 )
 from privacy import masking
+from umkm_portal import content_types
 from umkm_portal.admin import (
     ReadOnlyRecordAdmin,
     file_response,
@@ -44,6 +47,9 @@ class ImportedFileAdmin(ReadOnlyRecordAdmin):
 
     import_permission = ""
     import_form = None
+    columns: dict = {}  # the file's columns (aid.reconciliation), for the template download
+    required: tuple = ()
+    template_name = ""  # the downloaded template's file name, without the extension
     list_filter = ["program"]
     list_select_related = ["program", "uploaded_by"]
     counts = ["rows", "applied", "unchanged", "refused"]
@@ -100,11 +106,39 @@ class ImportedFileAdmin(ReadOnlyRecordAdmin):
         return cache[id(self)]
 
     def get_urls(self):
-        name = f"aid_{self.model._meta.model_name}_file"
+        name = f"aid_{self.model._meta.model_name}"
         return [
-            path("<int:pk>/file/", self.admin_site.admin_view(self.file_view), name=name),
+            path("<int:pk>/file/", self.admin_site.admin_view(self.file_view), name=f"{name}_file"),
+            path(
+                "templat.<str:fmt>",
+                self.admin_site.admin_view(self.template_view),
+                name=f"{name}_template",
+            ),
             *super().get_urls(),
         ]
+
+    def template_view(self, request, fmt):
+        """A blank file with the columns this import reads and one example row."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        keys = [*self.required, *(key for key in self.columns if key not in self.required)]
+        headers = [reconciliation.LABELS[key] for key in keys]
+        example = [reconciliation.EXAMPLE[key] for key in keys]
+        if fmt == "xlsx":
+            content = template_file.table_xlsx(
+                str(self.model._meta.verbose_name).capitalize()[:31],
+                headers,
+                example,
+                text_columns=[key in reconciliation.TEXT_COLUMNS for key in keys],
+            )
+            content_type = content_types.XLSX
+        elif fmt == "csv":
+            content, content_type = template_file.table_csv(headers, example), content_types.CSV
+        else:
+            raise Http404
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{self.template_name}.{fmt}"'
+        return response
 
     def file_view(self, request, pk):
         if not self.has_view_permission(request):
@@ -144,6 +178,7 @@ class ImportedFileAdmin(ReadOnlyRecordAdmin):
                 "record": record,
                 "problems": problems_for(request.user, record.problems) if record else [],
                 "submit_label": _("Impor berkas"),
+                "template_url_name": f"admin:aid_{self.model._meta.model_name}_template",
                 "counts": [
                     (self.model._meta.get_field(name).verbose_name, getattr(record, name))
                     for name in self.counts
@@ -172,6 +207,8 @@ class ImportedFileAdmin(ReadOnlyRecordAdmin):
 class DecisionFileAdmin(ImportedFileAdmin):
     import_permission = "aid.record_decision"
     import_form = DecisionFileForm
+    columns, required = reconciliation.DECISION_COLUMNS, reconciliation.DECISION_REQUIRED
+    template_name = "templat-keputusan"
     counts = ["rows", "applied", "unchanged", "refused", "not_approved"]
 
     def run_import(self, request, data, *, filename, file):
@@ -182,6 +219,8 @@ class DecisionFileAdmin(ImportedFileAdmin):
 class BankReportAdmin(ImportedFileAdmin):
     import_permission = "aid.reconcile_disbursement"
     import_form = BankReportForm
+    columns, required = reconciliation.BANK_COLUMNS, reconciliation.BANK_REQUIRED
+    template_name = "templat-laporan-bank"
 
     def run_import(self, request, data, *, filename, file):
         return services.bank_report_import(by=request.user, filename=filename, file=file, **data)

@@ -20,7 +20,7 @@ from aid.importing.check import Context, check_row
 from aid.importing.guards import ListRefused
 from aid.importing.read import open_list, values_of
 from aid.importing.sql import analyze_sqlite, timed, use_bulk_work_mem
-from aid.models import Application, ImportRow, ProposalList, Reason
+from aid.models import Application, ImportPhase, ImportRow, ProposalList, Reason
 from registry.models import BankAccount, Owner
 
 # A list is refused when more than this share of its rows is already proposed or paid.
@@ -53,6 +53,10 @@ class StageReport:
 
 
 Progress = Callable[[int, int, dict], None]
+Phase = Callable[[str], None]
+
+# Progress is reported this often while reading (a batch is staged every stage.BATCH_SIZE).
+PROGRESS_EVERY = 1000
 
 
 def stage_file(
@@ -61,9 +65,16 @@ def stage_file(
     kind: str,
     *,
     on_progress: Progress | None = None,
+    on_phase: Phase | None = None,
     batch_size: int = stage.BATCH_SIZE,
+    progress_every: int = PROGRESS_EVERY,
 ) -> StageReport:
     """Stage every row of ``f`` for ``proposal_list`` and apply the duplicate rules.
+
+    ``on_progress(rows read, rows expected, counts so far)`` is called every
+    ``progress_every`` rows and after the last one; ``on_phase`` with each later
+    :class:`~aid.models.ImportPhase` as it starts (duplicates, then summary; the caller
+    marks the reading phase as it claims the list).
 
     Raises :class:`ListRefused` when the header lacks NIK or name, the file has no rows, or
     more than half of the rows are already proposed in this program; the caller removes what
@@ -86,6 +97,10 @@ def stage_file(
             so_far[row.reason_code or "accepted"] += 1
             started = time.perf_counter()
             timings["check"] += started - checked
+            read = report.rows + len(batch)
+            if on_progress and read % progress_every == 0 and len(batch) < batch_size:
+                # Between batches: the count of rows checked so far moves smoothly.
+                on_progress(read, max(total, read), dict(so_far))
             if len(batch) >= batch_size:
                 # One short write transaction per batch: the rows and the progress they make
                 # commit together, and between batches other writers (a status check's log
@@ -104,7 +119,11 @@ def stage_file(
                 stage.insert_batch(proposal_list.pk, batch)
             report.rows += len(batch)
         timings["stage"] += time.perf_counter() - started
+        if on_progress:
+            on_progress(report.rows, report.rows, dict(so_far))
 
+    if on_phase:
+        on_phase(ImportPhase.DUPLICATES)
     started = time.perf_counter()
     if connection.vendor == "postgresql":
         # Freshly copied rows have no statistics yet; without them the planner picks nested
@@ -126,6 +145,8 @@ def stage_file(
         # one rule at a time, not for all of them. Nothing needs them together: a failure
         # part-way fails the list and its staged rows are discarded.
         dedupe.run(proposal_list)
+    if on_phase:
+        on_phase(ImportPhase.SUMMARY)
     with timed("SELECT FROM aid_importrow (counts)"):
         report.counts = review.counts(proposal_list)
     timings["dedupe"] = time.perf_counter() - started

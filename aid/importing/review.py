@@ -11,9 +11,11 @@ import tempfile
 from collections.abc import Iterator
 
 from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from aid.models import ImportRow, ProposalList, Reason
+from aid.models import ImportPhase, ImportRow, ImportStatus, ProposalList, Reason
+from aid.money import thousands
 from umkm_portal.spreadsheets import safe_cell
 
 FIRST_PROBLEMS = 50
@@ -212,17 +214,34 @@ def outcome_table(counts: dict) -> list[tuple[str, str, int]]:
 
 
 def progress_text(proposal_list: ProposalList) -> str:
-    """ "12.000 dari ± 66.000 baris terbaca; 11.020 diterima, 980 bermasalah" (Indonesian)."""
-    # While checking, counts are {"accepted": n, reason: n, ...} (first-pass outcomes).
+    """The phase and the rows so far, in Indonesian: "Membaca dan memeriksa baris: 12.000 dari
+    ± 66.000 baris terbaca; 11.020 lolos pemeriksaan awal, 980 bermasalah."
+
+    Before the worker has read a row: "Menunggu pemeriksa latar belakang…".
+    """
+    phase = proposal_list.import_phase
+    if proposal_list.import_status == ImportStatus.UPLOADED or (
+        phase == ImportPhase.WAITING and not proposal_list.rows_read
+    ):
+        return _("Menunggu pemeriksa latar belakang…")
+    if phase == ImportPhase.WAITING:
+        phase = ImportPhase.READING  # progress written before phases were recorded
+    label = ImportPhase(phase).label
+    if phase == ImportPhase.READING and not proposal_list.rows_read:
+        return _("%(phase)s…") % {"phase": capfirst(label)}
+    # While checking, counts are {"accepted": n, reason: n, ...} (first-pass outcomes); once
+    # staged, those of counts() above, with the refused rows under "rejected".
     so_far = proposal_list.counts or {}
     accepted = so_far.get("accepted", 0)
     problems = sum(n for key, n in so_far.items() if key in Reason.values)
-    return _(
+    problems += sum((so_far.get("rejected") or {}).values())
+    detail = _(
         "%(read)s dari ± %(total)s baris terbaca; %(accepted)s lolos pemeriksaan awal, "
         "%(problems)s bermasalah."
     ) % {
-        "read": f"{proposal_list.rows_read:,}".replace(",", "."),
-        "total": f"{max(proposal_list.rows_total, proposal_list.rows_read):,}".replace(",", "."),
-        "accepted": f"{accepted:,}".replace(",", "."),
-        "problems": f"{problems:,}".replace(",", "."),
+        "read": thousands(proposal_list.rows_read),
+        "total": thousands(max(proposal_list.rows_total, proposal_list.rows_read)),
+        "accepted": thousands(accepted),
+        "problems": thousands(problems),
     }
+    return _("%(phase)s: %(progress)s") % {"phase": capfirst(label), "progress": detail}

@@ -1,4 +1,6 @@
-"""The blank list offered for download: CSV and XLSX (NIK and number columns as text)."""
+"""The blank files offered for download, CSV and XLSX (NIK and number columns as text): the
+proposal list here, and through :func:`table_csv`/:func:`table_xlsx` the decision file and
+the bank report (:mod:`aid.admin.imported_files`)."""
 
 from __future__ import annotations
 
@@ -26,25 +28,41 @@ TEXT_COLUMNS = {"nik", "rt", "rw", "phone", "account_number"}
 
 
 def template_csv() -> bytes:
-    dataset = tablib.Dataset(
-        [EXAMPLE[c] for c in COLUMNS], headers=[str(LABELS[c]) for c in COLUMNS]
-    )
-    return ("\ufeff" + dataset.export("csv", delimiter=";")).encode("utf-8")
+    return table_csv([str(LABELS[c]) for c in COLUMNS], [EXAMPLE[c] for c in COLUMNS])
 
 
 def template_xlsx() -> bytes:
+    return table_xlsx(
+        "Daftar usulan",
+        [str(LABELS[c]) for c in COLUMNS],
+        [EXAMPLE[c] for c in COLUMNS],
+        text_columns=[c in TEXT_COLUMNS for c in COLUMNS],
+    )
+
+
+def table_csv(headers: list[str], example: list[str]) -> bytes:
+    """A template as CSV: semicolons and a BOM, as Indonesian Excel opens them."""
+    dataset = tablib.Dataset(example, headers=headers)
+    return ("\ufeff" + dataset.export("csv", delimiter=";")).encode("utf-8")
+
+
+def table_xlsx(
+    title: str, headers: list[str], example: list[str], *, text_columns: list[bool]
+) -> bytes:
+    """A template as a workbook: header, example row, and the columns flagged in
+    ``text_columns`` formatted as Text for 2,000 rows."""
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
 
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "Daftar usulan"
-    sheet.append([str(LABELS[c]) for c in COLUMNS])
-    sheet.append([EXAMPLE[c] for c in COLUMNS])
-    for index, column in enumerate(COLUMNS, start=1):
+    sheet.title = title
+    sheet.append(headers)
+    sheet.append(example)
+    for index, as_text in enumerate(text_columns, start=1):
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = 22
-        if column in TEXT_COLUMNS:
+        if as_text:
             # '@' is Excel's Text format: typed NIKs keep all 16 digits.
             for row in range(1, 2001):
                 sheet[f"{letter}{row}"].number_format = "@"

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from aid import selectors, transitions
 from aid.models import (
+    ImportPhase,
     ImportRow,
     ImportStatus,
     Program,
@@ -154,7 +155,12 @@ def proposal_list_stage(*, proposal_list: ProposalList, last_attempt: bool = Tru
     from aid.importing.guards import ListRefused
 
     if not transitions.import_move(
-        proposal_list, ImportStatus.PROCESSING, import_error="", rows_read=0, counts={}
+        proposal_list,
+        ImportStatus.PROCESSING,
+        import_error="",
+        import_phase=ImportPhase.READING,
+        rows_read=0,
+        counts={},
     ):
         return None
     proposal_list.refresh_from_db()
@@ -163,10 +169,15 @@ def proposal_list_stage(*, proposal_list: ProposalList, last_attempt: bool = Tru
     def progress(rows_read: int, rows_total: int, counts: dict) -> None:
         _import_progress(proposal_list, rows_read=rows_read, rows_total=rows_total, counts=counts)
 
+    def phase(name: str) -> None:
+        _import_progress(proposal_list, import_phase=name)
+
     kind = proposal_list.file.name.rsplit(".", 1)[-1]
     try:
         with proposal_list.file.open("rb") as f:
-            report = pipeline.stage_file(proposal_list, f, kind, on_progress=progress)
+            report = pipeline.stage_file(
+                proposal_list, f, kind, on_progress=progress, on_phase=phase
+            )
     except ListRefused as exc:
         _discard_staging(proposal_list, delete_file=True)
         transitions.import_move(proposal_list, ImportStatus.REFUSED, import_error=exc.messages[0])
@@ -182,7 +193,12 @@ def proposal_list_stage(*, proposal_list: ProposalList, last_attempt: bool = Tru
             )
             _discard_staging(proposal_list, delete_file=False)
             transitions.import_move(
-                proposal_list, ImportStatus.UPLOADED, rows_read=0, rows_total=0, counts={}
+                proposal_list,
+                ImportStatus.UPLOADED,
+                import_phase=ImportPhase.WAITING,
+                rows_read=0,
+                rows_total=0,
+                counts={},
             )
             raise DatabaseBusy from exc
         logger.exception("Staging proposal list %s failed", proposal_list.pk)
@@ -311,6 +327,7 @@ def proposal_list_requeue(*, proposal_list: ProposalList, by=None, orphaned: boo
                 locked,
                 ImportStatus.UPLOADED,
                 import_error="",
+                import_phase=ImportPhase.WAITING,
                 rows_read=0,
                 rows_total=0,
                 counts={},

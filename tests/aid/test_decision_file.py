@@ -97,12 +97,16 @@ def test_each_bad_row_is_reported_and_nothing_of_it_applied(program, verifier):
     assert DecisionFile.objects.get().problems == record.problems
 
 
-def test_numeric_nik_cells_in_xlsx_are_refused_as_excel_damage(program, verifier):
+def test_numeric_nik_cells_that_lost_their_last_digit_are_refused_as_excel_damage(
+    program, verifier
+):
     application = in_status(program, Status.SUBMITTED)
+    # What Excel keeps of a 16-digit number: 15 significant digits, the 16th becomes 0.
+    as_excel_stores_it = int(application.owner.nik[:15] + "0")
     record = _import(
         program,
         verifier,
-        [["NIK"], [int(application.owner.nik)]],
+        [["NIK"], [as_excel_stores_it]],
         filename="sk.xlsx",
         reject_missing=True,
     )
@@ -110,6 +114,19 @@ def test_numeric_nik_cells_in_xlsx_are_refused_as_excel_damage(program, verifier
     # A damaged NIK could be any submitted owner: nobody is rejected as not on the list.
     assert "TIDAK ditolak" in _messages(record)[0]
     assert statuses(application) == [Status.SUBMITTED]
+
+
+def test_an_intact_16_digit_numeric_nik_cell_is_accepted(program, verifier):
+    application = in_status(program, Status.SUBMITTED)
+    nik = application.owner.nik
+    if nik.endswith("0"):  # a number ending in 0 cannot be told from a rounded one
+        application.owner.nik = nik = nik[:15] + "7"
+        application.owner.save(update_fields=["nik"])
+
+    record = _import(program, verifier, [["NIK"], [int(nik)]], filename="sk.xlsx")
+
+    assert (record.applied, record.refused) == (1, 0)
+    assert statuses(application) == [Status.APPROVED]
 
 
 def test_the_same_file_twice_changes_nothing_the_second_time(program, verifier):

@@ -61,10 +61,18 @@ class TestNik:
         assert not result.ok and result.value == ""
         assert "Excel" in result.error and "Teks" in result.error
 
-    @pytest.mark.parametrize("raw", [3275011708900001, 3275011708900000.0])
-    def test_numeric_cell_is_refused_as_excel_damage(self, raw):
+    @pytest.mark.parametrize(
+        "raw", [3275011708900010, 3275011708900010.0, 327501170890001, 3275011708900001.5]
+    )
+    def test_numeric_cell_that_may_have_lost_digits_is_refused_as_excel_damage(self, raw):
+        # Excel keeps 15 significant digits: a 16-digit number it stored ends in 0.
         result = identifiers.nik(raw)
-        assert not result.ok and "angka di Excel" in result.error
+        assert not result.ok and result.value == ""
+        assert "angka di Excel" in result.error
+
+    @pytest.mark.parametrize("raw", [3275011708900001, 3275011708900001.0])
+    def test_numeric_cell_with_all_16_digits_is_accepted(self, raw):
+        assert identifiers.nik(raw) == identifiers.Checked(value=MALE_BEKASI)
 
     @pytest.mark.parametrize(
         "raw",

@@ -95,8 +95,8 @@ def write() -> None:
     sheet = workbook.active
     sheet.append(["DAFTAR USULAN BPUM KELURAHAN PERWIRA"])  # a title row above the header
     sheet.append(["No", "NIK", "Nama Lengkap", "Alamat KTP", "No HP", "Nama Usaha"])
-    # Typed as a number: Excel keeps 15 significant digits, so the last one is lost.
-    sheet.append([1, 3275014708850003, "Siti Aminah", "Jl. Melati 5", 81234567890, "Warung"])
+    # Typed as a number: Excel keeps 15 significant digits, so the last one (3) became 0.
+    sheet.append([1, 3275014708850010, "Siti Aminah", "Jl. Melati 5", 81234567890, "Warung"])
     sheet.append([2, N["twin_1"], "Budi Santoso", "Jl. Sawo 11", "081266667777", "Pecel"])
     workbook.save(HERE / "numeric_nik.xlsx")
 
