@@ -44,36 +44,47 @@ def _ip_key(group, request) -> str:
     return str(address)
 
 
-def ip_over_limit(request) -> bool:
-    """Count this request against the client's address; True when any budget is spent."""
-    if not settings.STATUS_RATE_LIMITS_ENABLED:
-        return False
-    limited = False
-    for rate in settings.STATUS_RATES_PER_IP:
-        usage = _usage(request, group=IP_GROUP, key=_ip_key, rate=rate, increment=True)
-        limited = limited or bool(usage and usage["should_limit"])
-    return limited
+class Counters:
+    """The two budgets of a public form that asks for a NIK and phone digits: every POST
+    against the client's address, every refused attempt against the NIK. The status check
+    and the activity registration each count in their own groups, with the same rules."""
+
+    def __init__(self, *, ip_group: str, nik_group: str):
+        self.ip_group, self.nik_group = ip_group, nik_group
+
+    def ip_over_limit(self, request) -> bool:
+        """Count this request against the client's address; True when any budget is spent."""
+        if not settings.STATUS_RATE_LIMITS_ENABLED:
+            return False
+        limited = False
+        for rate in settings.STATUS_RATES_PER_IP:
+            usage = _usage(request, group=self.ip_group, key=_ip_key, rate=rate, increment=True)
+            limited = limited or bool(usage and usage["should_limit"])
+        return limited
+
+    def _nik_usage(self, request, nik_hash: str, *, increment: bool):
+        return _usage(
+            request,
+            group=self.nik_group,
+            key=lambda group, request: nik_hash,
+            rate=settings.STATUS_RATE_PER_NIK,
+            increment=increment,
+        )
+
+    def nik_blocked(self, request, nik_hash: str) -> bool:
+        """True when this NIK has used up its refused attempts for the current window."""
+        if not settings.STATUS_RATE_LIMITS_ENABLED:
+            return False
+        usage = self._nik_usage(request, nik_hash, increment=False)
+        return bool(usage) and usage["count"] >= usage["limit"]
+
+    def nik_failed(self, request, nik_hash: str) -> None:
+        """Count one refused attempt (unknown NIK or wrong phone digits) against the NIK."""
+        if settings.STATUS_RATE_LIMITS_ENABLED:
+            self._nik_usage(request, nik_hash, increment=True)
 
 
-def _nik_usage(request, nik_hash: str, *, increment: bool):
-    return _usage(
-        request,
-        group=NIK_GROUP,
-        key=lambda group, request: nik_hash,
-        rate=settings.STATUS_RATE_PER_NIK,
-        increment=increment,
-    )
-
-
-def nik_blocked(request, nik_hash: str) -> bool:
-    """True when this NIK has used up its failed checks for the current window."""
-    if not settings.STATUS_RATE_LIMITS_ENABLED:
-        return False
-    usage = _nik_usage(request, nik_hash, increment=False)
-    return bool(usage) and usage["count"] >= usage["limit"]
-
-
-def nik_failed(request, nik_hash: str) -> None:
-    """Count one failed check (unknown NIK or wrong phone digits) against the NIK."""
-    if settings.STATUS_RATE_LIMITS_ENABLED:
-        _nik_usage(request, nik_hash, increment=True)
+STATUS_CHECK = Counters(ip_group=IP_GROUP, nik_group=NIK_GROUP)
+ip_over_limit = STATUS_CHECK.ip_over_limit
+nik_blocked = STATUS_CHECK.nik_blocked
+nik_failed = STATUS_CHECK.nik_failed
