@@ -4,11 +4,11 @@ proposers.services."""
 
 from django import forms
 from django.contrib import admin
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from aid.models import ImportStatus
+from aid.models import ImportStatus, ProposalList
 from proposers import services
 from proposers.models import Proposer, ProposerMember
 
@@ -59,6 +59,16 @@ class ProposerAdmin(SimpleHistoryAdmin):
             super()
             .get_queryset(request)
             .select_related("kecamatan", "kelurahan")
+            # The row counts live in each list's counts; one query for the whole page.
+            .prefetch_related(
+                Prefetch(
+                    "proposal_lists",
+                    queryset=ProposalList.objects.exclude(
+                        import_status=ImportStatus.CANCELLED
+                    ).only("pk", "proposer_id", "counts"),
+                    to_attr="counted_lists",
+                )
+            )
             .annotate(
                 draft=Count("proposal_lists", filter=Q(proposal_lists__import_status__in=DRAFT)),
                 submitted=Count(
@@ -88,9 +98,7 @@ class ProposerAdmin(SimpleHistoryAdmin):
         from aid.money import thousands
 
         rows = accepted = 0
-        for counts in obj.proposal_lists.exclude(import_status=ImportStatus.CANCELLED).values_list(
-            "counts", flat=True
-        ):
+        for counts in (proposal_list.counts for proposal_list in obj.counted_lists):
             rows += (counts or {}).get("rows", 0)
             accepted += (counts or {}).get("accepted", 0)
         if not rows:

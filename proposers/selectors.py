@@ -36,8 +36,3 @@ def rows_for(proposer: Proposer) -> QuerySet[ImportRow]:
 
 def applications_for(proposer: Proposer) -> QuerySet[Application]:
     return Application.objects.filter(proposal_list__proposer=proposer)
-
-
-def proposers_overview() -> QuerySet[Proposer]:
-    """Every proposer with its lists, for the Dinas's view of proposals per proposer."""
-    return Proposer.objects.prefetch_related("proposal_lists__program").order_by("name")
