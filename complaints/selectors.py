@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from functools import cache
 
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from complaints.models import Category, Complaint, State
+from umkm_portal.postgresql.prepared import execute_prepared
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,22 +25,50 @@ class OwnerComplaint:
     answered_at: datetime.datetime | None
 
 
+_OWNER_COLUMNS = ("pk", "category", "created_at", "state", "answer", "answered_at")
+
+
 def complaints_for_owner(nik_hash: str, *, limit: int = 10) -> list[OwnerComplaint]:
     """The owner's latest requests with their state and the answer staff gave; the message
-    and contact number they typed are not shown back."""
-    rows = Complaint.objects.filter(nik_hash=nik_hash).order_by("-created_at", "-pk")[:limit]
+    and contact number they typed are not shown back.
+
+    Read on every successful status check, so the statement is built once and, on
+    PostgreSQL, prepared once per connection (no ORM compilation or planning per check).
+    """
+    with connection.cursor() as cursor:
+        execute_prepared(cursor, f"owner_complaints_{limit}", _owner_sql(limit), (nik_hash,))
+        rows = cursor.fetchall()
     return [
         OwnerComplaint(
-            number=row.pk,
-            category_label=Category(row.category).label,
-            created_at=row.created_at,
-            state=row.state,
-            state_label=State(row.state).label,
-            answer=row.answer,
-            answered_at=row.answered_at,
+            number=pk,
+            category_label=Category(category).label,
+            created_at=_aware(created_at),
+            state=state,
+            state_label=State(state).label,
+            answer=answer,
+            answered_at=_aware(answered_at),
         )
-        for row in rows
+        for pk, category, created_at, state, answer, answered_at in rows
     ]
+
+
+@cache
+def _owner_sql(limit: int) -> str:
+    query = (
+        Complaint.objects.filter(nik_hash="")
+        .order_by("-created_at", "-pk")
+        .values_list(*_OWNER_COLUMNS)[:limit]
+    )
+    sql, params = query.query.sql_with_params()
+    assert params == ("",), params  # the NIK hash is the statement's only parameter
+    return sql
+
+
+def _aware(value):
+    """A raw cursor gives SQLite's datetimes naive (stored in UTC); PostgreSQL's aware."""
+    if value is None or not isinstance(value, datetime.datetime) or timezone.is_aware(value):
+        return value
+    return timezone.make_aware(value, datetime.UTC)
 
 
 def target_for(category: str) -> datetime.timedelta:
