@@ -27,9 +27,13 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
-# Recycle workers now and then, so a slow leak never takes a node down.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
-max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "200"))
+# Recycle workers now and then, so a slow leak never takes a node down; rarely, because a
+# recycle is not free under load: the stopping worker lingers up to 2 s on its kept-alive
+# connections and its replacement is forked only once it has exited, so meanwhile one worker
+# serves everything. At 2,000 requests the status page benchmark lost about half its
+# throughput and its p99 went from ~150 to ~600 ms (docs/performance.md). 0 turns it off.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "50000"))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "5000"))
 
 # Access and error logs to stdout/stderr for the supervisor's journal, as one JSON object per
 # line like the application's own logs; the access log names the client by the same trusted

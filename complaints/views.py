@@ -1,4 +1,6 @@
-"""Sending a pengaduan from the status result page (POST only, CSRF-protected, rate-limited)."""
+"""A pengaduan from the status result page: the result page's button opens the form
+(``complaint_start``), the form sends it (``complaint_send``). Both POST only, CSRF-protected
+and tied to the owner by the signed token of a successful check; sending is rate-limited."""
 
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -8,6 +10,17 @@ from complaints import ratelimits, services
 from complaints.forms import ComplaintForm
 from public.ratelimits import CountersUnavailable
 from public.tokens import owner_from_token
+
+
+@never_cache
+@require_POST
+def complaint_start(request):
+    """The empty form, for the owner whose check issued ``token``."""
+    token = request.POST.get("token", "")
+    if owner_from_token(token) is None:
+        return render(request, "complaints/expired.html", status=403)
+    form = ComplaintForm(initial={"token": token})
+    return render(request, "complaints/form_page.html", {"form": form})
 
 
 @never_cache

@@ -9,7 +9,6 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from complaints.forms import ComplaintForm
 from complaints.selectors import complaints_for_owner
 from public import ratelimits, services
 from public.forms import StatusCheckForm
@@ -71,7 +70,6 @@ def _checked(request, ip):
         "result": result,
         "owner_token": owner_token(nik_hash),
         "complaints": complaints_for_owner(nik_hash),
-        "complaint_form": ComplaintForm(),
     }
     if isinstance(result, RefusedStatus):
         return render(request, "public/refused_result.html", context)

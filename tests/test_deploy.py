@@ -166,3 +166,30 @@ def test_postgresql_cancels_a_web_statement_that_runs_too_long(db):
     result = _run(["-c", code], DATABASE_URL=url, WEB_STATEMENT_TIMEOUT_SECONDS="1")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-2:] == ["1s", "QueryCanceled"]
+
+
+def test_the_master_compiles_every_project_template_before_forking(tmp_path, settings):
+    """umkm_portal.wsgi warms up before gunicorn forks: every template of the project is
+    compiled there, and a broken template stops the start instead of failing a worker's first
+    page."""
+    from django.template import TemplateSyntaxError, engines
+
+    from umkm_portal import warmup
+
+    engine = engines["django"].engine
+    compiled = warmup.warm_up()
+    templates = {
+        path.name
+        for folder in warmup._project_template_dirs(engine)
+        for path in folder.rglob("*.html")
+    }
+    assert compiled >= len(templates) > 20
+    assert {"status_result.html", "base.html", "form_page.html"} <= templates
+
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "broken.html").write_text("{% if %}")
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
+    settings.BASE_DIR = tmp_path
+    with pytest.raises(TemplateSyntaxError):
+        warmup.warm_up()

@@ -10,3 +10,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "umkm_portal.settings")
 os.environ.setdefault("UMKM_WEB_PROCESS", "true")
 
 application = get_wsgi_application()
+
+from umkm_portal.warmup import warm_up  # noqa: E402  (needs the settings configured above)
+
+# Imported by gunicorn's master before it forks (preload_app): workers start ready.
+warm_up()

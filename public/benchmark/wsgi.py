@@ -11,3 +11,7 @@ application = get_wsgi_application()
 # Set after setup and before the first request; the production entry point
 # (umkm_portal.wsgi) never imports this module, so the comparison view is never mounted there.
 settings.ROOT_URLCONF = "public.benchmark.urls"
+
+from umkm_portal.warmup import warm_up  # noqa: E402
+
+warm_up()  # as umkm_portal.wsgi does

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.core import signing
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.utils import timezone
@@ -18,6 +19,12 @@ from tests.public.conftest import check, owner_in  # noqa: F401  (fixture)
 from umkm_portal import roles
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Each test starts with unspent per-address limits (5 requests an hour from one address)."""
+    cache.clear()
 
 
 def _text(response) -> str:
@@ -69,6 +76,32 @@ def test_an_owner_sends_a_request_tied_to_their_nik_and_reads_the_answer_next_ti
     assert "Dana sudah kami cek ke bank" in text
     assert "Selesai" in text
     assert owner.nik not in text
+
+
+def test_the_result_page_opens_an_empty_form_for_the_checked_owner(
+    client,
+    owner_in,  # noqa: F811
+):
+    owner = owner_in(Status.TRANSFERRED)
+    result = check(client, owner.nik, owner.phone[-4:])
+    assert 'name="message"' not in result.content.decode()  # the form has its own page
+
+    opened = client.post("/cek-status/pengaduan/baru/", {"token": _token_from(result)})
+
+    assert opened.status_code == 200
+    page = _text(opened)
+    assert 'name="message"' in page and 'name="contact_phone"' in page
+    assert "Periksa isian" not in page  # nothing was sent yet, so nothing is marked wrong
+    assert _send(client, _token_from(opened)).status_code == 200
+    assert Complaint.objects.get().nik_hash == nik_digest(owner.nik)
+
+
+def test_opening_the_form_needs_a_valid_token(client, settings):
+    assert client.post("/cek-status/pengaduan/baru/", {"token": "x"}).status_code == 403
+    assert client.get("/cek-status/pengaduan/baru/").status_code == 405
+    settings.COMPLAINT_TOKEN_MAX_AGE = -1
+    opened = client.post("/cek-status/pengaduan/baru/", {"token": owner_token("c" * 64)})
+    assert opened.status_code == 403
 
 
 def test_a_forged_or_expired_token_is_refused(client, settings):
