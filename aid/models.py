@@ -286,7 +286,11 @@ class Application(models.Model):
         Business, verbose_name=_("usaha"), on_delete=models.PROTECT, related_name="applications"
     )
     program = models.ForeignKey(
-        Program, verbose_name=_("program"), on_delete=models.PROTECT, related_name="applications"
+        Program,
+        verbose_name=_("program"),
+        on_delete=models.PROTECT,
+        related_name="applications",
+        db_index=False,  # application_program_status_idx (program, status) serves it
     )
     proposal_list = models.ForeignKey(
         ProposalList,

@@ -22,7 +22,6 @@ class StatusLookup(models.Model):
         _("hash NIK"),
         max_length=64,
         blank=True,
-        db_index=True,
         help_text=_("HMAC-SHA256 dari NIK dengan kunci rahasia; NIK sendiri tidak disimpan."),
     )
     client_ip = models.GenericIPAddressField(_("alamat IP"), null=True, blank=True)
@@ -32,6 +31,9 @@ class StatusLookup(models.Model):
         verbose_name = _("log cek status")
         verbose_name_plural = _("log cek status")
         ordering = ["-at"]
+        # Written on every status check: a plain index only. db_index=True on a CharField
+        # adds a second, pattern-matching index on PostgreSQL, which nothing uses for a hash.
+        indexes = [models.Index(fields=["nik_hash"], name="statuslookup_nik_hash_idx")]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.client_ip} {self.outcome}"

@@ -19,6 +19,7 @@ from pathlib import Path
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from stdnum import exceptions as stdnum_exceptions
 from stdnum.id import nik as stdnum_nik
 
@@ -121,6 +122,12 @@ def _excel_damage(raw: object, label: str) -> Checked | None:
 def _digits(raw: object) -> str:
     """Strip the apostrophe Excel users type first, spaces, dots and dashes."""
     return _SEPARATORS.sub("", str(raw).strip().lstrip("'"))
+
+
+# Labels named only in error messages: translated when a message is written, not for every
+# valid value (an import checks tens of thousands of account numbers).
+_KK_LABEL = gettext_lazy("Nomor KK")
+_ACCOUNT_LABEL = gettext_lazy("Nomor rekening")
 
 
 def _typed_digits(raw: object, label: str) -> str | Checked:
@@ -256,7 +263,7 @@ def _birth_date_and_sex(ddmmyy: str, today: datetime.date) -> tuple[datetime.dat
 
 def kk(raw: object) -> Checked:
     """Check a Kartu Keluarga number: 16 digits starting with a region code."""
-    value = _typed_digits(raw, _("Nomor KK"))
+    value = _typed_digits(raw, _KK_LABEL)
     if isinstance(value, Checked):
         return value
     if not value.isdigit() or len(value) != 16:
@@ -333,7 +340,7 @@ def phone(raw: object) -> Checked:
 
 def account_number(raw: object) -> Checked:
     """Check a bank account number: 6 to 20 digits, separators removed."""
-    value = _typed_digits(raw, _("Nomor rekening"))
+    value = _typed_digits(raw, _ACCOUNT_LABEL)
     if isinstance(value, Checked):
         return value
     if not value.isdigit():

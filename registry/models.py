@@ -64,12 +64,20 @@ class Sex(models.TextChoices):
     FEMALE = "F", _("Perempuan")
 
 
+# History tables are read by record (``id``) and date only: the indexes simple-history would
+# copy from the model (NIK, regions, owner, bank, users) are left out, and the acting user is
+# not a database foreign key (users are deactivated, never deleted; Django still applies
+# on_delete). A list's merge writes one history row per new owner, business and account, and
+# each copied index and key check cost it time (docs/performance.md).
+
+
 class Owner(models.Model):
     """A UMKM owner, identified by NIK. Sex and birth date come from the NIK itself."""
 
-    nik = models.CharField(
-        _("NIK"), max_length=16, unique=True, validators=[identifiers.validate_nik]
-    )
+    # Unique by a constraint in Meta rather than unique=True, which on PostgreSQL also builds
+    # a pattern-matching (LIKE) twin of the index that every new owner pays for; NIK prefix
+    # searches use a range on the unique index instead (registry.selectors.owner_search).
+    nik = models.CharField(_("NIK"), max_length=16, validators=[identifiers.validate_nik])
     full_name = models.CharField(_("nama lengkap"), max_length=150)
     sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices, editable=False)
     birth_date = models.DateField(_("tanggal lahir"), editable=False)
@@ -99,7 +107,11 @@ class Owner(models.Model):
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
-    history = HistoricalRecords(verbose_name=_("riwayat pemilik"))
+    history = HistoricalRecords(
+        verbose_name=_("riwayat pemilik"),
+        no_db_index=["nik", "kelurahan"],
+        user_db_constraint=False,
+    )
 
     class Meta:
         verbose_name = _("pemilik usaha")
@@ -109,6 +121,7 @@ class Owner(models.Model):
             models.Index(fields=["phone"], name="owner_phone_idx"),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["nik"], name="owner_nik_unique"),
             models.CheckConstraint(
                 condition=Q(nik__regex=r"^[0-9]{16}$"), name="owner_nik_16_digits"
             ),
@@ -166,7 +179,11 @@ class Business(models.Model):
     year_started = models.PositiveSmallIntegerField(_("tahun mulai"), null=True, blank=True)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
 
-    history = HistoricalRecords(verbose_name=_("riwayat usaha"))
+    history = HistoricalRecords(
+        verbose_name=_("riwayat usaha"),
+        no_db_index=["owner", "kecamatan", "kelurahan"],
+        user_db_constraint=False,
+    )
 
     class Meta:
         verbose_name = _("usaha")
@@ -202,6 +219,7 @@ class BankAccount(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # read from the account, never searched by user
     )
     # Set when the account replaces another while the owner has a verified application:
     # money goes there only once a second person confirmed it (aid.services.
@@ -216,10 +234,15 @@ class BankAccount(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # read from the account, never searched by user
     )
     confirmed_at = models.DateTimeField(_("dikonfirmasi"), null=True, blank=True)
 
-    history = HistoricalRecords(verbose_name=_("riwayat rekening"))
+    history = HistoricalRecords(
+        verbose_name=_("riwayat rekening"),
+        no_db_index=["owner", "bank", "created_by", "confirmed_by"],
+        user_db_constraint=False,
+    )
 
     class Meta:
         verbose_name = _("rekening bank")

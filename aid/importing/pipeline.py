@@ -84,43 +84,52 @@ def stage_file(
     timings = report.timings
     ctx = Context.load()
     so_far: Counter[str] = Counter()
-    with open_list(f, kind) as sheet:
-        report.headers = sheet.headers
-        total = sheet.rows_estimate
-        batch = []
-        started = time.perf_counter()
-        for number, cells in sheet.rows:
-            checked = time.perf_counter()
-            timings["read"] += checked - started
-            row = check_row(number, cells, values_of(cells, sheet.mapping), ctx)
-            batch.append(row)
-            so_far[row.reason_code or "accepted"] += 1
-            started = time.perf_counter()
-            timings["check"] += started - checked
-            read = report.rows + len(batch)
-            if on_progress and read % progress_every == 0 and len(batch) < batch_size:
-                # Between batches: the count of rows checked so far moves smoothly.
-                on_progress(read, max(total, read), dict(so_far))
-            if len(batch) >= batch_size:
-                # One short write transaction per batch: the rows and the progress they make
-                # commit together, and between batches other writers (a status check's log
-                # row, a staff login) get the SQLite write lock.
-                with transaction.atomic():
-                    stage.insert_batch(proposal_list.pk, batch)
-                    report.rows += len(batch)
-                    if on_progress:
-                        on_progress(report.rows, max(total, report.rows), dict(so_far))
-                batch = []
-                now = time.perf_counter()
-                timings["stage"] += now - started
-                started = now
-        if batch:
-            with transaction.atomic():
-                stage.insert_batch(proposal_list.pk, batch)
-            report.rows += len(batch)
-        timings["stage"] += time.perf_counter() - started
+
+    def written(rows: int) -> None:
+        report.rows += rows
         if on_progress:
-            on_progress(report.rows, report.rows, dict(so_far))
+            on_progress(report.rows, max(total, report.rows), dict(so_far))
+
+    total = 0
+    writer = stage.BatchWriter(proposal_list.pk, written)
+    try:
+        with open_list(f, kind) as sheet:
+            report.headers = sheet.headers
+            total = sheet.rows_estimate
+            batch = []
+            started = time.perf_counter()
+            for number, cells in sheet.rows:
+                checked = time.perf_counter()
+                timings["read"] += checked - started
+                row = check_row(number, cells, values_of(cells, sheet.mapping), ctx)
+                batch.append(row)
+                so_far[row.reason_code or "accepted"] += 1
+                started = time.perf_counter()
+                timings["check"] += started - checked
+                read = report.rows + len(batch)
+                if on_progress and read % progress_every == 0 and not writer.open:
+                    # Between batches: the count of rows checked so far moves smoothly
+                    # (on PostgreSQL a batch is being written meanwhile: once per batch).
+                    on_progress(read, max(total, read), dict(so_far))
+                if len(batch) >= batch_size:
+                    # One write transaction per batch: its rows and the progress they make
+                    # commit together, and on SQLite other writers (a status check's log
+                    # row, a staff login) get the write lock between batches.
+                    writer.write(batch)
+                    batch = []
+                    now = time.perf_counter()
+                    timings["stage"] += now - started
+                    started = now
+            if batch:
+                writer.write(batch)
+            writer.close()
+    except BaseException as exc:
+        writer.close(exc)
+        raise
+    timings["stage"] += time.perf_counter() - started
+    if on_progress and (report.rows == 0 or total > report.rows):
+        # The file's row count was an estimate: the last report gives the real one.
+        on_progress(report.rows, report.rows, dict(so_far))
 
     if on_phase:
         on_phase(ImportPhase.DUPLICATES)

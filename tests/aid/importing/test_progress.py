@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from aid import services
 from aid.importing import pipeline, review
-from aid.models import ImportPhase, ImportStatus, ProposalList
+from aid.models import ImportPhase, ImportRow, ImportStatus, ProposalList
 from umkm_portal import roles
 
 pytestmark = pytest.mark.django_db
@@ -93,3 +93,35 @@ def test_progress_is_reported_every_1000_rows_and_phases_in_order(program, make_
 
     assert seen == [(1000, 1000), (2000, 2000), (2500, 2500)]
     assert phases == [ImportPhase.DUPLICATES, ImportPhase.SUMMARY]
+
+
+def test_rows_commit_with_their_progress_so_a_batch_whose_progress_fails_is_not_kept(
+    program, make_staff
+):
+    """A worker whose list was cancelled learns it when it writes progress; the batch it was
+    writing then (on PostgreSQL, copied in the background meanwhile) is rolled back, and
+    the batches before it, reported and committed, stay for whoever moved the list."""
+    rows = "".join(f"{3275011708900001 + i},Warga {i}\n" for i in range(2500))
+    proposal_list = services.proposal_list_upload(
+        program=program,
+        proposer_name="Kelurahan Perwira",
+        proposer_kind=ProposalList.ProposerKind.KELURAHAN,
+        file=io.BytesIO(f"NIK,Nama Lengkap\n{rows}".encode()),
+        filename="besar.csv",
+        by=make_staff(roles.OPERATOR),
+        process=False,
+    )
+
+    class Cancelled(Exception):
+        pass
+
+    def progress(read, total, counts):
+        if read > 1000:
+            raise Cancelled
+
+    with proposal_list.file.open("rb") as f, pytest.raises(Cancelled):
+        pipeline.stage_file(proposal_list, f, "csv", on_progress=progress, batch_size=1000)
+
+    staged = ImportRow.objects.filter(proposal_list=proposal_list)
+    assert staged.count() == 1000
+    assert max(staged.values_list("row_number", flat=True)) <= 1001
