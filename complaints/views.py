@@ -2,9 +2,9 @@
 (``complaint_start``), the form sends it (``complaint_send``). Both POST only, CSRF-protected
 and tied to the owner by the signed token of a successful check; sending is rate-limited."""
 
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from complaints import ratelimits, services
 from complaints.forms import ComplaintForm
@@ -13,9 +13,15 @@ from public.tokens import owner_from_token
 
 
 @never_cache
-@require_POST
+@require_http_methods(["GET", "POST"])
 def complaint_start(request):
-    """The empty form, for the owner whose check issued ``token``."""
+    """The empty form, for the owner whose check issued ``token``.
+
+    A GET (the language switch reloads the page it is on, and the token never travels in a
+    URL) goes back to the status check, where the owner checks again in the new language.
+    """
+    if request.method != "POST":
+        return redirect("status_check")
     token = request.POST.get("token", "")
     if owner_from_token(token) is None:
         return render(request, "complaints/expired.html", status=403)
@@ -24,8 +30,10 @@ def complaint_start(request):
 
 
 @never_cache
-@require_POST
+@require_http_methods(["GET", "POST"])
 def complaint_send(request):
+    if request.method != "POST":  # as complaint_start: the language switch reloads with a GET
+        return redirect("status_check")
     form = ComplaintForm(request.POST)
     nik_hash = owner_from_token(request.POST.get("token", ""))
     if nik_hash is None:

@@ -59,10 +59,12 @@ def test_owner_sends_a_pengaduan_and_reads_the_answer_on_a_phone(
 
     _check_status(page, owner)
     assert _serious_violations(page) == []
+    screenshot(page, "pengaduan-result-phone")
     page.get_by_role("button", name="Tulis pengaduan").click()
     page.wait_for_selector("text=Jenis pengaduan")
     assert _serious_violations(page) == []
     assert _fits_the_screen(page)
+    screenshot(page, "pengaduan-form-phone")
     page.get_by_label("Belum menerima dana").check()
     page.get_by_label("Pesan Anda").fill("Dana belum masuk ke rekening saya.")
     page.get_by_label("Nomor HP yang dapat dihubungi").fill("0812 1111 2222")

@@ -87,3 +87,34 @@ def test_benchmark_runs_on_a_fresh_sqlite_file(tmp_path):
 @pytest.mark.django_db
 def test_the_comparison_view_is_not_mounted_in_the_portal(client):
     assert client.post("/bench/one-row/", {"nik": "3275014108900001"}).status_code == 404
+
+
+@pytest.mark.benchmark
+@pytest.mark.django_db(transaction=True)  # requests run as in production: no test transaction
+def test_the_steps_mode_times_each_step_and_each_middleware():
+    """``--steps`` answers real checks in process: a check that failed (a 403 from CSRF, a
+    500) stops it, so a printed table means each figure timed real answers."""
+    out = io.StringIO()
+
+    call_command(
+        "bench_status_page",
+        "--applications=30",
+        "--probes=20",
+        "--steps",
+        "--step-calls=10",
+        "--step-rounds=1",
+        stdout=out,
+    )
+
+    lines = out.getvalue().splitlines()
+    figures = {}
+    for line in lines:
+        match = re.match(r"^\s+(.+?)\s+(-?[\d.]+|needed by another)$", line)
+        if match:
+            figures[match.group(1)] = match.group(2)
+    assert float(figures["the whole status check, every middleware"]) > float(
+        figures["step: NIK hash and owner token"]
+    ), lines
+    assert "step: rendering the result page" in figures, lines
+    middleware = [name for name in figures if name.startswith("middleware ")]
+    assert len(middleware) == len(settings.MIDDLEWARE), lines

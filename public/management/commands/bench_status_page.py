@@ -11,6 +11,9 @@ When wrk is installed (``--load-generator auto``, the default, or ``wrk``), wrk 
 server instead of the Python clients, and a third view joins the comparison: the same
 one-row view served by a second gunicorn with Django's default middleware and nothing else
 (``public.benchmark.stock_wsgi``), the yardstick for the portal's own per-request work.
+
+``--steps`` starts no server: it times, in this process, the whole check, the one-row view,
+each step of a check and the check without each middleware in turn (``public.benchmark.steps``).
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from aid.models import Application
-from public.benchmark import load, seed, wrk
+from public.benchmark import load, seed, steps, wrk
 
 HOST = "127.0.0.1"
 ROOT = Path(settings.BASE_DIR)
@@ -74,6 +77,13 @@ class Command(BaseCommand):
         parser.add_argument("--max-requests", type=int, default=1_000_000, help="per view")
         parser.add_argument("--probes", type=int, default=2000, help="distinct owners asked")
         parser.add_argument(
+            "--steps",
+            action="store_true",
+            help="no server: time each step of a check and each middleware in this process",
+        )
+        parser.add_argument("--step-calls", type=int, default=400, help="--steps: calls a run")
+        parser.add_argument("--step-rounds", type=int, default=5, help="--steps: runs, best kept")
+        parser.add_argument(
             "--load-generator",
             choices=["auto", "wrk", "python"],
             default="auto",
@@ -89,6 +99,9 @@ class Command(BaseCommand):
             f"{time.perf_counter() - started:.1f} s)"
         )
         probes = self._probes(o["probes"])
+        if o["steps"]:
+            self._report_steps(probes, o["step_calls"], o["step_rounds"])
+            return None
         use_wrk = o["load_generator"] == "wrk" or (
             o["load_generator"] == "auto" and wrk.available()
         )
@@ -224,6 +237,16 @@ class Command(BaseCommand):
             except OSError:
                 time.sleep(0.2)
         raise CommandError("gunicorn did not answer within 60 s")
+
+    def _report_steps(self, probes: list[tuple[str, str]], calls: int, rounds: int) -> None:
+        with steps.settings_in_process():
+            rows = steps.measure(probes, n=calls, rounds=rounds)
+        self.stdout.write(
+            f"\nms of CPU per status check, in this process (best of {rounds} × {calls}):"
+        )
+        for what, ms in rows:
+            figure = "needed by another" if ms is None else f"{ms:8.3f}"
+            self.stdout.write(f"  {what:<64} {figure:>8}")
 
     def _report(self, results: list, o: dict, generator: str) -> None:
         self.stdout.write(
