@@ -22,6 +22,19 @@ def _list(program, **fields) -> ProposalList:
     )
 
 
+def _uploaded_2500_rows(program, make_staff) -> ProposalList:
+    rows = "".join(f"{3275011708900001 + i},Warga {i}\n" for i in range(2500))
+    return services.proposal_list_upload(
+        program=program,
+        proposer_name="Kelurahan Perwira",
+        proposer_kind=ProposalList.ProposerKind.KELURAHAN,
+        file=io.BytesIO(f"NIK,Nama Lengkap\n{rows}".encode()),
+        filename="besar.csv",
+        by=make_staff(roles.OPERATOR),
+        process=False,
+    )
+
+
 def test_before_any_row_is_read_it_says_it_waits_for_the_worker(program):
     waiting = _list(program, import_status=ImportStatus.UPLOADED, rows_total=0)
     assert review.progress_text(waiting) == "Menunggu pemeriksa latar belakang…"
@@ -70,16 +83,7 @@ def test_a_staged_lists_status_shows_the_final_phase(upload, make_staff, client)
 
 
 def test_progress_is_reported_every_1000_rows_and_phases_in_order(program, make_staff):
-    rows = "".join(f"{3275011708900001 + i},Warga {i}\n" for i in range(2500))
-    proposal_list = services.proposal_list_upload(
-        program=program,
-        proposer_name="Kelurahan Perwira",
-        proposer_kind=ProposalList.ProposerKind.KELURAHAN,
-        file=io.BytesIO(f"NIK,Nama Lengkap\n{rows}".encode()),
-        filename="besar.csv",
-        by=make_staff(roles.OPERATOR),
-        process=False,
-    )
+    proposal_list = _uploaded_2500_rows(program, make_staff)
     seen, phases = [], []
 
     with proposal_list.file.open("rb") as f:
@@ -101,16 +105,7 @@ def test_rows_commit_with_their_progress_so_a_batch_whose_progress_fails_is_not_
     """A worker whose list was cancelled learns it when it writes progress; the batch it was
     writing then (on PostgreSQL, copied in the background meanwhile) is rolled back, and
     the batches before it, reported and committed, stay for whoever moved the list."""
-    rows = "".join(f"{3275011708900001 + i},Warga {i}\n" for i in range(2500))
-    proposal_list = services.proposal_list_upload(
-        program=program,
-        proposer_name="Kelurahan Perwira",
-        proposer_kind=ProposalList.ProposerKind.KELURAHAN,
-        file=io.BytesIO(f"NIK,Nama Lengkap\n{rows}".encode()),
-        filename="besar.csv",
-        by=make_staff(roles.OPERATOR),
-        process=False,
-    )
+    proposal_list = _uploaded_2500_rows(program, make_staff)
 
     class Cancelled(Exception):
         pass
