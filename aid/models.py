@@ -21,6 +21,7 @@ from simple_history.models import HistoricalRecords
 
 from proposers.models import Proposer
 from registry.models import Business, Owner
+from umkm_portal.models import ChangeRecord
 
 
 class Status(models.TextChoices):
@@ -362,7 +363,7 @@ class Application(models.Model):
         return f"#{self.pk} {self.owner} – {self.program.code}"
 
 
-class StatusChange(models.Model):
+class StatusChange(ChangeRecord):
     """The record of one status move: who, when, from, to, why, and from which source."""
 
     application = models.ForeignKey(
@@ -383,20 +384,10 @@ class StatusChange(models.Model):
         blank=True,
         help_text=_("Misalnya admin, impor daftar usulan, laporan bank."),
     )
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("oleh"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("waktu"), default=timezone.now)
 
-    class Meta:
+    class Meta(ChangeRecord.Meta):
         verbose_name = _("perubahan status")
         verbose_name_plural = _("perubahan status")
-        ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         """ "Diusulkan → Terverifikasi"; the first record, with no status before, names only

@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from umkm_portal.models import ChangeRecord
+
 
 class Category(models.TextChoices):
     NOT_RECEIVED = "not_received", _("Belum menerima dana")
@@ -126,7 +128,7 @@ class Complaint(models.Model):
         return self.state != State.CLOSED and self.due_at < timezone.now()
 
 
-class ComplaintChange(models.Model):
+class ComplaintChange(ChangeRecord):
     """One move of a complaint's state: who, when, from, to and why."""
 
     complaint = models.ForeignKey(
@@ -135,20 +137,10 @@ class ComplaintChange(models.Model):
     from_state = models.CharField(_("dari"), max_length=16, choices=State.choices, blank=True)
     to_state = models.CharField(_("menjadi"), max_length=16, choices=State.choices)
     note = models.TextField(_("catatan"), blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("oleh"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("waktu"), default=timezone.now)
 
-    class Meta:
+    class Meta(ChangeRecord.Meta):
         verbose_name = _("riwayat pengaduan")
         verbose_name_plural = _("riwayat pengaduan")
-        ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.complaint_id}: {self.from_state} → {self.to_state}"

@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 from development.profiles import KBLI_PATTERN, SizeClass
 from proposers.models import Proposer
 from registry.models import Bank, Business, Owner, Region
+from umkm_portal.models import ChangeRecord
 
 KECAMATAN_ONLY = {"level": Region.Level.KECAMATAN}
 
@@ -373,7 +374,7 @@ class Referral(models.Model):
         return ""
 
 
-class ReferralChange(models.Model):
+class ReferralChange(ChangeRecord):
     """The record of one referral status move: who, when, from, to and why."""
 
     referral = models.ForeignKey(
@@ -384,20 +385,10 @@ class ReferralChange(models.Model):
     )
     to_status = models.CharField(_("menjadi"), max_length=10, choices=ReferralStatus.choices)
     note = models.TextField(_("alasan / catatan"), blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("oleh"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("waktu"), default=timezone.now)
 
-    class Meta:
+    class Meta(ChangeRecord.Meta):
         verbose_name = _("perubahan status rujukan")
         verbose_name_plural = _("perubahan status rujukan")
-        ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.from_status or '∅'} → {self.to_status}"
