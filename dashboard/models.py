@@ -6,8 +6,10 @@ slow for a dashboard, so :func:`dashboard.services.summary_refresh` condenses th
 list, kecamatan, status, reason and day proposed (:class:`ApplicationSummary`), and successful
 transfers per the same filter dimensions and day transferred (:class:`TransferSummary`). The
 day of transfer lives in its own table because crossing it with status and reason would
-triple the rows every other table of the page has to read. The dashboard's filters and
-tables read these two tables only.
+triple the rows every other table of the page has to read. The same refresh condenses the
+lists' rows at import (:class:`ImportSummary`) and the paid owners who were coached
+(:class:`RecipientSummary`). The dashboard's tables read these summaries only, apart from the
+pembinaan section's small tables (activities, referrals, reports), which it reads live.
 """
 
 from django.db import models
@@ -89,6 +91,28 @@ class ImportSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal_list_id}/{self.outcome}/{self.reason_code}: {self.rows}"
+
+
+class RecipientSummary(models.Model):
+    """Owners paid a grant (any program), and how many of them attended a coaching activity:
+    one row per kecamatan of the paid businesses, and one row for the whole city.
+
+    Distinct owners do not add up (an owner may have paid businesses in two kecamatan), so
+    the city's figure is its own row rather than a sum of the kecamatan rows.
+    """
+
+    # Kecamatan of the paid business; null: the whole city (every paid owner once).
+    kecamatan = models.ForeignKey(Region, null=True, on_delete=models.CASCADE, related_name="+")
+    recipients = models.PositiveIntegerField()
+    coached = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("ringkasan penerima yang dibina")
+        verbose_name_plural = _("ringkasan penerima yang dibina")
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.kecamatan_id or '*'}: {self.coached}/{self.recipients}"
 
 
 class SummaryRefresh(models.Model):

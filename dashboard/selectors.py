@@ -15,7 +15,12 @@ from django.db.models import Q, QuerySet, Sum
 
 from aid.models import ImportRow, Program, ProposalList, Status
 from aid.transitions import RECEIVED_STATUSES
-from dashboard.models import ApplicationSummary, ImportSummary, TransferSummary
+from dashboard.models import (
+    ApplicationSummary,
+    ImportSummary,
+    RecipientSummary,
+    TransferSummary,
+)
 from registry.models import Region
 
 
@@ -157,6 +162,13 @@ def transfers_per_day(filters: Filters) -> list[dict]:
         .annotate(n_applications=Sum("transfers"), rp_transferred=Sum("amount"))
         .order_by("transferred_on")
     )
+
+
+def coached_recipients(kecamatan: Region | None = None) -> dict[str, int]:
+    """Owners paid a grant (any program) and how many of them attended an activity, over the
+    city or for businesses in one kecamatan (from the summary, one row)."""
+    row = RecipientSummary.objects.filter(kecamatan=kecamatan).first()
+    return {"recipients": row.recipients if row else 0, "coached": row.coached if row else 0}
 
 
 def programs() -> list[Program]:

@@ -7,12 +7,20 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Count, F, FilteredRelation, Q, Sum, Value
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from aid.models import Application, Disbursement, ImportRow, ImportStatus, Status
-from dashboard.models import ApplicationSummary, ImportSummary, SummaryRefresh, TransferSummary
+from aid.transitions import RECEIVED_STATUSES
+from dashboard.models import (
+    ApplicationSummary,
+    ImportSummary,
+    RecipientSummary,
+    SummaryRefresh,
+    TransferSummary,
+)
+from development.models import Attendance, Participant
 
 # Summary column ← alias in the grouped SELECT, in insert order.
 _COLUMNS = {
@@ -115,6 +123,35 @@ def _grouped_import_rows():
     )
 
 
+def _recipients():
+    """Owners paid a grant, and those of them present at an activity: counted over the
+    city and per kecamatan of the paid business (each owner once in each)."""
+    paid = Application.objects.filter(status__in=RECEIVED_STATUSES).order_by()
+    present = Exists(
+        Participant.objects.filter(owner_id=OuterRef("owner_id"), attendance=Attendance.PRESENT)
+    )
+    counts = {
+        "recipients": Count("owner_id", distinct=True),
+        "coached": Count("owner_id", distinct=True, filter=present),
+    }
+    per_kecamatan = (
+        paid.filter(business__kecamatan__isnull=False)
+        .values("business__kecamatan_id")
+        .annotate(**counts)
+    )
+    return [
+        RecipientSummary(kecamatan=None, **paid.aggregate(**counts)),
+        *(
+            RecipientSummary(
+                kecamatan_id=row["business__kecamatan_id"],
+                recipients=row["recipients"],
+                coached=row["coached"],
+            )
+            for row in per_kecamatan
+        ),
+    ]
+
+
 def _insert(cursor, model, columns: dict[str, str], queryset) -> None:
     select_sql, params = queryset.query.sql_with_params()
     table = connection.ops.quote_name(model._meta.db_table)
@@ -125,7 +162,7 @@ def _insert(cursor, model, columns: dict[str, str], queryset) -> None:
     )
 
 
-_SUMMARY_MODELS = (ApplicationSummary, TransferSummary, ImportSummary)
+_SUMMARY_MODELS = (ApplicationSummary, TransferSummary, ImportSummary, RecipientSummary)
 
 
 @transaction.atomic
@@ -137,6 +174,7 @@ def _rebuild() -> SummaryRefresh:
         _insert(cursor, ApplicationSummary, _COLUMNS, _grouped_applications())
         _insert(cursor, TransferSummary, _TRANSFER_COLUMNS, _grouped_transfers())
         _insert(cursor, ImportSummary, _IMPORT_COLUMNS, _grouped_import_rows())
+        RecipientSummary.objects.bulk_create(_recipients())
         if connection.vendor == "postgresql":
             # The dashboard's filtered reads need statistics of the new rows (autovacuum
             # may be off, and is late after a bulk rewrite in any case).
@@ -145,7 +183,7 @@ def _rebuild() -> SummaryRefresh:
     totals = ApplicationSummary.objects.aggregate(
         rows=Count("pk"), applications=Coalesce(Sum("applications"), 0)
     )
-    totals["rows"] += TransferSummary.objects.count() + ImportSummary.objects.count()
+    totals["rows"] += sum(model.objects.count() for model in _SUMMARY_MODELS[1:])
     SummaryRefresh.objects.all().delete()
     refresh = SummaryRefresh.objects.create(
         finished_at=timezone.now(),
@@ -172,10 +210,10 @@ def _vacuum() -> None:
 def summary_refresh() -> SummaryRefresh:
     """Rebuild the dashboard summary from all applications and transfers.
 
-    One transaction deletes both summary tables and refills each with one
-    ``INSERT … SELECT … GROUP BY``; readers keep seeing the previous summary until it
-    commits. Returns the record of this refresh (rows written to both tables, applications
-    counted, duration).
+    One transaction deletes the summary tables and refills each with one grouped query
+    (``INSERT … SELECT … GROUP BY`` for the large ones); readers keep seeing the previous
+    summary until it commits. Returns the record of this refresh (rows written to the
+    summary tables, applications counted, duration).
     """
     refresh = _rebuild()
     _vacuum()

@@ -19,7 +19,6 @@ from django.utils.translation import gettext_lazy
 
 from aid.models import Reason, Status, StatusChange
 from aid.money import rupiah
-from aid.transitions import RECEIVED_STATUSES
 from development import profiles
 from development.models import (
     Activity,
@@ -366,21 +365,6 @@ def reach_by_kecamatan_sector(kecamatan: Region | None = None) -> list[dict]:
         .annotate(activities=Count("activity", distinct=True), people=Count("owner", distinct=True))
         .order_by("business__kecamatan__name", "business__sector")
     )
-
-
-def coached_recipients(kecamatan: Region | None = None) -> dict[str, int]:
-    """Owners paid a grant (any program), and how many of them attended an activity."""
-    recipients = Owner.objects.filter(applications__status__in=RECEIVED_STATUSES)
-    if kecamatan is not None:
-        recipients = recipients.filter(applications__business__kecamatan=kecamatan)
-    ids = recipients.order_by().values("pk").distinct()
-    coached = (
-        Participant.objects.filter(attendance=Attendance.PRESENT, owner_id__in=ids)
-        .order_by()
-        .values("owner_id")
-        .distinct()
-    )
-    return {"recipients": ids.count(), "coached": coached.count()}
 
 
 def referrals_by_status(kecamatan: Region | None = None) -> list[dict]:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from aid import demo_rows
 from aid.models import Status
 from dashboard.selectors import Filters
+from dashboard.services import summary_refresh
 from dashboard.tables import dashboard_tables
 from development import services, transitions
 from development.models import Activity, Attendance, ReferralStatus
@@ -117,6 +118,7 @@ def test_the_timeline_shows_each_step_in_order(story, make_staff, client):
 
 
 def test_the_dashboard_counts_each_step(story, make_staff, client):
+    summary_refresh()
     tables = dashboard_tables(Filters())
     reach = tables["pembinaan_jangkauan"]
     assert [row[1:] for row in reach.rows] == [["Kuliner", 1, 1]]
