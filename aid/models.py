@@ -695,7 +695,8 @@ class ImportRow(models.Model):
 
     Written in bulk by :mod:`aid.importing` (COPY on PostgreSQL); ``outcome`` is ``accepted``
     or ``rejected`` with a :class:`Reason` code and an Indonesian ``message``. Accepted rows
-    may carry ``flags`` (possible duplicates under another NIK) and a ``note``.
+    may carry ``flags`` (possible duplicates under another NIK, as data: see
+    :mod:`aid.importing.flags`) and a ``note`` (check warnings, the registered owner).
     """
 
     class Outcome(models.TextChoices):
@@ -762,6 +763,13 @@ class ImportRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal_list_id}:{self.row_number}"
+
+    @property
+    def remarks(self) -> str:
+        """The note and the possible-duplicate flags in words, in the reader's language."""
+        from aid.importing.flags import remarks
+
+        return remarks(self.note, self.flags)
 
 
 class ImportRowCorrection(models.Model):

@@ -29,7 +29,6 @@ FLAG_RULES = {
     "bank_account": ("bank_id", "account_number"),
     "phone": ("phone",),
 }
-_MAX_NAMED_ROWS = 10
 
 
 def present_sql(columns) -> str:
@@ -224,9 +223,15 @@ def link_owners(proposal_list: ProposalList) -> int:
     )
 
 
-def note_registered_owners(proposal_list: ProposalList) -> int:
+def _append(note_sql: str) -> str:
+    """SQL: ``note_sql`` after the row's note (check warnings stay)."""
+    return f"CASE WHEN r.note = '' THEN {note_sql} ELSE r.note || ' ' || {note_sql} END"
+
+
+def note_registered_owners(proposal_list: ProposalList, row_ids: list[int] | None = None) -> int:
     """Explain, on rows of registered owners, that the registry's details are kept."""
     rows, owners, accounts = table(ImportRow), table(Owner), table(BankAccount)
+    only, only_params = _only(row_ids)
     before, after = split_message(
         _(
             "Pemilik NIK ini sudah terdaftar atas nama \x00. Data terdaftar tetap dipakai; nama, "
@@ -235,51 +240,38 @@ def note_registered_owners(proposal_list: ProposalList) -> int:
         )
     )
     touched = execute(
-        f"""UPDATE {rows} AS r SET note = %s || o.full_name || %s
+        f"""UPDATE {rows} AS r SET note = {_append("(%s || o.full_name || %s)")}
             FROM {owners} o
             WHERE r.proposal_list_id = %s AND r.outcome = %s AND o.id = r.owner_id
               AND (LOWER(o.full_name) <> LOWER(r.full_name) OR o.ktp_address <> r.ktp_address
-                   OR o.phone <> r.phone)""",
-        [before, after, proposal_list.pk, ACCEPTED],
+                   OR o.phone <> r.phone){only}""",
+        [before, after, before, after, proposal_list.pk, ACCEPTED, *only_params],
     )
     account_note = _(
         "Rekening di daftar berbeda dengan rekening aktif yang terdaftar; rekening terdaftar "
         "tetap dipakai untuk penyaluran."
     )
     touched += execute(
-        f"""UPDATE {rows} AS r SET note = CASE WHEN r.note = '' THEN %s
-                                          ELSE r.note || ' ' || %s END
+        f"""UPDATE {rows} AS r SET note = {_append("%s")}
             FROM {accounts} ba
             WHERE r.proposal_list_id = %s AND r.outcome = %s AND r.bank_id IS NOT NULL
               AND ba.owner_id = r.owner_id AND ba.is_active = %s
-              AND (ba.bank_id <> r.bank_id OR ba.account_number <> r.account_number)""",
-        [account_note, account_note, proposal_list.pk, ACCEPTED, True],
+              AND (ba.bank_id <> r.bank_id OR ba.account_number <> r.account_number){only}""",
+        [account_note, account_note, proposal_list.pk, ACCEPTED, True, *only_params],
     )
     return touched
 
 
-def _flag_text(rule: str, others: list[int]) -> str:
-    shown = ", ".join(str(n) for n in others[:_MAX_NAMED_ROWS])
-    if len(others) > _MAX_NAMED_ROWS:
-        shown += _(" dan %(n)d baris lain") % {"n": len(others) - _MAX_NAMED_ROWS}
-    texts = {
-        "name_birth_date": _("Nama dan tanggal lahir sama dengan baris %(rows)s (NIK berbeda)."),
-        "bank_account": _("Rekening yang sama dipakai di baris %(rows)s (NIK berbeda)."),
-        "phone": _("Nomor HP yang sama dipakai di baris %(rows)s (NIK berbeda)."),
-    }
-    return texts[rule] % {"rows": shown}
-
-
 def flag_possible_duplicates(proposal_list: ProposalList) -> int:
     """Flag accepted rows that share a name and birth date, an account or a phone with rows
-    of other NIKs. They stay accepted; a verifier decides. Returns the rows flagged.
+    of other NIKs. They stay accepted; a verifier decides. Returns the rows flagged. The
+    flags are data (:mod:`.flags` puts them in words when the row is shown).
 
     One grouping query per rule finds the shared keys; only the rows involved come back to
     Python (to name the other rows), and are written back with one batched UPDATE.
     """
     rows = table(ImportRow)
     flags: dict[int, list[dict]] = defaultdict(list)
-    notes: dict[int, list[str]] = defaultdict(list)
     for rule, columns in FLAG_RULES.items():
         cols = ", ".join(columns)
         present = present_sql(columns)
@@ -300,33 +292,14 @@ def flag_possible_duplicates(proposal_list: ProposalList) -> int:
             numbers = [number for _pk, number in members]
             for pk, number in members:
                 others = [n for n in numbers if n != number]
-                flags[pk].append({"rule": rule, "rows": others[:100]})
-                notes[pk].append(_flag_text(rule, others))
+                flags[pk].append({"rule": rule, "rows": others[:100], "count": len(others)})
     if flags:
         with connection.cursor() as cursor, timed("UPDATE aid_importrow (flags in the list)"):
             cursor.executemany(
-                f"""UPDATE {rows} SET flags = %s,
-                        note = CASE WHEN note = '' THEN %s ELSE note || ' ' || %s END
-                    WHERE id = %s""",
-                [
-                    (json.dumps(flags[pk]), " ".join(notes[pk]), " ".join(notes[pk]), pk)
-                    for pk in flags
-                ],
+                f"UPDATE {rows} SET flags = %s WHERE id = %s",
+                [(json.dumps(flags[pk]), pk) for pk in flags],
             )
     return len(flags)
-
-
-def _registered_flag_text(rule: str, applications: list[int]) -> str:
-    shown = ", ".join(f"#{pk}" for pk in applications[:_MAX_NAMED_ROWS])
-    texts = {
-        "bank_account": _(
-            "Rekening yang sama sudah dipakai permohonan %(apps)s program ini (NIK berbeda)."
-        ),
-        "phone": _(
-            "Nomor HP yang sama sudah dipakai permohonan %(apps)s program ini (NIK berbeda)."
-        ),
-    }
-    return texts[rule] % {"apps": shown}
 
 
 def flag_against_program(proposal_list: ProposalList) -> int:
@@ -363,10 +336,9 @@ def flag_against_program(proposal_list: ProposalList) -> int:
         return 0
     # A row may already carry flags from the rules within the list: add to them.
     current = dict(ImportRow.objects.filter(pk__in=list(found)).values_list("pk", "flags"))
-    notes = dict(ImportRow.objects.filter(pk__in=list(found)).values_list("pk", "note"))
     with connection.cursor() as cursor, timed("UPDATE aid_importrow (flags in the program)"):
         cursor.executemany(
-            f"UPDATE {rows} SET flags = %s, note = %s WHERE id = %s",
+            f"UPDATE {rows} SET flags = %s WHERE id = %s",
             [
                 (
                     json.dumps(
@@ -378,18 +350,61 @@ def flag_against_program(proposal_list: ProposalList) -> int:
                             ),
                         ]
                     ),
-                    " ".join(
-                        filter(
-                            None,
-                            [notes[pk], *(_registered_flag_text(r, ids) for r, ids in by.items())],
-                        )
-                    ),
                     pk,
                 )
                 for pk, by in found.items()
             ],
         )
     return len(found)
+
+
+def reflag(proposal_list: ProposalList) -> int:
+    """Find the list's possible duplicates again from its rows as they are now (after a row
+    was corrected or removed): flags that no longer hold go, new ones come. Returns the rows
+    flagged."""
+    ImportRow.objects.filter(proposal_list=proposal_list).exclude(flags=[]).update(flags=[])
+    flag_possible_duplicates(proposal_list)
+    flag_against_program(proposal_list)
+    return _flagged(proposal_list)
+
+
+def recheck_copies(proposal_list: ProposalList, niks: set[str]) -> list[int]:
+    """After a row holding one of ``niks`` was corrected or removed: rows refused only as a
+    later copy of such a NIK (``duplicate_in_list``), where no accepted row holds it any
+    more, are checked again against the program and the list; the first of them is
+    accepted unless the program refuses it, the others name it. Returns the rows checked
+    again."""
+    held = set(
+        ImportRow.objects.filter(
+            proposal_list=proposal_list, outcome=ACCEPTED, nik__in=niks
+        ).values_list("nik", flat=True)
+    )
+    copies = ImportRow.objects.filter(
+        proposal_list=proposal_list,
+        outcome=REJECTED,
+        reason_code=Reason.DUPLICATE_IN_LIST,
+        nik__in=set(niks) - held,
+    )
+    ids = list(copies.values_list("pk", flat=True))
+    if not ids:
+        return []
+    ImportRow.objects.filter(pk__in=ids).update(outcome=ACCEPTED, reason_code="", message="")
+    mark_previously_accepted(proposal_list, ids)
+    reject_existing(proposal_list, ids)
+    reject_corrected_niks(proposal_list, ids)
+    # Every accepted NIK but these is held by one row, so this rejects only their later copies.
+    reject_duplicates_in_list(proposal_list)
+    link_owners(proposal_list)
+    note_registered_owners(proposal_list, ids)
+    return ids
+
+
+def _flagged(proposal_list: ProposalList) -> int:
+    return (
+        ImportRow.objects.filter(proposal_list=proposal_list, outcome=ACCEPTED)
+        .exclude(flags=[])
+        .count()
+    )
 
 
 def run(proposal_list: ProposalList) -> int:
@@ -402,8 +417,4 @@ def run(proposal_list: ProposalList) -> int:
     note_registered_owners(proposal_list)
     flag_possible_duplicates(proposal_list)
     flag_against_program(proposal_list)
-    return (
-        ImportRow.objects.filter(proposal_list=proposal_list, outcome=ACCEPTED)
-        .exclude(flags=[])
-        .count()
-    )
+    return _flagged(proposal_list)

@@ -14,6 +14,7 @@ from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from aid.importing.flags import remarks
 from aid.models import ImportPhase, ImportRow, ImportStatus, ProposalList, Reason
 from aid.money import thousands
 from umkm_portal.spreadsheets import safe_cell
@@ -60,7 +61,9 @@ def first_problems(proposal_list: ProposalList, limit: int = FIRST_PROBLEMS):
     """Rejected or flagged rows, in file order, for the review page."""
     return (
         problem_rows(proposal_list)
-        .only("row_number", "nik", "full_name", "outcome", "reason_code", "message", "note")
+        .only(
+            "row_number", "nik", "full_name", "outcome", "reason_code", "message", "note", "flags"
+        )
         .order_by("row_number")[:limit]
     )
 
@@ -98,16 +101,16 @@ def outcome_rows(proposal_list: ProposalList, only: Q | None = None) -> Iterator
         .filter(only or Q())
         .annotate(problem_order=_PROBLEMS_FIRST)
         .order_by("problem_order", "row_number")
-        .values_list("row_number", "raw", "outcome", "reason_code", "message", "note")
+        .values_list("row_number", "raw", "outcome", "reason_code", "message", "note", "flags")
     )
-    for number, raw, outcome, reason, message, note in rows.iterator(chunk_size=2000):
+    for number, raw, outcome, reason, message, note, flags in rows.iterator(chunk_size=2000):
         cells = (list(raw) + [""] * width)[:width]
         yield [
             number,
             *cells,
             str(labels.get(outcome, outcome)),
             str(reasons.get(reason, "")) if reason else "",
-            " ".join(filter(None, [message, note])),
+            " ".join(filter(None, [message, remarks(note, flags)])),
             reason,
         ]
 

@@ -37,7 +37,9 @@ def _refuse_unless_editable(proposal_list: ProposalList) -> None:
 
 def _locked_row(row: ImportRow) -> ImportRow:
     locked = (
-        ImportRow.objects.select_for_update(of=("self",))
+        # The list too: corrections of one list (and its sending) go one after another, as
+        # each one may change other rows of the list (copies of a NIK, flags).
+        ImportRow.objects.select_for_update(of=("self", "proposal_list"))
         .select_related("proposal_list__program")
         .get(pk=row.pk)
     )
@@ -56,6 +58,14 @@ def editable_columns(proposal_list: ProposalList) -> dict[str, int]:
     return map_header(proposal_list.headers or [])
 
 
+def _recheck_list(proposal_list: ProposalList, niks: set[str]) -> None:
+    """The rest of the list after a row changed: rows refused as copies of a NIK the row
+    held are checked again (the row they copied may have been the one corrected or
+    removed), and the possible-duplicate flags are found again from the rows as they are."""
+    dedupe.recheck_copies(proposal_list, niks)
+    dedupe.reflag(proposal_list)
+
+
 @transaction.atomic
 def import_row_correct(*, row: ImportRow, values: dict[str, str], by) -> ImportRow:
     """Correct a row of a list that is staged or returned, with the checks of the import.
@@ -65,7 +75,8 @@ def import_row_correct(*, row: ImportRow, values: dict[str, str], by) -> ImportR
     import (identifiers, region, bank), then against the program (already proposed or paid,
     accepted in an earlier version) and the list (the same NIK on another accepted row).
     The row as first sent stays in ``original_raw``; the correction is recorded with who
-    and when. Returns the row with its new outcome and message.
+    and when. The rest of the list follows (:func:`_recheck_list`). Returns the row with its
+    new outcome and message.
     """
     locked = _locked_row(row)
     proposal_list = locked.proposal_list
@@ -77,6 +88,7 @@ def import_row_correct(*, row: ImportRow, values: dict[str, str], by) -> ImportR
             cells[position] = " ".join(str(values[column] or "").split())
     checked = check_row(locked.row_number, cells, values_of(cells, mapping), Context.load())
     before = list(locked.raw)
+    nik_before = locked.nik
     if locked.original_raw is None:
         locked.original_raw = before
     for name in CHECKED_FIELDS:
@@ -92,7 +104,10 @@ def import_row_correct(*, row: ImportRow, values: dict[str, str], by) -> ImportR
         dedupe.reject_existing(proposal_list, only)
         dedupe.reject_corrected_niks(proposal_list, only)
         dedupe.reject_duplicates_in_list(proposal_list, only)
-        locked.refresh_from_db()
+        dedupe.link_owners(proposal_list)
+        dedupe.note_registered_owners(proposal_list, only)
+    _recheck_list(proposal_list, {nik_before} - {""})
+    locked.refresh_from_db()
     ImportRowCorrection.objects.create(
         row=locked,
         action=ImportRowCorrection.Action.CORRECTED,
@@ -113,6 +128,7 @@ def import_row_remove(*, row: ImportRow, by) -> ImportRow:
     before_outcome = locked.outcome
     locked.outcome = ImportRow.Outcome.REMOVED
     locked.save(update_fields=["outcome"])
+    _recheck_list(locked.proposal_list, {locked.nik} - {""})
     ImportRowCorrection.objects.create(
         row=locked,
         action=ImportRowCorrection.Action.REMOVED,

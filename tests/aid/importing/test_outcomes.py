@@ -84,10 +84,10 @@ def test_each_row_gets_one_outcome_with_an_indonesian_reason(upload, registry_be
     assert "input manual" in _row(proposal_list, 10).message
     assert "hanya diberikan sekali" in _row(proposal_list, 11).message
 
-    assert "baris 13" in _row(proposal_list, 12).note  # same phone, other NIK
-    assert "baris 12" in _row(proposal_list, 13).note
+    assert "baris 13" in _row(proposal_list, 12).remarks  # same phone, other NIK
+    assert "baris 12" in _row(proposal_list, 13).remarks
     assert "Endang Sulastri" in _row(proposal_list, 14).note  # registered: registry wins
-    assert "Nama dan tanggal lahir sama dengan baris 16" in _row(proposal_list, 15).note
+    assert "Nama dan tanggal lahir sama dengan baris 16" in _row(proposal_list, 15).remarks
 
     counts = proposal_list.counts
     assert counts["rows"] == 15
@@ -289,8 +289,8 @@ def test_a_phone_or_account_already_used_by_another_nik_in_the_program_is_flagge
 
     flagged = {r.row_number: r for r in proposal_list.import_rows.exclude(flags=[])}
     assert set(flagged) == {2, 3}
-    assert f"#{earlier.pk}" in flagged[2].note and "Nomor HP yang sama" in flagged[2].note
-    assert f"#{earlier.pk}" in flagged[3].note and "Rekening yang sama" in flagged[3].note
+    assert f"#{earlier.pk}" in flagged[2].remarks and "Nomor HP yang sama" in flagged[2].remarks
+    assert f"#{earlier.pk}" in flagged[3].remarks and "Rekening yang sama" in flagged[3].remarks
     assert all(r.outcome == ImportRow.Outcome.ACCEPTED for r in flagged.values())
 
     services.proposal_list_confirm(proposal_list=proposal_list, by=upload.operator)

@@ -1,0 +1,135 @@
+"""A correction or removal in the workspace changes more than its own row: copies of the NIK
+the row held are checked again, and the possible-duplicate flags follow the rows as they are
+now. What the officer reads on the list page and in the outcome file is what merging does."""
+
+import pytest
+from django.urls import reverse
+
+from aid import services
+from aid.models import Application, ImportRow, ProposalList, Reason
+from tests.factories import OwnerFactory
+from tests.lists import COLUMNS, as_csv
+from tests.proposers.conftest import upload_file
+
+pytestmark = pytest.mark.django_db
+
+ANI = ["3275014708850021", "Ani Rahayu", "Jl. Melati 1", "Bekasi Timur", "Warung Ani", "Kuliner",
+       "081200000011"]  # fmt: skip
+BUDI = ["3275091203800022", "Budi Santoso", "Jl. Kenari 2", "Jatiasih", "Bengkel Budi",
+        "Otomotif", "081200000012"]  # fmt: skip
+CICI = ["3275085506900023", "Cici Paramitha", "Jl. Mawar 3", "Pondokgede", "Jahit Cici",
+        "Konveksi", "081200000013"]  # fmt: skip
+
+
+def with_nik(row, nik):
+    return [nik, *row[1:]]
+
+
+def with_phone(row, phone):
+    return [*row[:6], phone]
+
+
+def rows_of(proposal_list):
+    return {r.row_number: r for r in ImportRow.objects.filter(proposal_list=proposal_list)}
+
+
+def correct(client, proposal_list, number, row):
+    url = reverse("proposers:row", args=[proposal_list.pk, number])
+    response = client.post(url, dict(zip(COLUMNS, row, strict=True)))
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+
+def remove(client, proposal_list, number):
+    url = reverse("proposers:row", args=[proposal_list.pk, number])
+    assert client.post(url, {"remove": "1"}).status_code == 302
+
+
+def staged(client, program, *rows) -> ProposalList:
+    upload_file(client, program, as_csv(*rows))
+    return ProposalList.objects.get()
+
+
+def test_correcting_the_first_of_two_rows_with_one_nik_accepts_the_copy(aren_client, program):
+    # Row 2 is Ani with Budi's NIK typed by mistake; row 3 is Budi, refused as its copy.
+    proposal_list = staged(aren_client, program, with_nik(ANI, BUDI[0]), BUDI)
+    rows = rows_of(proposal_list)
+    assert rows[3].reason_code == Reason.DUPLICATE_IN_LIST and "baris 2" in rows[3].message
+
+    correct(aren_client, proposal_list, 2, ANI)
+
+    rows = rows_of(proposal_list)
+    assert [rows[2].outcome, rows[3].outcome] == ["accepted", "accepted"]
+    assert rows[3].message == "" and rows[3].reason_code == ""
+    proposal_list.refresh_from_db()
+    assert proposal_list.counts["accepted"] == 2
+    page = aren_client.get(reverse("proposers:detail", args=[proposal_list.pk])).content.decode()
+    assert "Tidak ada baris bermasalah" in page
+
+
+def test_removing_the_first_of_three_copies_keeps_the_next_and_names_it(aren_client, program):
+    proposal_list = staged(aren_client, program, ANI, ANI, ANI)
+
+    remove(aren_client, proposal_list, 2)
+
+    rows = rows_of(proposal_list)
+    assert [rows[n].outcome for n in (2, 3, 4)] == ["removed", "accepted", "rejected"]
+    assert "baris 3 " in rows[4].message
+
+
+def test_a_correction_never_takes_the_place_of_an_accepted_row(aren_client, program):
+    proposal_list = staged(aren_client, program, ANI, BUDI, with_phone(BUDI, "081200000099"))
+    # Row 4 repeats Budi: refused as a copy of row 3. Its officer types Ani's NIK instead,
+    # still a copy (of row 2); row 3 stays as it was.
+    correct(aren_client, proposal_list, 4, with_nik(BUDI, ANI[0]))
+    rows = rows_of(proposal_list)
+    assert [rows[n].outcome for n in (2, 3, 4)] == ["accepted", "accepted", "rejected"]
+    assert "baris 2 " in rows[4].message
+    # Row 2 is removed: row 4 (Ani's NIK now) is checked again and accepted.
+    remove(aren_client, proposal_list, 2)
+    assert rows_of(proposal_list)[4].outcome == "accepted"
+
+
+def test_flags_follow_the_rows_as_corrected(aren_client, program):
+    proposal_list = staged(aren_client, program, ANI, with_phone(BUDI, ANI[6]), CICI)
+    rows = rows_of(proposal_list)
+    assert [bool(rows[n].flags) for n in (2, 3, 4)] == [True, True, False]
+    assert "Nomor HP yang sama dipakai di baris 3" in rows[2].remarks
+
+    # Budi's real phone: neither row is flagged any more, on the page or in the file.
+    correct(aren_client, proposal_list, 3, BUDI)
+    rows = rows_of(proposal_list)
+    assert [rows[n].flags for n in (2, 3, 4)] == [[], [], []]
+    assert "Nomor HP yang sama" not in rows[2].remarks
+
+    # Cici's row is given Ani's phone: both are flagged, each naming the other.
+    correct(aren_client, proposal_list, 4, with_phone(CICI, ANI[6]))
+    rows = rows_of(proposal_list)
+    assert "dipakai di baris 4" in rows[2].remarks and "dipakai di baris 2" in rows[4].remarks
+    assert not rows[3].flags
+    outcome = aren_client.get(reverse("proposers:outcome", args=[proposal_list.pk, "csv"]))
+    text = b"".join(outcome.streaming_content).decode("utf-8-sig")
+    assert text.count("Nomor HP yang sama") == 2
+
+
+def test_a_corrected_row_of_a_registered_owner_says_the_registry_is_kept(aren_client, program):
+    OwnerFactory(nik=CICI[0], full_name="Cici Paramita Sari")
+    proposal_list = staged(aren_client, program, ANI, with_nik(CICI, "123"))
+    assert rows_of(proposal_list)[3].outcome == "rejected"
+
+    correct(aren_client, proposal_list, 3, CICI)
+
+    row = rows_of(proposal_list)[3]
+    assert row.outcome == "accepted"
+    assert "sudah terdaftar atas nama Cici Paramita Sari" in row.remarks
+
+
+def test_the_merge_creates_what_the_corrected_list_shows(aren_client, program):
+    proposal_list = staged(aren_client, program, with_nik(ANI, BUDI[0]), BUDI, CICI)
+    correct(aren_client, proposal_list, 2, ANI)
+    aren_client.post(
+        reverse("proposers:submit", args=[proposal_list.pk]),
+        {"sptjm_agreed": "on", "sptjm_name": "Sri Wahyuni", "sptjm_position": "Lurah"},
+    )
+    assert services.proposal_list_confirm(proposal_list=proposal_list, by=None) == 3
+    niks = set(Application.objects.values_list("owner__nik", flat=True))
+    assert niks == {ANI[0], BUDI[0], CICI[0]}
