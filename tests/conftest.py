@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import caches
 from django.test import Client, RequestFactory, override_settings
+from django.utils import translation
 
 from aid.models import Program
 from tests.factories import BusinessFactory, OwnerFactory
@@ -29,6 +30,16 @@ def _client_login_passes_a_request(monkeypatch):
         return original(self, **credentials)
 
     monkeypatch.setattr(Client, "login", login)
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language. A request through the locale middleware
+    leaves its language active in the thread (Django does not reset it after the response),
+    so a test that asked for an English page would otherwise turn the next test's own
+    gettext calls, and the messages it compares, into English."""
+    with translation.override(django_settings.LANGUAGE_CODE):
+        yield
 
 
 REDIS_DOWN = {
