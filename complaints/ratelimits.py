@@ -2,15 +2,12 @@
 Like the status check, they fail closed when the counters cannot be read."""
 
 from django.conf import settings
-from django_ratelimit.core import get_usage
 
-from public.ratelimits import CountersUnavailable, _ip_key
+from public.ratelimits import client_key, read_usage
 
 
 def _spent(request, **kwargs) -> bool:
-    usage = get_usage(request, increment=True, **kwargs)
-    if usage and usage["limit"] == 0 and usage["time_left"] == -1:
-        raise CountersUnavailable
+    usage = read_usage(request, increment=True, **kwargs)
     return bool(usage and usage["should_limit"])
 
 
@@ -19,7 +16,7 @@ def over_limit(request, nik_hash: str) -> bool:
         return False
     spent = False
     for rate in settings.COMPLAINT_RATES_PER_IP:
-        spent = _spent(request, group="complaints.ip", key=_ip_key, rate=rate) or spent
+        spent = _spent(request, group="complaints.ip", key=client_key, rate=rate) or spent
     return (
         _spent(
             request,

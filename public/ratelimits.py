@@ -28,7 +28,8 @@ class CountersUnavailable(Exception):
     """The cache holding the counters did not answer; the check must not go ahead."""
 
 
-def _usage(request, **kwargs) -> dict | None:
+def read_usage(request, **kwargs) -> dict | None:
+    """django-ratelimit's usage of one counter (``get_usage``), or CountersUnavailable."""
     usage = get_usage(request, **kwargs)
     # django-ratelimit's answer when it could neither read nor write the counter.
     if usage and usage["limit"] == 0 and usage["time_left"] == -1:
@@ -36,7 +37,8 @@ def _usage(request, **kwargs) -> dict | None:
     return usage
 
 
-def _ip_key(group, request) -> str:
+def client_key(group, request) -> str:
+    """The counter key of the client: its address, or its /64 for IPv6."""
     # One IPv6 client usually holds a whole /64; counting per address would let it rotate.
     address = ipaddress.ip_address(client_ip(request) or "0.0.0.0")
     if address.version == 6:
@@ -58,12 +60,14 @@ class Counters:
             return False
         limited = False
         for rate in settings.STATUS_RATES_PER_IP:
-            usage = _usage(request, group=self.ip_group, key=_ip_key, rate=rate, increment=True)
+            usage = read_usage(
+                request, group=self.ip_group, key=client_key, rate=rate, increment=True
+            )
             limited = limited or bool(usage and usage["should_limit"])
         return limited
 
     def _nik_usage(self, request, nik_hash: str, *, increment: bool):
-        return _usage(
+        return read_usage(
             request,
             group=self.nik_group,
             key=lambda group, request: nik_hash,
