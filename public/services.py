@@ -164,13 +164,16 @@ def safe_refusal_message(reason_code: str, message: str) -> str:
     return " ".join(kept)[:500]
 
 
+_RECORD_BATCH = 5000
+
+
 @transaction.atomic
 def refused_proposals_record(*, proposal_list: ProposalList) -> int:
     """Keep the status page's record of the rows of ``proposal_list`` refused at import.
 
-    Set-based: one read of the list's refused rows that carry a NIK and a phone (a row
-    without a phone could never be matched, so it is not kept), one bulk INSERT; the first
-    refused row per NIK counts. Replaces the records of this list and of the proposer's
+    One read of the list's refused rows that carry a NIK and a phone (a row without a phone
+    could never be matched, so it is not kept), written in bulk INSERTs of
+    ``_RECORD_BATCH``; the first refused row per NIK with usable phone digits counts. Replaces the records of this list and of the proposer's
     earlier versions of it (``previous``), so a resent list's answer is the latest one.
     Called when the list is merged: the list as the Dinas took it, after the proposer's
     corrections. Returns the number of records written.
@@ -187,29 +190,37 @@ def refused_proposals_record(*, proposal_list: ProposalList) -> int:
         ImportRow.objects.filter(proposal_list=proposal_list, outcome=ImportRow.Outcome.REJECTED)
         .exclude(nik="")
         .exclude(phone="")
-        .order_by("row_number")
+        .order_by("nik", "row_number")
         .values_list("nik", "phone", "reason_code", "message")
     )
-    records: dict[str, RefusedProposal] = {}
+    # Rows come grouped by NIK, so one NIK's first usable row is known without keeping every
+    # NIK seen: memory stays flat however many rows a list refuses.
     now = timezone.now()
-    for nik, phone, reason_code, message in rows.iterator(chunk_size=5000):
-        nik_hash = nik_digest(nik)
+    batch: list[RefusedProposal] = []
+    written, taken = 0, None
+    for nik, phone, reason_code, message in rows.iterator(chunk_size=_RECORD_BATCH):
         last4 = phone[-4:]
-        if nik_hash in records or not (len(last4) == 4 and last4.isdigit()):
+        if nik == taken or not (len(last4) == 4 and last4.isdigit()):
             continue
-        records[nik_hash] = RefusedProposal(
-            nik_hash=nik_hash,
-            phone_last4=last4,
-            proposal_list=proposal_list,
-            proposer_id=proposal_list.proposer_id,
-            proposer_name=proposal_list.proposer_name[:150],
-            proposed_on=proposal_list.received_on,
-            reason_code=reason_code or Reason.OTHER,
-            message=safe_refusal_message(reason_code, message),
-            created_at=now,
+        taken = nik
+        batch.append(
+            RefusedProposal(
+                nik_hash=nik_digest(nik),
+                phone_last4=last4,
+                proposal_list=proposal_list,
+                proposer_id=proposal_list.proposer_id,
+                proposer_name=proposal_list.proposer_name[:150],
+                proposed_on=proposal_list.received_on,
+                reason_code=reason_code or Reason.OTHER,
+                message=safe_refusal_message(reason_code, message),
+                created_at=now,
+            )
         )
-    RefusedProposal.objects.bulk_create(records.values(), batch_size=5000)
-    return len(records)
+        if len(batch) == _RECORD_BATCH:
+            written += len(RefusedProposal.objects.bulk_create(batch))
+            batch = []
+    written += len(RefusedProposal.objects.bulk_create(batch))
+    return written
 
 
 def refused_proposals_purge(*, older_than, dry_run: bool = False) -> int:

@@ -15,6 +15,7 @@ from aid.models import ImportRow, ProposalList, Reason
 from proposers.models import Proposer
 from public.models import RefusedProposal, StatusLookup
 from public.services import nik_digest, safe_refusal_message
+from public.services import refused_proposals_record as record_refusals
 from registry.models import Region
 from tests.public.conftest import check
 from umkm_portal import roles
@@ -130,6 +131,41 @@ def test_only_refused_rows_with_a_phone_are_kept_minimised(merged_list):
     assert record.phone_last4 == "5432"
     assert record.reason_code == Reason.INCOMPLETE
     assert REFUSED_NIK not in str(vars(record))
+
+
+def test_each_nik_keeps_its_first_refused_row_with_usable_digits(merged_list, monkeypatch):
+    """Rows of one NIK: the first whose phone ends in four digits answers, in lists of any
+    size (written in batches; two here)."""
+    monkeypatch.setattr("public.services._RECORD_BATCH", 2)
+    rows = [
+        (10, "3275011708900011", "12", Reason.INVALID_FIELD),  # too short: skipped
+        (11, "3275011708900011", "081211112222", Reason.INCOMPLETE),
+        (12, "3275011708900011", "081233334444", Reason.INVALID_FIELD),
+        (13, "3275011708900012", "081255556666", Reason.DUPLICATE_IN_LIST),
+        (14, "3275011708900013", "081277778888", Reason.INCOMPLETE),
+    ]
+    ImportRow.objects.bulk_create(
+        ImportRow(
+            proposal_list=merged_list,
+            row_number=number,
+            nik=nik,
+            phone=phone,
+            outcome=ImportRow.Outcome.REJECTED,
+            reason_code=reason,
+            message="Data tidak lengkap.",
+        )
+        for number, nik, phone, reason in rows
+    )
+
+    assert record_refusals(proposal_list=merged_list) == 4  # REFUSED_NIK and the three above
+    kept = {
+        r.nik_hash: (r.phone_last4, r.reason_code)
+        for r in RefusedProposal.objects.filter(proposal_list=merged_list)
+    }
+    assert kept[nik_digest("3275011708900011")] == ("2222", Reason.INCOMPLETE)
+    assert kept[nik_digest("3275011708900012")] == ("6666", Reason.DUPLICATE_IN_LIST)
+    assert kept[nik_digest(REFUSED_NIK)] == ("5432", Reason.INCOMPLETE)
+    assert len(kept) == 4
 
 
 def test_the_answer_outlives_the_purged_rows_until_its_own_retention(client, merged_list, settings):
