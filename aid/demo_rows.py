@@ -111,6 +111,26 @@ def bpum_2020() -> tuple[Program, Period]:
     return program, Period.of(program, transfers_from=BPUM_2020_TRANSFERS_FROM)
 
 
+DEMO_OPEN_PROGRAM = "demo-bantuan-usaha"
+
+
+def open_program(today: datetime.date) -> Program:
+    """A program open for proposals in ``today``'s year (created if missing, without
+    applications), so that the demo's proposer can upload a list and take it through the
+    workspace: BPUM 2020 ended long ago."""
+    program, _ = Program.objects.get_or_create(
+        code=DEMO_OPEN_PROGRAM,
+        defaults={
+            "name": f"Bantuan Usaha Mikro Kota Bekasi {today.year} (demo)",
+            "amount": 1_200_000,
+            "one_time": True,
+            "withdrawal_days": 90,
+            "starts_on": datetime.date(today.year, 1, 1),
+        },
+    )
+    return program
+
+
 def office_hours(day: datetime.date, rng: random.Random) -> datetime.datetime:
     """A time between 08:00 and 15:59 WIB on ``day``."""
     return datetime.datetime.combine(

@@ -33,6 +33,11 @@ class UploadForm(forms.Form):
             "-starts_on", "code"
         )
 
+    @property
+    def has_programs(self) -> bool:
+        """Whether any program is running to propose for (else the page says so)."""
+        return self.fields["program"].queryset.exists()
+
     def clean_upload(self):
         return clean_list_upload(self.cleaned_data["upload"])
 

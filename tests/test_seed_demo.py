@@ -63,6 +63,9 @@ def test_seed_demo_spreads_owners_over_every_status_and_is_idempotent(client, se
     assert client.login(username="pengusul", password=passwords["pengusul"])
     workspace = client.get("/pengusul/")
     assert workspace.status_code == 200 and "Kelurahan Jatiwaringin" in workspace.content.decode()
+    # ... and can upload a list: one program is open (BPUM 2020 ended in 2020).
+    upload = client.get("/pengusul/unggah/").content.decode()
+    assert 'type="file"' in upload and "Bantuan Usaha Mikro Kota Bekasi" in upload
 
     again = seed("--owners", "150")
     assert Application.objects.count() == 150

@@ -149,6 +149,19 @@ def test_outside_the_window_an_upload_is_refused_with_the_dates(aren_client, pro
     assert not ProposalList.objects.exists()
 
 
+def test_with_no_running_program_the_upload_page_says_so(aren_client, program):
+    import datetime
+
+    page = aren_client.get(reverse("proposers:upload")).content.decode()
+    assert 'type="file"' in page and program.name in page
+
+    program.ends_on = datetime.date(2020, 12, 31)
+    program.save()
+    page = aren_client.get(reverse("proposers:upload")).content.decode()
+    assert "tidak ada program bantuan yang menerima usulan" in page
+    assert 'type="file"' not in page
+
+
 def test_a_proposer_whose_quota_is_full_is_refused(aren_client, program):
     upload_file(aren_client, program, as_csv(*GOOD))
     first = ProposalList.objects.get()

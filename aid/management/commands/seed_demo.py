@@ -102,6 +102,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             created = self._owners_and_applications(program, period, owners)
         self.stdout.write(f"Program {program.code}: {created} permohonan demo baru.")
+        open_program = demo_rows.open_program(timezone.localdate())
+        self.stdout.write(f"Program {open_program.code}: terbuka untuk unggahan pengusul.")
         seed_development(self.stdout)  # pembinaan: activities, cooperatives, referrals
         counts = {s.label: program.applications.filter(status=s).count() for s in Status}
         for label, n in counts.items():
