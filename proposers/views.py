@@ -196,14 +196,16 @@ def row(request, proposer, pk, row):
             raise PermissionDenied
         try:
             if "remove" in request.POST:
-                services.import_row_remove(row=import_row, by=request.user)
+                change = services.import_row_remove(row=import_row, by=request.user)
                 messages.success(request, _("Baris %(n)s dihapus dari daftar.") % {"n": row})
+                _tell_accepted_again(request, change.accepted_again)
                 return redirect("proposers:detail", pk=proposal_list.pk)
             if form.is_valid():
-                fixed = services.import_row_correct(
+                change = services.import_row_correct(
                     row=import_row, values=form.cleaned_data, by=request.user
                 )
-                if fixed.outcome == ImportRow.Outcome.ACCEPTED:
+                _tell_accepted_again(request, change.accepted_again)
+                if change.row.outcome == ImportRow.Outcome.ACCEPTED:
                     messages.success(
                         request, _("Baris %(n)s sudah benar dan diterima.") % {"n": row}
                     )
@@ -228,3 +230,16 @@ def row(request, proposer, pk, row):
             "corrections": import_row.corrections.select_related("by"),
         },
     )
+
+
+def _tell_accepted_again(request, numbers: list[int]) -> None:
+    """Rows refused as copies of the NIK the changed row held, accepted now that it is gone."""
+    if numbers:
+        messages.info(
+            request,
+            _(
+                "Baris %(rows)s tadinya ditolak sebagai data ganda dari NIK yang sama; baris "
+                "itu sudah diperiksa lagi dan sekarang diterima."
+            )
+            % {"rows": ", ".join(str(n) for n in numbers)},
+        )

@@ -6,6 +6,8 @@ sending it back with a note. The list's import status moves through
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -58,16 +60,31 @@ def editable_columns(proposal_list: ProposalList) -> dict[str, int]:
     return map_header(proposal_list.headers or [])
 
 
-def _recheck_list(proposal_list: ProposalList, niks: set[str]) -> None:
+@dataclass(frozen=True)
+class RowChange:
+    """A corrected or removed row, and the other rows of its list accepted again because of
+    it (row numbers): what the proposer is told."""
+
+    row: ImportRow
+    accepted_again: list[int] = field(default_factory=list)
+
+
+def _recheck_list(proposal_list: ProposalList, niks: set[str]) -> list[int]:
     """The rest of the list after a row changed: rows refused as copies of a NIK the row
     held are checked again (the row they copied may have been the one corrected or
-    removed), and the possible-duplicate flags are found again from the rows as they are."""
-    dedupe.recheck_copies(proposal_list, niks)
+    removed), and the possible-duplicate flags are found again from the rows as they are.
+    Returns the numbers of the rows accepted again."""
+    rechecked = dedupe.recheck_copies(proposal_list, niks)
     dedupe.reflag(proposal_list)
+    return sorted(
+        ImportRow.objects.filter(pk__in=rechecked, outcome=ImportRow.Outcome.ACCEPTED).values_list(
+            "row_number", flat=True
+        )
+    )
 
 
 @transaction.atomic
-def import_row_correct(*, row: ImportRow, values: dict[str, str], by) -> ImportRow:
+def import_row_correct(*, row: ImportRow, values: dict[str, str], by) -> RowChange:
     """Correct a row of a list that is staged or returned, with the checks of the import.
 
     ``values`` maps canonical columns (``nik``, ``full_name``, ...) to the corrected text;
@@ -76,7 +93,7 @@ def import_row_correct(*, row: ImportRow, values: dict[str, str], by) -> ImportR
     accepted in an earlier version) and the list (the same NIK on another accepted row).
     The row as first sent stays in ``original_raw``; the correction is recorded with who
     and when. The rest of the list follows (:func:`_recheck_list`). Returns the row with its
-    new outcome and message.
+    new outcome and message, and the rows accepted again.
     """
     locked = _locked_row(row)
     proposal_list = locked.proposal_list
@@ -106,7 +123,7 @@ def import_row_correct(*, row: ImportRow, values: dict[str, str], by) -> ImportR
         dedupe.reject_duplicates_in_list(proposal_list, only)
         dedupe.link_owners(proposal_list)
         dedupe.note_registered_owners(proposal_list, only)
-    _recheck_list(proposal_list, {nik_before} - {""})
+    accepted_again = _recheck_list(proposal_list, {nik_before} - {""})
     locked.refresh_from_db()
     ImportRowCorrection.objects.create(
         row=locked,
@@ -118,17 +135,18 @@ def import_row_correct(*, row: ImportRow, values: dict[str, str], by) -> ImportR
         by=by,
     )
     _refresh_counts(proposal_list)
-    return locked
+    return RowChange(locked, accepted_again)
 
 
 @transaction.atomic
-def import_row_remove(*, row: ImportRow, by) -> ImportRow:
-    """Take a row out of a staged or returned list (it will not be merged); kept on record."""
+def import_row_remove(*, row: ImportRow, by) -> RowChange:
+    """Take a row out of a staged or returned list (it will not be merged); kept on record.
+    Returns the row and the rows accepted again (:func:`_recheck_list`)."""
     locked = _locked_row(row)
     before_outcome = locked.outcome
     locked.outcome = ImportRow.Outcome.REMOVED
     locked.save(update_fields=["outcome"])
-    _recheck_list(locked.proposal_list, {locked.nik} - {""})
+    accepted_again = _recheck_list(locked.proposal_list, {locked.nik} - {""})
     ImportRowCorrection.objects.create(
         row=locked,
         action=ImportRowCorrection.Action.REMOVED,
@@ -140,7 +158,7 @@ def import_row_remove(*, row: ImportRow, by) -> ImportRow:
         by=by,
     )
     _refresh_counts(locked.proposal_list)
-    return locked
+    return RowChange(locked, accepted_again)
 
 
 @transaction.atomic

@@ -34,14 +34,18 @@ def rows_of(proposal_list):
 
 
 def correct(client, proposal_list, number, row):
+    """Post the row's form as the officer does; returns the page it leads to."""
     url = reverse("proposers:row", args=[proposal_list.pk, number])
-    response = client.post(url, dict(zip(COLUMNS, row, strict=True)))
-    assert response.status_code == 302, response.content.decode()[:2000]
+    response = client.post(url, dict(zip(COLUMNS, row, strict=True)), follow=True)
+    assert response.redirect_chain, response.content.decode()[:2000]
+    return response
 
 
 def remove(client, proposal_list, number):
     url = reverse("proposers:row", args=[proposal_list.pk, number])
-    assert client.post(url, {"remove": "1"}).status_code == 302
+    response = client.post(url, {"remove": "1"}, follow=True)
+    assert response.redirect_chain
+    return response
 
 
 def staged(client, program, *rows) -> ProposalList:
@@ -55,8 +59,9 @@ def test_correcting_the_first_of_two_rows_with_one_nik_accepts_the_copy(aren_cli
     rows = rows_of(proposal_list)
     assert rows[3].reason_code == Reason.DUPLICATE_IN_LIST and "baris 2" in rows[3].message
 
-    correct(aren_client, proposal_list, 2, ANI)
+    response = correct(aren_client, proposal_list, 2, ANI)
 
+    assert "Baris 3 tadinya ditolak sebagai data ganda" in response.content.decode()
     rows = rows_of(proposal_list)
     assert [rows[2].outcome, rows[3].outcome] == ["accepted", "accepted"]
     assert rows[3].message == "" and rows[3].reason_code == ""
@@ -69,8 +74,9 @@ def test_correcting_the_first_of_two_rows_with_one_nik_accepts_the_copy(aren_cli
 def test_removing_the_first_of_three_copies_keeps_the_next_and_names_it(aren_client, program):
     proposal_list = staged(aren_client, program, ANI, ANI, ANI)
 
-    remove(aren_client, proposal_list, 2)
+    page = remove(aren_client, proposal_list, 2).content.decode()
 
+    assert "Baris 3 tadinya ditolak sebagai data ganda" in page
     rows = rows_of(proposal_list)
     assert [rows[n].outcome for n in (2, 3, 4)] == ["removed", "accepted", "rejected"]
     assert "baris 3 " in rows[4].message
