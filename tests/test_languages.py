@@ -158,6 +158,36 @@ def test_the_compiled_catalogue_is_up_to_date_with_its_source(path):
     assert compiled == expected, "the .mo is stale: run compilemessages and commit the .mo"
 
 
+TRANSLATE_TAG = re.compile(r"""{%\s*translate\s+(["'])(.*?)\1\s*(?:as\s+\w+\s*)?%}""")
+BLOCK_TAG = re.compile(r"{%\s*blocktranslate\b([^%]*)%}(.*?){%\s*endblocktranslate\s*%}", re.S)
+
+
+def _template_texts():
+    """(template, msgid) of each plain ``translate`` and ``blocktranslate`` in the project's
+    templates, as makemessages would extract it (``trimmed`` joins the stripped lines,
+    ``{{ name }}`` becomes ``%(name)s``); tags with a context or a plural are left out."""
+    for path in _project_files("*.html"):
+        source = path.read_text(encoding="utf-8")
+        for match in TRANSLATE_TAG.finditer(source):
+            yield _catalogue_id(path), match.group(2)
+        for match in BLOCK_TAG.finditer(source):
+            options, body = match.groups()
+            if "context" in options or "count" in options or "{% plural %}" in body:
+                continue
+            if "trimmed" in options:
+                body = " ".join(line.strip() for line in body.splitlines() if line.strip())
+            body = re.sub(r"{{\s*(\w+)\s*}}", r"%(\1)s", body.replace("%", "%%"))
+            yield _catalogue_id(path), body
+
+
+def test_every_text_of_the_templates_is_in_the_catalogue():
+    """A text added to a template without running makemessages would show in Indonesian on
+    the English pages; the checks above only see what is in the catalogue."""
+    msgids = {entry["msgid"] for entry in _parse_po(CATALOGUE)}
+    missing = sorted({(name, text) for name, text in _template_texts() if text not in msgids})
+    assert not missing, missing
+
+
 def test_the_template_for_proposal_lists_imports_back_in_english():
     """Its headings stay Indonesian in English, the names the importer recognises."""
     with translation.override("en"):
