@@ -776,12 +776,14 @@ class ImportRowCorrection(models.Model):
     """A proposer's correction (or removal) of a staged row, kept with who and when.
 
     The row as sent stays in ``ImportRow.original_raw``; each correction records the cells
-    before and after and the outcome it led to.
+    before and after and the outcome it led to. A row whose outcome changed because another
+    row was corrected or removed (a copy of the same NIK, checked again) gets a record too.
     """
 
     class Action(models.TextChoices):
         CORRECTED = "corrected", _("Diperbaiki")
         REMOVED = "removed", _("Dihapus")
+        RECHECKED = "rechecked", _("Diperiksa ulang")
 
     row = models.ForeignKey(
         ImportRow, verbose_name=_("baris"), on_delete=models.CASCADE, related_name="corrections"

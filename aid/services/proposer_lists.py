@@ -69,18 +69,36 @@ class RowChange:
     accepted_again: list[int] = field(default_factory=list)
 
 
-def _recheck_list(proposal_list: ProposalList, niks: set[str]) -> list[int]:
-    """The rest of the list after a row changed: rows refused as copies of a NIK the row
-    held are checked again (the row they copied may have been the one corrected or
-    removed), and the possible-duplicate flags are found again from the rows as they are.
-    Returns the numbers of the rows accepted again."""
-    rechecked = dedupe.recheck_copies(proposal_list, niks)
-    dedupe.reflag(proposal_list)
-    return sorted(
-        ImportRow.objects.filter(pk__in=rechecked, outcome=ImportRow.Outcome.ACCEPTED).values_list(
-            "row_number", flat=True
+def _recheck_list(changed: ImportRow, niks: set[str], *, by) -> list[int]:
+    """The rest of the list after ``changed`` was corrected or removed: rows refused as
+    copies of a NIK it held are checked again (the row they copied may have been this one),
+    each with a record saying why, and the possible-duplicate flags are found again from the
+    rows as they are. Returns the numbers of the rows accepted again."""
+    proposal_list = changed.proposal_list
+    rechecked = list(
+        ImportRow.objects.filter(pk__in=dedupe.recheck_copies(proposal_list, niks)).order_by(
+            "row_number"
         )
     )
+    dedupe.reflag(proposal_list)
+    why = (
+        _("Diperiksa lagi setelah baris %(n)s dihapus.")
+        if changed.outcome == ImportRow.Outcome.REMOVED
+        else _("Diperiksa lagi setelah baris %(n)s diperbaiki.")
+    ) % {"n": changed.row_number}
+    ImportRowCorrection.objects.bulk_create(
+        ImportRowCorrection(
+            row=row,
+            action=ImportRowCorrection.Action.RECHECKED,
+            raw_before=row.raw,
+            raw_after=row.raw,
+            outcome_after=row.outcome,
+            message_after=" ".join(filter(None, [why, row.message])),
+            by=by,
+        )
+        for row in rechecked
+    )
+    return [row.row_number for row in rechecked if row.outcome == ImportRow.Outcome.ACCEPTED]
 
 
 @transaction.atomic
@@ -123,7 +141,7 @@ def import_row_correct(*, row: ImportRow, values: dict[str, str], by) -> RowChan
         dedupe.reject_duplicates_in_list(proposal_list, only)
         dedupe.link_owners(proposal_list)
         dedupe.note_registered_owners(proposal_list, only)
-    accepted_again = _recheck_list(proposal_list, {nik_before} - {""})
+    accepted_again = _recheck_list(locked, {nik_before} - {""}, by=by)
     locked.refresh_from_db()
     ImportRowCorrection.objects.create(
         row=locked,
@@ -146,7 +164,7 @@ def import_row_remove(*, row: ImportRow, by) -> RowChange:
     before_outcome = locked.outcome
     locked.outcome = ImportRow.Outcome.REMOVED
     locked.save(update_fields=["outcome"])
-    accepted_again = _recheck_list(locked.proposal_list, {locked.nik} - {""})
+    accepted_again = _recheck_list(locked, {locked.nik} - {""}, by=by)
     ImportRowCorrection.objects.create(
         row=locked,
         action=ImportRowCorrection.Action.REMOVED,

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from aid import services
-from aid.models import Application, ImportRow, ProposalList, Reason
+from aid.models import Application, ImportRow, ImportRowCorrection, ProposalList, Reason
 from tests.factories import OwnerFactory
 from tests.lists import COLUMNS, as_csv
 from tests.proposers.conftest import upload_file
@@ -53,7 +53,9 @@ def staged(client, program, *rows) -> ProposalList:
     return ProposalList.objects.get()
 
 
-def test_correcting_the_first_of_two_rows_with_one_nik_accepts_the_copy(aren_client, program):
+def test_correcting_the_first_of_two_rows_with_one_nik_accepts_the_copy(
+    aren_client, program, officer
+):
     # Row 2 is Ani with Budi's NIK typed by mistake; row 3 is Budi, refused as its copy.
     proposal_list = staged(aren_client, program, with_nik(ANI, BUDI[0]), BUDI)
     rows = rows_of(proposal_list)
@@ -65,6 +67,13 @@ def test_correcting_the_first_of_two_rows_with_one_nik_accepts_the_copy(aren_cli
     rows = rows_of(proposal_list)
     assert [rows[2].outcome, rows[3].outcome] == ["accepted", "accepted"]
     assert rows[3].message == "" and rows[3].reason_code == ""
+    # The change is on the row's own record too, with who caused it.
+    record = ImportRowCorrection.objects.get(row=rows[3])
+    assert (record.action, record.outcome_after, record.by) == ("rechecked", "accepted", officer)
+    row_page = aren_client.get(reverse("proposers:row", args=[proposal_list.pk, 3]))
+    assert "Diperiksa ulang oleh petugas-aren · Diperiksa lagi setelah baris 2 diperbaiki." in (
+        row_page.content.decode()
+    )
     proposal_list.refresh_from_db()
     assert proposal_list.counts["accepted"] == 2
     page = aren_client.get(reverse("proposers:detail", args=[proposal_list.pk])).content.decode()
