@@ -218,7 +218,7 @@ def _objects() -> dict[str, int]:
         "application": Application.objects.order_by("pk").first().pk,
         "proposallist": ProposalList.objects.order_by("pk").first().pk,
         "disbursement": Disbursement.objects.order_by("pk").first().pk,
-        "program": Program.objects.get().pk,
+        "program": Program.objects.get(code="bpum-2020").pk,
         "possibleduplicate": PossibleDuplicate.objects.get().pk,
         "owner": Owner.objects.order_by("pk").first().pk,
         "business": Business.objects.order_by("pk").first().pk,
