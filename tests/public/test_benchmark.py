@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from public.benchmark import wrk
+from public.benchmark import cpu, wrk
 
 ROOT = Path(__file__).resolve().parents[2]
 TINY = [
@@ -41,6 +41,16 @@ def _assert_report(output: str) -> None:
         assert errors == 0, output
     found = re.search(r"found an owner: (\d+) of (\d+)", output)
     assert found and int(found.group(1)) > 0, output
+    # Where each view's cost lay: the server that answered it spent CPU on every view.
+    if cpu.available():
+        section = output.split("ms of CPU per request", 1)[1].splitlines()
+        servers = {
+            line.split()[0].rstrip(":"): float(match.group(1))
+            for line in section
+            if (match := re.search(r"\s([\d.]+)\s+[\d.]+\s+[\d.]+\s+[\d.]+$", line))
+        }
+        assert set(servers) == {name.split()[0] for name in expected}, output
+        assert all(ms > 0 for ms in servers.values()), output
 
 
 ON_SQLITE = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")

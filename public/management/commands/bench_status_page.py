@@ -33,7 +33,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from aid.models import Application
-from public.benchmark import load, seed, steps, wrk
+from public.benchmark import cpu, load, seed, steps, wrk
 
 HOST = "127.0.0.1"
 ROOT = Path(settings.BASE_DIR)
@@ -113,6 +113,8 @@ class Command(BaseCommand):
             ("minimal: one row by NIK", port, "/bench/one-row/", b"True"),
             ("status check (POST /cek-status/)", port, "/cek-status/", b"masked-name"),
         ]
+        server_of = {port: servers[0]}
+        cpu_used: dict[str, cpu.Sample] = {}
         try:
             self._wait_ready(servers[0], port, "/cek-status/")
             if use_wrk:
@@ -126,6 +128,7 @@ class Command(BaseCommand):
                     )
                 )
                 self._wait_ready(servers[1], stock_port, "/bench/one-row/")
+                server_of[stock_port] = servers[1]
                 views.insert(0, ("stock: one row, default middleware", stock_port, *views[0][2:]))
                 # One CSRF cookie and token for every connection: the token is checked against
                 # the cookie alone, so the stock server accepts the portal's too.
@@ -136,6 +139,7 @@ class Command(BaseCommand):
             for round_ in range(o["rounds"] + 1):
                 seconds = o["seconds"] / o["rounds"] if round_ else o["warmup"]
                 for (name, view_port, path, marker), total in zip(views, results, strict=True):
+                    before = cpu.Sample.take(server_of[view_port].pid) if cpu.available() else None
                     if use_wrk:
                         measured = wrk.run(
                             name,
@@ -162,6 +166,9 @@ class Command(BaseCommand):
                         )
                     if round_:  # round 0 warms up connections, caches and the workers
                         total.add(measured)
+                        if before is not None:
+                            used = cpu.Sample.take(server_of[view_port].pid) - before
+                            cpu_used[name] = cpu_used.get(name, cpu.ZERO) + used
         finally:
             for server in servers:
                 server.terminate()
@@ -170,6 +177,8 @@ class Command(BaseCommand):
                 except subprocess.TimeoutExpired:
                     server.kill()
         self._report(results, o, "wrk" if use_wrk else "Python clients")
+        if cpu_used:
+            self._report_cpu(results, cpu_used, "wrk" if use_wrk else "Python clients")
         return None
 
     def _probes(self, count: int) -> list[tuple[str, str]]:
@@ -247,6 +256,22 @@ class Command(BaseCommand):
         for what, ms in rows:
             figure = "needed by another" if ms is None else f"{ms:8.3f}"
             self.stdout.write(f"  {what:<64} {figure:>8}")
+
+    def _report_cpu(self, results: list, used: dict, generator: str) -> None:
+        """CPU per request of each part: where a view's cost lies on this machine."""
+        self.stdout.write(f"\nms of CPU per request (from /proc; load generator: {generator})")
+        header = f"{'view':<34} {'server':>8} {'database':>9} {'load':>8} {'total':>8}"
+        self.stdout.write(header)
+        self.stdout.write("-" * len(header))
+        for r in results:
+            sample = used.get(r.name)
+            if sample is None or not r.requests:
+                continue
+            parts = [sample.server, sample.database, sample.load]
+            per = [1000 * part / r.requests for part in parts]
+            self.stdout.write(
+                f"{r.name:<34} {per[0]:>8.3f} {per[1]:>9.3f} {per[2]:>8.3f} {sum(per):>8.3f}"
+            )
 
     def _report(self, results: list, o: dict, generator: str) -> None:
         self.stdout.write(
