@@ -41,10 +41,10 @@ def complaints_for_owner(nik_hash: str, *, limit: int = 10) -> list[OwnerComplai
     return [
         OwnerComplaint(
             number=pk,
-            category_label=Category(category).label,
+            category_label=str(Category(category).label),
             created_at=_aware(created_at),
             state=state,
-            state_label=State(state).label,
+            state_label=str(State(state).label),
             answer=answer,
             answered_at=_aware(answered_at),
         )

@@ -144,7 +144,7 @@ def _refusal(row: dict) -> Refusal:
     kind = row["proposer_kind"]
     return Refusal(
         proposer_name=row["proposer_name"] or "",
-        proposer_kind=Proposer.Kind(kind).label if kind in Proposer.Kind.values else "",
+        proposer_kind=str(Proposer.Kind(kind).label) if kind in Proposer.Kind.values else "",
         kelurahan_name=row["kelurahan_name"] or "",
         contact_name=row["contact_name"] or "",
         contact_phone=row["contact_phone"] or "",
@@ -152,7 +152,7 @@ def _refusal(row: dict) -> Refusal:
         opening_hours=row["opening_hours"] or "",
         proposed_on=proposed_on,
         reason_code=reason.value,
-        reason_label=reason.label,
+        reason_label=str(reason.label),
         reason_advice=str(REASON_ADVICE.get(reason, "")),
         message=row["message"] or "",
     )

@@ -4,15 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('aid', '0022_application_program_index_covered'),
+        ("aid", "0022_application_program_index_covered"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='importrowcorrection',
-            name='action',
-            field=models.CharField(choices=[('corrected', 'Diperbaiki'), ('removed', 'Dihapus'), ('rechecked', 'Diperiksa ulang')], max_length=10, verbose_name='tindakan'),
+            model_name="importrowcorrection",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("corrected", "Diperbaiki"),
+                    ("removed", "Dihapus"),
+                    ("rechecked", "Diperiksa ulang"),
+                ],
+                max_length=10,
+                verbose_name="tindakan",
+            ),
         ),
     ]
