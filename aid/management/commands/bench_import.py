@@ -15,19 +15,21 @@ from __future__ import annotations
 import csv
 import random
 import resource
+import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
 from aid import transitions
 from aid.importing import pipeline, sql
 from aid.importing.guards import CSV
-from aid.models import Application, ImportStatus, Program, ProposalList
-from aid.services import proposal_list_confirm
+from aid.models import Application, ImportRow, ImportStatus, Program, ProposalList, Reason
+from aid.services import import_row_remove, proposal_list_confirm
 from registry import fakes, identifiers
 from registry.models import Bank, Owner, Region
 
@@ -167,6 +169,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--earlier-rows", type=int, default=6500, help="rows of each earlier list"
         )
+        parser.add_argument(
+            "--corrections",
+            type=int,
+            default=0,
+            help="before the merge, time this many workspace changes of the staged list "
+            "(each: a row removed, its copies checked again, the flags found again)",
+        )
 
     def handle(
         self,
@@ -177,6 +186,7 @@ class Command(BaseCommand):
         seed: int,
         earlier_lists: int,
         earlier_rows: int,
+        corrections: int,
         **o,
     ):
         out = self.stdout
@@ -211,16 +221,17 @@ class Command(BaseCommand):
                     )
                     if earlier:
                         self._earlier(program, earlier)
-                    self._run(program, path, rows)
+                    self._run(program, path, rows, corrections)
                     raise _Rollback
             except _Rollback:
                 pass
         out.write(f"Peak memory (process RSS): {_peak_mb():.0f} MB")
 
-    def _import(self, program: Program, path: Path, name: str):
+    def _import(self, program: Program, path: Path, name: str, corrections: int = 0):
         """Check, stage and confirm one list as the portal does; return its report (with the
         confirm's time as "merge"), the applications merged, and the time of each kind of
-        statement of the dedupe and merge steps."""
+        statement of the dedupe and merge steps. With ``corrections``, that many workspace
+        changes are timed between staging and the merge (:meth:`_corrections`)."""
         proposal_list = ProposalList.objects.create(
             program=program,
             proposer_name=name,
@@ -230,6 +241,8 @@ class Command(BaseCommand):
         with path.open("rb") as f, sql.timings() as dedupe_statements:
             report = pipeline.stage_file(proposal_list, f, CSV)
         transitions.import_move(proposal_list, ImportStatus.STAGED)
+        if corrections:
+            self._corrections(proposal_list, corrections)
         started = time.perf_counter()
         with sql.timings() as merge_statements:
             merged = proposal_list_confirm(proposal_list=proposal_list, by=None)
@@ -248,8 +261,35 @@ class Command(BaseCommand):
             f"({time.perf_counter() - started:.1f} s, not part of the figures below)"
         )
 
-    def _run(self, program: Program, path: Path, rows: int) -> None:
-        report, merged, statements = self._import(program, path, "Benchmark")
+    def _corrections(self, proposal_list: ProposalList, count: int) -> None:
+        """Remove, as a proposer would in the workspace, ``count`` accepted rows whose NIK a
+        later row repeats: each removal checks that copy again and finds the list's flags
+        again (aid.services.import_row_remove). Prints the median time of one."""
+        officer = get_user_model().objects.create(username=f"bench-{int(time.time())}")
+        copied = ImportRow.objects.filter(
+            proposal_list=proposal_list,
+            outcome=ImportRow.Outcome.REJECTED,
+            reason_code=Reason.DUPLICATE_IN_LIST,
+        ).values("nik")
+        firsts = list(
+            ImportRow.objects.filter(
+                proposal_list=proposal_list, outcome=ImportRow.Outcome.ACCEPTED, nik__in=copied
+            ).order_by("row_number")[:count]
+        )
+        spent, accepted_again = [], 0
+        for row in firsts:
+            started = time.perf_counter()
+            accepted_again += len(import_row_remove(row=row, by=officer).accepted_again)
+            spent.append(time.perf_counter() - started)
+        if spent:
+            self.stdout.write(
+                f"Workspace: {len(spent)} rows removed from the staged list, "
+                f"{accepted_again} copies accepted again; one change (the list checked again "
+                f"and its flags found again) takes {statistics.median(spent):.2f} s (median)"
+            )
+
+    def _run(self, program: Program, path: Path, rows: int, corrections: int = 0) -> None:
+        report, merged, statements = self._import(program, path, "Benchmark", corrections)
         timings = report.timings
         total = sum(timings.values())
         out = self.stdout

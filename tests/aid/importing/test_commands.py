@@ -98,10 +98,13 @@ def test_benchmark_realistic_mode_imports_into_a_program_with_earlier_lists(prog
     call_command(
         "bench_import",
         *("--rows", "300", "--earlier-lists", "2", "--earlier-rows", "120", "--skip-baseline"),
+        *("--corrections", "2"),
         stdout=out,
     )
     text = out.getvalue()
     assert "Earlier lists: 2 merged into the program" in text
+    # Two workspace changes before the merge, each accepting the copy of its NIK again.
+    assert "Workspace: 2 rows removed from the staged list, 2 copies accepted again" in text
     for step in ("read", "check", "stage", "dedupe", "merge"):
         assert f"  {step}" in text
     assert "merged" in text and "Peak memory" in text
