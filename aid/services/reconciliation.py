@@ -150,6 +150,25 @@ def _problem(problems: list, row: int, nik: str, message: str) -> None:
     problems.append(reconciliation.RowProblem(row, nik, message).as_dict())
 
 
+def _read_rows(record: ImportedFile, f: IO[bytes], kind: str, *, columns: tuple, parse, commit):
+    """The rows of a checked upload for ``record``, as both files are applied: read and
+    parsed (``parse``), the file kept when applying, the program's live applications and the
+    registered NIKs looked up once. Returns (parsed, problems as dicts, live by NIK, NIKs
+    registered)."""
+    table = reconciliation.read_table(f, kind, *columns)
+    parsed = parse(table)
+    record.rows = len(table)
+    if commit and not record.file:
+        _keep(record, f, kind)
+    niks = [row.nik for row in parsed.rows]
+    return (
+        parsed,
+        [p.as_dict() for p in parsed.problems],
+        selectors.live_applications_by_nik(record.program, niks),
+        selectors.known_niks(niks),
+    )
+
+
 def _refuse_own_submissions(program: Program, listed: list[int], by, reject_missing: bool):
     """Who submitted an application to the ministry does not record the ministry's answer
     for it (issue 11, finding 7b): refuse the whole file, naming the batch."""
@@ -224,17 +243,14 @@ def decision_file_apply(
     queued record)."""
     program = record.program
     reject_missing = record.reject_missing
-    table = reconciliation.read_table(
-        f, kind, reconciliation.DECISION_COLUMNS, reconciliation.DECISION_REQUIRED
+    parsed, problems, live, registered = _read_rows(
+        record,
+        f,
+        kind,
+        columns=(reconciliation.DECISION_COLUMNS, reconciliation.DECISION_REQUIRED),
+        parse=reconciliation.decision_rows,
+        commit=commit,
     )
-    parsed = reconciliation.decision_rows(table)
-    record.rows = len(table)
-    if commit and not record.file:
-        _keep(record, f, kind)
-    problems = [p.as_dict() for p in parsed.problems]
-    niks = [row.nik for row in parsed.rows]
-    live = selectors.live_applications_by_nik(program, niks)
-    registered = selectors.known_niks(niks)
     _refuse_own_submissions(program, [a.pk for a in live.values()], by, reject_missing)
     to_approve: list[int] = []
     for row in parsed.rows:
@@ -349,18 +365,15 @@ def bank_report_apply(
     """The body of :func:`bank_report_import`, for a checked upload (the task calls it on a
     queued record)."""
     program = record.program
-    table = reconciliation.read_table(
-        f, kind, reconciliation.BANK_COLUMNS, reconciliation.BANK_REQUIRED
+    parsed, problems, live, registered = _read_rows(
+        record,
+        f,
+        kind,
+        columns=(reconciliation.BANK_COLUMNS, reconciliation.BANK_REQUIRED),
+        parse=reconciliation.bank_rows,
+        commit=commit,
     )
-    parsed = reconciliation.bank_rows(table)
-    record.rows = len(table)
-    if commit and not record.file:
-        _keep(record, f, kind)
     record.save()
-    problems = [p.as_dict() for p in parsed.problems]
-    niks = [row.nik for row in parsed.rows]
-    live = selectors.live_applications_by_nik(program, niks)
-    registered = selectors.known_niks(niks)
     for row in parsed.rows:
         application = live.get(row.nik)
         source = f"{record.source} baris {row.row}"[:120]
