@@ -192,8 +192,8 @@ def row(request, proposer, pk, row):
     )
     form = RowForm(request.POST or None, columns=columns, initial=initial)
     if request.method == "POST":
-        if not editable:
-            raise PermissionDenied
+        # The service checks again, under the list's lock, that the list and the row may
+        # still change (another request may have sent the list or removed the row since).
         try:
             if "remove" in request.POST:
                 change = services.import_row_remove(row=import_row, by=request.user)
@@ -204,14 +204,27 @@ def row(request, proposer, pk, row):
                 change = services.import_row_correct(
                     row=import_row, values=form.cleaned_data, by=request.user
                 )
-                _tell_accepted_again(request, change.accepted_again)
-                if change.row.outcome == ImportRow.Outcome.ACCEPTED:
+                fixed = change.row
+                if fixed.outcome == ImportRow.Outcome.ACCEPTED and fixed.flags:
+                    messages.warning(
+                        request,
+                        _("Baris %(n)s diterima, tetapi ditandai: %(flags)s")
+                        % {"n": row, "flags": fixed.remarks},
+                    )
+                elif fixed.outcome == ImportRow.Outcome.ACCEPTED:
                     messages.success(
                         request, _("Baris %(n)s sudah benar dan diterima.") % {"n": row}
                     )
+                _tell_accepted_again(request, change.accepted_again)
+                if fixed.outcome == ImportRow.Outcome.ACCEPTED:
                     return redirect("proposers:detail", pk=proposal_list.pk)
                 messages.error(request, _("Baris %(n)s masih bermasalah.") % {"n": row})
                 return redirect("proposers:row", pk=proposal_list.pk, row=row)
+            messages.error(
+                request,
+                _("Baris %(n)s belum disimpan: perbaiki isian yang diberi keterangan di bawah.")
+                % {"n": row},
+            )
         except ValidationError as exc:
             messages.error(request, exc.messages[0])
             return redirect("proposers:detail", pk=proposal_list.pk)

@@ -229,23 +229,23 @@ def _append(note_sql: str) -> str:
 
 
 def note_registered_owners(proposal_list: ProposalList, row_ids: list[int] | None = None) -> int:
-    """Explain, on rows of registered owners, that the registry's details are kept."""
+    """Explain, on rows of registered owners, that the registry's details are kept.
+
+    The note does not name the registered owner: the proposer who sent the list reads it,
+    and typing a NIK into a list must not be a way to learn whose it is."""
     rows, owners, accounts = table(ImportRow), table(Owner), table(BankAccount)
     only, only_params = _only(row_ids)
-    before, after = split_message(
-        _(
-            "Pemilik NIK ini sudah terdaftar atas nama \x00. Data terdaftar tetap dipakai; nama, "
-            "alamat atau nomor HP yang berbeda di daftar ini tidak mengubah registri (perbaiki "
-            "lewat menu Pemilik usaha bila perlu)."
-        )
+    owner_note = _(
+        "Pemilik NIK ini sudah terdaftar. Data terdaftar tetap dipakai; nama, alamat atau nomor "
+        "HP yang berbeda di daftar ini tidak mengubah registri (perbaikannya lewat Dinas)."
     )
     touched = execute(
-        f"""UPDATE {rows} AS r SET note = {_append("(%s || o.full_name || %s)")}
+        f"""UPDATE {rows} AS r SET note = {_append("%s")}
             FROM {owners} o
             WHERE r.proposal_list_id = %s AND r.outcome = %s AND o.id = r.owner_id
               AND (LOWER(o.full_name) <> LOWER(r.full_name) OR o.ktp_address <> r.ktp_address
                    OR o.phone <> r.phone){only}""",
-        [before, after, before, after, proposal_list.pk, ACCEPTED, *only_params],
+        [owner_note, owner_note, proposal_list.pk, ACCEPTED, *only_params],
     )
     account_note = _(
         "Rekening di daftar berbeda dengan rekening aktif yang terdaftar; rekening terdaftar "

@@ -105,6 +105,10 @@ def outcome_rows(proposal_list: ProposalList, only: Q | None = None) -> Iterator
     )
     for number, raw, outcome, reason, message, note, flags in rows.iterator(chunk_size=2000):
         cells = (list(raw) + [""] * width)[:width]
+        if outcome == ImportRow.Outcome.REMOVED:
+            # Why it was refused before its removal no longer asks anything of anyone.
+            reason = message = note = ""
+            flags = []
         yield [
             number,
             *cells,

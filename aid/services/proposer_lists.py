@@ -46,6 +46,12 @@ def _locked_row(row: ImportRow) -> ImportRow:
         .get(pk=row.pk)
     )
     _refuse_unless_editable(locked.proposal_list)
+    if locked.outcome == ImportRow.Outcome.REMOVED:
+        # Read again under the lock: a removal that committed meanwhile is final.
+        raise ValidationError(
+            _("Baris %(n)s sudah dihapus dari daftar dan tidak dapat diubah lagi.")
+            % {"n": locked.row_number}
+        )
     return locked
 
 

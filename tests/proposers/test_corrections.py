@@ -3,6 +3,7 @@ the row held are checked again, and the possible-duplicate flags follow the rows
 now. What the officer reads on the list page and in the outcome file is what merging does."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from aid import services
@@ -135,7 +136,7 @@ def test_a_corrected_row_of_a_registered_owner_says_the_registry_is_kept(aren_cl
 
     row = rows_of(proposal_list)[3]
     assert row.outcome == "accepted"
-    assert "sudah terdaftar atas nama Cici Paramita Sari" in row.remarks
+    assert "Pemilik NIK ini sudah terdaftar" in row.remarks and "Paramita Sari" not in row.remarks
 
 
 def test_the_merge_creates_what_the_corrected_list_shows(aren_client, program):
@@ -148,3 +149,62 @@ def test_the_merge_creates_what_the_corrected_list_shows(aren_client, program):
     assert services.proposal_list_confirm(proposal_list=proposal_list, by=None) == 3
     niks = set(Application.objects.values_list("owner__nik", flat=True))
     assert niks == {ANI[0], BUDI[0], CICI[0]}
+
+
+def test_a_row_removed_meanwhile_cannot_be_corrected_back(aren_client, program, officer):
+    """Two requests on one row, the removal first: the correction, read before the removal
+    committed, is refused under the list's lock instead of bringing the row back."""
+    proposal_list = staged(aren_client, program, ANI, with_nik(BUDI, "123"))
+    stale = ImportRow.objects.get(proposal_list=proposal_list, row_number=3)
+    services.import_row_remove(row=stale, by=officer)
+
+    with pytest.raises(ValidationError, match="sudah dihapus"):
+        services.import_row_correct(row=stale, values={"nik": BUDI[0]}, by=officer)
+
+    assert rows_of(proposal_list)[3].outcome == "removed"
+    page = correct(aren_client, proposal_list, 3, BUDI).content.decode()
+    assert "Baris 3 sudah dihapus dari daftar" in page
+    assert rows_of(proposal_list)[3].outcome == "removed"
+
+
+def test_an_overlong_value_is_explained_and_nothing_is_saved(aren_client, program):
+    proposal_list = staged(aren_client, program, ANI, with_nik(BUDI, "123"))
+    url = reverse("proposers:row", args=[proposal_list.pk, 3])
+    values = dict(zip(COLUMNS, BUDI, strict=True)) | {"ktp_address": "Jl. Kenari " + "x" * 300}
+
+    page = aren_client.post(url, values, follow=True).content.decode()
+
+    assert "Baris 3 belum disimpan" in page and "paling banyak 255 karakter" in page
+    assert rows_of(proposal_list)[3].outcome == "rejected"
+    assert not ImportRowCorrection.objects.exists()
+
+
+def test_after_the_list_is_sent_a_correction_is_refused_with_the_reason(aren_client, program):
+    proposal_list = staged(aren_client, program, ANI, with_nik(BUDI, "123"))
+    aren_client.post(
+        reverse("proposers:submit", args=[proposal_list.pk]),
+        {"sptjm_agreed": "on", "sptjm_name": "Sri Wahyuni", "sptjm_position": "Lurah"},
+    )
+
+    page = correct(aren_client, proposal_list, 3, BUDI).content.decode()
+
+    assert "tidak dapat diubah lagi" in page
+    assert rows_of(proposal_list)[3].outcome == "rejected"
+
+
+def test_a_correction_that_leaves_a_flag_says_so(aren_client, program):
+    proposal_list = staged(aren_client, program, ANI, with_nik(BUDI, "123"))
+
+    page = correct(aren_client, proposal_list, 3, with_phone(BUDI, ANI[6])).content.decode()
+
+    assert "Baris 3 diterima, tetapi ditandai: Nomor HP yang sama dipakai di baris 2" in page
+
+
+def test_a_removed_row_asks_nothing_more_in_the_outcome_file(aren_client, program):
+    proposal_list = staged(aren_client, program, ANI, with_nik(BUDI, "123"))
+    remove(aren_client, proposal_list, 3)
+
+    outcome = aren_client.get(reverse("proposers:outcome", args=[proposal_list.pk, "csv"]))
+    text = b"".join(outcome.streaming_content).decode("utf-8-sig")
+    removed = next(line for line in text.splitlines() if line.startswith("3;"))
+    assert removed.split(";")[-4:] == ["Dihapus oleh pengusul", "", "", ""]

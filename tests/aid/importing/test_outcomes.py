@@ -86,7 +86,9 @@ def test_each_row_gets_one_outcome_with_an_indonesian_reason(upload, registry_be
 
     assert "baris 13" in _row(proposal_list, 12).remarks  # same phone, other NIK
     assert "baris 12" in _row(proposal_list, 13).remarks
-    assert "Endang Sulastri" in _row(proposal_list, 14).note  # registered: registry wins
+    # Registered: the registry wins, and the note does not tell the proposer whose NIK it is.
+    assert "sudah terdaftar" in _row(proposal_list, 14).note
+    assert "Endang" not in _row(proposal_list, 14).note
     assert "Nama dan tanggal lahir sama dengan baris 16" in _row(proposal_list, 15).remarks
 
     counts = proposal_list.counts
