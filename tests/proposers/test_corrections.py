@@ -110,6 +110,9 @@ def test_flags_follow_the_rows_as_corrected(aren_client, program):
     rows = rows_of(proposal_list)
     assert [bool(rows[n].flags) for n in (2, 3, 4)] == [True, True, False]
     assert "Nomor HP yang sama dipakai di baris 3" in rows[2].remarks
+    # Listed with the problems, and told that nothing is required of the officer.
+    page = aren_client.get(reverse("proposers:detail", args=[proposal_list.pk])).content.decode()
+    assert page.count("Baris ini diterima dan ikut dikirim") == 2
 
     # Budi's real phone: neither row is flagged any more, on the page or in the file.
     correct(aren_client, proposal_list, 3, BUDI)
