@@ -206,6 +206,19 @@ def check_row(row_number: int, cells: list[str], values: dict[str, str], ctx: Co
     def problem(reason: str, text: str) -> None:
         problems.setdefault(reason, []).append(text)
 
+    def bounded(column: str, limit: int) -> str:
+        """The column's text, refused (not cut) when longer than what the registry keeps."""
+        text = _text(values.get(column, ""))
+        if len(text) > limit:
+            problem(
+                Reason.INVALID_FIELD,
+                _(
+                    "%(field)s terlalu panjang (%(n)s karakter; paling banyak %(limit)s). Singkatkan."
+                )
+                % {"field": ctx.label(column), "n": len(text), "limit": limit},
+            )
+        return text[:limit]
+
     if any(_NUL in cell for cell in row.raw):
         _refuse_nul(row, values, ctx, problem)
         values = {column: value.replace(_NUL, "") for column, value in values.items()}
@@ -220,11 +233,11 @@ def check_row(row_number: int, cells: list[str], values: dict[str, str], ctx: Co
         facts = identifiers.nik_facts(nik.value)
         row.birth_date, row.sex = facts.birth_date, facts.sex
 
-    row.full_name = _text(values.get("full_name", ""))[:150]
+    row.full_name = bounded("full_name", 150)
     row.name_key = name_key(row.full_name)
     if not row.name_key:
         missing.append("full_name")
-    row.ktp_address = _text(values.get("ktp_address", ""))[:255]
+    row.ktp_address = bounded("ktp_address", 255)
     if not row.ktp_address:
         missing.append("ktp_address")
 
@@ -235,8 +248,8 @@ def check_row(row_number: int, cells: list[str], values: dict[str, str], ctx: Co
         missing.append("phone")
     row.phone = phone.value
 
-    row.business_name = _text(values.get("business_name", ""))[:150]
-    row.sector = _text(values.get("sector", ""))[:100]
+    row.business_name = bounded("business_name", 150)
+    row.sector = bounded("sector", 100)
     if not row.business_name and not row.sector:
         missing.append("business_name")
     elif not row.business_name:
