@@ -386,17 +386,25 @@ def recheck_copies(proposal_list: ProposalList, niks: set[str]) -> list[int]:
         nik__in=set(niks) - held,
     )
     ids = list(copies.values_list("pk", flat=True))
-    if not ids:
-        return []
-    ImportRow.objects.filter(pk__in=ids).update(outcome=ACCEPTED, reason_code="", message="")
-    mark_previously_accepted(proposal_list, ids)
-    reject_existing(proposal_list, ids)
-    reject_corrected_niks(proposal_list, ids)
-    # Every accepted NIK but these is held by one row, so this rejects only their later copies.
-    reject_duplicates_in_list(proposal_list)
-    link_owners(proposal_list)
-    note_registered_owners(proposal_list, ids)
+    if ids:
+        ImportRow.objects.filter(pk__in=ids).update(outcome=ACCEPTED, reason_code="", message="")
+        recheck_rows(proposal_list, ids, corrected=False)
     return ids
+
+
+def recheck_rows(proposal_list: ProposalList, row_ids: list[int], *, corrected: bool) -> None:
+    """The rules of :func:`run` again for some accepted rows of the list, in its order, and
+    their registered owners linked. ``corrected`` rows (changed by the proposer) are
+    refused when another accepted row holds their NIK, whatever the order, so a correction
+    never takes an accepted row's place; otherwise (copies accepted again) the list's first
+    row per NIK is kept, as at import: every other NIK is held by one row already, so only
+    the later copies among these rows are refused."""
+    mark_previously_accepted(proposal_list, row_ids)
+    reject_existing(proposal_list, row_ids)
+    reject_corrected_niks(proposal_list, row_ids)
+    reject_duplicates_in_list(proposal_list, row_ids if corrected else None)
+    link_owners(proposal_list)
+    note_registered_owners(proposal_list, row_ids)
 
 
 def _flagged(proposal_list: ProposalList) -> int:

@@ -140,13 +140,7 @@ def import_row_correct(*, row: ImportRow, values: dict[str, str], by) -> RowChan
     locked.owner_id = locked.business_id = None
     locked.save()
     if locked.outcome == ImportRow.Outcome.ACCEPTED:
-        only = [locked.pk]
-        dedupe.mark_previously_accepted(proposal_list, only)
-        dedupe.reject_existing(proposal_list, only)
-        dedupe.reject_corrected_niks(proposal_list, only)
-        dedupe.reject_duplicates_in_list(proposal_list, only)
-        dedupe.link_owners(proposal_list)
-        dedupe.note_registered_owners(proposal_list, only)
+        dedupe.recheck_rows(proposal_list, [locked.pk], corrected=True)
     accepted_again = _recheck_list(locked, {nik_before} - {""}, by=by)
     locked.refresh_from_db()
     ImportRowCorrection.objects.create(
