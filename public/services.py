@@ -173,8 +173,9 @@ def refused_proposals_record(*, proposal_list: ProposalList) -> int:
 
     One read of the list's refused rows that carry a NIK and a phone (a row without a phone
     could never be matched, so it is not kept), written in bulk INSERTs of
-    ``_RECORD_BATCH``; the first refused row per NIK with usable phone digits counts. Replaces the records of this list and of the proposer's
-    earlier versions of it (``previous``), so a resent list's answer is the latest one.
+    ``_RECORD_BATCH``; the first refused row per NIK with usable phone digits counts.
+    Replaces the records of this list and of the proposer's earlier versions of it
+    (``previous``), so a resent list's answer is the latest one.
     Called when the list is merged: the list as the Dinas took it, after the proposer's
     corrections. Returns the number of records written.
     """
