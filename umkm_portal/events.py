@@ -1,0 +1,66 @@
+"""Every event the core (``registry``, ``aid``) announces to the apps above it, in one list.
+
+The core never imports the periphery (``notifications``, ``public``, ``complaints``,
+``development``, ``dashboard``, ``payment_checks``, the proposers' workspace): it announces
+what happened here, and the periphery subscribes in its ``AppConfig.ready``::
+
+    from umkm_portal import events
+    events.application_moved.connect(handler, dispatch_uid="notifications.application_moved")
+
+These are Django signals. :func:`send_on_commit` sends one after the surrounding transaction
+commits (nothing is sent when it rolls back, and a failing receiver is logged, never undoing
+what was committed): use it for effects outside the transaction such as messages and caches.
+:func:`send` sends at once, inside the transaction, for a subscriber whose write must stand or
+fall with the core's (e.g. the status page's record of refused proposals, written with the
+merge).
+
+Keep this list the only place events are declared, each with the arguments it is sent with.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+from django.dispatch import Signal
+
+logger = logging.getLogger(__name__)
+
+# Applications changed status. kwargs: to_status (str), application_ids (list[int]).
+application_moved = Signal()
+
+# A proposal list's accepted rows were merged into the registry and applications.
+# kwargs: proposal_list (aid.ProposalList). Sent inside the merge's transaction: a subscriber
+# that writes does so with the merge, all or nothing.
+proposal_list_merged = Signal()
+
+# A proposal list changed import status (staged, submitted, returned, merged, cancelled …).
+# kwargs: proposal_list (aid.ProposalList), to_status (str). Sent on commit.
+proposal_list_moved = Signal()
+
+# A decision file or bank report was applied. kwargs: record (aid.DecisionFile or
+# aid.BankReport). Sent on commit.
+file_applied = Signal()
+
+# A background job ended (done, failed or cancelled). kwargs: job (the job row). On commit.
+job_finished = Signal()
+
+# Registry data that figures are computed from changed (owners, businesses, applications in
+# bulk). kwargs: reason (str). On commit; the dashboard marks its summary stale.
+figures_changed = Signal()
+
+
+def send(signal: Signal, **kwargs) -> None:
+    """Send ``signal`` now, inside the caller's transaction; a receiver's error propagates."""
+    signal.send(sender=None, **kwargs)
+
+
+def send_on_commit(signal: Signal, **kwargs) -> None:
+    """Send ``signal`` once the surrounding transaction commits (at once outside one)."""
+
+    def deliver() -> None:
+        for receiver, result in signal.send_robust(sender=None, **kwargs):
+            if isinstance(result, Exception):
+                logger.error("Receiver %r of an event failed", receiver, exc_info=result)
+
+    transaction.on_commit(deliver)
