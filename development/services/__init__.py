@@ -1,0 +1,56 @@
+"""Every write of the development app (pembinaan UMKM), one module per area.
+
+Keyword-only functions that run in a transaction, record who did it (``by``) and when, and
+raise ``ValidationError`` with Indonesian messages keyed by field, writing nothing, when the
+input is wrong. Owners and businesses are created and changed only through
+:mod:`registry.services`; a referral's status only through :mod:`development.transitions`.
+
+- ``cooperatives``  cooperatives and memberships
+- ``activities``    activities, participants, attendance (at the door and by upload)
+- ``registration``  registration from the public page
+- ``referrals``     capital referrals
+- ``reports``       business reports and size class
+
+Callers import from here (``from development import services``).
+"""
+
+from development.services.activities import (
+    CONFIRMED_CHANNELS,
+    AttendanceImport,
+    activity_create,
+    activity_update,
+    attendance_import,
+    attendance_record,
+    attendance_take,
+    participant_register,
+    registration_confirm,
+)
+from development.services.cooperatives import (
+    cooperative_create,
+    cooperative_update,
+    membership_add,
+    membership_end,
+)
+from development.services.referrals import referral_create
+from development.services.registration import RegistrationRefused, public_registration
+from development.services.reports import business_report_add
+
+__all__ = [
+    "CONFIRMED_CHANNELS",
+    "AttendanceImport",
+    "RegistrationRefused",
+    "activity_create",
+    "activity_update",
+    "attendance_import",
+    "attendance_record",
+    "attendance_take",
+    "business_report_add",
+    "cooperative_create",
+    "cooperative_update",
+    "membership_add",
+    "membership_end",
+    "participant_register",
+    "public_registration",
+    "referral_create",
+    "registration_confirm",
+]

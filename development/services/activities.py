@@ -1,0 +1,283 @@
+"""Activities (trainings, temu usaha) and their participants and attendance, at the door and by upload."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aid.importing.columns import header_key
+from aid.importing.guards import check_uploaded_file
+from aid.importing.read import open_list, values_of
+from development.models import (
+    Activity,
+    Attendance,
+    Participant,
+)
+from registry import identifiers
+from registry.models import Business, Owner
+
+# --- activities and attendance ------------------------------------------------------------
+
+
+@transaction.atomic
+def activity_create(
+    *,
+    kind: str,
+    topic: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date | None = None,
+    by=None,
+    **details,
+) -> Activity:
+    """Plan an activity; ``ends_on`` defaults to ``starts_on`` (a one-day activity).
+
+    ``details``: description, kecamatan, venue, organiser, facilitator, capacity,
+    target_kecamatan, target_sector, target_size_class, registration_open.
+    """
+    activity = Activity(
+        kind=kind,
+        topic=" ".join((topic or "").split()),
+        starts_on=starts_on,
+        ends_on=ends_on or starts_on,
+        created_by=by,
+        **details,
+    )
+    _activity_check(activity)
+    activity._history_user = by
+    activity.save()
+    return activity
+
+
+@transaction.atomic
+def activity_update(*, activity: Activity, by=None, **changes) -> Activity:
+    """Change an activity's details; the same checks as :func:`activity_create`."""
+    changed = [f for f, v in changes.items() if getattr(activity, f) != v]
+    for name in changed:
+        setattr(activity, name, changes[name])
+    if changed:
+        _activity_check(activity)
+        activity._history_user = by
+        activity.save(update_fields=changed)
+    return activity
+
+
+def _activity_check(activity: Activity) -> None:
+    errors = {}
+    if activity.ends_on and activity.starts_on and activity.ends_on < activity.starts_on:
+        errors["ends_on"] = _("Tanggal selesai sebelum tanggal mulai.")
+    if activity.organiser_id and not activity.organiser.is_active:
+        errors["organiser"] = _("Koperasi penyelenggara tidak aktif.")
+    if errors:
+        raise ValidationError(errors)
+    activity.full_clean(exclude=["created_by"])
+
+
+# Registrations that get a confirmation message (registration_confirm).
+CONFIRMED_CHANNELS = frozenset({Participant.Channel.STAFF, Participant.Channel.PUBLIC})
+
+
+def _full(activity: Activity) -> bool:
+    return (
+        activity.capacity is not None
+        and Participant.objects.filter(activity=activity).count() >= activity.capacity
+    )
+
+
+@transaction.atomic
+def participant_register(
+    *,
+    activity: Activity,
+    owner: Owner,
+    business: Business | None = None,
+    channel: str = Participant.Channel.STAFF,
+    enforce_capacity: bool = True,
+    by=None,
+    at: datetime.datetime | None = None,
+) -> tuple[Participant, bool]:
+    """Register ``owner`` for ``activity``; return ``(participant, created)``.
+
+    Registering someone already registered changes nothing. The activity row is locked, so
+    two registrations for the last seat cannot both get it; a full activity refuses with a
+    ValidationError unless ``enforce_capacity`` is off (staff letting someone in at the door).
+    The business defaults to the owner's first one.
+    """
+    locked = Activity.objects.select_for_update().get(pk=activity.pk)
+    existing = Participant.objects.filter(activity=locked, owner=owner).first()
+    if existing is not None:
+        return existing, False
+    if enforce_capacity and _full(locked):
+        raise ValidationError(_("Kuota peserta kegiatan ini sudah penuh."), code="full")
+    if business is None:
+        business = owner.businesses.order_by("pk").first()
+    participant = Participant.objects.create(
+        activity=locked,
+        owner=owner,
+        business=business,
+        channel=channel,
+        registered_at=at or timezone.now(),
+    )
+    if channel in CONFIRMED_CHANNELS:
+        registration_confirm(participant=participant)
+    return participant, True
+
+
+@transaction.atomic
+def attendance_record(
+    *, participant: Participant, attendance: str, by, at: datetime.datetime | None = None
+) -> Participant:
+    """Record whether a participant came (hadir, izin, tidak hadir), by whom and when."""
+    if attendance not in Attendance.values:
+        raise ValidationError({"attendance": _("Pilih hadir, izin atau tidak hadir.")})
+    participant.attendance = attendance
+    participant.attendance_at = at or timezone.now()
+    participant.attendance_by = by
+    participant.save(update_fields=["attendance", "attendance_at", "attendance_by"])
+    return participant
+
+
+@transaction.atomic
+def attendance_take(
+    *,
+    activity: Activity,
+    owner: Owner,
+    attendance: str,
+    by,
+    at: datetime.datetime | None = None,
+) -> Participant:
+    """At the door: register ``owner`` if not yet registered (over capacity: staff decide
+    who comes in), then record the attendance."""
+    participant, _created = participant_register(
+        activity=activity,
+        owner=owner,
+        channel=Participant.Channel.DOOR,
+        enforce_capacity=False,
+        by=by,
+        at=at,
+    )
+    return attendance_record(participant=participant, attendance=attendance, by=by, at=at)
+
+
+# Words found in the attendance column of lists kept on paper and in Excel.
+_ATTENDANCE_WORDS = {
+    "hadir": Attendance.PRESENT,
+    "h": Attendance.PRESENT,
+    "ya": Attendance.PRESENT,
+    "v": Attendance.PRESENT,
+    "1": Attendance.PRESENT,
+    "izin": Attendance.EXCUSED,
+    "ijin": Attendance.EXCUSED,
+    "i": Attendance.EXCUSED,
+    "tidakhadir": Attendance.ABSENT,
+    "tidak": Attendance.ABSENT,
+    "absen": Attendance.ABSENT,
+    "alpa": Attendance.ABSENT,
+    "th": Attendance.ABSENT,
+    "0": Attendance.ABSENT,
+}
+_ATTENDANCE_HEADERS = {"kehadiran", "hadir", "statushadir", "status", "keterangan"}
+
+
+@dataclass
+class AttendanceImport:
+    """What an attendance list import did: rows recorded, and the rows it could not use."""
+
+    recorded: int = 0
+    registered: int = 0
+    problems: list[tuple[int, str]] = field(default_factory=list)
+
+
+@transaction.atomic
+def attendance_import(*, activity: Activity, file, by) -> AttendanceImport:
+    """Record attendance from a CSV/XLSX list: a NIK column, a name column and optionally a
+    kehadiran column (hadir/izin/tidak hadir; blank means hadir).
+
+    The file passes the proposal lists' upload guards first (size, real CSV/XLSX, zip bombs,
+    XML declarations). NIKs not in the registry are reported, not created: a new owner is
+    added with the registry's checks by staff. Set-based: one query for the owners of the
+    whole list, one for the existing participants, one bulk insert and one bulk update.
+    """
+    kind = check_uploaded_file(file, filename=getattr(file, "name", ""))
+    outcome = AttendanceImport()
+    wanted: dict[str, tuple[int, str]] = {}
+    with open_list(file, kind) as sheet:
+        column = next(
+            (i for i, h in enumerate(sheet.headers) if header_key(h) in _ATTENDANCE_HEADERS),
+            None,
+        )
+        for number, cells in sheet.rows:
+            values = values_of(cells, sheet.mapping)
+            checked = identifiers.nik(values.get("nik", ""))
+            if checked.error:
+                outcome.problems.append((number, checked.error))
+                continue
+            word = header_key(cells[column]) if column is not None and column < len(cells) else ""
+            status = _ATTENDANCE_WORDS.get(word or "hadir")
+            if status is None:
+                outcome.problems.append(
+                    (number, _("Kehadiran %(word)s tidak dikenal.") % {"word": cells[column]})
+                )
+                continue
+            wanted[checked.value] = (number, status)
+    owners = dict(Owner.objects.filter(nik__in=wanted).values_list("nik", "pk"))
+    for nik, (number, _status) in wanted.items():
+        if nik not in owners:
+            outcome.problems.append(
+                (number, _("NIK belum terdaftar di registri UMKM; daftarkan pemiliknya dulu."))
+            )
+    Activity.objects.select_for_update().filter(pk=activity.pk).first()
+    now = timezone.now()
+    present = dict(
+        Participant.objects.filter(activity=activity, owner_id__in=owners.values()).values_list(
+            "owner_id", "pk"
+        )
+    )
+    first_business = dict(
+        Business.objects.filter(owner_id__in=owners.values())
+        .order_by("owner_id", "-pk")
+        .values_list("owner_id", "pk")
+    )  # the last pair per owner wins: the lowest pk, as participant_register picks
+    new = [
+        Participant(
+            activity=activity,
+            owner_id=owner_id,
+            business_id=first_business.get(owner_id),
+            channel=Participant.Channel.IMPORT,
+            registered_at=now,
+            attendance=wanted[nik][1],
+            attendance_at=now,
+            attendance_by=by,
+        )
+        for nik, owner_id in owners.items()
+        if owner_id not in present
+    ]
+    Participant.objects.bulk_create(new)
+    updates = Participant.objects.filter(pk__in=present.values()).only("pk", "owner_id")
+    by_owner = {pk: nik for nik, pk in owners.items()}
+    changed = []
+    for participant in updates:
+        participant.attendance = wanted[by_owner[participant.owner_id]][1]
+        participant.attendance_at, participant.attendance_by = now, by
+        changed.append(participant)
+    Participant.objects.bulk_update(changed, ["attendance", "attendance_at", "attendance_by"])
+    outcome.registered = len(new)
+    outcome.recorded = len(new) + len(changed)
+    outcome.problems.sort()
+    return outcome
+
+
+def registration_confirm(*, participant: Participant) -> None:
+    """Queue the confirmation message (activity topic, date and place; no NIK) to the newly
+    registered owner, once the registration commits: nothing is queued when it rolls back,
+    and a failing enqueue never undoes the registration. Called by
+    :func:`participant_register` for a new participant registered by staff or on the public
+    page (not at the door nor from an attendance list: the activity is then under way). The
+    outbox holds one message per participant, so calling this twice sends once."""
+    from notifications import tasks
+
+    participant_id = participant.pk
+    transaction.on_commit(lambda: tasks.activity_registered.enqueue(participant_id), robust=True)
