@@ -3,7 +3,8 @@ from django.conf import settings
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from aid import money, reconciliation
+from aid import money
+from aid.importing import returned_files
 from aid.models import Disbursement, PossibleDuplicate, Program, ProposalList, Reason
 from registry import identifiers
 
@@ -163,8 +164,8 @@ class DecisionFileForm(_ImportForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = reconciliation.columns_help(
-            reconciliation.DECISION_COLUMNS, reconciliation.DECISION_REQUIRED
+        self.fields["file"].help_text = returned_files.columns_help(
+            returned_files.DECISION_COLUMNS, returned_files.DECISION_REQUIRED
         )
 
 
@@ -173,8 +174,8 @@ class BankReportForm(_ImportForm):
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = " ".join(
             [
-                reconciliation.columns_help(
-                    reconciliation.BANK_COLUMNS, reconciliation.BANK_REQUIRED
+                returned_files.columns_help(
+                    returned_files.BANK_COLUMNS, returned_files.BANK_REQUIRED
                 ),
                 str(
                     _("Tanggal ditulis seperti 10/09/2020; Status BERHASIL, GAGAL atau DICAIRKAN.")

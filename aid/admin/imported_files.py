@@ -11,12 +11,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from aid import reconciliation, services
+from aid import services
 from aid.forms import (
     BankReportForm,
     DecisionFileForm,
 )
-from aid.importing import template_file
+from aid.importing import returned_files, template_file
 from aid.models import (
     BankReport,
     DecisionFile,
@@ -47,7 +47,7 @@ class ImportedFileAdmin(ReadOnlyRecordAdmin):
 
     import_permission = ""
     import_form = None
-    columns: dict = {}  # the file's columns (aid.reconciliation), for the template download
+    columns: dict = {}  # the file's columns (aid.importing.returned_files), for the template download
     required: tuple = ()
     template_name = ""  # the downloaded template's file name, without the extension
     list_filter = ["program"]
@@ -122,14 +122,14 @@ class ImportedFileAdmin(ReadOnlyRecordAdmin):
         if not self.has_add_permission(request):
             raise PermissionDenied
         keys = [*self.required, *(key for key in self.columns if key not in self.required)]
-        headers = [reconciliation.LABELS[key] for key in keys]
-        example = [reconciliation.EXAMPLE[key] for key in keys]
+        headers = [returned_files.LABELS[key] for key in keys]
+        example = [returned_files.EXAMPLE[key] for key in keys]
         if fmt == "xlsx":
             content = template_file.table_xlsx(
                 str(self.model._meta.verbose_name).capitalize()[:31],
                 headers,
                 example,
-                text_columns=[key in reconciliation.TEXT_COLUMNS for key in keys],
+                text_columns=[key in returned_files.TEXT_COLUMNS for key in keys],
             )
             content_type = content_types.XLSX
         elif fmt == "csv":
@@ -207,7 +207,7 @@ class ImportedFileAdmin(ReadOnlyRecordAdmin):
 class DecisionFileAdmin(ImportedFileAdmin):
     import_permission = "aid.record_decision"
     import_form = DecisionFileForm
-    columns, required = reconciliation.DECISION_COLUMNS, reconciliation.DECISION_REQUIRED
+    columns, required = returned_files.DECISION_COLUMNS, returned_files.DECISION_REQUIRED
     template_name = "templat-keputusan"
     counts = ["rows", "applied", "unchanged", "refused", "not_approved"]
 
@@ -219,7 +219,7 @@ class DecisionFileAdmin(ImportedFileAdmin):
 class BankReportAdmin(ImportedFileAdmin):
     import_permission = "aid.reconcile_disbursement"
     import_form = BankReportForm
-    columns, required = reconciliation.BANK_COLUMNS, reconciliation.BANK_REQUIRED
+    columns, required = returned_files.BANK_COLUMNS, returned_files.BANK_REQUIRED
     template_name = "templat-laporan-bank"
 
     def run_import(self, request, data, *, filename, file):

@@ -216,7 +216,7 @@ def open_records(f: IO[bytes], kind: str):
     ``(rows_estimate, records)``: the non-blank rows as ``(row_number, cells)``, streamed.
 
     The reader every uploaded file goes through: proposal lists (:func:`open_list`), the
-    ministry's decision files and the bank's reports (:func:`aid.reconciliation.read_table`).
+    ministry's decision files and the bank's reports (:func:`aid.importing.returned_files.read_table`).
     """
     workbook = text = None
     f = _binary(f)

@@ -1,7 +1,7 @@
 """Files that come back: the ministry's decision file and the bank's transfer report.
 
 Every upload passes :func:`aid.importing.guards.check_uploaded_file` first. Parsing lives in
-:mod:`aid.reconciliation`; here the rows are applied through services, in the request for a
+:mod:`aid.importing.returned_files`; here the rows are applied through services, in the request for a
 small file and by the background task (:mod:`aid.tasks`) for a big one."""
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from django.core.files import File
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from aid import reconciliation, selectors, transitions
+from aid import selectors, transitions
+from aid.importing import returned_files
 from aid.importing.guards import MB, check_uploaded_file
 from aid.importing.read import measure
 from aid.models import (
@@ -83,7 +84,7 @@ def _queue_if_big(
     """
     if not _is_big(f, kind):
         return False
-    reconciliation.read_table(f, kind, *columns, header_only=True)
+    returned_files.read_table(f, kind, *columns, header_only=True)
     if not commit:
         raise ValidationError(
             _(
@@ -147,7 +148,7 @@ def _process(record: ImportedFile, apply) -> None:
 
 
 def _problem(problems: list, row: int, nik: str, message: str) -> None:
-    problems.append(reconciliation.RowProblem(row, nik, message).as_dict())
+    problems.append(returned_files.RowProblem(row, nik, message).as_dict())
 
 
 def _read_rows(record: ImportedFile, f: IO[bytes], kind: str, *, columns: tuple, parse, commit):
@@ -155,7 +156,7 @@ def _read_rows(record: ImportedFile, f: IO[bytes], kind: str, *, columns: tuple,
     parsed (``parse``), the file kept when applying, the program's live applications and the
     registered NIKs looked up once. Returns (parsed, problems as dicts, live by NIK, NIKs
     registered)."""
-    table = reconciliation.read_table(f, kind, *columns)
+    table = returned_files.read_table(f, kind, *columns)
     parsed = parse(table)
     record.rows = len(table)
     if commit and not record.file:
@@ -227,7 +228,7 @@ def decision_file_import(
         record,
         file,
         kind,
-        columns=(reconciliation.DECISION_COLUMNS, reconciliation.DECISION_REQUIRED),
+        columns=(returned_files.DECISION_COLUMNS, returned_files.DECISION_REQUIRED),
         commit=commit,
         task=decision_file_process,
     ):
@@ -247,8 +248,8 @@ def decision_file_apply(
         record,
         f,
         kind,
-        columns=(reconciliation.DECISION_COLUMNS, reconciliation.DECISION_REQUIRED),
-        parse=reconciliation.decision_rows,
+        columns=(returned_files.DECISION_COLUMNS, returned_files.DECISION_REQUIRED),
+        parse=returned_files.decision_rows,
         commit=commit,
     )
     _refuse_own_submissions(program, [a.pk for a in live.values()], by, reject_missing)
@@ -350,7 +351,7 @@ def bank_report_import(
         record,
         file,
         kind,
-        columns=(reconciliation.BANK_COLUMNS, reconciliation.BANK_REQUIRED),
+        columns=(returned_files.BANK_COLUMNS, returned_files.BANK_REQUIRED),
         commit=commit,
         task=bank_report_process,
     ):
@@ -369,8 +370,8 @@ def bank_report_apply(
         record,
         f,
         kind,
-        columns=(reconciliation.BANK_COLUMNS, reconciliation.BANK_REQUIRED),
-        parse=reconciliation.bank_rows,
+        columns=(returned_files.BANK_COLUMNS, returned_files.BANK_REQUIRED),
+        parse=returned_files.bank_rows,
         commit=commit,
     )
     record.save()
@@ -382,7 +383,7 @@ def bank_report_apply(
                 refuse(_("NIK tidak terdaftar di portal."))
             if application is None:
                 refuse(_("NIK ini tidak memiliki permohonan aktif di %(p)s.") % {"p": program.name})
-            if row.kind == reconciliation.WITHDRAWN:
+            if row.kind == returned_files.WITHDRAWN:
                 disbursement = Disbursement.objects.filter(
                     bank_reference=row.reference, application=application
                 ).first()
@@ -398,7 +399,7 @@ def bank_report_apply(
                 disbursement_record(
                     application=application,
                     bank_reference=row.reference,
-                    succeeded=row.kind == reconciliation.SUCCESS,
+                    succeeded=row.kind == returned_files.SUCCESS,
                     transferred_at=row.at,
                     amount=row.amount,
                     account_number=row.account_number,

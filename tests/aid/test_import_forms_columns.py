@@ -6,7 +6,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from aid import reconciliation
+from aid.importing import returned_files
 from aid.importing.guards import check_uploaded_file
 from umkm_portal import roles
 
@@ -16,16 +16,16 @@ FORMS = {
     "decision file": (
         roles.PIMPINAN,
         "aid_decisionfile",
-        reconciliation.DECISION_COLUMNS,
-        reconciliation.DECISION_REQUIRED,
-        reconciliation.decision_rows,
+        returned_files.DECISION_COLUMNS,
+        returned_files.DECISION_REQUIRED,
+        returned_files.decision_rows,
     ),
     "bank report": (
         roles.BENDAHARA,
         "aid_bankreport",
-        reconciliation.BANK_COLUMNS,
-        reconciliation.BANK_REQUIRED,
-        reconciliation.bank_rows,
+        returned_files.BANK_COLUMNS,
+        returned_files.BANK_REQUIRED,
+        returned_files.bank_rows,
     ),
 }
 
@@ -39,10 +39,10 @@ def test_the_upload_form_lists_the_columns_and_links_the_templates(which, make_s
 
     wajib = page.split("Kolom wajib:")[1].split(".")[0]
     assert [label.strip() for label in wajib.split(",")] == [
-        reconciliation.LABELS[key] for key in required
+        returned_files.LABELS[key] for key in required
     ]
     for key in columns:
-        assert reconciliation.LABELS[key] in page
+        assert returned_files.LABELS[key] in page
     assert reverse(f"admin:{name}_template", args=["xlsx"]) in page
     assert reverse(f"admin:{name}_template", args=["csv"]) in page
 
@@ -60,10 +60,10 @@ def test_the_template_downloads_and_reads_back_without_problems(which, fmt, make
     upload = io.BytesIO(response.content)
     kind = check_uploaded_file(upload, filename=f"templat.{fmt}")
     upload.seek(0)
-    table = reconciliation.read_table(upload, kind, columns, required)
+    table = returned_files.read_table(upload, kind, columns, required)
     parsed = rows(table)
     assert parsed.problems == []
-    assert [row.nik for row in parsed.rows] == [reconciliation.EXAMPLE["nik"]]
+    assert [row.nik for row in parsed.rows] == [returned_files.EXAMPLE["nik"]]
 
 
 @pytest.mark.parametrize("which", FORMS)
