@@ -151,6 +151,12 @@ ROLE_PERMISSIONS[PIMPINAN] += [
 ]
 
 
+def roles_with(permission: str) -> list[str]:
+    """The roles that hold ``permission`` ("app.codename"), in the table's order: what a page
+    says to staff whose role lacks it, so they know whom to ask."""
+    return [role for role, held in ROLE_PERMISSIONS.items() if permission in held]
+
+
 def sync_roles(apps, schema_editor=None) -> None:
     """Create each role's group and set its permissions to exactly the table above."""
     for app_config in apps.get_app_configs():
