@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('aid', '0024_flag_texts_out_of_notes'),
+        ("aid", "0024_flag_texts_out_of_notes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalproposallist',
-            name='closing_rows',
-            field=models.PositiveIntegerField(default=0, verbose_name='baris penutup dilewati'),
+            model_name="historicalproposallist",
+            name="closing_rows",
+            field=models.PositiveIntegerField(default=0, verbose_name="baris penutup dilewati"),
         ),
         migrations.AddField(
-            model_name='proposallist',
-            name='closing_rows',
-            field=models.PositiveIntegerField(default=0, verbose_name='baris penutup dilewati'),
+            model_name="proposallist",
+            name="closing_rows",
+            field=models.PositiveIntegerField(default=0, verbose_name="baris penutup dilewati"),
         ),
     ]
