@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from aid import money
 from aid.importing import returned_files
 from aid.models import Disbursement, PossibleDuplicate, Program, ProposalList, Reason
+from proposers.models import Proposer
 from registry import identifiers
 
 
@@ -237,10 +238,25 @@ def clean_list_upload(upload):
 class ProposalListUploadForm(forms.ModelForm):
     """Upload of a proposal list: program, proposer and the CSV/XLSX file.
 
-    The file is checked here (size, type by content, workbook safety, header with NIK and
-    name) so a refusal shows on the form; aid.services.proposal_list_upload checks it again.
+    The proposer is chosen from the register of proposing organisations (a select named
+    ``proposer``); one not registered yet is added here by name and kind (both required), so
+    a list never carries a proposer typed freely (it flows to the dashboard and to the
+    owner's advice on where to go). The file is checked here (size, type by content,
+    workbook safety, header with NIK and name) so a refusal shows on the form;
+    aid.services.proposal_list_upload checks it again.
     """
 
+    new_proposer_name = forms.CharField(
+        label=_("atau lembaga baru: nama"),
+        required=False,
+        max_length=150,
+        help_text=_("Hanya bila lembaganya belum ada di daftar, misalnya Koperasi Mitra Usaha."),
+    )
+    new_proposer_kind = forms.ChoiceField(
+        label=_("jenis lembaga baru"),
+        required=False,
+        choices=[("", "---------"), *Proposer.Kind.choices],
+    )
     upload = forms.FileField(
         label=_("Berkas daftar usulan"),
         help_text=format_lazy(
@@ -251,10 +267,36 @@ class ProposalListUploadForm(forms.ModelForm):
 
     class Meta:
         model = ProposalList
-        fields = ["program", "proposer_name", "proposer_kind", "received_on"]
+        fields = ["program", "proposer", "received_on"]
+        labels = {"proposer": _("Lembaga pengusul")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["proposer"]
+        field.required = False
+        field.queryset = Proposer.objects.filter(is_active=True).order_by("kind", "name")
+        field.help_text = _("Pilih dari daftar lembaga pengusul yang terdaftar.")
 
     def clean_upload(self):
         return clean_list_upload(self.cleaned_data["upload"])
+
+    def clean(self):
+        data = super().clean()
+        chosen, name = data.get("proposer"), (data.get("new_proposer_name") or "").strip()
+        if chosen and name:
+            raise forms.ValidationError(
+                _("Pilih lembaga dari daftar atau isi lembaga baru, jangan keduanya.")
+            )
+        if not chosen and not name:
+            self.add_error("proposer", _("Pilih lembaga pengusul, atau isi nama lembaga baru."))
+        elif name and not data.get("new_proposer_kind"):
+            self.add_error("new_proposer_kind", _("Pilih jenis lembaga baru."))
+        elif name and Proposer.objects.filter(name__iexact=" ".join(name.split())).exists():
+            self.add_error(
+                "new_proposer_name",
+                _("Lembaga %(name)s sudah terdaftar: pilih dari daftar di atas.") % {"name": name},
+            )
+        return data
 
 
 class ProgramForm(forms.ModelForm):

@@ -414,6 +414,18 @@ class BusinessReport(models.Model):
     size_class = models.CharField(
         _("skala usaha (PP 7/2021)"), max_length=10, choices=SizeClass.choices, editable=False
     )
+    # The class the registry held for the business when this report was written: the
+    # baseline a first report is compared with ("naik kelas" from the registry's class).
+    # Nullable so that adding it keeps SQLite's append-only trigger (no table rebuild);
+    # reports written before it was kept have none.
+    registry_class = models.CharField(  # noqa: DJ001 (null: none kept, and no rebuild)
+        _("skala di registri sebelumnya"),
+        max_length=10,
+        choices=SizeClass.choices,
+        null=True,
+        blank=True,
+        editable=False,
+    )
     note = models.TextField(_("catatan"), blank=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

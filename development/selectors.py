@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Q, QuerySet, Sum, Window
-from django.db.models.functions import ExtractYear, Lag
+from django.db.models.functions import Coalesce, ExtractYear, Lag
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -142,10 +142,20 @@ def latest_report(business: Business) -> BusinessReport | None:
 
 
 def _reports_with_previous(reports: QuerySet[BusinessReport]) -> QuerySet:
+    """Reports with ``previous_class``: the class of the business's report before, or for its
+    first report the class the registry held when it was written (the baseline)."""
     return reports.annotate(
-        previous_class=Window(
-            Lag("size_class"), partition_by=[F("business_id")], order_by=[F("reported_on"), F("pk")]
-        )
+        previous_class=Coalesce(
+            Window(
+                Lag("size_class"),
+                partition_by=[F("business_id")],
+                order_by=[F("reported_on"), F("pk")],
+            ),
+            F("registry_class"),
+        ),
+        previous_report=Window(
+            Lag("pk"), partition_by=[F("business_id")], order_by=[F("reported_on"), F("pk")]
+        ),
     ).order_by("business_id", "reported_on", "pk")
 
 
@@ -299,6 +309,12 @@ def _report_entries(business: Business) -> list[Entry]:
         }
         if report.kbli:
             detail += "; KBLI " + report.kbli.replace(",", ", ")
+        if report.previous_report is None and report.previous_class:
+            # The first report: compared with the class the registry held.
+            detail = _("dibanding skala di registri (%(before)s); %(detail)s") % {
+                "before": profiles.SizeClass(report.previous_class).label,
+                "detail": detail,
+            }
         if profiles.moved_up(report.previous_class, report.size_class):
             before = profiles.SizeClass(report.previous_class).label
             title = _("Naik kelas: %(before)s → %(after)s") % {"before": before, "after": size}

@@ -11,6 +11,11 @@ urlpatterns = [
     # Staff (the admin's login).
     path("pembinaan/hadir/", views.door_activities, name="door_activities"),
     path("pembinaan/kegiatan/<int:pk>/hadir/", views.door, name="door"),
+    path(
+        "pembinaan/kegiatan/<int:pk>/daftar-hadir.xlsx",
+        views.attendance_sheet,
+        name="attendance_sheet",
+    ),
     path("pembinaan/kegiatan/<int:pk>/hadir/catat/", views.door_record, name="door_record"),
     path(
         "pembinaan/kegiatan/<int:pk>/impor-hadir/",

@@ -23,7 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from aid.importing.guards import ListRefused
-from development import ratelimits, selectors, services
+from development import ratelimits, selectors, services, spj
 from development.forms import AttendanceImportForm, DoorSearchForm, RegistrationForm
 from development.models import Activity, Attendance
 from privacy import masking
@@ -238,4 +238,22 @@ def timeline_download(request, pk: int, fmt: str):
     response = HttpResponse(body, content_type=content_types.BY_EXTENSION[fmt])
     name = f"linimasa-usaha-{business.pk}-{timezone.localdate():%Y-%m-%d}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@staff_view("development.view_participant")
+def attendance_sheet(request, pk: int):
+    """The activity's daftar hadir to print and sign, for the SPJ (XLSX); the download of
+    participants' names is recorded in the access log."""
+    activity = get_object_or_404(Activity, pk=pk)
+    content = spj.attendance_sheet_xlsx(activity)
+    access_log_record(
+        user=request.user,
+        action=AccessLog.Action.DOWNLOAD,
+        subject="development.activity.attendance_sheet",
+        object_id=activity.pk,
+        rows=activity.participants.count(),
+    )
+    response = HttpResponse(content, content_type=content_types.XLSX)
+    response["Content-Disposition"] = f'attachment; filename="daftar-hadir-{activity.pk}.xlsx"'
     return response

@@ -14,7 +14,7 @@ from aid.models import Application, Disbursement, Status, StatusChange
 from aid.transitions import PATH, STEP_FIELD
 
 JAKARTA = datetime.timezone(datetime.timedelta(hours=7))
-USERS = {"operator", "verifikator", "bendahara", "pimpinan", "admin", "pengusul"}
+USERS = {"operator", "verifikator", "bendahara", "pimpinan", "pembinaan", "admin", "pengusul"}
 
 
 @pytest.fixture

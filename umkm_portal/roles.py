@@ -14,6 +14,9 @@ PIMPINAN = "Pimpinan"
 # Staff of a proposing organisation (kelurahan, cooperative): no admin permissions at all;
 # they work in their own pages (/pengusul/), scoped to their organisation by membership.
 PENGUSUL = "Pengusul"
+# Pembinaan UMKM (the development app): plans activities, takes attendance at the door,
+# follows referrals and business reports, and reads the dashboard's coaching figures.
+PEMBINAAN = "Pembinaan"
 
 _REFERENCE = ["registry.view_region", "registry.view_bank", "aid.view_program"]
 # Working the pengaduan queue (complaints/), and the payment verification by sampling.
@@ -149,6 +152,34 @@ ROLE_PERMISSIONS[PIMPINAN] += [
         for model in (*_DEVELOPMENT_MODELS, "referralchange", "businessreport")
     ),
 ]
+# The pembinaan officer: the development app's whole admin (as the Operator has it), the door
+# pages, the timeline, the registry's owners and businesses that coaching is about (a walk-in
+# at the door is registered through registry.services), and the dashboard.
+ROLE_PERMISSIONS[PEMBINAAN] = [
+    *_REFERENCE,
+    "registry.add_owner",
+    "registry.view_owner",
+    "registry.view_full_identity",
+    "registry.add_business",
+    "registry.change_business",
+    "registry.view_business",
+    *(
+        f"development.{verb}_{model}"
+        for model in _DEVELOPMENT_MODELS
+        for verb in ("add", "change", "view")
+    ),
+    "development.move_referral",
+    "development.view_referralchange",
+    "development.add_businessreport",
+    "development.view_businessreport",
+    "dashboard.view_dashboard",
+]
+
+
+def roles_with(permission: str) -> list[str]:
+    """The roles that hold ``permission`` ("app.codename"), in the table's order: what a page
+    says to staff whose role lacks it, so they know whom to ask."""
+    return [role for role, held in ROLE_PERMISSIONS.items() if permission in held]
 
 
 def sync_roles(apps, schema_editor=None) -> None:

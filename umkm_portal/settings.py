@@ -189,6 +189,20 @@ DEPARTMENT_CONTACT_EMAIL = env.str("DEPARTMENT_CONTACT_EMAIL", default="")
 # A WhatsApp number (any Indonesian form: 0812…, +62812…): shown as a wa.me link.
 DEPARTMENT_CONTACT_WHATSAPP = env.str("DEPARTMENT_CONTACT_WHATSAPP", default="")
 
+# --- The dinas's letterhead, on printed paperwork (daftar hadir for the SPJ) ----------------
+LETTERHEAD_GOVERNMENT = env.str("LETTERHEAD_GOVERNMENT", default="PEMERINTAH KOTA BEKASI")
+LETTERHEAD_OFFICE = env.str(
+    "LETTERHEAD_OFFICE", default="DINAS KOPERASI DAN USAHA KECIL DAN MENENGAH"
+)
+LETTERHEAD_ADDRESS = env.str(
+    "LETTERHEAD_ADDRESS", default="Jl. Ir. H. Juanda No. 100, Bekasi Timur, Kota Bekasi"
+)
+LETTERHEAD_CITY = env.str("LETTERHEAD_CITY", default="Bekasi")
+# Who signs "Mengetahui" under the daftar hadir (name and NIP; blank lines when unset).
+LETTERHEAD_SIGNATORY_TITLE = env.str("LETTERHEAD_SIGNATORY_TITLE", default="Kepala Dinas")
+LETTERHEAD_SIGNATORY_NAME = env.str("LETTERHEAD_SIGNATORY_NAME", default="")
+LETTERHEAD_SIGNATORY_NIP = env.str("LETTERHEAD_SIGNATORY_NIP", default="")
+
 # --- Pengaduan (owners' requests and complaints) --------------------------------------------
 # Days staff have to answer a request, per category (category=days, comma-separated).
 COMPLAINT_TARGET_DAYS = {

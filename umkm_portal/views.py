@@ -10,7 +10,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from umkm_portal import login_throttle
+from umkm_portal import login_throttle, roles
 
 logger = logging.getLogger(__name__)
 
@@ -83,3 +83,27 @@ def throttled_login(request, login_view):
 def admin_login(request):
     """The admin's login, behind the per-username ceiling."""
     return throttled_login(request, admin.site.login)
+
+
+def not_your_task(
+    request, *, permission: str, task: str, why: str = "", admin_context: dict | None = None
+):
+    """A staff page whose work belongs to another role: 403, naming the task and the roles
+    that do it (from :mod:`umkm_portal.roles`), instead of a bare "access denied"."""
+    held_by = roles.roles_with(permission)
+    mine = (
+        [group.name for group in request.user.groups.all()] if request.user.is_authenticated else []
+    )
+    return render(
+        request,
+        "admin/not_your_task.html",
+        {
+            **(admin_context or {}),
+            "title": task,
+            "task": task,
+            "held_by": held_by,
+            "mine": mine,
+            "why": why,
+        },
+        status=403,
+    )

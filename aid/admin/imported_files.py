@@ -22,11 +22,12 @@ from aid.models import (
     DecisionFile,
 )
 from privacy import masking
-from umkm_portal import content_types
+from umkm_portal import content_types, roles
 from umkm_portal.admin import (
     ReadOnlyRecordAdmin,
     file_response,
 )
+from umkm_portal.views import not_your_task
 
 
 def problems_for(user, problems: list[dict]) -> list[dict]:
@@ -151,9 +152,36 @@ class ImportedFileAdmin(ReadOnlyRecordAdmin):
     def run_import(self, request, data: dict, *, filename: str, file):
         raise NotImplementedError
 
+    # Why the work belongs to the roles that hold import_permission (shown to the others).
+    duty_note = ""
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_add_permission(request):
+            # Staff who read these files but do not import them see who does, instead of a
+            # missing "add" button and nothing else.
+            self.message_user(
+                request,
+                _("%(what)s diimpor oleh peran %(roles)s.")
+                % {
+                    "what": str(self.model._meta.verbose_name_plural).capitalize(),
+                    "roles": ", ".join(roles.roles_with(self.import_permission))
+                    or _("admin Dinas"),
+                },
+                messages.INFO,
+            )
+        return super().changelist_view(request, extra_context)
+
     def add_view(self, request, form_url="", extra_context=None):
         if not self.has_add_permission(request):
-            raise PermissionDenied
+            if not self.has_view_permission(request):
+                raise PermissionDenied
+            return not_your_task(
+                request,
+                permission=self.import_permission,
+                task=_("Impor %(what)s") % {"what": self.model._meta.verbose_name},
+                why=str(self.duty_note),
+                admin_context=self.admin_site.each_context(request),
+            )
         form = self.import_form(request.POST or None, request.FILES or None)
         record = None
         if request.method == "POST" and form.is_valid():
@@ -206,6 +234,10 @@ class ImportedFileAdmin(ReadOnlyRecordAdmin):
 @admin.register(DecisionFile)
 class DecisionFileAdmin(ImportedFileAdmin):
     import_permission = "aid.record_decision"
+    duty_note = _lazy(
+        "Yang mengajukan permohonan ke Kementerian (Verifikator) tidak mencatat keputusan atas "
+        "pengajuannya sendiri: keputusan dicatat orang kedua."
+    )
     import_form = DecisionFileForm
     columns, required = returned_files.DECISION_COLUMNS, returned_files.DECISION_REQUIRED
     template_name = "templat-keputusan"

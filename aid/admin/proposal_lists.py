@@ -65,6 +65,17 @@ REVIEWABLE = (
 )
 
 
+# The upload form's fields, in order (the new organisation's two fields are a quick add).
+UPLOAD_FIELDS = [
+    "program",
+    "proposer",
+    "new_proposer_name",
+    "new_proposer_kind",
+    "received_on",
+    "upload",
+]
+
+
 @admin.register(ProposalList)
 class ProposalListAdmin(LargeTableAdmin):
     """Upload (the add form), then the import page: progress, review, confirm or cancel.
@@ -127,12 +138,12 @@ class ProposalListAdmin(LargeTableAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
             kwargs["form"] = ProposalListUploadForm
-            kwargs["fields"] = [*ProposalListUploadForm.Meta.fields, "upload"]
+            kwargs["fields"] = UPLOAD_FIELDS
         return super().get_form(request, obj, change=change, **kwargs)
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return [*ProposalListUploadForm.Meta.fields, "upload"]
+            return UPLOAD_FIELDS
         return self.fields
 
     def get_readonly_fields(self, request, obj=None):
@@ -150,8 +161,10 @@ class ProposalListAdmin(LargeTableAdmin):
         upload = data["upload"]
         created = services.proposal_list_upload(
             program=data["program"],
-            proposer_name=data["proposer_name"],
-            proposer_kind=data["proposer_kind"],
+            # Chosen from the register, or the new organisation added on the form.
+            proposer=data["proposer"],
+            proposer_name=data["new_proposer_name"],
+            proposer_kind=data["new_proposer_kind"],
             received_on=data.get("received_on"),
             file=upload,
             filename=upload.name,

@@ -46,6 +46,8 @@ ANALYZED = (
 class StageReport:
     headers: list[str] = field(default_factory=list)
     rows: int = 0
+    # Rows of the workbook's closing block (total row, signatures), skipped, not staged.
+    closing_rows: int = 0
     counts: dict = field(default_factory=dict)
     timings: dict[str, float] = field(
         default_factory=lambda: {"read": 0.0, "check": 0.0, "stage": 0.0, "dedupe": 0.0}
@@ -123,6 +125,7 @@ def stage_file(
             if batch:
                 writer.write(batch)
             writer.close()
+            report.closing_rows = len(sheet.closing)
     except BaseException as exc:
         writer.close(exc)
         raise

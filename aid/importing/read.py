@@ -4,7 +4,9 @@ CSV: UTF-8 with or without BOM, or Windows-1252; ``;``, ``,`` or tab, detected f
 header line. XLSX: the first sheet, streamed with openpyxl's read-only mode. Headers are
 matched loosely (:mod:`.columns`), a title row above the header is skipped, blank and
 whitespace-only rows are skipped (their row numbers still count, so the numbers we report are
-the ones the proposer sees in Excel). A cell that Excel stored as a number comes out as a
+the ones the proposer sees in Excel). The closing block a kelurahan workbook ends with (a
+"JUMLAH" row, then place and date, "Mengetahui,", "Lurah …", the name, "NIP …") is recognised
+and skipped, and its rows are counted (:attr:`Sheet.closing`), never refused as people. A cell that Excel stored as a number comes out as a
 :class:`NumericCell`: a string that remembers it was a number, so the NIK check can refuse it
 as damaged instead of turning it back into digits.
 """
@@ -15,11 +17,12 @@ import codecs
 import csv
 import datetime
 import io
+import itertools
 import re
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import IO
 
 from django.core.files import File
@@ -57,6 +60,43 @@ class Sheet:
     mapping: dict[str, int]  # canonical column -> cell index
     rows_estimate: int
     rows: Iterator[tuple[int, list[str]]]
+    # Row numbers of the closing block (total row, signature block) skipped so far.
+    closing: list[int] = field(default_factory=list)
+
+
+_MONTHS = (
+    "januari|februari|maret|april|mei|juni|juli|agustus|september|oktober|november|desember"
+    "|jan|feb|mar|apr|jun|jul|agu|agt|ags|sep|okt|nov|des"
+)
+# A cell that opens a workbook's closing block: a total row, place and date, the signatory.
+_CLOSING = re.compile(
+    r"^\s*(?:"
+    r"(?:jumlah|total|sub\s*total|grand\s*total)\b"
+    r"|(?:mengetahui|menyetujui|disetujui|diketahui)\b"
+    r"|(?:lurah|camat|kepala|ketua|sekretaris|bendahara|pj\.|plt\.?|a\.\s?n\.?|a/n|an\.)\s"
+    r"|nip\b"
+    rf"|[a-z .'-]{{2,40}},\s*\d{{1,2}}[\s/.-]+(?:{_MONTHS}|\d{{1,2}})[\s/.-]+\d{{2,4}}\s*$"
+    r")",
+    re.IGNORECASE,
+)
+_DIGITS = re.compile(r"\d")
+
+
+def _closing_row(cells: list[str], mapping: dict[str, int]) -> bool:
+    """Whether a data row opens the closing block: no NIK-like number in the NIK column, and
+    a cell reading like a total, a place and date, or a signatory ("Mengetahui,", "Lurah …",
+    "NIP …")."""
+    if not _after_closing(cells, mapping):
+        return False
+    return any(_CLOSING.match(str(cell)) for cell in cells if cell and str(cell).strip())
+
+
+def _after_closing(cells: list[str], mapping: dict[str, int]) -> bool:
+    """Whether a row after the closing block started is part of it: it has no NIK-like
+    number (a person listed below the signatures is still read, and checked)."""
+    nik_at = mapping.get("nik")
+    nik = str(cells[nik_at] or "") if nik_at is not None and nik_at < len(cells) else ""
+    return len(_DIGITS.findall(nik)) < 10
 
 
 def _is_blank(cells: list) -> bool:
@@ -261,15 +301,24 @@ def open_list(f: IO[bytes], kind: str):
                 _("Berkas hanya berisi judul kolom. Isi daftar di bawah baris judul kolom.")
             )
 
+        closing: list[int] = []
+
         def data_rows():
-            yield first
-            yield from rows
+            for number, cells in itertools.chain([first], rows):
+                opens_or_continues = (
+                    _after_closing(cells, mapping) if closing else _closing_row(cells, mapping)
+                )
+                if opens_or_continues:
+                    closing.append(number)
+                else:
+                    yield number, cells
 
         yield Sheet(
             headers=headers,
             mapping=mapping,
             rows_estimate=max(estimate - 1, 1),
             rows=data_rows(),
+            closing=closing,
         )
 
 

@@ -173,6 +173,9 @@ class ProposalList(models.Model):
         blank=True,
         help_text=_("Jumlah baris per hasil pemeriksaan, misalnya accepted, invalid_nik."),
     )
+    # The workbook's closing block (a total row, place and date, signatures) below the last
+    # person: recognised and skipped by the reader, counted here, never refused as people.
+    closing_rows = models.PositiveIntegerField(_("baris penutup dilewati"), default=0)
     import_error = models.TextField(_("pesan impor"), blank=True)
     # Heartbeat of the import: set on every status move and every progress write, so a list
     # that nobody claims, or whose worker died while checking it, can be told apart from one

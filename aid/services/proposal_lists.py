@@ -222,6 +222,7 @@ def proposal_list_stage(*, proposal_list: ProposalList, last_attempt: bool = Tru
         rows_read=report.rows,
         rows_total=report.rows,
         counts=report.counts,
+        closing_rows=report.closing_rows,
     )
     return report
 

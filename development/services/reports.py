@@ -34,6 +34,9 @@ def business_report_add(
 ) -> BusinessReport:
     """Keep what the owner reported on ``reported_on`` and the PP 7/2021 class it gives.
 
+    The class the registry holds for the business is kept with the report as its baseline:
+    a first report that puts a registered mikro business at kecil is a move up (naik kelas).
+
     Reports are never changed: a correction is a new report. When this is the business's
     latest report, the registry's business follows it (size class, workers, NIB when given)
     through :func:`registry.services.business_update`, so its history says who changed it.
@@ -63,6 +66,7 @@ def business_report_add(
                 nib=nib_checked.value,
                 kbli=kbli_checked.value,
                 size_class=size,
+                registry_class=locked.size_class,
                 note=(note or "").strip(),
                 by=by,
             )

@@ -212,6 +212,20 @@ def test_other_roles_cannot_import_decisions(role, program, make_staff, client):
     assert client.get(reverse("admin:aid_decisionfile_add")).status_code == 403
 
 
+def test_a_verifier_is_told_who_records_the_decision(program, make_staff, client):
+    """Issue 25.1: the Verifikator reads decision files; the page to import one names the
+    role that does (Pimpinan) and why, instead of a bare 403 and a missing button."""
+    client.force_login(make_staff(roles.VERIFIKATOR))
+    page = client.get(reverse("admin:aid_decisionfile_add"))
+    assert page.status_code == 403
+    text = page.content.decode()
+    assert "dilakukan oleh peran <strong>Pimpinan</strong>" in text
+    assert "Anda masuk dengan peran Verifikator" in text
+    assert "orang kedua" in text
+    listing = client.get(reverse("admin:aid_decisionfile_changelist")).content.decode()
+    assert "diimpor oleh peran Pimpinan" in listing
+
+
 def test_who_submitted_cannot_record_the_ministrys_decision_on_it(program, make_staff):
     """Issue 11, finding 7b: even a user holding both permissions is refused for their own
     submission, and nothing is written; another person records it."""

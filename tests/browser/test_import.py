@@ -45,8 +45,8 @@ def test_operator_uploads_reviews_downloads_and_confirms(
     admin_login(page, make_staff(roles.OPERATOR))
     page.goto("/admin/aid/proposallist/add/")
     page.select_option("#id_program", str(bpum.pk))
-    page.fill("#id_proposer_name", "Kelurahan Perwira")
-    page.select_option("#id_proposer_kind", "kelurahan")
+    page.fill("#id_new_proposer_name", "Kelurahan Perwira")
+    page.select_option("#id_new_proposer_kind", "kelurahan")
     page.set_input_files("#id_upload", str(FILES / "outcomes.csv"))
     page.click("input[name=_save]")
 

@@ -71,6 +71,8 @@ class Command(BaseCommand):
             "flagged": counts["flagged"],
             # Rows accepted before from an earlier list of the same proposer (a resend).
             "previous": counts.get("previous", 0),
+            # The workbook's total row and signature block, skipped (not people).
+            "closing": proposal_list.closing_rows,
             "merged": merged,
             "seconds": round(time.perf_counter() - started, 3),
         }

@@ -37,6 +37,7 @@ DEMO_USERS = [
     ("verifikator", roles.VERIFIKATOR),
     ("bendahara", roles.BENDAHARA),
     ("pimpinan", roles.PIMPINAN),
+    ("pembinaan", roles.PEMBINAAN),
     ("admin", None),
     # A kelurahan officer: logs in to the proposers' workspace, not the admin.
     ("pengusul", roles.PENGUSUL),

@@ -20,7 +20,9 @@ def operator_client(client, make_staff):
     return client
 
 
-def _upload(client, program, name="outcomes.csv", data=None):
+def _upload(client, program, name="outcomes.csv", data=None, **proposer):
+    """Post the upload form; the proposer is a new organisation added on the form unless
+    ``proposer=<pk>`` chooses one from the register."""
     content = data if data is not None else (FILES / name).read_bytes()
     upload = io.BytesIO(content)
     upload.name = name
@@ -28,12 +30,55 @@ def _upload(client, program, name="outcomes.csv", data=None):
         reverse("admin:aid_proposallist_add"),
         {
             "program": program.pk,
-            "proposer_name": "Kelurahan Perwira",
-            "proposer_kind": "kelurahan",
+            **(
+                proposer
+                or {"new_proposer_name": "Kelurahan Perwira", "new_proposer_kind": "kelurahan"}
+            ),
             "received_on": "2020-08-20",
             "upload": upload,
         },
     )
+
+
+def test_the_proposer_is_chosen_from_the_register(operator_client, program):
+    """Issue 25.2: a select named ``proposer`` lists the registered organisations; a new one
+    is added on the form with its kind, never typed freely beside an existing one."""
+    from proposers.models import Proposer
+
+    registered = Proposer.objects.create(name="Kelurahan Margahayu", kind=Proposer.Kind.KELURAHAN)
+    page = operator_client.get(reverse("admin:aid_proposallist_add")).content.decode()
+    assert '<select name="proposer"' in page and "Kelurahan Margahayu" in page
+    assert _upload(operator_client, program, proposer=registered.pk).status_code == 302
+    assert ProposalList.objects.get().proposer == registered
+
+    refused = {
+        "nothing": ({"proposer": ""}, "Pilih lembaga pengusul, atau isi nama lembaga baru."),
+        "both": (
+            {"proposer": registered.pk, "new_proposer_name": "Koperasi Baru"},
+            "jangan keduanya",
+        ),
+        "no kind": ({"new_proposer_name": "Koperasi Baru"}, "Pilih jenis lembaga baru."),
+        "registered": (
+            {"new_proposer_name": "kelurahan  margahayu", "new_proposer_kind": "kelurahan"},
+            "sudah terdaftar: pilih dari daftar",
+        ),
+    }
+    for case, (fields, message) in refused.items():
+        response = _upload(operator_client, program, **fields)
+        assert response.status_code == 200 and message in response.content.decode(), case
+    assert ProposalList.objects.count() == 1
+    assert not Proposer.objects.filter(name="Koperasi Baru").exists()
+
+    assert (
+        _upload(
+            operator_client,
+            program,
+            new_proposer_name="Koperasi Mitra Usaha",
+            new_proposer_kind="koperasi",
+        ).status_code
+        == 302
+    )
+    assert Proposer.objects.get(name="Koperasi Mitra Usaha").kind == Proposer.Kind.KOPERASI
 
 
 def test_operator_uploads_reviews_downloads_and_confirms(operator_client, program):

@@ -32,6 +32,7 @@ def test_json_summary_without_commit_merges_nothing(program):
         "rejected",
         "flagged",
         "previous",
+        "closing",
         "merged",
         "seconds",
     }

@@ -1,0 +1,95 @@
+"""The admin home's "Perlu dikerjakan" panel: each grant role sees what waits for it, with a
+count and a link to the list it counts (issue 25.3)."""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from aid.models import ImportStatus, PossibleDuplicate, ProposalList, Status
+from tests.aid.conftest import in_status
+from tests.factories import BankAccountFactory
+from umkm_portal import roles
+
+
+def _panel(client) -> dict[str, tuple[int, str]]:
+    """label -> (count, link) of the panel on the admin home."""
+    page = client.get(reverse("admin:index"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Perlu dikerjakan" in html
+    panel = html[html.index('class="module todo-panel"') : html.index("</section>")]
+    found = re.findall(
+        r'<a href="([^"]+)"><span class="todo-count">([\d.]+)</span> ([^<]+)</a>', panel
+    )
+    return {label.strip(): (int(n.replace(".", "")), url) for url, n, label in found}
+
+
+@pytest.fixture
+def round_in_progress(program, make_staff):
+    """Two proposed applications (one pair flagged between them), one submitted, one
+    approved, one failed transfer whose owner has since given a new account, and a list a
+    kelurahan sent."""
+    first, second = in_status(program), in_status(program)
+    PossibleDuplicate.objects.create(application=first, other=second, rules="phone")
+    in_status(program, Status.SUBMITTED)
+    in_status(program, Status.APPROVED)
+    failed = in_status(program, Status.TRANSFER_FAILED, account=False)
+    failed.transfer_failed_at = timezone.now() - datetime.timedelta(days=2)
+    failed.save(update_fields=["transfer_failed_at"])
+    BankAccountFactory(owner=failed.owner)
+    ProposalList.objects.create(
+        program=program,
+        proposer_name="Kelurahan Margahayu",
+        proposer_kind=ProposalList.ProposerKind.KELURAHAN,
+        import_status=ImportStatus.SUBMITTED,
+        sent_by_proposer=True,
+    )
+
+
+@pytest.mark.django_db
+def test_each_grant_role_sees_its_own_work(round_in_progress, make_staff, client):
+    client.force_login(make_staff(roles.OPERATOR))
+    operator = _panel(client)
+    assert operator["daftar usulan dikirim pengusul, menunggu digabungkan"][0] == 1
+    assert "pasangan kemungkinan data ganda belum diputuskan" not in operator
+
+    client.force_login(make_staff(roles.VERIFIKATOR))
+    verifier = _panel(client)
+    assert verifier["pasangan kemungkinan data ganda belum diputuskan"][0] == 1
+    assert verifier["permohonan ditahan karena kemungkinan data ganda"][0] == 2
+    assert verifier["permohonan diusulkan, menunggu verifikasi"][0] == 2
+    assert "daftar usulan dikirim pengusul, menunggu digabungkan" not in verifier
+
+    client.force_login(make_staff(roles.BENDAHARA))
+    treasurer = _panel(client)
+    assert treasurer["transfer gagal dengan rekening baru, siap dikirim ulang"][0] == 1
+    assert treasurer["permohonan ditetapkan, menunggu transfer"][0] == 1
+
+    client.force_login(make_staff(roles.PIMPINAN))
+    head = _panel(client)
+    assert head == {
+        "permohonan diajukan, menunggu keputusan Kementerian": (
+            1,
+            reverse("admin:aid_application_changelist") + "?status__exact=submitted",
+        )
+    }
+
+
+@pytest.mark.django_db
+def test_every_link_opens_the_list_it_counts(round_in_progress, make_staff, client):
+    for role in (roles.OPERATOR, roles.VERIFIKATOR, roles.BENDAHARA, roles.PIMPINAN):
+        client.force_login(make_staff(role))
+        for label, (_count, url) in _panel(client).items():
+            assert client.get(url).status_code == 200, (role, label)
+
+
+@pytest.mark.django_db
+def test_a_failed_transfer_without_a_new_account_is_not_ready(program, bendahara, client):
+    failed = in_status(program, Status.TRANSFER_FAILED)  # its account predates the failure
+    failed.transfer_failed_at = timezone.now()
+    failed.save(update_fields=["transfer_failed_at"])
+    client.force_login(bendahara)
+    assert _panel(client)["transfer gagal dengan rekening baru, siap dikirim ulang"][0] == 0
