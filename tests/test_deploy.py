@@ -2,6 +2,7 @@
 
 import json
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -122,8 +123,11 @@ def test_backup_restores_with_identical_row_counts(db, tmp_path):
         f"postgres://{db_settings['USER']}@{db_settings['HOST'] or '127.0.0.1'}:"
         f"{db_settings['PORT'] or 5432}/{db_settings['NAME']}"
     )
+    backups = tmp_path / "backups"
+    backups.mkdir()
+    backups.chmod(0o755)  # as an operator might have made it
     result = subprocess.run(
-        ["scripts/backup-restore-check", str(tmp_path)],
+        ["scripts/backup-restore-check", str(backups)],
         cwd=ROOT,
         env={**os.environ, "DATABASE_URL": url, "PGPASSWORD": db_settings["PASSWORD"] or ""},
         capture_output=True,
@@ -132,7 +136,11 @@ def test_backup_restores_with_identical_row_counts(db, tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "identical counts after restore" in result.stdout
-    assert list(tmp_path.glob("*.dump"))
+    dumps = list(backups.glob("*.dump"))
+    assert dumps
+    # Every NIK and account is in it: its owner's only, in a folder only its owner can open.
+    assert all(stat.S_IMODE(dump.stat().st_mode) == 0o600 for dump in dumps)
+    assert stat.S_IMODE(backups.stat().st_mode) == 0o700
 
 
 _DB_OPTIONS = (
