@@ -6,7 +6,6 @@ class PortalConfig(AppConfig):
     system checks of its settings (umkm_portal/checks.py)."""
 
     name = "umkm_portal"
-    verbose_name = "UMKM portal"
 
     def ready(self) -> None:
         from umkm_portal import checks  # noqa: F401  (registers the checks)
