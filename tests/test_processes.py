@@ -192,3 +192,34 @@ def test_an_owner_refused_at_a_command_line_import_finds_it_after_a_server_resta
     for name in ("secret_key", "status_lookup_hash_key", "db.sqlite3"):
         assert stat.S_IMODE((var / name).stat().st_mode) == 0o600, name
     assert stat.S_IMODE(var.stat().st_mode) == 0o700
+
+
+def test_run_refuses_a_port_another_program_holds_and_prints_no_logins(tmp_path):
+    """Before, ./run's start-up check talked to the other program and printed the logins
+    while its own server died."""
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        port = other.getsockname()[1]
+        result = subprocess.run(
+            ["./run", "--port", str(port)],
+            cwd=ROOT,
+            env=_env(tmp_path / "var"),
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    assert result.returncode == 1
+    assert f"Port {port} sudah dipakai program lain, jadi portal tidak dijalankan." in result.stderr
+    assert f"./run --port {port + 1}" in result.stderr
+    assert "Masuk di" not in result.stdout and "Portal:" not in result.stdout
+
+
+def test_run_refuses_a_port_that_is_not_a_number():
+    result = subprocess.run(
+        ["./run", "--port", "delapan"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+
+    assert result.returncode == 2
+    assert 'Port harus berupa angka 1-65535 (bukan "delapan")' in result.stderr
