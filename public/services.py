@@ -21,16 +21,18 @@ from umkm_portal.postgresql.prepared import execute_prepared
 Outcome = StatusLookup.Outcome
 
 
-def nik_digest(nik: str) -> str:
+def nik_digest(nik: str, *, key: str | None = None) -> str:
     """A keyed hash (HMAC-SHA256) that stands in for a NIK in logs and rate-limit keys.
 
     Keyed, because NIKs are structured (region, birth date, serial) and few enough that a
-    plain hash could be reversed by trying them all.
+    plain hash could be reversed by trying them all. The key is ``STATUS_LOOKUP_HASH_KEY``
+    (its own, so a rotation of ``SECRET_KEY`` changes no digest; SECRET_KEY only where it is
+    unset, which ``check --deploy`` refuses), or ``key`` (public/key_rotation.py).
     """
     return salted_hmac(
         "public.status_lookup.nik",
         nik,
-        secret=settings.STATUS_LOOKUP_HASH_KEY or None,
+        secret=key or settings.STATUS_LOOKUP_HASH_KEY or None,
         algorithm="sha256",
     ).hexdigest()
 

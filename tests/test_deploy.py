@@ -2,6 +2,7 @@
 
 import json
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION_ENV = {
     "DEBUG": "false",
     "SECRET_KEY": "x7Qm0Vq3-production-like-test-key-of-fifty-or-more-chars-2JfL9",
+    "STATUS_LOOKUP_HASH_KEY": "Lk4pR8t1-production-like-lookup-key-of-fifty-or-more-chars-9Qw",
     "ALLOWED_HOSTS": "umkm.bekasikota.go.id",
     "CSRF_TRUSTED_ORIGINS": "https://umkm.bekasikota.go.id",
     "BEHIND_PROXY": "true",
@@ -47,6 +49,17 @@ def test_check_deploy_is_clean_in_the_documented_production_environment():
     result = _run(["manage.py", "check", "--deploy", "--fail-level", "DEBUG"])
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_check_deploy_requires_the_status_lookup_key_and_says_how_to_set_it():
+    # Without it the status page's digests would be keyed by SECRET_KEY: a rotation of
+    # SECRET_KEY would leave every owner refused at import "not found".
+    result = _run(["manage.py", "check", "--deploy"], STATUS_LOOKUP_HASH_KEY=None)
+    assert result.returncode != 0
+    assert "umkm_portal.E001" in result.stderr
+    assert "STATUS_LOOKUP_HASH_KEY is not set" in result.stderr
+    assert "secrets.token_urlsafe(50)" in result.stderr  # the fix, in the message
+    assert "rotate_status_lookup_key" in result.stderr
 
 
 def test_production_mode_refuses_to_start_without_allowed_hosts():
@@ -110,8 +123,11 @@ def test_backup_restores_with_identical_row_counts(db, tmp_path):
         f"postgres://{db_settings['USER']}@{db_settings['HOST'] or '127.0.0.1'}:"
         f"{db_settings['PORT'] or 5432}/{db_settings['NAME']}"
     )
+    backups = tmp_path / "backups"
+    backups.mkdir()
+    backups.chmod(0o755)  # as an operator might have made it
     result = subprocess.run(
-        ["scripts/backup-restore-check", str(tmp_path)],
+        ["scripts/backup-restore-check", str(backups)],
         cwd=ROOT,
         env={**os.environ, "DATABASE_URL": url, "PGPASSWORD": db_settings["PASSWORD"] or ""},
         capture_output=True,
@@ -120,7 +136,11 @@ def test_backup_restores_with_identical_row_counts(db, tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "identical counts after restore" in result.stdout
-    assert list(tmp_path.glob("*.dump"))
+    dumps = list(backups.glob("*.dump"))
+    assert dumps
+    # Every NIK and account is in it: its owner's only, in a folder only its owner can open.
+    assert all(stat.S_IMODE(dump.stat().st_mode) == 0o600 for dump in dumps)
+    assert stat.S_IMODE(backups.stat().st_mode) == 0o700
 
 
 _DB_OPTIONS = (

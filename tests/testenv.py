@@ -4,6 +4,8 @@ import os
 import tempfile
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
+# Its own key, as production has (check --deploy requires it).
+os.environ.setdefault("STATUS_LOOKUP_HASH_KEY", "tests-only-status-lookup-key-not-a-secret")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 # The suite runs with DEBUG off, as production does, but over plain HTTP (the test client and
 # the live server); tests of the HTTPS settings turn them on themselves.

@@ -12,6 +12,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from umkm_portal.private_files import private_dir, private_file, read_or_create_key
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -30,10 +32,10 @@ if not SECRET_KEY:
             "SECRET_KEY must be set when DEBUG is off (production). "
             "Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
         )
-    # Development only: a fresh random key per process start; sessions do not survive restarts.
-    from django.core.management.utils import get_random_secret_key
-
-    SECRET_KEY = get_random_secret_key()
+    # Development only: one random key created once in var/ (0600) and read by every process
+    # (runserver, db_worker, commands), so sessions and signed tokens survive restarts and
+    # pass from one process to another.
+    SECRET_KEY = read_or_create_key(VAR_DIR / "secret_key")
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:
@@ -133,7 +135,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         options = DATABASES["default"].setdefault("OPTIONS", {})
         options["options"] = f"{options.get('options', '')} {timeout}".strip()
 else:
-    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    # The database holds every NIK: created 0600 in a 0700 folder (SQLite gives its -wal and
+    # -shm files the database file's mode), and tightened if an older version left it 0644.
+    if DATABASES["default"]["NAME"] not in ("", ":memory:"):
+        _sqlite_file = Path(DATABASES["default"]["NAME"])
+        private_file(private_dir(_sqlite_file.parent) / _sqlite_file.name)
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
     # WAL lets the background worker write while the web process reads.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
@@ -176,9 +182,15 @@ STATUS_RATE_LIMITS_ENABLED = env.bool("STATUS_RATE_LIMITS_ENABLED", default=True
 STATUS_RATES_PER_IP = env.list("STATUS_RATES_PER_IP", default=["10/m", "100/d"])
 # Failed checks (unknown NIK or wrong phone digits) allowed per NIK before it is blocked.
 STATUS_RATE_PER_NIK = env.str("STATUS_RATE_PER_NIK", default="5/h")
-# Key of the HMAC that stands in for the NIK in the lookup log and rate-limit keys. Empty:
-# derived from SECRET_KEY (rotating SECRET_KEY then breaks the link to older log rows).
+# Key of the HMAC that stands in for the NIK wherever a NIK must be found again without being
+# kept (public.services.nik_digest): refused proposals, the lookup log, opt-outs, pengaduan,
+# rate-limit keys. Its own key, so that rotating SECRET_KEY changes nothing on the status page;
+# rotating this one needs `manage.py rotate_status_lookup_key` (docs/configuration.md).
+# Required in production (`check --deploy` reports umkm_portal.E001 without it; until set,
+# digests fall back to SECRET_KEY); in development created once in var/ like SECRET_KEY.
 STATUS_LOOKUP_HASH_KEY = env.str("STATUS_LOOKUP_HASH_KEY", default="")
+if not STATUS_LOOKUP_HASH_KEY and DEBUG:
+    STATUS_LOOKUP_HASH_KEY = read_or_create_key(VAR_DIR / "status_lookup_hash_key")
 # The department's contact details on the public pages.
 DEPARTMENT_CONTACT_ADDRESS = env.str(
     "DEPARTMENT_CONTACT_ADDRESS",
@@ -285,6 +297,10 @@ STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 # Proposal lists hold NIKs and bank accounts: they are stored outside any web root and are
 # never served by URL; staff download them through a permission-checked view.
 PRIVATE_UPLOAD_ROOT = Path(env.str("PRIVATE_UPLOAD_ROOT", default=str(VAR_DIR / "uploads")))
+# Every kept file (uploaded lists, SPTJMs, submissions, decision files, bank reports, outcome
+# files) is its owner's only: 0600 in 0700 folders, whatever the process's umask.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -299,6 +315,8 @@ STORAGES = {
             if DEBUG
             else "whitenoise.storage.CompressedManifestStaticFilesStorage",
         ),
+        # Static files are public: readable by a web server running as another user.
+        "OPTIONS": {"file_permissions_mode": 0o644, "directory_permissions_mode": 0o755},
     },
 }
 

@@ -4,6 +4,11 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from umkm_portal.private_files import restrict_umask
+
+# Whatever a web process writes (uploads, the SQLite database) is its user's only.
+restrict_umask()
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "umkm_portal.settings")
 # Read by the settings: web processes get a bound on every SQL statement
 # (WEB_STATEMENT_TIMEOUT_SECONDS); the background worker, started by manage.py, does not.

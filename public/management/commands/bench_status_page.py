@@ -210,6 +210,8 @@ class Command(BaseCommand):
             # Plain HTTP on localhost, as behind the TLS-terminating proxy (no HTTPS redirect).
             "HTTPS": "false",
             "SECRET_KEY": settings.SECRET_KEY,
+            # The digests of refused proposals seeded here are keyed by it.
+            "STATUS_LOOKUP_HASH_KEY": settings.STATUS_LOOKUP_HASH_KEY,
             "ALLOWED_HOSTS": f"{HOST},localhost",
             "STATUS_RATE_LIMITS_ENABLED": "false",
             "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",

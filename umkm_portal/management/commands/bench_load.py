@@ -193,6 +193,8 @@ class Command(BaseCommand):
             {
                 "DEBUG": "false",
                 "SECRET_KEY": secrets.token_urlsafe(50),
+                # The digests already in the database (refused proposals) are keyed by it.
+                "STATUS_LOOKUP_HASH_KEY": settings.STATUS_LOOKUP_HASH_KEY,
                 "ALLOWED_HOSTS": "127.0.0.1",
                 # Plain HTTP on localhost: no TLS proxy in front of this run.
                 "HTTPS": "false",
