@@ -11,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from development import services, transitions
+
+# Case follow-up (pendamping, visits, overdue lists) registers its admin in its own module.
+from development.admin_cases import StaleReferralFilter
 from development.models import (
     Activity,
     BusinessReport,
@@ -253,7 +256,7 @@ class ReferralMoveForm(forms.Form):
 @admin.register(Referral)
 class ReferralAdmin(ServiceSaveMixin, LargeTableAdmin):
     list_display = ["business", "channel", "lender", "amount_asked", "status", "referred_on"]
-    list_filter = ["status", "channel", "bank"]
+    list_filter = ["status", StaleReferralFilter, "channel", "bank"]
     list_select_related = ["business", "bank", "cooperative"]
     search_fields = ["business__name", "=business__owner__nik", "=business__nib"]
     autocomplete_fields = ["business", "cooperative"]

@@ -458,3 +458,74 @@ class BusinessReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.business} – {self.reported_on:%d-%m-%Y}"
+
+
+class CaseAssignment(models.Model):
+    """The pendamping (a member of staff) who follows a business: one at a time; a change of
+    pendamping is kept in the history."""
+
+    business = models.OneToOneField(
+        Business, verbose_name=_("usaha"), on_delete=models.PROTECT, related_name="case"
+    )
+    pendamping = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("pendamping"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    assigned_on = models.DateField(_("ditugaskan sejak"), default=timezone.localdate)
+    note = models.TextField(_("catatan"), blank=True)
+
+    history = HistoricalRecords(verbose_name=_("riwayat penugasan pendamping"))
+
+    class Meta:
+        verbose_name = _("pendampingan usaha")
+        verbose_name_plural = _("pendampingan usaha")
+        ordering = ["-assigned_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.business} – {self.pendamping}"
+
+
+class Visit(models.Model):
+    """A visit (or call) of the pendamping to a business: what was done, and the next action
+    with its date, which the list of overdue follow-ups watches."""
+
+    business = models.ForeignKey(
+        Business, verbose_name=_("usaha"), on_delete=models.PROTECT, related_name="visits"
+    )
+    visited_on = models.DateField(_("tanggal kunjungan"))
+    done = models.TextField(_("yang dilakukan"))
+    next_action = models.CharField(_("tindak lanjut berikutnya"), max_length=255, blank=True)
+    next_action_on = models.DateField(_("tanggal tindak lanjut"), null=True, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dicatat oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("dicatat"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("kunjungan pendampingan")
+        verbose_name_plural = _("kunjungan pendampingan")
+        ordering = ["-visited_on", "-pk"]
+        indexes = [
+            models.Index(fields=["business", "visited_on"], name="visit_business_date_idx"),
+            models.Index(fields=["next_action_on"], name="visit_next_action_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(next_action_on__isnull=True) | Q(next_action_on__gte=F("visited_on")),
+                name="visit_next_action_after_visit",
+            ),
+            models.CheckConstraint(
+                condition=Q(next_action_on__isnull=True) | ~Q(next_action=""),
+                name="visit_next_action_dated_has_words",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.business} – {self.visited_on:%d-%m-%Y}"

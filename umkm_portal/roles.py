@@ -134,7 +134,15 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 
 # Pembinaan UMKM (the development app): operators keep activities, attendance, cooperatives,
 # referrals and business reports; Pimpinan reads them, with identities masked.
-_DEVELOPMENT_MODELS = ("activity", "participant", "cooperative", "membership", "referral")
+_DEVELOPMENT_MODELS = (
+    "activity",
+    "participant",
+    "cooperative",
+    "membership",
+    "referral",
+    "caseassignment",
+    "visit",
+)
 ROLE_PERMISSIONS[OPERATOR] += [
     *(
         f"development.{verb}_{model}"

@@ -215,6 +215,10 @@ LETTERHEAD_SIGNATORY_TITLE = env.str("LETTERHEAD_SIGNATORY_TITLE", default="Kepa
 LETTERHEAD_SIGNATORY_NAME = env.str("LETTERHEAD_SIGNATORY_NAME", default="")
 LETTERHEAD_SIGNATORY_NIP = env.str("LETTERHEAD_SIGNATORY_NIP", default="")
 
+# --- Pembinaan follow-up ----------------------------------------------------------------------
+# A capital referral still "dirujuk" after this many days is listed for the pendamping to chase.
+REFERRAL_STALE_DAYS = env.int("REFERRAL_STALE_DAYS", default=14)
+
 # --- Pengaduan (owners' requests and complaints) --------------------------------------------
 # Days staff have to answer a request, per category (category=days, comma-separated).
 COMPLAINT_TARGET_DAYS = {

@@ -10,6 +10,7 @@ input is wrong. Owners and businesses are created and changed only through
 - ``registration``  registration from the public page
 - ``referrals``     capital referrals
 - ``reports``       business reports and size class
+- ``cases``         case follow-up: the pendamping of a business, visits
 
 Callers import from here (``from development import services``).
 """
@@ -25,6 +26,7 @@ from development.services.activities import (
     participant_register,
     registration_confirm,
 )
+from development.services.cases import case_assign, visit_record
 from development.services.cooperatives import (
     cooperative_create,
     cooperative_update,
@@ -45,6 +47,7 @@ __all__ = [
     "attendance_record",
     "attendance_take",
     "business_report_add",
+    "case_assign",
     "cooperative_create",
     "cooperative_update",
     "membership_add",
@@ -53,4 +56,5 @@ __all__ = [
     "public_registration",
     "referral_create",
     "registration_confirm",
+    "visit_record",
 ]
