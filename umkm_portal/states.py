@@ -9,9 +9,11 @@ move that is not in the table with the one :class:`TransitionRefused` and leaves
 was; ``move`` and ``move_many`` write the model's change record in the same transaction.
 
 What is particular to a model (a reason required, an application held by an open possible
-duplicate, the timestamp of each step) is given to the machine as a ``guard`` (raises
+duplicate, the timestamp of each step) is given to the machine as a ``validate`` (checks of
+the arguments, before any lock), a ``guard`` (checks of the locked row; both raise
 ``TransitionRefused``) and ``values`` (the other fields a move sets), so the lock → check →
-save → record sequence exists once.
+save → record sequence exists once. Those three receive ``extra``: the move's own keyword
+arguments with ``by`` and ``note`` added.
 
 ``tests/test_states.py`` lists every model of the project with a state field and fails when
 one has no registered machine.
