@@ -6,7 +6,9 @@ class AidConfig(AppConfig):
     name = "aid"
     verbose_name = _("Bantuan")
 
-    def ready(self):
-        from aid import todo
+    def ready(self) -> None:
+        # transitions registers the state machines declared there (umkm_portal.states);
+        # todo registers this app's items of the admin home's "Perlu dikerjakan" panel.
+        from aid import todo, transitions  # noqa: F401
 
         todo.register_items()

@@ -1,26 +1,32 @@
-"""The one place that changes an application's status.
+"""The state machines of ``aid``, on the portal's one :mod:`umkm_portal.states`.
 
-``ALLOWED`` lists every permitted move. :func:`move` changes one application and
-:func:`move_many` is its set-based twin for lists; both lock the rows, refuse any move not in
-the table with a :class:`TransitionRefused` (and leave the row as it was), stamp the step's
-timestamp and write a :class:`~aid.models.StatusChange` with who, when, from, to and why.
-No other code assigns ``Application.status``.
+``ALLOWED`` lists every permitted move of an application (:data:`APPLICATION_STATUS`).
+:func:`move` changes one application and :func:`move_many` is its set-based twin for lists;
+both lock the rows, refuse any move not in the table with the one
+:class:`~umkm_portal.states.TransitionRefused` (and leave the row as it was), stamp the
+step's timestamp and write a :class:`~aid.models.StatusChange` with who, when, from, to and
+why; a move the owner is told about announces :data:`umkm_portal.events.application_moved`
+once it commits. No other code assigns ``Application.status``.
+
+Below it, the import status of a proposal list (:data:`IMPORT_STATUS`, ``IMPORT_ALLOWED``)
+and the processing state of a decision file or bank report (:data:`FILE_ALLOWED`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NoReturn
 
-from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aid.models import (
     Application,
+    BankReport,
+    DecisionFile,
+    ImportedFile,
     ImportStatus,
     PossibleDuplicate,
     ProposalList,
@@ -28,6 +34,7 @@ from aid.models import (
     Status,
     StatusChange,
 )
+from umkm_portal import events, states
 
 ALLOWED: dict[str, frozenset[str]] = {
     Status.PROPOSED: frozenset({Status.VERIFIED, Status.REJECTED}),
@@ -84,53 +91,22 @@ NOTIFIED_STATUSES = frozenset({Status.TRANSFERRED, Status.REJECTED, Status.RETUR
 STEP_FIELD = {status: f"{status}_at" for status in Status.values}
 
 
-class TransitionRefused(Exception):
-    """A move that the table does not allow, or that lacks what it needs (e.g. a reason)."""
-
-    def __init__(self, message: str, *, application_id: int | None = None):
-        super().__init__(message)
-        self.message = message
-        self.application_id = application_id
+# The one class of refusal of the whole portal, re-exported for this module's callers.
+TransitionRefused = states.TransitionRefused
+MoveResult = states.MoveResult
 
 
 def refuse(message: str, application: Application | None = None) -> NoReturn:
     """Raise :class:`TransitionRefused` for ``application`` with an Indonesian message."""
-    raise TransitionRefused(message, application_id=application.pk if application else None)
+    raise TransitionRefused(message, object_id=application.pk if application else None)
 
 
-def sources_for(to_status: str) -> frozenset[str]:
-    """The statuses from which ``to_status`` may be reached."""
-    return frozenset(src for src, targets in ALLOWED.items() if to_status in targets)
-
-
-def _refusal(current: str, to_status: str) -> str:
-    return _('Status tidak dapat diubah dari "%(from)s" menjadi "%(to)s".') % {
-        "from": Status(current).label,
-        "to": Status(to_status).label,
-    }
-
-
-def _check_reason(to_status: str, reason_code: str) -> None:
+def _check_reason(to_status: str, context: dict) -> None:
+    reason_code = context.get("reason_code", "")
     if to_status == Status.REJECTED and reason_code not in Reason.values:
         raise TransitionRefused(_("Penolakan harus disertai kode alasan."))
     if reason_code and reason_code not in Reason.values:
         raise TransitionRefused(_('Kode alasan "%(code)s" tidak dikenal.') % {"code": reason_code})
-
-
-def _update_fields(to_status: str, reason_code: str, note: str, at: datetime) -> dict:
-    values = {"status": to_status, STEP_FIELD[to_status]: at, "updated_at": at}
-    if to_status in (Status.REJECTED, Status.TRANSFER_FAILED) or reason_code:
-        values["reason_code"] = reason_code
-        values["reason_note"] = note
-    return values
-
-
-@dataclass
-class MoveResult:
-    moved: int = 0
-    refused: dict[int, str] = field(default_factory=dict)
-    # Of ``refused``: the applications held back by an open possible duplicate.
-    held: set[int] = field(default_factory=set)
 
 
 def open_duplicates(applications: QuerySet[Application]) -> QuerySet[PossibleDuplicate]:
@@ -158,7 +134,80 @@ def _held_message() -> str:
     )
 
 
-@transaction.atomic
+def _guard(application: Application, to_status: str, context: dict) -> None:
+    """An application with an open possible duplicate is held before the money moves."""
+    if (
+        to_status in HELD_BY_OPEN_DUPLICATES
+        and open_duplicates(Application.objects.filter(pk=application.pk)).exists()
+    ):
+        raise TransitionRefused(_held_message(), object_id=application.pk)
+
+
+def _values(application, to_status: str, at: datetime, context: dict) -> dict:
+    """The step's timestamp, and the reason of a rejection or a failed transfer."""
+    values = {STEP_FIELD[to_status]: at, "updated_at": at}
+    reason_code = context.get("reason_code", "")
+    if to_status in (Status.REJECTED, Status.TRANSFER_FAILED) or reason_code:
+        values["reason_code"] = reason_code
+        values["reason_note"] = context.get("note", "")
+    return values
+
+
+def _status_change(application_id, from_status, to_status, *, by, note, at, **extra):
+    return StatusChange(
+        application_id=application_id,
+        from_status=from_status,
+        to_status=to_status,
+        reason_code=extra.get("reason_code", ""),
+        note=note,
+        source=extra.get("source", ""),
+        by=by,
+        at=at,
+    )
+
+
+def _record(application, from_status, to_status, **kwargs) -> None:
+    _status_change(application.pk, from_status, to_status, **kwargs).save()
+
+
+def _record_many(rows, to_status, **kwargs) -> None:
+    StatusChange.objects.bulk_create(
+        (_status_change(pk, from_status, to_status, **kwargs) for pk, from_status in rows),
+        batch_size=5000,
+    )
+
+
+def _announce(application_ids, from_statuses, to_status: str, extra: dict) -> None:
+    """Once the move commits, tell the periphery (the notifications app messages the owners
+    of the statuses in :data:`NOTIFIED_STATUSES`); nothing is sent when it rolls back."""
+    if to_status in NOTIFIED_STATUSES and application_ids:
+        events.send_on_commit(
+            events.application_moved,
+            to_status=str(to_status),
+            application_ids=list(application_ids),
+        )
+
+
+APPLICATION_STATUS = states.register(
+    states.StateMachine(
+        model=Application,
+        field="status",
+        allowed=ALLOWED,
+        validate=_check_reason,
+        guard=_guard,
+        values=_values,
+        record=_record,
+        record_many=_record_many,
+        after=_announce,
+    )
+)
+
+
+def sources_for(to_status: str) -> frozenset[str]:
+    """The statuses from which ``to_status`` may be reached."""
+    return APPLICATION_STATUS.sources(to_status)
+
+
 def move(
     application: Application,
     to_status: str,
@@ -175,36 +224,11 @@ def move(
     sees the first one's result. Returns the updated application; raises
     :class:`TransitionRefused` with an Indonesian message and changes nothing otherwise.
     """
-    _check_reason(to_status, reason_code)
-    at = at or timezone.now()
-    locked = Application.objects.select_for_update().get(pk=application.pk)
-    if to_status not in ALLOWED[locked.status]:
-        raise TransitionRefused(_refusal(locked.status, to_status), application_id=locked.pk)
-    if (
-        to_status in HELD_BY_OPEN_DUPLICATES
-        and open_duplicates(Application.objects.filter(pk=locked.pk)).exists()
-    ):
-        raise TransitionRefused(_held_message(), application_id=locked.pk)
-    from_status = locked.status
-    values = _update_fields(to_status, reason_code, note, at)
-    for name, value in values.items():
-        setattr(locked, name, value)
-    locked.save(update_fields=list(values))
-    StatusChange.objects.create(
-        application=locked,
-        from_status=from_status,
-        to_status=to_status,
-        reason_code=reason_code,
-        note=note,
-        source=source,
-        by=by,
-        at=at,
+    return APPLICATION_STATUS.move(
+        application, to_status, by=by, note=note, at=at, reason_code=reason_code, source=source
     )
-    _notify_owners(to_status, [locked.pk])
-    return locked
 
 
-@transaction.atomic
 def move_many(
     applications: QuerySet[Application],
     to_status: str,
@@ -222,58 +246,18 @@ def move_many(
     ``refused`` with the reason (the held ones also in ``held``); the others are moved
     together in one transaction.
     """
-    _check_reason(to_status, reason_code)
-    at = at or timezone.now()
-    allowed_from = sources_for(to_status)
-    movable = applications.filter(status__in=allowed_from)
-    held: set[int] = set()
-    if to_status in HELD_BY_OPEN_DUPLICATES:
-        held = held_ids(movable)
-        if held:
-            movable = movable.exclude(pk__in=held)
-    moving = list(movable.select_for_update().values_list("pk", "status").order_by())
-    refused = {
-        pk: _refusal(status, to_status)
-        for pk, status in applications.exclude(status__in=allowed_from).values_list("pk", "status")
-    }
-    refused.update(dict.fromkeys(held, _held_message()))
-    if moving:
-        movable.update(**_update_fields(to_status, reason_code, note, at))
-        StatusChange.objects.bulk_create(
-            (
-                StatusChange(
-                    application_id=pk,
-                    from_status=from_status,
-                    to_status=to_status,
-                    reason_code=reason_code,
-                    note=note,
-                    source=source,
-                    by=by,
-                    at=at,
-                )
-                for pk, from_status in moving
-            ),
-            batch_size=5000,
-        )
-        _notify_owners(to_status, [pk for pk, _ in moving])
-    return MoveResult(moved=len(moving), refused=refused, held=held)
-
-
-def _notify_owners(to_status: str, application_ids: list[int]) -> None:
-    """Once the move has committed, queue the owners' messages for it: one background task
-    per 5,000 applications (``notifications.tasks.notifications_queue``, set-based; the
-    outbox's unique (event, object) makes a repeat harmless). Nothing is queued when the
-    move rolls back; a failure to enqueue is logged and never undoes the move."""
-    if to_status not in NOTIFIED_STATUSES or not application_ids:
-        return
-
-    def enqueue() -> None:
-        from notifications.tasks import notifications_queue
-
-        for start in range(0, len(application_ids), 5000):
-            notifications_queue.enqueue(str(to_status), application_ids[start : start + 5000])
-
-    transaction.on_commit(enqueue, robust=True)
+    held = held_ids if to_status in HELD_BY_OPEN_DUPLICATES else None
+    return APPLICATION_STATUS.move_many(
+        applications,
+        to_status,
+        by=by,
+        note=note,
+        at=at,
+        held=held,
+        held_message=_held_message() if held else "",
+        reason_code=reason_code,
+        source=source,
+    )
 
 
 def record_proposed_where(applications: QuerySet[Application], *, by, source: str = "") -> int:
@@ -352,27 +336,45 @@ IMPORT_ALLOWED: dict[str, frozenset[str]] = {
 }
 
 
+IMPORT_STATUS = states.register(
+    states.StateMachine(model=ProposalList, field="import_status", allowed=IMPORT_ALLOWED)
+)
+
+
 def import_can_move(current: str, to_status: str) -> bool:
     """Whether a list in ``current`` import status may move to ``to_status``."""
-    return to_status in IMPORT_ALLOWED.get(current, frozenset())
+    return IMPORT_STATUS.can_move(current, to_status)
 
 
 def import_move(proposal_list: ProposalList, to_status: str, **values) -> bool:
     """Move a list's import status (and set ``values`` with it) if the table allows it.
 
-    A compare-and-set: one UPDATE that matches only while the stored status is one from
-    which ``to_status`` may be reached, so two workers (or a worker and a member of staff)
-    cannot both move the same list. Stamps ``import_updated_at`` unless given. Returns whether it moved; on success the instance
+    A compare-and-set (:meth:`~umkm_portal.states.StateMachine.claim`): one UPDATE that
+    matches only while the stored status is one from which ``to_status`` may be reached, so
+    two workers (or a worker and a member of staff) cannot both move the same list. Stamps
+    ``import_updated_at`` unless given. Returns whether it moved; on success the instance
     carries the new values, otherwise it is left as it was.
     """
-    sources = [src for src, targets in IMPORT_ALLOWED.items() if to_status in targets]
     # Every move is a heartbeat too (see ProposalList.import_updated_at).
     values.setdefault("import_updated_at", timezone.now())
-    moved = ProposalList.objects.filter(pk=proposal_list.pk, import_status__in=sources).update(
-        import_status=to_status, **values
-    )
-    if moved:
-        proposal_list.import_status = to_status
-        for name, value in values.items():
-            setattr(proposal_list, name, value)
-    return bool(moved)
+    return IMPORT_STATUS.claim(proposal_list, to_status, **values)
+
+
+# --- A decision file's or bank report's processing ----------------------------------------
+# A big file is kept ``queued`` and claimed by a worker (``processing``), which ends it
+# ``done`` or ``failed``; a small one is applied in the request and created ``done``. These
+# records keep no history of their own: the table is what is checked.
+
+FILE_ALLOWED: dict[str, frozenset[str]] = {
+    ImportedFile.State.QUEUED: frozenset({ImportedFile.State.PROCESSING}),
+    ImportedFile.State.PROCESSING: frozenset({ImportedFile.State.DONE, ImportedFile.State.FAILED}),
+    ImportedFile.State.DONE: frozenset(),
+    ImportedFile.State.FAILED: frozenset(),
+}
+
+DECISION_FILE_STATE = states.register(
+    states.StateMachine(model=DecisionFile, field="state", allowed=FILE_ALLOWED)
+)
+BANK_REPORT_STATE = states.register(
+    states.StateMachine(model=BankReport, field="state", allowed=FILE_ALLOWED)
+)

@@ -6,7 +6,9 @@ class DevelopmentConfig(AppConfig):
     name = "development"
     verbose_name = _("Pembinaan UMKM")
 
-    def ready(self):
-        from development import cases
+    def ready(self) -> None:
+        # transitions registers the state machines declared there (umkm_portal.states);
+        # cases registers this app's items of the admin home's "Perlu dikerjakan" panel.
+        from development import cases, transitions  # noqa: F401
 
         cases.register_items()

@@ -1,7 +1,8 @@
-"""The one place that changes a capital referral's status.
+"""The one place that changes a capital referral's status: its machine on
+:mod:`umkm_portal.states`.
 
 ``ALLOWED`` lists every permitted move; :func:`move` locks the referral, refuses anything
-else with a :class:`TransitionRefused` (changing nothing) and writes a
+else with the one :class:`~umkm_portal.states.TransitionRefused` (changing nothing) and writes a
 :class:`~development.models.ReferralChange` with who, when, from, to and why. No other code
 assigns ``Referral.status``.
 """
@@ -10,11 +11,10 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from development.models import Referral, ReferralChange, ReferralStatus
+from umkm_portal import states
 
 S = ReferralStatus
 
@@ -32,20 +32,61 @@ NEEDS_NOTE = frozenset({S.REJECTED})
 PATH: tuple[str, ...] = (S.REFERRED, S.PROCESSING, S.APPROVED, S.DISBURSED)
 
 
-class TransitionRefused(Exception):
-    """A move the table does not allow, or one that lacks what it needs."""
+# The one class of refusal of the whole portal, re-exported for this module's callers.
+TransitionRefused = states.TransitionRefused
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+
+def _guard(referral: Referral, to_status: str, context: dict) -> None:
+    """A rejection needs the lender's reason; an approved amount is more than zero."""
+    if to_status in NEEDS_NOTE and not context.get("note"):
+        raise TransitionRefused(
+            _("Tuliskan alasan penolakan dari lembaga penyalur."), object_id=referral.pk
+        )
+    amount = context.get("amount_approved")
+    if to_status == S.APPROVED and amount is not None and amount <= 0:
+        raise TransitionRefused(
+            _("Nilai yang disetujui harus lebih dari nol."), object_id=referral.pk
+        )
+
+
+def _values(referral: Referral, to_status: str, at, context: dict) -> dict:
+    values = {"updated_at": at}
+    if to_status == S.APPROVED:
+        values["amount_approved"] = context.get("amount_approved") or referral.amount_asked
+    return values
+
+
+def _record(referral, from_status, to_status, *, by, note, at, **extra) -> None:
+    ReferralChange.objects.create(
+        referral=referral, from_status=from_status, to_status=to_status, note=note, by=by, at=at
+    )
+
+
+def _refusal(current: str, to_status: str) -> str:
+    return _('Status rujukan tidak dapat diubah dari "%(from)s" menjadi "%(to)s".') % {
+        "from": S(current).label,
+        "to": S(to_status).label,
+    }
+
+
+REFERRAL_STATUS = states.register(
+    states.StateMachine(
+        model=Referral,
+        field="status",
+        allowed=ALLOWED,
+        guard=_guard,
+        values=_values,
+        record=_record,
+        refusal=_refusal,
+    )
+)
 
 
 def targets(referral: Referral) -> list[str]:
     """The statuses ``referral`` may move to now, in the order of :class:`ReferralStatus`."""
-    return [s for s in S.values if s in ALLOWED[referral.status]]
+    return REFERRAL_STATUS.targets(referral.status)
 
 
-@transaction.atomic
 def move(
     referral: Referral,
     to_status: str,
@@ -61,26 +102,11 @@ def move(
     approving; it defaults to the amount asked. Raises :class:`TransitionRefused` with an
     Indonesian message and changes nothing otherwise.
     """
-    note = (note or "").strip()
-    at = at or timezone.now()
-    locked = Referral.objects.select_for_update().get(pk=referral.pk)
-    if to_status not in ALLOWED[locked.status]:
-        raise TransitionRefused(
-            _('Status rujukan tidak dapat diubah dari "%(from)s" menjadi "%(to)s".')
-            % {"from": S(locked.status).label, "to": S(to_status).label}
-        )
-    if to_status in NEEDS_NOTE and not note:
-        raise TransitionRefused(_("Tuliskan alasan penolakan dari lembaga penyalur."))
-    from_status = locked.status
-    fields = ["status", "updated_at"]
-    locked.status, locked.updated_at = to_status, at
-    if to_status == S.APPROVED:
-        if amount_approved is not None and amount_approved <= 0:
-            raise TransitionRefused(_("Nilai yang disetujui harus lebih dari nol."))
-        locked.amount_approved = amount_approved or locked.amount_asked
-        fields.append("amount_approved")
-    locked.save(update_fields=fields)
-    ReferralChange.objects.create(
-        referral=locked, from_status=from_status, to_status=to_status, note=note, by=by, at=at
+    return REFERRAL_STATUS.move(
+        referral,
+        to_status,
+        by=by,
+        note=(note or "").strip(),
+        at=at,
+        amount_approved=amount_approved,
     )
-    return locked

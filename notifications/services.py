@@ -18,6 +18,7 @@ from aid.models import REASON_ADVICE, Application, Program, Reason, Status
 from aid.money import rupiah
 from notifications.models import Event, MessageTemplate, OptOut, OutboxMessage
 from notifications.senders import SendFailed, get_sender
+from notifications.transitions import OUTBOX_STATUS
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +26,7 @@ logger = logging.getLogger(__name__)
 PLACEHOLDERS = frozenset(
     {"program", "amount", "date", "deadline", "reason", "advice", "number", "activity", "place"}
 )
-# The application status whose move queues each event (aid.transitions calls in here).
+# The application status whose move queues each event (on events.application_moved).
 STATUS_EVENTS = {
     Status.TRANSFERRED: Event.TRANSFERRED,
     Status.REJECTED: Event.REJECTED,
@@ -317,51 +318,55 @@ def outbox_deliver(*, message: OutboxMessage, now=None) -> OutboxMessage:
     """Send one queued (or retrying) message through the configured sender and record the
     outcome: ``sent`` with the gateway's id, or ``retrying`` with the next attempt after the
     :data:`BACKOFF` delay, ``failed`` after the last. A message whose owner opted out since
-    it was queued is not sent."""
+    it was queued is not sent. The outcome is recorded through the outbox's table
+    (:mod:`notifications.transitions`)."""
     now = now or timezone.now()
     if message.status not in (OutboxMessage.Status.QUEUED, OutboxMessage.Status.RETRYING):
         return message
     out_phones, out_hashes = _opted_out([message.phone], [message.nik_hash])
     if out_phones or out_hashes:
-        message.status = OutboxMessage.Status.OPTED_OUT
-        message.save(update_fields=["status"])
-        return message
-    message.attempts += 1
+        return _outbox_move(message, OutboxMessage.Status.OPTED_OUT)
+    attempts = message.attempts + 1
     try:
-        message.gateway_id = get_sender().send(
+        gateway_id = get_sender().send(
             phone=message.phone, text=message.text, reference=f"{message.event}-{message.object_id}"
         )
     except SendFailed as exc:
-        message.last_error = str(exc)[:255]
-        if message.attempts > len(BACKOFF):
-            message.status = OutboxMessage.Status.FAILED
-        else:
-            message.status = OutboxMessage.Status.RETRYING
-            message.next_attempt_at = now + datetime.timedelta(
-                seconds=BACKOFF[message.attempts - 1]
-            )
+        last_error = str(exc)[:255]
         logger.warning(
             "notification not sent",
-            extra={
-                "message_id": message.pk,
-                "attempt": message.attempts,
-                "error": message.last_error,
-            },
+            extra={"message_id": message.pk, "attempt": attempts, "error": last_error},
         )
-    else:
-        message.status = OutboxMessage.Status.SENT
-        message.sent_at = now
-        message.last_error = ""
-    message.save(
-        update_fields=[
-            "attempts",
-            "gateway_id",
-            "last_error",
-            "status",
-            "next_attempt_at",
-            "sent_at",
-        ]
+        if attempts > len(BACKOFF):
+            return _outbox_move(
+                message, OutboxMessage.Status.FAILED, attempts=attempts, last_error=last_error
+            )
+        return _outbox_move(
+            message,
+            OutboxMessage.Status.RETRYING,
+            attempts=attempts,
+            last_error=last_error,
+            next_attempt_at=now + datetime.timedelta(seconds=BACKOFF[attempts - 1]),
+        )
+    return _outbox_move(
+        message,
+        OutboxMessage.Status.SENT,
+        attempts=attempts,
+        gateway_id=gateway_id,
+        sent_at=now,
+        last_error="",
     )
+
+
+def _outbox_move(message: OutboxMessage, to_status: str, **values) -> OutboxMessage:
+    """Record ``message``'s new status (and ``values``) if its table allows it from the status
+    stored now; a message moved meanwhile (e.g. opted out) is read again and kept as it is."""
+    if not OUTBOX_STATUS.claim(message, to_status, **values):
+        logger.warning(
+            "outbox message moved meanwhile",
+            extra={"message_id": message.pk, "to_status": str(to_status)},
+        )
+        message.refresh_from_db()
     return message
 
 
@@ -392,5 +397,5 @@ def opt_out(*, source: str, phone: str = "", nik_hash: str = "") -> OptOut:
     waiting = OutboxMessage.objects.filter(
         status__in=(OutboxMessage.Status.QUEUED, OutboxMessage.Status.RETRYING), **lookup
     )
-    waiting.update(status=OutboxMessage.Status.OPTED_OUT)
+    OUTBOX_STATUS.move_many(waiting, OutboxMessage.Status.OPTED_OUT, by=None)
     return record

@@ -10,8 +10,8 @@ from notifications import services
 
 @task()
 def notifications_queue(event: str, application_ids: list[int]) -> int:
-    """Queue one message per application for ``event`` (enqueued by aid.transitions after
-    a status move commits)."""
+    """Queue one message per application for ``event`` (enqueued by
+    :func:`on_application_moved` after a status move commits)."""
     return services.notifications_queue_for_applications(
         event=event, application_ids=application_ids
     )
@@ -42,3 +42,15 @@ def activity_registered(participant_id: int) -> int:
     """Queue the registration confirmation (enqueued by development.services once the
     registration commits)."""
     return services.notifications_queue_activity_registered(participant_id=participant_id)
+
+
+def on_application_moved(sender, *, to_status: str, application_ids: list[int], **kwargs) -> None:
+    """Receiver of ``umkm_portal.events.application_moved`` (sent once the move commits):
+    queue the owners' messages of the statuses that have one, as one background task per
+    5,000 applications (set-based; the outbox's unique (event, object) makes a repeat
+    harmless)."""
+    event = services.STATUS_EVENTS.get(to_status)
+    if event is None or not application_ids:
+        return
+    for start in range(0, len(application_ids), services.CHUNK):
+        notifications_queue.enqueue(str(event), application_ids[start : start + services.CHUNK])

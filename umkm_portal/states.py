@@ -9,9 +9,11 @@ move that is not in the table with the one :class:`TransitionRefused` and leaves
 was; ``move`` and ``move_many`` write the model's change record in the same transaction.
 
 What is particular to a model (a reason required, an application held by an open possible
-duplicate, the timestamp of each step) is given to the machine as a ``guard`` (raises
+duplicate, the timestamp of each step) is given to the machine as a ``validate`` (checks of
+the arguments, before any lock), a ``guard`` (checks of the locked row; both raise
 ``TransitionRefused``) and ``values`` (the other fields a move sets), so the lock → check →
-save → record sequence exists once.
+save → record sequence exists once. Those three receive ``extra``: the move's own keyword
+arguments with ``by`` and ``note`` added.
 
 ``tests/test_states.py`` lists every model of the project with a state field and fails when
 one has no registered machine.
@@ -47,6 +49,9 @@ class TransitionRefused(Exception):
         return self.object_id
 
 
+# Ids per UPDATE of a set-based move.
+CHUNK = 5000
+
 # (instance, from_state, to_state, by, note, at, extra) -> None: writes one change record.
 Recorder = Callable[..., None]
 # (rows [(pk, from_state)], to_state, by, note, at, extra) -> None: writes many records.
@@ -76,6 +81,9 @@ class StateMachine:
     record: Recorder | None = None
     # Set-based twin of ``record`` for move_many.
     record_many: ManyRecorder | None = None
+    # (to_state, extra) -> None; raises TransitionRefused. Checks that need no row (e.g. a
+    # rejection's reason code), made before anything is locked, by move and move_many alike.
+    validate: Callable[..., None] | None = None
     # (locked_instance, to_state, extra) -> None; raises TransitionRefused.
     guard: Callable[..., None] | None = None
     # (instance_or_None, to_state, at, extra) -> dict of other fields to set with the state.
@@ -139,21 +147,27 @@ class StateMachine:
         """Lock ``instance``'s row, check the move, save it and record it, in one transaction.
 
         Returns the updated (locked, freshly read) instance; raises :class:`TransitionRefused`
-        and changes nothing otherwise. ``extra`` goes to the model's guard, values and
-        recorder (e.g. a reason code).
+        and changes nothing otherwise. ``extra`` goes to the model's recorder (e.g. a reason
+        code), and with ``by`` and ``note`` added to its validate, guard and values.
         """
         at = at or timezone.now()
+        context = {**extra, "by": by, "note": note}
+        if self.validate:
+            self.validate(to_state, context)
         with transaction.atomic():
             locked = self.model._default_manager.select_for_update().get(pk=instance.pk)
             current = getattr(locked, self.field)
             self.check(current, to_state, object_id=locked.pk)
             if self.guard:
-                self.guard(locked, to_state, extra)
+                self.guard(locked, to_state, context)
             values = {self.field: to_state}
             if self.values:
-                values.update(self.values(locked, to_state, at, extra))
+                values.update(self.values(locked, to_state, at, context))
             for name, value in values.items():
                 setattr(locked, name, value)
+            if by is not None:
+                # Who moved it, for a model kept by django-simple-history.
+                locked._history_user = by
             locked.save(update_fields=list(values))
             if self.record:
                 self.record(locked, current, to_state, by=by, note=note, at=at, **extra)
@@ -179,6 +193,9 @@ class StateMachine:
         ``held_message``), are left unchanged and returned in ``refused`` with the reason.
         """
         at = at or timezone.now()
+        context = {**extra, "by": by, "note": note}
+        if self.validate:
+            self.validate(to_state, context)
         allowed_from = self.sources(to_state)
         with transaction.atomic():
             movable = queryset.filter(**{f"{self.field}__in": allowed_from})
@@ -198,15 +215,22 @@ class StateMachine:
             if moving:
                 values = {self.field: to_state}
                 if self.values:
-                    values.update(self.values(None, to_state, at, extra))
+                    values.update(self.values(None, to_state, at, context))
                 ids = [pk for pk, _state in moving]
-                self.model._default_manager.filter(pk__in=ids).update(**values)
+                manager = self.model._default_manager
+                # In chunks: a list of tens of thousands of ids is more parameters than SQLite
+                # takes in one statement.
+                for start in range(0, len(ids), CHUNK):
+                    manager.filter(pk__in=ids[start : start + CHUNK]).update(**values)
                 if self.record_many:
                     self.record_many(moving, to_state, by=by, note=note, at=at, **extra)
                 elif self.record:
-                    for obj in self.model._default_manager.filter(pk__in=ids):
-                        current = dict(moving)[obj.pk]
-                        self.record(obj, current, to_state, by=by, note=note, at=at, **extra)
+                    before = dict(moving)
+                    for start in range(0, len(ids), CHUNK):
+                        for obj in manager.filter(pk__in=ids[start : start + CHUNK]):
+                            self.record(
+                                obj, before[obj.pk], to_state, by=by, note=note, at=at, **extra
+                            )
                 if self.after:
                     self.after(ids, [s for _pk, s in moving], to_state, extra)
         return MoveResult(

@@ -38,6 +38,7 @@ from aid.services.disbursements import (
     disbursement_withdrawn,
 )
 from aid.transitions import DECIDED_STATUSES, refuse
+from umkm_portal import states
 
 logger = logging.getLogger(__name__)
 State = ImportedFile.State
@@ -98,6 +99,8 @@ def _queue_if_big(
             }
         )
     _keep(record, f, kind)
+    # Created queued (not a move: the record is new); from here its state moves only
+    # through the table in aid.transitions (FILE_ALLOWED).
     record.state = State.QUEUED
     record.save()
     task.enqueue(record_id=record.pk)
@@ -123,20 +126,20 @@ def _process(record: ImportedFile, apply) -> None:
     refused on reading ends ``failed`` with the Indonesian reason, a crash ends ``failed``
     with nothing of it applied.
     """
-    model = type(record)
-    if not model.objects.filter(pk=record.pk, state=State.QUEUED).update(state=State.PROCESSING):
+    machine = states.machine_for(type(record), "state")
+    if not machine.claim(record, State.PROCESSING):
         return
-    record.state = State.PROCESSING
     try:
         with record.file.open("rb") as f:
             apply(record, f, record.file.name.rsplit(".", 1)[-1], by=record.uploaded_by)
     except ValidationError as exc:
-        model.objects.filter(pk=record.pk).update(state=State.FAILED, error=exc.messages[0])
+        machine.claim(record, State.FAILED, error=exc.messages[0])
         return
     except Exception as exc:
-        logger.exception("Applying %s %s failed", model._meta.label, record.pk)
-        model.objects.filter(pk=record.pk).update(
-            state=State.FAILED,
+        logger.exception("Applying %s %s failed", type(record)._meta.label, record.pk)
+        machine.claim(
+            record,
+            State.FAILED,
             error=_(
                 "Pemrosesan berkas gagal karena kesalahan sistem (%(error)s); tidak ada baris "
                 "yang diterapkan. Berkas tetap tersimpan; hubungi admin portal."
@@ -144,7 +147,7 @@ def _process(record: ImportedFile, apply) -> None:
             % {"error": exc.__class__.__name__},
         )
         return
-    model.objects.filter(pk=record.pk).update(state=State.DONE)
+    machine.claim(record, State.DONE)
 
 
 def _problem(problems: list, row: int, nik: str, message: str) -> None:
