@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from aid.importing.columns import header_key
@@ -20,6 +20,7 @@ from development.models import (
 )
 from registry import identifiers
 from registry.models import Business, Owner
+from registry.names import same_person_name
 
 # --- activities and attendance ------------------------------------------------------------
 
@@ -130,14 +131,32 @@ def participant_register(
 def attendance_record(
     *, participant: Participant, attendance: str, by, at: datetime.datetime | None = None
 ) -> Participant:
-    """Record whether a participant came (hadir, izin, tidak hadir), by whom and when."""
+    """Record whether a participant came (hadir, izin, tidak hadir), by whom and when.
+
+    Hadir and tidak hadir are refused before the activity's first day (an izin may come
+    before)."""
     if attendance not in Attendance.values:
         raise ValidationError({"attendance": _("Pilih hadir, izin atau tidak hadir.")})
+    _check_attendance_date(participant.activity, attendance, at)
     participant.attendance = attendance
     participant.attendance_at = at or timezone.now()
     participant.attendance_by = by
     participant.save(update_fields=["attendance", "attendance_at", "attendance_by"])
     return participant
+
+
+def _check_attendance_date(activity: Activity, attendance: str, at=None) -> None:
+    on = timezone.localdate(at) if at else timezone.localdate()
+    if attendance != Attendance.EXCUSED and on < activity.starts_on:
+        raise ValidationError(
+            {
+                "attendance": _(
+                    "Kehadiran baru dapat dicatat mulai hari kegiatan (%(date)s); sebelum itu "
+                    "hanya izin."
+                )
+                % {"date": formats.date_format(activity.starts_on, "j F Y")}
+            }
+        )
 
 
 @transaction.atomic
@@ -194,7 +213,9 @@ class AttendanceImport:
 @transaction.atomic
 def attendance_import(*, activity: Activity, file, by) -> AttendanceImport:
     """Record attendance from a CSV/XLSX list: a NIK column, a name column and optionally a
-    kehadiran column (hadir/izin/tidak hadir; blank means hadir).
+    kehadiran column (hadir/izin/tidak hadir; blank means hadir). A row whose name is not
+    the registered owner's name for its NIK (beyond titles and small slips) is reported, not
+    recorded: a typo in the NIK must not mark another person present.
 
     The file passes the proposal lists' upload guards first (size, real CSV/XLSX, zip bombs,
     XML declarations). NIKs not in the registry are reported, not created: a new owner is
@@ -202,8 +223,11 @@ def attendance_import(*, activity: Activity, file, by) -> AttendanceImport:
     whole list, one for the existing participants, one bulk insert and one bulk update.
     """
     kind = check_uploaded_file(file, filename=getattr(file, "name", ""))
+    if timezone.localdate() < activity.starts_on:
+        _check_attendance_date(activity, Attendance.PRESENT)
     outcome = AttendanceImport()
     wanted: dict[str, tuple[int, str]] = {}
+    typed_names: dict[str, str] = {}
     with open_list(file, kind) as sheet:
         column = next(
             (i for i, h in enumerate(sheet.headers) if header_key(h) in _ATTENDANCE_HEADERS),
@@ -223,9 +247,29 @@ def attendance_import(*, activity: Activity, file, by) -> AttendanceImport:
                 )
                 continue
             wanted[checked.value] = (number, status)
-    owners = dict(Owner.objects.filter(nik__in=wanted).values_list("nik", "pk"))
+            typed_names[checked.value] = (values.get("full_name") or "").strip()
+    owners = {}
+    for nik, pk, registered_name in Owner.objects.filter(nik__in=wanted).values_list(
+        "nik", "pk", "full_name"
+    ):
+        typed = typed_names.get(nik, "")
+        if typed and not same_person_name(typed, registered_name):
+            # A typo in the NIK would otherwise mark another person present.
+            outcome.problems.append(
+                (
+                    wanted[nik][0],
+                    _(
+                        "Nama %(typed)s tidak sama dengan nama yang terdaftar untuk NIK ini; "
+                        "periksa NIK-nya di daftar hadir."
+                    )
+                    % {"typed": typed},
+                )
+            )
+            continue
+        owners[nik] = pk
+    registered_niks = set(Owner.objects.filter(nik__in=wanted).values_list("nik", flat=True))
     for nik, (number, _status) in wanted.items():
-        if nik not in owners:
+        if nik not in registered_niks:
             outcome.problems.append(
                 (number, _("NIK belum terdaftar di registri UMKM; daftarkan pemiliknya dulu."))
             )

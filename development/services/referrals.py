@@ -41,6 +41,10 @@ def referral_create(
         errors["cooperative"] = _("Pinjaman koperasi harus menyebut koperasinya.")
     if not amount_asked or amount_asked <= 0:
         errors["amount_asked"] = _("Nilai yang diajukan harus lebih dari nol.")
+    if referred_on and referred_on > timezone.localdate():
+        errors["referred_on"] = _(
+            "Tanggal rujukan tidak boleh di masa depan: catat rujukan pada hari dikirim."
+        )
     if errors:
         raise ValidationError(errors)
     referral = Referral.objects.create(

@@ -1,9 +1,11 @@
+import datetime
 import io
 
 import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from aid.importing.guards import ListRefused
 from development import selectors, services
@@ -14,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_capacity_is_kept_at_registration_but_not_at_the_door(make_activity):
-    activity = make_activity(capacity=1)
+    activity = make_activity(capacity=1, starts_on=timezone.localdate())
     first, second = OwnerFactory(), OwnerFactory()
     services.participant_register(activity=activity, owner=first)
     assert services.participant_register(activity=activity, owner=first)[1] is False
@@ -43,7 +45,7 @@ def _xlsx(rows) -> bytes:
 
 
 def test_an_attendance_list_is_imported_in_one_pass(make_activity, make_staff):
-    activity = make_activity()
+    activity = make_activity(starts_on=timezone.localdate())
     known = [BusinessFactory().owner for _ in range(3)]
     services.participant_register(activity=activity, owner=known[0])
     csv = "\n".join(
@@ -65,7 +67,7 @@ def test_an_attendance_list_is_imported_in_one_pass(make_activity, make_staff):
 
 
 def test_the_import_uses_the_upload_guards(make_activity, client, make_staff):
-    activity = make_activity()
+    activity = make_activity(starts_on=timezone.localdate())
     with pytest.raises(ListRefused):
         services.attendance_import(
             activity=activity, file=SimpleUploadedFile("x.csv", b""), by=None
@@ -75,7 +77,11 @@ def test_the_import_uses_the_upload_guards(make_activity, client, make_staff):
     owner = OwnerFactory()
     page = client.post(
         f"/pembinaan/kegiatan/{activity.pk}/impor-hadir/",
-        {"upload": SimpleUploadedFile("h.xlsx", _xlsx([["NIK", "Nama"], [owner.nik, "x"]]))},
+        {
+            "upload": SimpleUploadedFile(
+                "h.xlsx", _xlsx([["NIK", "Nama"], [owner.nik, owner.full_name]])
+            )
+        },
     )
     assert page.status_code == 200 and page.context["outcome"].recorded == 1
     page = client.post(
@@ -91,3 +97,45 @@ def test_the_door_pages_are_for_staff_who_keep_attendance(make_activity, make_st
     assert client.get(url).status_code == 302  # to the login
     client.force_login(make_staff("Pimpinan"))
     assert client.get(url).status_code == 403
+
+
+def test_hadir_is_refused_before_the_activity_and_izin_is_not(make_activity):
+    """Issue 26.5: attendance 'Hadir' was accepted two days before the activity."""
+    activity = make_activity(starts_on=timezone.localdate() + datetime.timedelta(days=2))
+    participant, _ = services.participant_register(activity=activity, owner=OwnerFactory())
+    for attendance in ("hadir", "tidak_hadir"):
+        with pytest.raises(ValidationError, match="mulai hari kegiatan"):
+            services.attendance_record(participant=participant, attendance=attendance, by=None)
+    services.attendance_record(participant=participant, attendance="izin", by=None)
+    participant.refresh_from_db()
+    assert participant.attendance == "izin"
+    upload = SimpleUploadedFile("hadir.csv", f"NIK;Nama\n{participant.owner.nik};X\n".encode())
+    with pytest.raises(ValidationError, match="mulai hari kegiatan"):
+        services.attendance_import(activity=activity, file=upload, by=None)
+
+
+def test_an_uploaded_row_whose_name_is_not_the_registered_one_is_reported(
+    make_activity, make_staff
+):
+    """Issue 26.5: the attendance upload compared no names, so a NIK typo marked another
+    person present. Titles and small slips still match."""
+    activity = make_activity(starts_on=timezone.localdate())
+    siti = OwnerFactory(full_name="Siti Aminah")
+    budi = OwnerFactory(full_name="Budi Santoso")
+    csv = "\n".join(
+        [
+            "NIK;Nama;Kehadiran",
+            f"{siti.nik};Hj. SITI AMINAH, S.E.;hadir",
+            f"{budi.nik};Dewi Lestari;hadir",
+        ]
+    ).encode()
+    outcome = services.attendance_import(
+        activity=activity, file=SimpleUploadedFile("hadir.csv", csv), by=make_staff("Operator")
+    )
+    assert outcome.recorded == 1
+    assert [(n, "tidak sama dengan nama yang terdaftar" in m) for n, m in outcome.problems] == [
+        (3, True)
+    ]
+    assert list(Participant.objects.filter(activity=activity).values_list("owner", flat=True)) == [
+        siti.pk
+    ]

@@ -39,7 +39,12 @@ def test_a_registration_queues_one_confirmation_with_no_nik(
     with django_capture_on_commit_callbacks(execute=True):
         again, created_again = services.participant_register(activity=activity, owner=owner)
         participant.save()
-        services.attendance_record(participant=participant, attendance=Attendance.PRESENT, by=None)
+        services.attendance_record(
+            participant=participant,
+            attendance=Attendance.PRESENT,
+            by=None,
+            at=timezone.make_aware(datetime.datetime(2030, 3, 5, 9)),
+        )
         services.registration_confirm(participant=participant)
 
     assert created and not created_again and again == participant

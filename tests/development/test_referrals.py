@@ -68,3 +68,25 @@ def test_the_admin_moves_a_referral_with_a_reason_for_an_operator_only(
     client.post(url, {"to_status": S.PROCESSING, "note": "Berkas lengkap"})
     referral.refresh_from_db()
     assert referral.status == S.PROCESSING
+
+
+@pytest.mark.django_db
+def test_a_referral_dated_in_the_future_is_refused():
+    """Issue 26.5: its first record would come after the lender's answers."""
+    import datetime
+
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from development.models import Referral
+    from tests.factories import BusinessFactory
+
+    with pytest.raises(ValidationError) as refused:
+        services.referral_create(
+            business=BusinessFactory(),
+            channel=Referral.Channel.REVOLVING,
+            amount_asked=5_000_000,
+            referred_on=timezone.localdate() + datetime.timedelta(days=1),
+        )
+    assert "masa depan" in str(refused.value.error_dict["referred_on"])
+    assert not Referral.objects.exists()
