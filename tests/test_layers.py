@@ -1,0 +1,191 @@
+"""Dependencies between the project's apps point one way: from the core to the periphery.
+
+The import graph is built from the source itself (the AST of every ``.py`` file of every app,
+migrations and tests left out), so a new import that climbs a layer or closes a cycle fails
+here with the file and line that added it. The order is written once, below, and explained in
+docs/architecture.md ("Layers"). The core tells the periphery what happened through the
+events of ``umkm_portal/events.py``, never by importing it.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import defaultdict
+from pathlib import Path
+
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Lowest first. An app may import apps of its own layer or of a lower one, never a higher one;
+# within a layer, imports must not form a cycle.
+LAYERS: list[tuple[str, ...]] = [
+    # settings, base admin, roles, the state machine, the events, neutral helpers
+    ("umkm_portal",),
+    # masking, the access log, masked exports
+    ("privacy",),
+    # who and what: owners, businesses, accounts, regions
+    ("registry",),
+    # the proposer organisations (the Proposer model and its scoping selectors)
+    ("proposers",),
+    # programs, lists, applications, money
+    ("aid",),
+    # the periphery: reads the core, hears its events
+    (
+        "public",
+        "complaints",
+        "payment_checks",
+        "development",
+        "dashboard",
+        "notifications",
+        "workspace",
+        "exports",
+    ),
+    # dev-only tools (benchmarks, seeders): may import anything, nothing imports them
+    ("devtools",),
+]
+
+# Modules the "tools" pass is moving into devtools/ (seeders and benchmarks import every app
+# by nature); skipped until they have moved.
+_TOOLS_IN_TRANSIT = ("bench_", "seed_", "panduan_screenshots")
+
+# Edges allowed for now, each with the reason. aid/transitions.py's _notify_owners is being
+# replaced by events.application_moved in the "states" pass; the lead removes this on merge.
+ALLOWED_FOR_NOW = {("aid/transitions.py", "notifications")}
+
+
+def _project_apps() -> list[str]:
+    """The project's own apps (those whose package sits in the repository)."""
+    names = [app.split(".")[0] for app in settings.INSTALLED_APPS]
+    return [n for n in dict.fromkeys(names) if (ROOT / n / "__init__.py").exists()]
+
+
+def _skipped(path: Path) -> bool:
+    parts = path.relative_to(ROOT).parts
+    if "migrations" in parts or "benchmark" in parts:
+        return True
+    return "commands" in parts and path.stem.startswith(_TOOLS_IN_TRANSIT)
+
+
+def _imports(path: Path):
+    """Yield (line, imported module) for every absolute import in ``path``."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield node.lineno, alias.name
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            yield node.lineno, node.module
+
+
+def import_graph(apps: list[str]) -> dict[tuple[str, str], list[str]]:
+    """{(importing app, imported app): ["path:line module", ...]} between distinct apps."""
+    edges: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for app in apps:
+        for path in sorted((ROOT / app).rglob("*.py")):
+            if _skipped(path):
+                continue
+            relative = path.relative_to(ROOT).as_posix()
+            for line, module in _imports(path):
+                target = module.split(".")[0]
+                if target in apps and target != app:
+                    if (relative, target) in ALLOWED_FOR_NOW:
+                        continue
+                    edges[(app, target)].append(f"{relative}:{line} imports {module}")
+    return dict(edges)
+
+
+def _layer_of() -> dict[str, int]:
+    return {app: i for i, layer in enumerate(LAYERS) for app in layer}
+
+
+def _cycles(nodes: list[str], edges) -> list[list[str]]:
+    """Strongly connected components of more than one app (Tarjan)."""
+    successors = defaultdict(set)
+    for a, b in edges:
+        successors[a].add(b)
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for nxt in sorted(successors[node]):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in on_stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(nodes):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_every_app_has_a_layer():
+    unplaced = [app for app in _project_apps() if app not in _layer_of()]
+    assert not unplaced, f"Place these apps in tests/test_layers.py LAYERS: {unplaced}"
+
+
+def test_no_app_imports_a_higher_layer():
+    apps = _project_apps()
+    layer = _layer_of()
+    upward = {
+        (a, b): where
+        for (a, b), where in import_graph(apps).items()
+        if layer.get(a, 0) < layer.get(b, 0)
+    }
+    report = "\n".join(
+        f"{a} (layer {layer[a]}) -> {b} (layer {layer[b]}):\n    " + "\n    ".join(where)
+        for (a, b), where in sorted(upward.items())
+    )
+    assert not upward, (
+        "A lower app imports a higher one; announce an event (umkm_portal/events.py) or "
+        "move the shared piece down:\n" + report
+    )
+
+
+def test_no_import_cycle_between_apps():
+    apps = _project_apps()
+    edges = import_graph(apps)
+    cycles = _cycles(apps, edges)
+    report = "\n".join(
+        ", ".join(cycle)
+        + ":\n    "
+        + "\n    ".join(
+            f"{a} -> {b}: {where[0]}"
+            for (a, b), where in sorted(edges.items())
+            if {a, b} <= set(cycle)
+        )
+        for cycle in cycles
+    )
+    assert not cycles, "Apps import each other in a cycle:\n" + report
+
+
+def test_the_graph_sees_late_and_aliased_imports(tmp_path):
+    """A late import (inside a function, to dodge a circular import) is still an edge; a
+    relative import stays inside its app."""
+    module = tmp_path / "m.py"
+    module.write_text(
+        "import aid.models as m\n"
+        "from . import sibling\n"
+        "def f():\n"
+        "    from public.services import nik_digest\n",
+        encoding="utf-8",
+    )
+    assert list(_imports(module)) == [(1, "aid.models"), (4, "public.services")]
