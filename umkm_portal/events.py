@@ -45,14 +45,20 @@ file_applied = Signal()
 # A background job ended (done, failed or cancelled). kwargs: job (the job row). On commit.
 job_finished = Signal()
 
+# The daily retention run (purge_uploads) deleted aid's kept files; each app now deletes its
+# own personal data past its retention period. kwargs: dry_run (bool). Sent at once; each
+# receiver returns one line for the operator (what it deleted, or would delete).
+retention_due = Signal()
+
 # Registry data that figures are computed from changed (owners, businesses, applications in
 # bulk). kwargs: reason (str). On commit; the dashboard marks its summary stale.
 figures_changed = Signal()
 
 
-def send(signal: Signal, **kwargs) -> None:
-    """Send ``signal`` now, inside the caller's transaction; a receiver's error propagates."""
-    signal.send(sender=None, **kwargs)
+def send(signal: Signal, **kwargs) -> list:
+    """Send ``signal`` now, inside the caller's transaction; a receiver's error propagates.
+    Returns what the receivers returned, in the order they subscribed."""
+    return [response for _receiver, response in signal.send(sender=None, **kwargs)]
 
 
 def send_on_commit(signal: Signal, **kwargs) -> None:
