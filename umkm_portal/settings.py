@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "complaints",
     "notifications",
     "payment_checks",
+    # The proposers' workspace (/pengusul/), above aid; the Proposer model is in "proposers".
+    "workspace",
 ]
 
 MIDDLEWARE = [
