@@ -1,4 +1,5 @@
-"""Every event the core (``registry``, ``aid``) announces to the apps above it, in one list.
+"""Every event the core (``registry``, ``aid``) announces to the apps above it, in one list
+(and the few a peripheral app announces to one above it, e.g. to ``notifications``).
 
 The core never imports the periphery (``notifications``, ``public``, ``complaints``,
 ``development``, ``dashboard``, ``payment_checks``, the proposers' workspace): it announces
@@ -49,6 +50,16 @@ job_finished = Signal()
 # own personal data past its retention period. kwargs: dry_run (bool). Sent at once; each
 # receiver returns one line for the operator (what it deleted, or would delete).
 retention_due = Signal()
+
+# --- Sent by apps of the periphery to apps above them (notifications) ---------------------
+
+# A pengaduan was answered. kwargs: complaint (complaints.Complaint). Sent inside the
+# answer's transaction: the message to the owner is queued with the answer, or neither.
+complaint_answered = Signal()
+
+# An owner was registered for a pembinaan activity and is to be told so. kwargs:
+# participant_id (int). Sent on commit.
+participant_registered = Signal()
 
 # Registry data that figures are computed from changed (owners, businesses, applications in
 # bulk). kwargs: reason (str). On commit; the dashboard marks its summary stale.
