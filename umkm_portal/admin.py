@@ -99,7 +99,7 @@ class LargeTableAdmin(admin.ModelAdmin):
     """Defaults for tables that grow to millions of rows: no full count, fixed page size.
 
     The paginator estimates the count of large lists on PostgreSQL instead of counting them
-    (see registry.paginators); small lists are counted exactly.
+    (see umkm_portal.paginators); small lists are counted exactly.
     """
 
     show_full_result_count = False
