@@ -228,3 +228,20 @@ def test_the_graph_sees_late_imports_and_models_looked_up_by_name(tmp_path):
         (4, "public.services"),
         (5, "dashboard.models"),
     ]
+
+
+def test_events_are_declared_in_one_list():
+    """A reader finds every event in umkm_portal/events.py; no app declares its own."""
+    elsewhere = []
+    for app in _project_apps():
+        for path in sorted((ROOT / app).rglob("*.py")):
+            if _skipped(path) or path == ROOT / "umkm_portal" / "events.py":
+                continue
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            elsewhere += [
+                f"{path.relative_to(ROOT)}:{node.lineno}"
+                for node in ast.walk(tree)
+                if isinstance(node, ast.Call)
+                and getattr(node.func, "attr", getattr(node.func, "id", None)) == "Signal"
+            ]
+    assert not elsewhere, f"Declare events in umkm_portal/events.py: {elsewhere}"
