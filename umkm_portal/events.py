@@ -51,6 +51,10 @@ job_finished = Signal()
 # receiver returns one line for the operator (what it deleted, or would delete).
 retention_due = Signal()
 
+# Registry data that figures are computed from changed (owners, businesses, applications in
+# bulk). kwargs: reason (str). On commit; the dashboard marks its summary stale.
+figures_changed = Signal()
+
 # --- Sent by apps of the periphery to apps above them (notifications) ---------------------
 
 # A pengaduan was answered. kwargs: complaint (complaints.Complaint). Sent inside the
@@ -60,10 +64,6 @@ complaint_answered = Signal()
 # An owner was registered for a pembinaan activity and is to be told so. kwargs:
 # participant_id (int). Sent on commit.
 participant_registered = Signal()
-
-# Registry data that figures are computed from changed (owners, businesses, applications in
-# bulk). kwargs: reason (str). On commit; the dashboard marks its summary stale.
-figures_changed = Signal()
 
 
 def send(signal: Signal, **kwargs) -> list:

@@ -41,4 +41,5 @@ class Command(BaseCommand):
         self.stdout.write(f"{verb} {len(purged)} file(s) created before {cutoff:%Y-%m-%d}")
         # Each app above aid purges what it keeps for its own period and says what it did.
         for line in events.send(events.retention_due, dry_run=dry_run):
-            self.stdout.write(line)
+            if line:
+                self.stdout.write(line)
