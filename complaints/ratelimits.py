@@ -3,7 +3,7 @@ Like the status check, they fail closed when the counters cannot be read."""
 
 from django.conf import settings
 
-from public.ratelimits import client_key, read_usage
+from umkm_portal.ratelimits import client_key, read_usage
 
 
 def _spent(request, **kwargs) -> bool:

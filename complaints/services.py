@@ -9,6 +9,7 @@ from django.utils import timezone
 from complaints import transitions
 from complaints.models import Category, Complaint, ComplaintChange, State
 from complaints.selectors import target_for
+from umkm_portal import events
 
 
 @transaction.atomic
@@ -70,9 +71,8 @@ def complaint_answer(
     if close:
         # Refused (no Bendahara for a bank-account change): the answer is rolled back too.
         complaint = transitions.move(complaint, State.CLOSED, by=by, note="dijawab")
-    from notifications.services import notifications_queue_for_complaint
-
-    notifications_queue_for_complaint(complaint=complaint)
+    # In this transaction: the owner's message is queued with the answer, or neither.
+    events.send(events.complaint_answered, complaint=complaint)
     return complaint
 
 

@@ -8,8 +8,8 @@ from django.views.decorators.http import require_http_methods
 
 from complaints import ratelimits, services
 from complaints.forms import ComplaintForm
-from public.ratelimits import CountersUnavailable
-from public.tokens import owner_from_token
+from umkm_portal.owner_tokens import owner_from_token
+from umkm_portal.ratelimits import CountersUnavailable
 
 
 @never_cache

@@ -1,4 +1,5 @@
-"""The dashboard's tables, defined once for the page and for the CSV and XLSX downloads.
+"""The dashboard's tables, defined once for the page and for the CSV and XLSX downloads
+(the :class:`~umkm_portal.reporting.Table` form, shared with the pembinaan section).
 
 Cells hold raw values (integers, dates, text); the page formats them by column kind
 (``count`` → ``3.000``, ``rupiah`` → ``Rp7.200.000.000``) and the downloads keep them as
@@ -9,9 +10,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from dataclasses import dataclass, field
 
-import tablib
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import get_language
@@ -23,57 +22,7 @@ from aid.transitions import RECEIVED_STATUSES
 from dashboard import selectors
 from dashboard.models import SummaryRefresh
 from dashboard.selectors import Filters
-from umkm_portal.spreadsheets import safe_cell
-
-TEXT, COUNT, RUPIAH, DATE = "text", "count", "rupiah", "date"
-
-
-@dataclass
-class Column:
-    label: str
-    kind: str = COUNT
-
-
-@dataclass
-class Table:
-    key: str
-    title: str
-    columns: list[Column]
-    rows: list[list] = field(default_factory=list)
-    total: list | None = None
-
-    def dataset(self) -> tablib.Dataset:
-        """The table for download: numbers stay numbers, text is never a live formula (a
-        proposer's name is whatever the proposer typed)."""
-        data = tablib.Dataset(headers=[c.label for c in self.columns], title=self.key[:31])
-        for row in self.rows:
-            data.append([safe_cell(value) for value in row])
-        if self.total is not None:
-            data.append([safe_cell(value) for value in self.total])
-        return data
-
-    @property
-    def body(self) -> list[list[tuple[str, object]]]:
-        """Rows as (column kind, value) pairs, for the template to format."""
-        kinds = [c.kind for c in self.columns]
-        return [list(zip(kinds, row, strict=True)) for row in self.rows]
-
-    @property
-    def footer(self) -> list[tuple[str, object]] | None:
-        if self.total is None:
-            return None
-        kinds = [TEXT] + [c.kind for c in self.columns[1:]]  # the first cell is the label
-        return list(zip(kinds, self.total, strict=True))
-
-    def column_total(self, index: int) -> int:
-        return sum(row[index] or 0 for row in self.rows)
-
-
-def _totals_row(table: Table, label: str) -> list:
-    return [
-        label if i == 0 else (table.column_total(i) if c.kind in (COUNT, RUPIAH) else "")
-        for i, c in enumerate(table.columns)
-    ]
+from umkm_portal.reporting import DATE, RUPIAH, TEXT, Column, Table, totals_row
 
 
 def status_table(filters: Filters, figures: list[dict], programs: list[Program]) -> Table:
@@ -89,7 +38,7 @@ def status_table(filters: Filters, figures: list[dict], programs: list[Program])
         if len(shown) > 1:
             cells.append(sum(cells))
         table.rows.append([str(status.label), *cells])
-    table.total = _totals_row(table, _("Jumlah"))
+    table.total = totals_row(table, _("Jumlah"))
     return table
 
 
@@ -123,7 +72,7 @@ def money_table(filters: Filters, figures: list[dict], programs: list[Program]) 
                 sum(f["rp_returned"] for f in mine),
             ]
         )
-    total = _totals_row(table, _("Jumlah"))
+    total = totals_row(table, _("Jumlah"))
     total[1] = ""  # the sum of grant sizes means nothing
     table.total = total
     return table
@@ -156,7 +105,7 @@ def rejection_table(filters: Filters) -> Table:
     for code in codes:
         first, second = at_import.get(code, 0), later.get(code, 0)
         table.rows.append([_reason_label(code), first, second, first + second])
-    table.total = _totals_row(table, _("Jumlah"))
+    table.total = totals_row(table, _("Jumlah"))
     return table
 
 
@@ -186,7 +135,7 @@ def data_quality_table(filters: Filters) -> Table:
                 "; ".join(f"{_reason_label(code)} ({thousands(n)})" for code, n in top) or "–",
             ]
         )
-    table.total = _totals_row(table, _("Jumlah"))
+    table.total = totals_row(table, _("Jumlah"))
     return table
 
 
@@ -230,7 +179,7 @@ def kecamatan_table(filters: Filters) -> Table:
         table.rows.append(
             [_("Tanpa kecamatan"), refused.get(None, 0), *_figures(figures.get(None, empty))]
         )
-    table.total = _totals_row(table, _("Jumlah"))
+    table.total = totals_row(table, _("Jumlah"))
     return table
 
 
@@ -243,7 +192,7 @@ def proposer_table(filters: Filters) -> Table:
         name = figure["proposal_list__proposer_name"] or _("Input manual")
         kind = kinds.get(figure["proposal_list__proposer_kind"], "")
         table.rows.append([name, str(kind), *_figures(figure)])
-    table.total = _totals_row(table, _("Jumlah"))
+    table.total = totals_row(table, _("Jumlah"))
     return table
 
 
@@ -256,7 +205,7 @@ def transfer_table(filters: Filters) -> Table:
     for figure in selectors.transfers_per_day(filters):
         day: datetime.date = figure["transferred_on"]
         table.rows.append([day, figure["n_applications"], figure["rp_transferred"]])
-    table.total = _totals_row(table, _("Jumlah"))
+    table.total = totals_row(table, _("Jumlah"))
     return table
 
 
@@ -316,9 +265,9 @@ def dashboard_tables(filters: Filters) -> dict[str, Table]:
 def development_tables(filters: Filters) -> list[Table]:
     """The pembinaan UMKM section (development app): reach, coached recipients, referrals,
     businesses moving up a size class."""
-    from development.tables import tables  # it builds on this module's Table
+    from development.tables import tables
 
-    return tables(filters)
+    return tables(filters, coached=selectors.coached_recipients(filters.kecamatan))
 
 
 def _cache_key(filters: Filters, refresh: SummaryRefresh) -> str:

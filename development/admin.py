@@ -25,7 +25,8 @@ from development.models import (
     ReferralStatus,
 )
 from privacy.admin import MaskedIdentityMixin
-from umkm_portal.admin import LargeTableAdmin, NikOrNameSearchMixin
+from registry.admin_filters import NikOrNameSearchMixin
+from umkm_portal.admin import LargeTableAdmin
 
 
 def _apply(form, error: ValidationError) -> None:

@@ -40,7 +40,7 @@ def register_items() -> None:
     register(
         Item(
             key="development.overdue_followups",
-            permission="development.view_visit",
+            permission="development.add_visit",
             label=_("tindak lanjut pendampingan lewat tanggal"),
             count=lambda: overdue_followups().count(),
             url=lambda: f"{reverse('admin:development_visit_changelist')}?tindak_lanjut=lewat",

@@ -1,11 +1,11 @@
 """Rate limits of the public activity registration, counted like the status check's
-(:mod:`public.ratelimits`): every POST against the client's address, every refused attempt
+(:mod:`umkm_portal.ratelimits`): every POST against the client's address, every refused attempt
 (NIK and phone that do not match) against the NIK, with the same budgets from the settings,
 and failing closed when the counters' cache does not answer."""
 
 from __future__ import annotations
 
-from public.ratelimits import Counters, CountersUnavailable
+from umkm_portal.ratelimits import Counters, CountersUnavailable
 
 __all__ = ["CountersUnavailable", "ip_over_limit", "nik_blocked", "nik_failed"]
 

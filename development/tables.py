@@ -1,9 +1,9 @@
 """The dashboard's pembinaan section: four tables built from :mod:`development.selectors`,
-in the dashboard's own :class:`~dashboard.tables.Table` form (page, CSV and XLSX alike).
+in the shared :class:`~umkm_portal.reporting.Table` form (page, CSV and XLSX alike).
 
 Of the dashboard's filters, the kecamatan applies (the business's kecamatan); the program,
-proposer and dates select applications and do not apply here. The coached recipients come
-from the dashboard's summary (counting paid owners live is too slow at a million
+proposer and dates select applications and do not apply here. The coached recipients are
+given by the dashboard, from its summary (counting paid owners live is too slow at a million
 applications); the other three tables read the development app's small tables live.
 """
 
@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from dashboard.selectors import coached_recipients
-from dashboard.tables import COUNT, RUPIAH, TEXT, Column, Table, _totals_row
 from development import selectors
 from development.models import Referral, ReferralStatus
+from umkm_portal.reporting import COUNT, RUPIAH, TEXT, Column, Table, totals_row
 
 KEYS = ("pembinaan_jangkauan", "pembinaan_penerima", "pembinaan_rujukan", "pembinaan_naik_kelas")
 
@@ -39,14 +38,15 @@ def reach_table(filters) -> Table:
                 row["people"],
             ]
         )
-    total = _totals_row(table, _("Jumlah"))
+    total = totals_row(table, _("Jumlah"))
     total[2] = ""  # one activity reaches several kecamatan and sectors: no sum
     table.total = total
     return table
 
 
-def recipients_table(filters) -> Table:
-    figures = coached_recipients(filters.kecamatan)
+def recipients_table(filters, figures: dict[str, int]) -> Table:
+    """``figures``: paid owners ("recipients") and how many of them attended ("coached"),
+    read by the dashboard from its summary."""
     share = round(100 * figures["coached"] / figures["recipients"]) if figures["recipients"] else 0
     table = Table(
         KEYS[1],
@@ -84,7 +84,7 @@ def referral_table(filters) -> Table:
                 table.rows.append(
                     [str(channel.label), str(status.label), f["n"], f["asked"], f["approved"]]
                 )
-    table.total = _totals_row(table, _("Jumlah"))
+    table.total = totals_row(table, _("Jumlah"))
     return table
 
 
@@ -101,15 +101,16 @@ def size_table(filters) -> Table:
     for year, businesses, moves in selectors.size_moves_per_year(filters.kecamatan):
         detail = "; ".join(f"{move}: {n}" for move, n in sorted(moves.items()))
         table.rows.append([str(year), businesses, detail])
-    table.total = _totals_row(table, _("Jumlah"))
+    table.total = totals_row(table, _("Jumlah"))
     return table
 
 
-def tables(filters) -> list[Table]:
-    """The pembinaan section's tables, in page order."""
+def tables(filters, *, coached: dict[str, int]) -> list[Table]:
+    """The pembinaan section's tables, in page order; ``coached`` as in
+    :func:`recipients_table`."""
     return [
         reach_table(filters),
-        recipients_table(filters),
+        recipients_table(filters, coached),
         referral_table(filters),
         size_table(filters),
     ]

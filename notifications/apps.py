@@ -7,9 +7,16 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifikasi")
 
     def ready(self) -> None:
-        from notifications import tasks, transitions  # noqa: F401 (registers the outbox's machine)
+        # transitions registers the outbox's machine (umkm_portal.states).
+        from notifications import receivers, tasks, transitions  # noqa: F401
         from umkm_portal import events
 
         events.application_moved.connect(
             tasks.on_application_moved, dispatch_uid="notifications.application_moved"
+        )
+        events.complaint_answered.connect(
+            receivers.complaint_answered, dispatch_uid="notifications.complaint_answered"
+        )
+        events.participant_registered.connect(
+            receivers.participant_registered, dispatch_uid="notifications.participant_registered"
         )

@@ -39,8 +39,8 @@ def withdrawal_deadline_reminders() -> int:
 
 @task()
 def activity_registered(participant_id: int) -> int:
-    """Queue the registration confirmation (enqueued by development.services once the
-    registration commits)."""
+    """Queue the registration confirmation (enqueued when development announces
+    events.participant_registered, once the registration commits)."""
     return services.notifications_queue_activity_registered(participant_id=participant_id)
 
 

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 
 from notifications import services
 from notifications.models import OptOut
-from public.tokens import owner_from_token
 from registry import identifiers
+from umkm_portal.owner_tokens import owner_from_token
 
 STOP_WORDS = frozenset({"STOP", "BERHENTI", "UNREG", "UNSUBSCRIBE"})
 

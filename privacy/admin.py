@@ -1,10 +1,12 @@
 from django.contrib import admin
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.http import FileResponse, Http404
 from django.urls import reverse
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from privacy import masking
 from privacy.models import AccessLog
+from privacy.services import access_log_record
 from umkm_portal.admin import ReadOnlyAdminMixin
 
 
@@ -144,3 +146,26 @@ class AccessLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["user__username", "=object_id"]
     date_hierarchy = "at"
     show_full_result_count = False
+
+
+def file_response(request, field_file, *, subject: str, object_id) -> FileResponse:
+    """Send a kept file (they hold NIKs and accounts) and record who downloaded it.
+
+    A kept file cannot be masked, so staff without the full-identity permission (Pimpinan)
+    are refused it.
+    """
+    if not masking.can_view_full_identity(request.user):
+        raise PermissionDenied
+    if not field_file:
+        raise Http404
+    access_log_record(
+        user=request.user,
+        action=AccessLog.Action.DOWNLOAD,
+        subject=subject,
+        object_id=object_id,
+        full_identity=True,
+        detail=field_file.name,
+    )
+    return FileResponse(
+        field_file.open("rb"), as_attachment=True, filename=field_file.name.rsplit("/", 1)[-1]
+    )

@@ -2,7 +2,7 @@
 
 A proposer sends proposal lists for a program, fixes the rows the portal refuses and sends
 them again; its staff (role Pengusul) work in their own pages at /pengusul/ and see only
-their organisation's lists, rows and applications (:mod:`proposers.selectors`).
+their organisation's lists, rows and applications (:mod:`workspace.selectors`).
 """
 
 from django.conf import settings

@@ -7,3 +7,12 @@ class PublicConfig(AppConfig):
 
     name = "public"
     verbose_name = _("Halaman publik")
+
+    def ready(self) -> None:
+        from public import receivers
+        from umkm_portal import events
+
+        events.proposal_list_merged.connect(
+            receivers.proposal_list_merged, dispatch_uid="public.proposal_list_merged"
+        )
+        events.retention_due.connect(receivers.retention_due, dispatch_uid="public.retention_due")

@@ -10,12 +10,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from complaints.selectors import complaints_for_owner
-from public import ratelimits, services
+from public import services
 from public.forms import StatusCheckForm
 from public.models import StatusLookup
 from public.selectors import RefusedStatus
-from public.tokens import owner_token
+from umkm_portal import ratelimits
 from umkm_portal.client_address import client_ip
+from umkm_portal.owner_tokens import owner_token
 
 Outcome = StatusLookup.Outcome
 
@@ -35,7 +36,7 @@ def status_check(request):
     try:
         return _checked(request, ip)
     except ratelimits.CountersUnavailable:
-        # Fail closed (public/ratelimits.py): no answer without the counters.
+        # Fail closed (umkm_portal/ratelimits.py): no answer without the counters.
         services.status_lookup_record(nik_hash="", client_ip=ip, outcome=Outcome.RATE_LIMITED)
         return render(request, "public/unavailable.html", status=503)
 

@@ -18,16 +18,11 @@ from privacy.exports import PersonalDataExportAdminMixin
 from privacy.models import AccessLog
 from privacy.services import access_log_record
 from registry import selectors, services
+from registry.admin_filters import KecamatanFilter, NikOrNameSearchMixin
 from registry.forms import BankAccountForm, NikCorrectionForm, OwnerForm
 from registry.models import Bank, BankAccount, Business, NikCorrection, Owner, Region
 from registry.resources import BusinessResource, OwnerResource
-from umkm_portal.admin import (
-    KecamatanFilter,
-    LargeTableAdmin,
-    NikOrNameSearchMixin,
-    ReadOnlyAdminMixin,
-    badge,
-)
+from umkm_portal.admin import LargeTableAdmin, ReadOnlyAdminMixin, badge
 
 
 @admin.register(Region)

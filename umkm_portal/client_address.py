@@ -1,6 +1,6 @@
 """The client's address, decided in one place for every part of the portal that needs it.
 
-Status-check rate limits (``public.ratelimits``), the lookup log (``public.services``), login
+Status-check rate limits (``umkm_portal.ratelimits``), the lookup log (``public.services``), login
 lockouts (django-axes, ``AXES_CLIENT_IP_CALLABLE``), any django-ratelimit ``key="ip"``
 (``RATELIMIT_IP_META_KEY``) and gunicorn's access log (``umkm_portal.gunicorn_logging``) all
 call :func:`client_address`, so they can never disagree about who a request came from.

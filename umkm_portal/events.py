@@ -1,4 +1,5 @@
-"""Every event the core (``registry``, ``aid``) announces to the apps above it, in one list.
+"""Every event the core (``registry``, ``aid``) announces to the apps above it, in one list
+(and the few a peripheral app announces to one above it, e.g. to ``notifications``).
 
 The core never imports the periphery (``notifications``, ``public``, ``complaints``,
 ``development``, ``dashboard``, ``payment_checks``, the proposers' workspace): it announces
@@ -45,14 +46,30 @@ file_applied = Signal()
 # A background job ended (done, failed or cancelled). kwargs: job (the job row). On commit.
 job_finished = Signal()
 
+# The daily retention run (purge_uploads) deleted aid's kept files; each app now deletes its
+# own personal data past its retention period. kwargs: dry_run (bool). Sent at once; each
+# receiver returns one line for the operator (what it deleted, or would delete).
+retention_due = Signal()
+
 # Registry data that figures are computed from changed (owners, businesses, applications in
 # bulk). kwargs: reason (str). On commit; the dashboard marks its summary stale.
 figures_changed = Signal()
 
+# --- Sent by apps of the periphery to apps above them (notifications) ---------------------
 
-def send(signal: Signal, **kwargs) -> None:
-    """Send ``signal`` now, inside the caller's transaction; a receiver's error propagates."""
-    signal.send(sender=None, **kwargs)
+# A pengaduan was answered. kwargs: complaint (complaints.Complaint). Sent inside the
+# answer's transaction: the message to the owner is queued with the answer, or neither.
+complaint_answered = Signal()
+
+# An owner was registered for a pembinaan activity and is to be told so. kwargs:
+# participant_id (int). Sent on commit.
+participant_registered = Signal()
+
+
+def send(signal: Signal, **kwargs) -> list:
+    """Send ``signal`` now, inside the caller's transaction; a receiver's error propagates.
+    Returns what the receivers returned, in the order they subscribed."""
+    return [response for _receiver, response in signal.send(sender=None, **kwargs)]
 
 
 def send_on_commit(signal: Signal, **kwargs) -> None:

@@ -71,6 +71,10 @@ INSTALLED_APPS = [
     "complaints",
     "notifications",
     "payment_checks",
+    # The proposers' workspace (/pengusul/), above aid; the Proposer model is in "proposers".
+    "workspace",
+    # manage.py export_data (reads aid and registry); privacy's masking stays below them.
+    "exports",
 ]
 
 MIDDLEWARE = [

@@ -19,7 +19,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("dashboard/", include("dashboard.urls")),
-    path("pengusul/", include("proposers.urls")),
+    path("pengusul/", include("workspace.urls")),
     path("", include("complaints.urls")),
     path("", include("notifications.urls")),
     path("", include("development.urls")),

@@ -24,12 +24,10 @@ from aid.resources import ApplicationResource
 from aid.transitions import MoveResult
 from privacy.admin import MaskedIdentityMixin
 from privacy.exports import PersonalDataExportAdminMixin
+from registry.admin_filters import KecamatanFilter, KelurahanFilter, NikOrNameSearchMixin
 from umkm_portal.admin import (
     DateRangeFilter,
-    KecamatanFilter,
-    KelurahanFilter,
     LargeTableAdmin,
-    NikOrNameSearchMixin,
     ReadOnlyAdminMixin,
     badge,
 )

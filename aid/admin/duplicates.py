@@ -26,7 +26,8 @@ from aid.transitions import TransitionRefused
 from privacy.masking import account_for, can_view_full_identity, mask_phone, nik_for
 from privacy.models import AccessLog
 from privacy.services import access_log_record
-from umkm_portal.admin import KecamatanFilter, ReadOnlyRecordAdmin
+from registry.admin_filters import KecamatanFilter
+from umkm_portal.admin import ReadOnlyRecordAdmin
 
 
 class OpenFlagFilter(admin.SimpleListFilter):

@@ -22,11 +22,9 @@ from aid.models import (
     DecisionFile,
 )
 from privacy import masking
+from privacy.admin import file_response
 from umkm_portal import content_types, roles
-from umkm_portal.admin import (
-    ReadOnlyRecordAdmin,
-    file_response,
-)
+from umkm_portal.admin import ReadOnlyRecordAdmin
 from umkm_portal.views import not_your_task
 
 

@@ -30,14 +30,12 @@ from aid.models import (
     ProposalList,
 )
 from aid.selectors import IMPORT_STUCK_AFTER, import_stuck, import_waiting_for_worker
+from privacy.admin import file_response
 from privacy.masking import can_view_full_identity, nik_for
 from privacy.models import AccessLog
 from privacy.services import access_log_record
 from umkm_portal import content_types
-from umkm_portal.admin import (
-    LargeTableAdmin,
-    file_response,
-)
+from umkm_portal.admin import LargeTableAdmin
 
 
 def _worker_note(*, waiting: bool, stuck: bool) -> str:

@@ -21,11 +21,9 @@ from aid.forms import (
 from aid.models import (
     SubmissionBatch,
 )
+from privacy.admin import file_response
 from umkm_portal import content_types
-from umkm_portal.admin import (
-    ReadOnlyRecordAdmin,
-    file_response,
-)
+from umkm_portal.admin import ReadOnlyRecordAdmin
 
 
 @admin.register(SubmissionBatch)

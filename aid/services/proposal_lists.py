@@ -28,6 +28,7 @@ from aid.models import (
 from aid.selectors import import_stuck
 from proposers.models import Proposer
 from proposers.services import proposer_resolve
+from umkm_portal import events
 
 logger = logging.getLogger(__name__)
 
@@ -263,10 +264,9 @@ def proposal_list_confirm(*, proposal_list: ProposalList, by) -> int:
     at = timezone.now()
     created = merge.merge(locked, by=by, at=at)
     counts = {**review.counts(locked), "merged": created}
-    # What the public status page answers owners refused by this list (public.RefusedProposal).
-    from public.services import refused_proposals_record
-
-    refused_proposals_record(proposal_list=locked)
+    # Inside the transaction: what the periphery writes about the merge (e.g. the status
+    # page's record of the refused rows) stands or falls with it.
+    events.send(events.proposal_list_merged, proposal_list=locked)
     transitions.import_move(
         proposal_list,
         ImportStatus.MERGED,

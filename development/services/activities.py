@@ -21,6 +21,7 @@ from development.models import (
 from registry import identifiers
 from registry.models import Business, Owner
 from registry.names import same_person_name
+from umkm_portal import events
 
 # --- activities and attendance ------------------------------------------------------------
 
@@ -321,7 +322,4 @@ def registration_confirm(*, participant: Participant) -> None:
     :func:`participant_register` for a new participant registered by staff or on the public
     page (not at the door nor from an attendance list: the activity is then under way). The
     outbox holds one message per participant, so calling this twice sends once."""
-    from notifications import tasks
-
-    participant_id = participant.pk
-    transaction.on_commit(lambda: tasks.activity_registered.enqueue(participant_id), robust=True)
+    events.send_on_commit(events.participant_registered, participant_id=participant.pk)

@@ -27,7 +27,7 @@ from django.utils import translation
 from complaints.selectors import complaints_for_owner
 from public import services
 from public.forms import StatusCheckForm
-from public.tokens import owner_token
+from umkm_portal.owner_tokens import owner_token
 
 
 def _environ(path: str, body: bytes, cookie: str) -> dict:

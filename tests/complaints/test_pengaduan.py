@@ -14,9 +14,9 @@ from aid.models import Status
 from complaints import services, transitions
 from complaints.models import Category, Complaint, State
 from public.services import nik_digest
-from public.tokens import owner_token
 from tests.public.conftest import check, owner_in  # noqa: F401  (fixture)
 from umkm_portal import roles
+from umkm_portal.owner_tokens import owner_token
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from aid import services
-from aid.models import ImportRow, ProposalList, Reason
+from aid.models import ImportRow, ImportStatus, ProposalList, Reason
 from proposers.models import Proposer
 from public.models import RefusedProposal, StatusLookup
 from public.services import nik_digest, safe_refusal_message
@@ -253,3 +253,50 @@ def test_the_database_refuses_records_the_page_could_not_match(merged_list):
     _record(merged_list)
     with pytest.raises(IntegrityError):
         _record(merged_list, phone_last4="9999")  # one per NIK per list
+
+
+def _staged_list(program, make_staff, proposer):
+    operator = make_staff(roles.OPERATOR, username="operator-atomic")
+    proposal_list = services.proposal_list_upload(
+        program=program,
+        proposer=proposer,
+        file=io.BytesIO((HEADER + ROWS).encode()),
+        filename="arenjaya.csv",
+        by=operator,
+    )
+    proposal_list.refresh_from_db()
+    return proposal_list, operator
+
+
+def test_a_merge_whose_refusal_record_fails_leaves_nothing(
+    program, make_staff, proposer, monkeypatch
+):
+    """The status page hears of the merge inside its transaction: all or nothing."""
+    staged, operator = _staged_list(program, make_staff, proposer)
+
+    def broken(**kwargs):
+        raise IntegrityError("the status page's table refused the rows")
+
+    monkeypatch.setattr("public.services.refused_proposals_record", broken)
+    with pytest.raises(IntegrityError):
+        services.proposal_list_confirm(proposal_list=staged, by=operator)
+
+    staged.refresh_from_db()
+    assert staged.import_status == ImportStatus.STAGED
+    assert not staged.applications.exists()
+
+
+def test_a_merge_that_fails_after_the_record_keeps_no_refusal(
+    program, make_staff, proposer, monkeypatch
+):
+    staged, operator = _staged_list(program, make_staff, proposer)
+
+    def broken(*args, **kwargs):
+        raise IntegrityError("the list's status could not be saved")
+
+    monkeypatch.setattr("aid.transitions.import_move", broken)
+    with pytest.raises(IntegrityError):
+        services.proposal_list_confirm(proposal_list=staged, by=operator)
+
+    assert not RefusedProposal.objects.exists()
+    assert not staged.applications.exists()

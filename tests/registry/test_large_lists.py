@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from aid.admin import ApplicationAdmin
 from registry.models import Owner
-from registry.paginators import EstimatedCountPaginator
 from tests.factories import ApplicationFactory, OwnerFactory
 from umkm_portal import roles
+from umkm_portal.paginators import EstimatedCountPaginator
 
 
 class SmallThreshold(EstimatedCountPaginator):

@@ -1,5 +1,6 @@
-"""Delete kept files older than UPLOAD_RETENTION_DAYS (run it daily), and the status page's
-refused-proposal records older than REFUSED_PROPOSAL_RETENTION_DAYS.
+"""Delete kept files older than UPLOAD_RETENTION_DAYS (run it daily); then every app deletes
+its own personal data past its retention (``events.retention_due``: e.g. the status page's
+refused-proposal records older than REFUSED_PROPOSAL_RETENTION_DAYS).
 
 Proposal lists as uploaded (and their staged rows), submissions sent to the ministry,
 decision files and bank reports hold NIKs and bank accounts; after the retention period only
@@ -13,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from aid import services
+from umkm_portal import events
 
 
 class Command(BaseCommand):
@@ -37,11 +39,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {record._meta.verbose_name} #{record.pk} {record}")
         verb = "would delete" if dry_run else "deleted"
         self.stdout.write(f"{verb} {len(purged)} file(s) created before {cutoff:%Y-%m-%d}")
-        # The status page's refused-proposal records have their own retention period.
-        from public.services import refused_proposals_purge
-
-        refused_cutoff = timezone.now() - timedelta(days=settings.REFUSED_PROPOSAL_RETENTION_DAYS)
-        refused = refused_proposals_purge(older_than=refused_cutoff, dry_run=dry_run)
-        self.stdout.write(
-            f"{verb} {refused} refused-proposal record(s) written before {refused_cutoff:%Y-%m-%d}"
-        )
+        # Each app above aid purges what it keeps for its own period and says what it did.
+        for line in events.send(events.retention_due, dry_run=dry_run):
+            if line:
+                self.stdout.write(line)

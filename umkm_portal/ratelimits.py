@@ -1,4 +1,5 @@
-"""Rate limits of the status check, counted in the shared cache by django-ratelimit.
+"""Rate limits of the public forms (status check, pengaduan, activity registration), counted in
+the shared cache by django-ratelimit.
 
 Two budgets: every POST counts against the client's address (per minute and per day), and
 every *failed* check (unknown NIK or wrong phone digits, which look the same) counts against

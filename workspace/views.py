@@ -1,6 +1,6 @@
 """The proposer's workspace (/pengusul/): upload, follow the check, fix rows, send to the
 Dinas, download the outcome file. Every object is looked up through
-:mod:`proposers.selectors`, so another organisation's list, row or file answers 404."""
+:mod:`workspace.selectors`, so another organisation's list, row or file answers 404."""
 
 from __future__ import annotations
 
@@ -21,10 +21,10 @@ from aid import services
 from aid.importing import review
 from aid.models import ImportRow, ImportStatus
 from aid.services.proposer_lists import EDITABLE, editable_columns
-from proposers import selectors
-from proposers.forms import RowForm, SubmitForm, UploadForm
 from umkm_portal import content_types
 from umkm_portal.views import throttled_login
+from workspace import selectors
+from workspace.forms import RowForm, SubmitForm, UploadForm
 
 IN_PROGRESS = (ImportStatus.UPLOADED, ImportStatus.PROCESSING)
 PROBLEMS_PER_PAGE = 50

@@ -1,8 +1,9 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from proposers import views
+from workspace import views
 
+# The namespace of the URL names stays "proposers" (proposers:home, proposers:detail …).
 app_name = "proposers"
 
 urlpatterns = [

@@ -1,0 +1,15 @@
+"""What notifications does when another app announces an event (umkm_portal/events.py)."""
+
+from __future__ import annotations
+
+from notifications import services, tasks
+
+
+def complaint_answered(*, complaint, **kwargs) -> None:
+    """Queue the "your request was answered" message, in the answer's transaction."""
+    services.notifications_queue_for_complaint(complaint=complaint)
+
+
+def participant_registered(*, participant_id: int, **kwargs) -> None:
+    """Queue the registration confirmation in the background (sent on commit)."""
+    tasks.activity_registered.enqueue(participant_id)

@@ -1,0 +1,25 @@
+"""What the status page does when the core announces an event (umkm_portal/events.py)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from public import services
+
+
+def proposal_list_merged(*, proposal_list, **kwargs) -> None:
+    """Keep the status page's record of the rows the merged list refused, in the merge's
+    transaction (sent with ``events.send``): no merge without its record, nor the reverse."""
+    services.refused_proposals_record(proposal_list=proposal_list)
+
+
+def retention_due(*, dry_run: bool, **kwargs) -> str:
+    """Delete refused-proposal records past REFUSED_PROPOSAL_RETENTION_DAYS; one line for
+    the operator."""
+    cutoff = timezone.now() - timedelta(days=settings.REFUSED_PROPOSAL_RETENTION_DAYS)
+    count = services.refused_proposals_purge(older_than=cutoff, dry_run=dry_run)
+    verb = "would delete" if dry_run else "deleted"
+    return f"{verb} {count} refused-proposal record(s) written before {cutoff:%Y-%m-%d}"
