@@ -233,6 +233,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+# Where a login lands when its ``next`` is missing or unsafe (another host): the admin's
+# home, never Django's default /accounts/profile/ (which does not exist here). The
+# proposers' login has its own (their workspace).
+LOGIN_REDIRECT_URL = "admin:index"
 
 # Staff sessions end after a working day, or when the browser closes. Changing a password
 # ends the user's other sessions (Django's session hash check, on by default).
@@ -251,6 +255,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "umkm_portal.views.login_locked_out"
+# Axes counts a username as the ceiling below does: NFKC and casefolded, so "ＡＤＭＩＮ" and
+# "Admin" are not fresh budgets for "admin".
+AXES_USERNAME_CALLABLE = "umkm_portal.login_throttle.axes_username"
 # Beyond axes: failed logins per username from any address, counted in the cache; over it the
 # username is refused until the window ends (umkm_portal/login_throttle.py).
 LOGIN_FAILURES_PER_USERNAME = env.str("LOGIN_FAILURES_PER_USERNAME", default="20/15m")
