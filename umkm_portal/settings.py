@@ -174,6 +174,10 @@ SESSION_ENGINE = env.str(
 # the benchmark (bench_status_page starts its own server with this off).
 STATUS_RATE_LIMITS_ENABLED = env.bool("STATUS_RATE_LIMITS_ENABLED", default=True)
 STATUS_RATES_PER_IP = env.list("STATUS_RATES_PER_IP", default=["10/m", "100/d"])
+# An IPv6 client is counted per /64 under the per-address budgets above (and those of the
+# activity registration and pengaduan), and its /48 as a whole under this many times them:
+# a /48 holds 65,536 /64s, each otherwise a fresh budget.
+IPV6_SITE_BUDGET_FACTOR = env.int("IPV6_SITE_BUDGET_FACTOR", default=10)
 # Failed checks (unknown NIK or wrong phone digits) allowed per NIK before it is blocked.
 STATUS_RATE_PER_NIK = env.str("STATUS_RATE_PER_NIK", default="5/h")
 # Key of the HMAC that stands in for the NIK in the lookup log and rate-limit keys. Empty:

@@ -93,3 +93,14 @@ def test_the_counters_fail_closed(make_activity, client, redis_down):
         f"/kegiatan/{activity.pk}/daftar/", {"nik": "3275011708900009", "phone": "0812"}
     )
     assert page.status_code == 503
+
+
+@override_settings(IPV6_SITE_BUDGET_FACTOR=1, STATUS_RATES_PER_IP=["3/m"])
+def test_registrations_from_one_ipv6_48_share_its_budget(make_activity, client):
+    activity = make_activity(registration_open=True)
+    url = f"/kegiatan/{activity.pk}/daftar/"
+    for n in range(3):
+        page = client.post(url, {"nik": "3275011708900009"}, REMOTE_ADDR=f"2001:db8:7:{n}::1")
+        assert page.status_code == 200
+
+    assert client.post(url, {}, REMOTE_ADDR="2001:db8:7:9::1").status_code == 429
