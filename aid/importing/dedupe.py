@@ -90,7 +90,6 @@ def reject_existing(proposal_list: ProposalList, row_ids: list[int] | None = Non
     """
     program: Program = proposal_list.program
     rows, owners, apps = table(ImportRow), table(Owner), table(Application)
-    lists = table(ProposalList)
     only, only_params = _only(row_ids)
     touched = 0
     if program.one_time:
@@ -111,22 +110,22 @@ def reject_existing(proposal_list: ProposalList, row_ids: list[int] | None = Non
             [REJECTED, Reason.ALREADY_RECEIVED, before, after, proposal_list.pk, ACCEPTED]
             + [program.pk, *statuses, *only_params],
         )
-    before, after = split_message(
-        _(
-            "NIK ini sudah diusulkan untuk %(program)s lewat daftar \x00; satu NIK hanya boleh "
-            "diusulkan sekali. Hapus baris ini dari daftar."
-        )
-        % {"program": program.name}
-    )
+    # The proposer reads this message: it names neither the other proposer nor the
+    # application, so typing a NIK into a list is no way to learn who proposed it.
     touched += execute(
-        f"""UPDATE {rows} AS r SET outcome = %s, reason_code = %s,
-                message = %s || '"' || COALESCE(pl.proposer_name, %s) || '" (permohonan #'
-                          || CAST(a.id AS TEXT) || ')' || %s
+        f"""UPDATE {rows} AS r SET outcome = %s, reason_code = %s, message = %s
             FROM {owners} o JOIN {apps} a ON a.owner_id = o.id
-                 LEFT JOIN {lists} pl ON pl.id = a.proposal_list_id
             WHERE r.proposal_list_id = %s AND r.outcome = %s AND o.nik = r.nik
               AND a.program_id = %s AND a.status <> %s{only}""",
-        [REJECTED, Reason.DUPLICATE_EXISTING, before, _("input manual"), after]
+        [
+            REJECTED,
+            Reason.DUPLICATE_EXISTING,
+            _(
+                "NIK ini sudah diusulkan untuk %(program)s oleh lembaga lain; satu NIK hanya "
+                "boleh diusulkan sekali. Hapus baris ini dari daftar."
+            )
+            % {"program": program.name},
+        ]
         + [proposal_list.pk, ACCEPTED, program.pk, Status.REJECTED, *only_params],
     )
     return touched
@@ -358,6 +357,54 @@ def flag_against_program(proposal_list: ProposalList) -> int:
     return len(found)
 
 
+def flag_shared_with_refused(proposal_list: ProposalList) -> int:
+    """Flag accepted rows that share a phone or a bank account with a *refused* row of the
+    same list under another NIK (or under none that could be read: a NIK damaged by
+    Excel). The refused row is the same person more often than not, proposed twice; it
+    stays accepted and the flag names the refused rows, for the verifier. One statement
+    per rule; flags already on a row are kept. Returns the rows flagged by this rule."""
+    rows = table(ImportRow)
+    shared = {
+        "phone": "x.phone = r.phone AND r.phone <> ''",
+        "bank_account": """x.bank_id = r.bank_id AND x.account_number = r.account_number
+                           AND r.bank_id IS NOT NULL AND r.account_number <> ''""",
+    }
+    found: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for rule, same in shared.items():
+        for pk, number in stream(
+            f"""SELECT r.id, x.row_number FROM {rows} r
+                JOIN {rows} x ON x.proposal_list_id = r.proposal_list_id
+                             AND x.outcome = %s AND x.nik <> r.nik AND {same}
+                WHERE r.proposal_list_id = %s AND r.outcome = %s
+                ORDER BY r.id, x.row_number""",
+            [REJECTED, proposal_list.pk, ACCEPTED],
+        ):
+            found[pk][rule].append(number)
+    if not found:
+        return 0
+    current = dict(ImportRow.objects.filter(pk__in=list(found)).values_list("pk", "flags"))
+    with connection.cursor() as cursor, timed("UPDATE aid_importrow (flags of refused rows)"):
+        cursor.executemany(
+            f"UPDATE {rows} SET flags = %s WHERE id = %s",
+            [
+                (
+                    json.dumps(
+                        [
+                            *current[pk],
+                            *(
+                                {"rule": rule, "rows": numbers[:100], "count": len(numbers)}
+                                for rule, numbers in by.items()
+                            ),
+                        ]
+                    ),
+                    pk,
+                )
+                for pk, by in found.items()
+            ],
+        )
+    return len(found)
+
+
 def reflag(proposal_list: ProposalList) -> int:
     """Find the list's possible duplicates again from its rows as they are now (after a row
     was corrected or removed): flags that no longer hold go, new ones come. Returns the rows
@@ -365,6 +412,7 @@ def reflag(proposal_list: ProposalList) -> int:
     ImportRow.objects.filter(proposal_list=proposal_list).exclude(flags=[]).update(flags=[])
     flag_possible_duplicates(proposal_list)
     flag_against_program(proposal_list)
+    flag_shared_with_refused(proposal_list)
     return _flagged(proposal_list)
 
 
@@ -425,4 +473,5 @@ def run(proposal_list: ProposalList) -> int:
     note_registered_owners(proposal_list)
     flag_possible_duplicates(proposal_list)
     flag_against_program(proposal_list)
+    flag_shared_with_refused(proposal_list)
     return _flagged(proposal_list)
