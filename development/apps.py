@@ -1,7 +1,25 @@
 from django.apps import AppConfig
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+
+
+def _link_pending_after_merge(sender=None, **kwargs) -> None:
+    """A merged proposal list may have registered the NIK and phone of a waiting claim
+    from /kegiatan/: link those once the merge commits (never inside it, so a failure here
+    cannot undo a merge)."""
+    from development import services
+
+    transaction.on_commit(services.pending_registrations_link_registered, robust=True)
 
 
 class DevelopmentConfig(AppConfig):
     name = "development"
     verbose_name = _("Pembinaan UMKM")
+
+    def ready(self) -> None:
+        from development import pending  # noqa: F401  (registers its state machine)
+        from umkm_portal import events
+
+        events.proposal_list_merged.connect(
+            _link_pending_after_merge, dispatch_uid="development.link_pending_after_merge"
+        )

@@ -42,3 +42,10 @@ def activity_registered(participant_id: int) -> int:
     """Queue the registration confirmation (enqueued by development.services once the
     registration commits)."""
     return services.notifications_queue_activity_registered(participant_id=participant_id)
+
+
+@task()
+def activity_pending(pending_id: int) -> int:
+    """Queue the "registration waits for staff" message (enqueued by development.services
+    once a pending registration commits)."""
+    return services.notifications_queue_activity_pending(pending_id=pending_id)

@@ -3,7 +3,6 @@ from django.core.cache import cache
 from django.test import override_settings
 
 from development.models import Participant
-from registry.models import Owner
 from tests.factories import OwnerFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,26 +44,6 @@ def test_a_wrong_phone_and_an_unknown_nik_look_the_same(make_activity, client):
     assert wrong.context["refused"] and unknown.context["refused"]
     assert owner.nik not in wrong.content.decode()
     assert not Participant.objects.exists()
-
-
-def test_a_new_owner_is_added_to_the_registry(make_activity, client, kecamatan):
-    activity = make_activity(registration_open=True)
-    client.post(
-        f"/kegiatan/{activity.pk}/daftar/",
-        {
-            "nik": "3275011708900009",
-            "phone": "081299998888",
-            "full_name": "Budi  Santoso",
-            "ktp_address": "Jl. Melati 3",
-            "business_name": "Keripik Budi",
-            "sector": "Kuliner",
-            "kecamatan": kecamatan.pk,
-        },
-    )
-    owner = Owner.objects.get(nik="3275011708900009")
-    assert owner.full_name == "Budi Santoso" and owner.phone == "+6281299998888"
-    assert owner.businesses.get().kecamatan == kecamatan
-    assert Participant.objects.get().channel == "daring"
 
 
 def test_a_closed_activity_takes_no_registration(make_activity, client):
