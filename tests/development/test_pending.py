@@ -295,3 +295,21 @@ def test_a_merged_list_with_the_same_nik_and_phone_links_the_claim(
     other.refresh_from_db()
     assert pending.state == "ditautkan" and pending.participant.activity == activity
     assert other.state == "menunggu"
+
+
+def test_pimpinan_reads_the_queue_masked_and_cannot_decide(make_activity, make_staff, client):
+    activity = make_activity(registration_open=True)
+    pending = _claim(activity)
+    client.force_login(make_staff(roles.PIMPINAN))
+
+    listing = client.get("/admin/development/pendingregistration/")
+    page = client.get(f"/admin/development/pendingregistration/{pending.pk}/change/")
+
+    assert listing.status_code == page.status_code == 200
+    for response in (listing, page):
+        assert UNKNOWN_NIK not in response.content.decode()
+        assert "81299998888" not in response.content.decode()
+    assert "Periksa dan putuskan" not in page.content.decode()
+    decide = f"/admin/development/pendingregistration/{pending.pk}/periksa/"
+    assert client.post(decide, {"decision": "confirm"}).status_code == 403
+    assert not Owner.objects.filter(nik=UNKNOWN_NIK).exists()
