@@ -23,6 +23,9 @@ ACCEPTED = ImportRow.Outcome.ACCEPTED
 REJECTED = ImportRow.Outcome.REJECTED
 PREVIOUS = ImportRow.Outcome.PREVIOUS
 
+# Keys per read of the rows sharing a refused row's phone or account.
+CHUNK = 5000
+
 # Possible duplicates under different NIKs: rule -> staged columns that must all be equal.
 FLAG_RULES = {
     "name_birth_date": ("name_key", "birth_date"),
@@ -361,31 +364,48 @@ def flag_shared_with_refused(proposal_list: ProposalList) -> int:
     """Flag accepted rows that share a phone or a bank account with a *refused* row of the
     same list under another NIK (or under none that could be read: a NIK damaged by
     Excel). The refused row is the same person more often than not, proposed twice; it
-    stays accepted and the flag names the refused rows, for the verifier. One statement
-    per rule; flags already on a row are kept. Returns the rows flagged by this rule."""
-    rows = table(ImportRow)
-    shared = {
-        "phone": "x.phone = r.phone AND r.phone <> ''",
-        "bank_account": """x.bank_id = r.bank_id AND x.account_number = r.account_number
-                           AND r.bank_id IS NOT NULL AND r.account_number <> ''""",
-    }
+    stays accepted and the flag names the refused rows, for the verifier. Flags already
+    on a row are kept. Returns the rows flagged by this rule.
+
+    Driven from the refused rows (few): one read of their keys, then one read per chunk of
+    those keys over the list's accepted rows (a self-join would compare every accepted
+    row with every refused one on SQLite, which has no index on the phone)."""
+    refused = ImportRow.objects.filter(proposal_list=proposal_list, outcome=REJECTED)
+    by_phone: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    by_account: dict[tuple[int, str], list[tuple[int, str]]] = defaultdict(list)
+    for number, nik, phone, bank_id, account in refused.values_list(
+        "row_number", "nik", "phone", "bank_id", "account_number"
+    ).order_by("row_number"):
+        if phone:
+            by_phone[phone].append((number, nik))
+        if bank_id is not None and account:
+            by_account[(bank_id, account)].append((number, nik))
+    accepted = ImportRow.objects.filter(proposal_list=proposal_list, outcome=ACCEPTED)
     found: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for rule, same in shared.items():
-        for pk, number in stream(
-            f"""SELECT r.id, x.row_number FROM {rows} r
-                JOIN {rows} x ON x.proposal_list_id = r.proposal_list_id
-                             AND x.outcome = %s AND x.nik <> r.nik AND {same}
-                WHERE r.proposal_list_id = %s AND r.outcome = %s
-                ORDER BY r.id, x.row_number""",
-            [REJECTED, proposal_list.pk, ACCEPTED],
+    phones = sorted(by_phone)
+    for start in range(0, len(phones), CHUNK):
+        for pk, nik, phone in accepted.filter(phone__in=phones[start : start + CHUNK]).values_list(
+            "pk", "nik", "phone"
         ):
-            found[pk][rule].append(number)
+            found[pk]["phone"] += [n for n, other in by_phone[phone] if other != nik]
+    accounts = sorted({account for _bank, account in by_account})
+    for start in range(0, len(accounts), CHUNK):
+        for pk, nik, bank_id, account in accepted.filter(
+            account_number__in=accounts[start : start + CHUNK], bank_id__isnull=False
+        ).values_list("pk", "nik", "bank_id", "account_number"):
+            others = by_account.get((bank_id, account), [])
+            found[pk]["bank_account"] += [n for n, other in others if other != nik]
+    found = {
+        pk: {rule: numbers for rule, numbers in by.items() if numbers}
+        for pk, by in found.items()
+        if any(by.values())
+    }
     if not found:
         return 0
     current = dict(ImportRow.objects.filter(pk__in=list(found)).values_list("pk", "flags"))
     with connection.cursor() as cursor, timed("UPDATE aid_importrow (flags of refused rows)"):
         cursor.executemany(
-            f"UPDATE {rows} SET flags = %s WHERE id = %s",
+            f"UPDATE {table(ImportRow)} SET flags = %s WHERE id = %s",
             [
                 (
                     json.dumps(
