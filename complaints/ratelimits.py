@@ -3,7 +3,7 @@ Like the status check, they fail closed when the counters cannot be read."""
 
 from django.conf import settings
 
-from umkm_portal.ratelimits import client_key, read_usage
+from umkm_portal.ratelimits import address_over_limit, read_usage
 
 
 def _spent(request, **kwargs) -> bool:
@@ -14,9 +14,9 @@ def _spent(request, **kwargs) -> bool:
 def over_limit(request, nik_hash: str) -> bool:
     if not settings.STATUS_RATE_LIMITS_ENABLED:
         return False
-    spent = False
-    for rate in settings.COMPLAINT_RATES_PER_IP:
-        spent = _spent(request, group="complaints.ip", key=client_key, rate=rate) or spent
+    spent = address_over_limit(
+        request, group="complaints.ip", rates=settings.COMPLAINT_RATES_PER_IP
+    )
     return (
         _spent(
             request,

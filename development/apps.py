@@ -1,5 +1,15 @@
 from django.apps import AppConfig
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+
+
+def _link_pending_after_merge(sender=None, **kwargs) -> None:
+    """A merged proposal list may have registered the NIK and phone of a waiting claim
+    from /kegiatan/: link those once the merge commits (never inside it, so a failure here
+    cannot undo a merge)."""
+    from development import services
+
+    transaction.on_commit(services.pending_registrations_link_registered, robust=True)
 
 
 class DevelopmentConfig(AppConfig):
@@ -7,8 +17,13 @@ class DevelopmentConfig(AppConfig):
     verbose_name = _("Pembinaan UMKM")
 
     def ready(self) -> None:
-        # transitions registers the state machines declared there (umkm_portal.states);
-        # cases registers this app's items of the admin home's "Perlu dikerjakan" panel.
-        from development import cases, transitions  # noqa: F401
+        # transitions and pending register the state machines declared there
+        # (umkm_portal.states); cases registers this app's items of the admin home's
+        # "Perlu dikerjakan" panel.
+        from development import cases, pending, transitions  # noqa: F401
+        from umkm_portal import events
 
         cases.register_items()
+        events.proposal_list_merged.connect(
+            _link_pending_after_merge, dispatch_uid="development.link_pending_after_merge"
+        )

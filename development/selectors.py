@@ -26,6 +26,7 @@ from development.models import (
     BusinessReport,
     Membership,
     Participant,
+    PendingRegistration,
     Referral,
     ReferralChange,
     ReferralStatus,
@@ -80,6 +81,66 @@ def door_matches(activity: Activity, term: str, *, limit: int = SEARCH_LIMIT) ->
     }
     matches = [DoorMatch(o, registered.get(o.pk)) for o in owners]
     return sorted(matches, key=lambda m: m.participant is None)
+
+
+def door_pending(activity: Activity, term: str, *, limit: int = SEARCH_LIMIT):
+    """For the door page: the activity's waiting claims from the public page whose typed
+    NIK, phone or name match ``term``; staff check the KTP and confirm them. One query."""
+    condition = _owner_filter(term)
+    if condition is None:
+        return []
+    return list(
+        PendingRegistration.objects.filter(
+            condition, activity=activity, state=PendingRegistration.State.PENDING
+        ).order_by("created_at", "pk")[:limit]
+    )
+
+
+def one_digit_apart(nik: str) -> list[str]:
+    """Every NIK that differs from ``nik`` in exactly one digit (16 × 9 of them)."""
+    return [
+        nik[:i] + digit + nik[i + 1 :]
+        for i in range(len(nik))
+        for digit in "0123456789"
+        if nik[i] != digit
+    ]
+
+
+@dataclass
+class PendingMatch:
+    """A registered owner who may be the claimant, and why (in words, for staff)."""
+
+    owner: Owner
+    reasons: list[str]
+
+
+def pending_matches(pending: PendingRegistration, *, limit: int = SEARCH_LIMIT):
+    """Registered owners who may be the person behind a claim, each with why: the same NIK
+    (registered since, or the claimant gave another number), the same phone, a similar
+    name (every word of the typed name in theirs), or a NIK one digit apart. One query,
+    bounded."""
+    words = [w for w in pending.full_name.split() if len(w) >= 3][:4]
+    name = Q()
+    for word in words:
+        name &= Q(full_name__icontains=word)
+    condition = Q(nik=pending.nik) | Q(nik__in=one_digit_apart(pending.nik))
+    if pending.phone:
+        condition |= Q(phone=pending.phone)
+    if words:
+        condition |= name
+    matches = []
+    for owner in Owner.objects.filter(condition).order_by("full_name", "pk")[:limit]:
+        reasons = []
+        if owner.nik == pending.nik:
+            reasons.append(_("NIK sama"))
+        elif sum(a != b for a, b in zip(owner.nik, pending.nik, strict=False)) == 1:
+            reasons.append(_("NIK beda satu angka"))
+        if pending.phone and owner.phone == pending.phone:
+            reasons.append(_("nomor HP sama"))
+        if words and all(w.casefold() in owner.full_name.casefold() for w in words):
+            reasons.append(_("nama mirip"))
+        matches.append(PendingMatch(owner, reasons))
+    return matches
 
 
 def attendance_counts(activity: Activity) -> dict[str, int]:

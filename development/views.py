@@ -32,6 +32,7 @@ from privacy.services import access_log_record
 from public.services import nik_digest
 from registry.models import Business, Owner
 from umkm_portal import content_types
+from umkm_portal.client_address import client_ip
 from umkm_portal.spreadsheets import safe_cell
 
 DOOR_PERMISSION = "development.change_participant"
@@ -73,7 +74,12 @@ def _registered(request, activity):
     if ratelimits.nik_blocked(request, nik_hash):
         return render(request, "public/rate_limited.html", status=429)
     try:
-        participant, _created = services.public_registration(activity=activity, **data)
+        outcome = services.public_registration(
+            activity=activity,
+            client_ip=client_ip(request),
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+            **data,
+        )
     except services.RegistrationRefused:
         ratelimits.nik_failed(request, nik_hash)
         return _register_page(request, activity, RegistrationForm(), refused=True)
@@ -82,7 +88,12 @@ def _registered(request, activity):
             return render(request, "development/register_closed.html", {"activity": activity})
         form = RegistrationForm()  # never echo a NIK back
         return _register_page(request, activity, form, details_wrong=True)
-    return render(request, "development/registered.html", {"activity": participant.activity})
+    if outcome.pending is not None:
+        # An unknown NIK and a known one with another number: the same claim, the same
+        # page, and the same count against the NIK.
+        ratelimits.nik_failed(request, nik_hash)
+        return render(request, "development/registration_pending.html", {"activity": activity})
+    return render(request, "development/registered.html", {"activity": activity})
 
 
 def _register_page(request, activity, form, **flags):
@@ -125,6 +136,10 @@ def door(request, pk: int):
     matches = selectors.door_matches(activity, term) if term else []
     for match in matches:
         match.nik_shown = masking.nik_for(request.user, match.owner.nik)
+    # Claims from the public page waiting for this activity: confirmed here, KTP in hand.
+    pending = selectors.door_pending(activity, term) if term else []
+    for claim in pending:
+        claim.nik_shown = masking.nik_for(request.user, claim.nik)
     return render(
         request,
         "development/door.html",
@@ -134,6 +149,8 @@ def door(request, pk: int):
             "term": term,
             "searched": bool(term),
             "matches": matches,
+            "pending": pending,
+            "can_decide": request.user.has_perm("development.decide_pendingregistration"),
             "counts": selectors.attendance_counts(activity),
             "choices": Attendance.choices,
         },

@@ -20,3 +20,7 @@ class NotificationsConfig(AppConfig):
         events.participant_registered.connect(
             receivers.participant_registered, dispatch_uid="notifications.participant_registered"
         )
+        events.pending_registration_recorded.connect(
+            receivers.pending_registration_recorded,
+            dispatch_uid="notifications.pending_registration_recorded",
+        )

@@ -18,6 +18,7 @@ class Event(models.TextChoices):
     COMPLAINT_ANSWERED = "complaint_answered", _("Pengaduan dijawab")
     ACTIVITY_REGISTERED = "activity_registered", _("Terdaftar di kegiatan pembinaan")
     ACTIVITY_REMINDER = "activity_reminder", _("Pengingat kegiatan pembinaan (H-1)")
+    ACTIVITY_PENDING = "activity_pending", _("Pendaftaran kegiatan menunggu pemeriksaan")
 
 
 class MessageTemplate(models.Model):
@@ -45,10 +46,21 @@ class OutboxMessage(models.Model):
         RETRYING = "retrying", _("Gagal, dicoba lagi")
         FAILED = "failed", _("Gagal (berhenti mencoba)")
         OPTED_OUT = "opted_out", _("Tidak dikirim (pemilik berhenti berlangganan)")
+        REFUSED = "refused", _("Tidak dikirim (ditolak aturan pengiriman)")
+
+    class Refusal(models.TextChoices):
+        """Why the outbox refused a message (:func:`notifications.services._store`)."""
+
+        NEW_NUMBER_TODAY = (
+            "new_number_today",
+            _("Nomor di luar registri sudah menerima pesan hari ini"),
+        )
+        DAILY_CAP = "daily_cap", _("Batas harian pesan ke nomor di luar registri tercapai")
 
     event = models.CharField(_("peristiwa"), max_length=24, choices=Event.choices)
     # The application (for complaint_answered, the complaint; for activity_registered and
-    # activity_reminder, the development.Participant) the event is about.
+    # activity_reminder, the development.Participant; for activity_pending, the
+    # development.PendingRegistration) the event is about.
     object_id = models.BigIntegerField(_("objek"))
     phone = models.CharField(_("nomor HP"), max_length=16)
     nik_hash = models.CharField(_("hash NIK"), max_length=64, blank=True, db_index=True)
@@ -62,6 +74,12 @@ class OutboxMessage(models.Model):
     gateway_id = models.CharField(_("id gateway"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
     sent_at = models.DateTimeField(_("terkirim"), null=True, blank=True)
+    # A number the registry does not hold for this NIK (typed on a public form): such
+    # messages are bounded per number and per day (notifications.services._store).
+    to_new_number = models.BooleanField(_("ke nomor di luar registri"), default=False)
+    refusal = models.CharField(
+        _("alasan ditolak"), max_length=20, choices=Refusal.choices, blank=True
+    )
 
     class Meta:
         verbose_name = _("pesan keluar")
@@ -73,9 +91,22 @@ class OutboxMessage(models.Model):
             models.CheckConstraint(
                 condition=models.Q(phone__regex=r"^\+628[0-9]{7,11}$"), name="outbox_phone_e164"
             ),
+            # A refused message says why; no other message carries a refusal.
+            models.CheckConstraint(
+                condition=(models.Q(status="refused") & ~models.Q(refusal=""))
+                | (~models.Q(status="refused") & models.Q(refusal="")),
+                name="outbox_refusal_iff_refused",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="outbox_due_idx"),
+            # The bounds on numbers outside the registry: per number, and per day overall.
+            models.Index(fields=["phone", "created_at"], name="outbox_phone_created_idx"),
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(to_new_number=True),
+                name="outbox_new_number_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -13,3 +13,9 @@ def complaint_answered(*, complaint, **kwargs) -> None:
 def participant_registered(*, participant_id: int, **kwargs) -> None:
     """Queue the registration confirmation in the background (sent on commit)."""
     tasks.activity_registered.enqueue(participant_id)
+
+
+def pending_registration_recorded(*, pending_id: int, **kwargs) -> None:
+    """Queue the "your registration waits for staff" message in the background (on commit);
+    the outbox's rules for numbers outside the registry apply."""
+    tasks.activity_pending.enqueue(pending_id)

@@ -10,7 +10,8 @@ import re
 import string
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
 
@@ -99,12 +100,86 @@ def _nik_digest(nik: str) -> str:
 
 
 def _store(messages: list[OutboxMessage]) -> int:
-    """Insert, one per (event, object): a message already queued for the event is kept."""
+    """Insert, one per (event, object): a message already queued for the event is kept.
+
+    Every message passes :func:`_number_rules` first: one to a number the registry does
+    not hold for its NIK is refused, with its reason kept, beyond once a day per number
+    and beyond the daily cap."""
     if not messages:
         return 0
-    OutboxMessage.objects.bulk_create(messages, batch_size=CHUNK, ignore_conflicts=True)
+    with transaction.atomic():
+        _number_rules(messages, timezone.now())
+        OutboxMessage.objects.bulk_create(messages, batch_size=CHUNK, ignore_conflicts=True)
     transaction.on_commit(_deliver_soon)
     return len(messages)
+
+
+# Serialises the count-then-insert of messages to numbers outside the registry (PostgreSQL;
+# SQLite has one writer at a time anyway). Any constant; "NOTIFY" in ASCII.
+_NEW_NUMBER_LOCK = 0x4E4F54494659
+
+
+def _number_rules(messages: list[OutboxMessage], now) -> None:
+    """Mark, in place, each queued message to a number that is not the registry's number
+    for its NIK (``to_new_number``), and refuse such a message (status ``refused`` with a
+    :class:`~notifications.models.OutboxMessage.Refusal`) when that number already got one
+    in the last 24 hours, or when ``NOTIFY_NEW_NUMBER_DAILY_CAP`` of them went out today;
+    reaching the cap is logged at ERROR and shown on the admin's home page. Messages to the
+    registry's own numbers pass untouched. Set-based: one query per chunk of numbers."""
+    queued = [m for m in messages if m.status == OutboxMessage.Status.QUEUED]
+    if not queued:
+        return
+    from registry.models import Owner
+
+    phones = sorted({m.phone for m in queued})
+    registry = set()
+    for start in range(0, len(phones), CHUNK):
+        for nik, phone in Owner.objects.filter(phone__in=phones[start : start + CHUNK]).values_list(
+            "nik", "phone"
+        ):
+            registry.add((_nik_digest(nik), phone))
+    new = [m for m in queued if (m.nik_hash, m.phone) not in registry]
+    if not new:
+        return
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_NEW_NUMBER_LOCK])
+    day_start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    offered = OutboxMessage.objects.filter(to_new_number=True).exclude(
+        status=OutboxMessage.Status.REFUSED
+    )
+    recent = set(
+        offered.filter(
+            phone__in={m.phone for m in new}, created_at__gte=now - datetime.timedelta(days=1)
+        ).values_list("phone", flat=True)
+    )
+    today = offered.filter(created_at__gte=day_start).count()
+    cap = settings.NOTIFY_NEW_NUMBER_DAILY_CAP
+    for message in new:
+        message.to_new_number = True
+        if message.phone in recent:
+            refusal = OutboxMessage.Refusal.NEW_NUMBER_TODAY
+        elif today >= cap:
+            refusal = OutboxMessage.Refusal.DAILY_CAP
+        else:
+            recent.add(message.phone)
+            today += 1
+            continue
+        message.status, message.refusal = OutboxMessage.Status.REFUSED, refusal
+        if refusal == OutboxMessage.Refusal.DAILY_CAP:
+            logger.error(
+                "daily cap of messages to numbers outside the registry reached",
+                extra={"cap": cap, "event": message.event, "object_id": message.object_id},
+            )
+
+
+def new_number_cap_reached(now=None) -> bool:
+    """Whether a message was refused today for the daily cap (the admin's home says so)."""
+    now = now or timezone.now()
+    day_start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    return OutboxMessage.objects.filter(
+        to_new_number=True, created_at__gte=day_start, refusal=OutboxMessage.Refusal.DAILY_CAP
+    ).exists()
 
 
 def _deliver_soon() -> None:
@@ -287,6 +362,43 @@ def notifications_queue_activity_registered(*, participant_id: int) -> int:
         "owner", "activity", "activity__kecamatan"
     )
     return _store(_participant_messages(event=Event.ACTIVITY_REGISTERED, participants=participants))
+
+
+def notifications_queue_activity_pending(*, pending_id: int) -> int:
+    """Queue the "your registration waits for staff" message to the number typed on the
+    public page (development.PendingRegistration). That number is not the registry's for
+    the NIK (or the registration would not be pending), so the outbox's bounds on such
+    numbers apply: at most one a day per number, and the daily cap."""
+    from development.models import PendingRegistration
+
+    template = _templates().get(Event.ACTIVITY_PENDING)
+    pending = (
+        PendingRegistration.objects.filter(pk=pending_id)
+        .select_related("activity", "activity__kecamatan")
+        .first()
+    )
+    if not template or pending is None or not pending.phone:
+        return 0
+    try:
+        text = render(template, _activity_values(pending.activity))
+    except UnsafeTemplate:
+        logger.warning("activity message refused by the text guard", extra={"pending": pending_id})
+        return 0
+    nik_hash = _nik_digest(pending.nik)
+    out_phones, out_hashes = _opted_out([pending.phone], [nik_hash])
+    opted_out = pending.phone in out_phones or nik_hash in out_hashes
+    return _store(
+        [
+            OutboxMessage(
+                event=Event.ACTIVITY_PENDING,
+                object_id=pending.pk,
+                phone=pending.phone,
+                nik_hash=nik_hash,
+                text=text,
+                status=OutboxMessage.Status.OPTED_OUT if opted_out else OutboxMessage.Status.QUEUED,
+            )
+        ]
+    )
 
 
 def notifications_queue_activity_reminders(*, today: datetime.date | None = None) -> int:

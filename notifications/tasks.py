@@ -54,3 +54,10 @@ def on_application_moved(sender, *, to_status: str, application_ids: list[int], 
         return
     for start in range(0, len(application_ids), services.CHUNK):
         notifications_queue.enqueue(str(event), application_ids[start : start + services.CHUNK])
+
+
+@task()
+def activity_pending(pending_id: int) -> int:
+    """Queue the "registration waits for staff" message (enqueued by development.services
+    once a pending registration commits)."""
+    return services.notifications_queue_activity_pending(pending_id=pending_id)

@@ -20,6 +20,9 @@ ALLOWED: dict[str, frozenset[str]] = {
     S.SENT: frozenset(),
     S.FAILED: frozenset(),
     S.OPTED_OUT: frozenset(),
+    # Refused when it was queued (a number outside the registry past its daily budget): its
+    # reason is kept and it is never sent.
+    S.REFUSED: frozenset(),
 }
 
 OUTBOX_STATUS = states.register(

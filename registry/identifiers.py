@@ -357,6 +357,25 @@ def account_number(raw: object) -> Checked:
     return Checked(value=value)
 
 
+# Words of an address that say where in a neighbourhood, not which street or kampung.
+_ADDRESS_MARKERS = frozenset(
+    {"rt", "rw", "blok", "blk", "no", "nomor", "nmr", "jl", "jln", "jalan", "gg", "gang", "kav"}
+)
+_LETTER_WORD = re.compile(r"[^\W\d_]+")
+
+
+def address_complete(raw: object) -> bool:
+    """Whether a KTP address names a place: at least one word of three or more letters
+    besides RT, RW, Blok, No (and Jl., Gg., Kav.). "Jl. Melati 5 RT 01" is complete;
+    "-- Blok C", "RT 01 RW 02" and "Jl. 5" are not."""
+    if is_blank(raw):
+        return False
+    return any(
+        len(word) >= 3 and word.casefold() not in _ADDRESS_MARKERS
+        for word in _LETTER_WORD.findall(str(raw))
+    )
+
+
 def as_validator(check):
     """Turn a check function into a Django validator for model and form fields."""
 

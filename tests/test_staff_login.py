@@ -161,3 +161,40 @@ def test_staff_log_in_while_the_cache_is_down(staff, redis_down, client):
     # in the database, still counts per username and address).
     assert _login(client, staff.username, PASSWORD).status_code == 302
     assert _logged_in(client)
+
+
+def test_compatible_spellings_of_a_username_share_its_ceiling(staff, settings):
+    # Django normalises usernames with NFKC: "ｖｅｒｉｆｉｋａｔｏｒ" (full-width) and
+    # "VERIFIKATOR" name the same account, so they spend the same budget.
+    settings.LOGIN_FAILURES_PER_USERNAME = "4/15m"
+    full_width = "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in staff.username)
+    for n, spelling in enumerate([full_width, staff.username.upper(), full_width, staff.username]):
+        assert _login(Client(), spelling, "salah", ip=f"10.3.0.{n}").status_code == 200
+
+    refused = _login(Client(), staff.username, PASSWORD, ip="10.3.1.1")
+
+    assert refused.status_code == 429
+    assert "Coba lagi dalam" in refused.content.decode()
+
+
+def test_axes_counts_compatible_spellings_as_one_username(staff):
+    full_width = "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in staff.username)
+    client = Client()
+    for spelling in [full_width, staff.username.upper(), full_width, staff.username.title()]:
+        assert _login(client, spelling, "salah").status_code == 200
+
+    locked = _login(client, staff.username, "salah")
+
+    assert locked.status_code == 429
+    assert "Akun dikunci sementara" in locked.content.decode()
+
+
+def test_an_unsafe_next_after_login_lands_on_the_admin_home(staff, client):
+    response = client.post(
+        f"{LOGIN}?next=https://contoh-jahat.example/",
+        {"username": staff.username, "password": PASSWORD, "next": "https://contoh-jahat.example/"},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:index")
+    assert client.get(response["Location"]).status_code == 200

@@ -65,6 +65,10 @@ complaint_answered = Signal()
 # participant_id (int). Sent on commit.
 participant_registered = Signal()
 
+# A registration from the public page was kept as a claim for staff to check (issue 24.1),
+# and its typist is to be told so. kwargs: pending_id (int). Sent on commit.
+pending_registration_recorded = Signal()
+
 
 def send(signal: Signal, **kwargs) -> list:
     """Send ``signal`` now, inside the caller's transaction; a receiver's error propagates.

@@ -9,11 +9,16 @@ window ends. Nothing is locked for good and no address is blocked as a whole.
 
 When the cache does not answer (Redis down) the ceiling fails open: staff can still log in,
 and axes, which keeps its attempts in the database, still bounds guessing per address.
+
+Both count a username by :func:`username_key` (NFKC, then casefold): Django normalises
+usernames with NFKC, so a full-width or otherwise compatible spelling of a username names
+the same account and must not get a fresh budget (``AXES_USERNAME_CALLABLE`` points here).
 """
 
 from __future__ import annotations
 
 import math
+import unicodedata
 
 from django.conf import settings
 from django_ratelimit.core import get_usage
@@ -21,8 +26,24 @@ from django_ratelimit.core import get_usage
 GROUP = "umkm_portal.login.username"
 
 
+def username_key(username: str) -> str:
+    """The one spelling of ``username`` every login budget is counted under: Unicode NFKC
+    (as Django normalises usernames), casefolded, NFKC again (casefolding can undo it) and
+    stripped. ``ＡＤＭＩＮ``, ``Admin`` and ``admin`` share one budget."""
+    folded = unicodedata.normalize("NFKC", str(username or "")).casefold()
+    return unicodedata.normalize("NFKC", folded).strip()
+
+
+def axes_username(request, credentials: dict | None = None) -> str:
+    """django-axes' username (``AXES_USERNAME_CALLABLE``), normalised by :func:`username_key`."""
+    raw = (credentials or {}).get("username")
+    if raw is None and request is not None:
+        raw = request.POST.get("username", "")
+    return username_key(raw or "")
+
+
 def _usage(request, username: str, *, increment: bool) -> dict | None:
-    key = username.strip().casefold()
+    key = username_key(username)
     return get_usage(
         request,
         group=GROUP,

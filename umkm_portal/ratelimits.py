@@ -1,7 +1,8 @@
 """Rate limits of the public forms (status check, pengaduan, activity registration), counted in
 the shared cache by django-ratelimit.
 
-Two budgets: every POST counts against the client's address (per minute and per day), and
+Two budgets: every POST counts against the client's address (per minute and per day; an
+IPv6 client per /64, and its /48 as a whole against a larger budget), and
 every *failed* check (unknown NIK or wrong phone digits, which look the same) counts against
 the NIK. Counting unknown NIKs too matters: if only existing NIKs were blocked after five
 failures, the block itself would tell an attacker that a NIK is registered.
@@ -47,6 +48,44 @@ def client_key(group, request) -> str:
     return str(address)
 
 
+def site_key(group, request) -> str:
+    """The counter key of an IPv6 client's site, its /48 ("" for IPv4)."""
+    address = ipaddress.ip_address(client_ip(request) or "0.0.0.0")
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/48", strict=False))
+    return ""
+
+
+def site_rates(rates) -> list[str]:
+    """The budgets of one IPv6 /48: each of ``rates`` times ``IPV6_SITE_BUDGET_FACTOR``.
+
+    A /48 holds 65,536 /64s, so a client given one can rotate through fresh per-/64
+    budgets; the /48 as a whole gets a larger, but finite, budget of its own."""
+    factor = settings.IPV6_SITE_BUDGET_FACTOR
+    scaled = []
+    for rate in rates:
+        count, _slash, period = rate.partition("/")
+        scaled.append(f"{int(count) * factor}/{period}")
+    return scaled
+
+
+def address_over_limit(request, *, group: str, rates) -> bool:
+    """Count this request against the client's address (IPv6: its /64) under each of
+    ``rates``, and for IPv6 also against its /48 (:func:`site_rates`); True when any budget
+    is spent. Raises CountersUnavailable when the cache does not answer."""
+    limited = False
+    for rate in rates:
+        usage = read_usage(request, group=group, key=client_key, rate=rate, increment=True)
+        limited = limited or bool(usage and usage["should_limit"])
+    if site_key(group, request):
+        for rate in site_rates(rates):
+            usage = read_usage(
+                request, group=f"{group}.48", key=site_key, rate=rate, increment=True
+            )
+            limited = limited or bool(usage and usage["should_limit"])
+    return limited
+
+
 class Counters:
     """The two budgets of a public form that asks for a NIK and phone digits: every POST
     against the client's address, every refused attempt against the NIK. The status check
@@ -59,13 +98,7 @@ class Counters:
         """Count this request against the client's address; True when any budget is spent."""
         if not settings.STATUS_RATE_LIMITS_ENABLED:
             return False
-        limited = False
-        for rate in settings.STATUS_RATES_PER_IP:
-            usage = read_usage(
-                request, group=self.ip_group, key=client_key, rate=rate, increment=True
-            )
-            limited = limited or bool(usage and usage["should_limit"])
-        return limited
+        return address_over_limit(request, group=self.ip_group, rates=settings.STATUS_RATES_PER_IP)
 
     def _nik_usage(self, request, nik_hash: str, *, increment: bool):
         return read_usage(

@@ -153,11 +153,19 @@ ROLE_PERMISSIONS[OPERATOR] += [
     "development.view_referralchange",
     "development.add_businessreport",
     "development.view_businessreport",
+    # Registrations from /kegiatan/ that matched no registered owner (issue 24.1).
+    "development.view_pendingregistration",
+    "development.decide_pendingregistration",
 ]
 ROLE_PERMISSIONS[PIMPINAN] += [
     *(
         f"development.view_{model}"
-        for model in (*_DEVELOPMENT_MODELS, "referralchange", "businessreport")
+        for model in (
+            *_DEVELOPMENT_MODELS,
+            "referralchange",
+            "businessreport",
+            "pendingregistration",
+        )
     ),
 ]
 # The pembinaan officer: the development app's whole admin (as the Operator has it), the door

@@ -184,6 +184,10 @@ SESSION_ENGINE = env.str(
 # the benchmark (bench_status_page starts its own server with this off).
 STATUS_RATE_LIMITS_ENABLED = env.bool("STATUS_RATE_LIMITS_ENABLED", default=True)
 STATUS_RATES_PER_IP = env.list("STATUS_RATES_PER_IP", default=["10/m", "100/d"])
+# An IPv6 client is counted per /64 under the per-address budgets above (and those of the
+# activity registration and pengaduan), and its /48 as a whole under this many times them:
+# a /48 holds 65,536 /64s, each otherwise a fresh budget.
+IPV6_SITE_BUDGET_FACTOR = env.int("IPV6_SITE_BUDGET_FACTOR", default=10)
 # Failed checks (unknown NIK or wrong phone digits) allowed per NIK before it is blocked.
 STATUS_RATE_PER_NIK = env.str("STATUS_RATE_PER_NIK", default="5/h")
 # Key of the HMAC that stands in for the NIK wherever a NIK must be found again without being
@@ -245,6 +249,10 @@ NOTIFY_SENDER = env.str("NOTIFY_SENDER", default="console")
 NOTIFY_GATEWAY_URL = env.str("NOTIFY_GATEWAY_URL", default="")
 NOTIFY_GATEWAY_TOKEN = env.str("NOTIFY_GATEWAY_TOKEN", default="")
 NOTIFY_GATEWAY_TIMEOUT = env.float("NOTIFY_GATEWAY_TIMEOUT", default=10.0)
+# Messages to numbers the registry does not hold for the NIK (typed on a public form): at
+# most one a day per number, and at most this many a day in all; reaching it logs an ERROR
+# and shows a notice on the admin's home page (notifications.services._number_rules).
+NOTIFY_NEW_NUMBER_DAILY_CAP = env.int("NOTIFY_NEW_NUMBER_DAILY_CAP", default=200)
 # The token the gateway sends when it forwards a reply (STOP); empty closes the endpoint.
 NOTIFY_INBOUND_TOKEN = env.str("NOTIFY_INBOUND_TOKEN", default="")
 if NOTIFY_SENDER == "http" and not (NOTIFY_GATEWAY_URL and NOTIFY_GATEWAY_TOKEN):
@@ -267,6 +275,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+# Where a login lands when its ``next`` is missing or unsafe (another host): the admin's
+# home, never Django's default /accounts/profile/ (which does not exist here). The
+# proposers' login has its own (their workspace).
+LOGIN_REDIRECT_URL = "admin:index"
 
 # Staff sessions end after a working day, or when the browser closes. Changing a password
 # ends the user's other sessions (Django's session hash check, on by default).
@@ -285,6 +297,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "umkm_portal.views.login_locked_out"
+# Axes counts a username as the ceiling below does: NFKC and casefolded, so "ＡＤＭＩＮ" and
+# "Admin" are not fresh budgets for "admin".
+AXES_USERNAME_CALLABLE = "umkm_portal.login_throttle.axes_username"
 # Beyond axes: failed logins per username from any address, counted in the cache; over it the
 # username is refused until the window ends (umkm_portal/login_throttle.py).
 LOGIN_FAILURES_PER_USERNAME = env.str("LOGIN_FAILURES_PER_USERNAME", default="20/15m")

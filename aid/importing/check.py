@@ -240,6 +240,15 @@ def check_row(row_number: int, cells: list[str], values: dict[str, str], ctx: Co
     row.ktp_address = bounded("ktp_address", 255)
     if not row.ktp_address:
         missing.append("ktp_address")
+    elif not identifiers.address_complete(row.ktp_address):
+        problem(
+            Reason.INCOMPLETE,
+            _(
+                "%(field)s tidak lengkap: tulis nama jalan, gang, perumahan atau kampung sesuai "
+                "KTP, tidak hanya RT/RW, blok atau nomor. Lengkapi lalu kirim ulang baris ini."
+            )
+            % {"field": ctx.label("ktp_address")},
+        )
 
     phone = ctx.phone(values.get("phone", ""))
     if phone.error:

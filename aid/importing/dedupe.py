@@ -23,6 +23,9 @@ ACCEPTED = ImportRow.Outcome.ACCEPTED
 REJECTED = ImportRow.Outcome.REJECTED
 PREVIOUS = ImportRow.Outcome.PREVIOUS
 
+# Keys per read of the rows sharing a refused row's phone or account.
+CHUNK = 5000
+
 # Possible duplicates under different NIKs: rule -> staged columns that must all be equal.
 FLAG_RULES = {
     "name_birth_date": ("name_key", "birth_date"),
@@ -90,7 +93,6 @@ def reject_existing(proposal_list: ProposalList, row_ids: list[int] | None = Non
     """
     program: Program = proposal_list.program
     rows, owners, apps = table(ImportRow), table(Owner), table(Application)
-    lists = table(ProposalList)
     only, only_params = _only(row_ids)
     touched = 0
     if program.one_time:
@@ -111,22 +113,22 @@ def reject_existing(proposal_list: ProposalList, row_ids: list[int] | None = Non
             [REJECTED, Reason.ALREADY_RECEIVED, before, after, proposal_list.pk, ACCEPTED]
             + [program.pk, *statuses, *only_params],
         )
-    before, after = split_message(
-        _(
-            "NIK ini sudah diusulkan untuk %(program)s lewat daftar \x00; satu NIK hanya boleh "
-            "diusulkan sekali. Hapus baris ini dari daftar."
-        )
-        % {"program": program.name}
-    )
+    # The proposer reads this message: it names neither the other proposer nor the
+    # application, so typing a NIK into a list is no way to learn who proposed it.
     touched += execute(
-        f"""UPDATE {rows} AS r SET outcome = %s, reason_code = %s,
-                message = %s || '"' || COALESCE(pl.proposer_name, %s) || '" (permohonan #'
-                          || CAST(a.id AS TEXT) || ')' || %s
+        f"""UPDATE {rows} AS r SET outcome = %s, reason_code = %s, message = %s
             FROM {owners} o JOIN {apps} a ON a.owner_id = o.id
-                 LEFT JOIN {lists} pl ON pl.id = a.proposal_list_id
             WHERE r.proposal_list_id = %s AND r.outcome = %s AND o.nik = r.nik
               AND a.program_id = %s AND a.status <> %s{only}""",
-        [REJECTED, Reason.DUPLICATE_EXISTING, before, _("input manual"), after]
+        [
+            REJECTED,
+            Reason.DUPLICATE_EXISTING,
+            _(
+                "NIK ini sudah diusulkan untuk %(program)s oleh lembaga lain; satu NIK hanya "
+                "boleh diusulkan sekali. Hapus baris ini dari daftar."
+            )
+            % {"program": program.name},
+        ]
         + [proposal_list.pk, ACCEPTED, program.pk, Status.REJECTED, *only_params],
     )
     return touched
@@ -358,6 +360,71 @@ def flag_against_program(proposal_list: ProposalList) -> int:
     return len(found)
 
 
+def flag_shared_with_refused(proposal_list: ProposalList) -> int:
+    """Flag accepted rows that share a phone or a bank account with a *refused* row of the
+    same list under another NIK (or under none that could be read: a NIK damaged by
+    Excel). The refused row is the same person more often than not, proposed twice; it
+    stays accepted and the flag names the refused rows, for the verifier. Flags already
+    on a row are kept. Returns the rows flagged by this rule.
+
+    Driven from the refused rows (few): one read of their keys, then one read per chunk of
+    those keys over the list's accepted rows (a self-join would compare every accepted
+    row with every refused one on SQLite, which has no index on the phone)."""
+    refused = ImportRow.objects.filter(proposal_list=proposal_list, outcome=REJECTED)
+    by_phone: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    by_account: dict[tuple[int, str], list[tuple[int, str]]] = defaultdict(list)
+    for number, nik, phone, bank_id, account in refused.values_list(
+        "row_number", "nik", "phone", "bank_id", "account_number"
+    ).order_by("row_number"):
+        if phone:
+            by_phone[phone].append((number, nik))
+        if bank_id is not None and account:
+            by_account[(bank_id, account)].append((number, nik))
+    accepted = ImportRow.objects.filter(proposal_list=proposal_list, outcome=ACCEPTED)
+    found: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    phones = sorted(by_phone)
+    for start in range(0, len(phones), CHUNK):
+        for pk, nik, phone in accepted.filter(phone__in=phones[start : start + CHUNK]).values_list(
+            "pk", "nik", "phone"
+        ):
+            found[pk]["phone"] += [n for n, other in by_phone[phone] if other != nik]
+    accounts = sorted({account for _bank, account in by_account})
+    for start in range(0, len(accounts), CHUNK):
+        for pk, nik, bank_id, account in accepted.filter(
+            account_number__in=accounts[start : start + CHUNK], bank_id__isnull=False
+        ).values_list("pk", "nik", "bank_id", "account_number"):
+            others = by_account.get((bank_id, account), [])
+            found[pk]["bank_account"] += [n for n, other in others if other != nik]
+    found = {
+        pk: {rule: numbers for rule, numbers in by.items() if numbers}
+        for pk, by in found.items()
+        if any(by.values())
+    }
+    if not found:
+        return 0
+    current = dict(ImportRow.objects.filter(pk__in=list(found)).values_list("pk", "flags"))
+    with connection.cursor() as cursor, timed("UPDATE aid_importrow (flags of refused rows)"):
+        cursor.executemany(
+            f"UPDATE {table(ImportRow)} SET flags = %s WHERE id = %s",
+            [
+                (
+                    json.dumps(
+                        [
+                            *current[pk],
+                            *(
+                                {"rule": rule, "rows": numbers[:100], "count": len(numbers)}
+                                for rule, numbers in by.items()
+                            ),
+                        ]
+                    ),
+                    pk,
+                )
+                for pk, by in found.items()
+            ],
+        )
+    return len(found)
+
+
 def reflag(proposal_list: ProposalList) -> int:
     """Find the list's possible duplicates again from its rows as they are now (after a row
     was corrected or removed): flags that no longer hold go, new ones come. Returns the rows
@@ -365,6 +432,7 @@ def reflag(proposal_list: ProposalList) -> int:
     ImportRow.objects.filter(proposal_list=proposal_list).exclude(flags=[]).update(flags=[])
     flag_possible_duplicates(proposal_list)
     flag_against_program(proposal_list)
+    flag_shared_with_refused(proposal_list)
     return _flagged(proposal_list)
 
 
@@ -425,4 +493,5 @@ def run(proposal_list: ProposalList) -> int:
     note_registered_owners(proposal_list)
     flag_possible_duplicates(proposal_list)
     flag_against_program(proposal_list)
+    flag_shared_with_refused(proposal_list)
     return _flagged(proposal_list)

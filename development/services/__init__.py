@@ -7,7 +7,8 @@ input is wrong. Owners and businesses are created and changed only through
 
 - ``cooperatives``  cooperatives and memberships
 - ``activities``    activities, participants, attendance (at the door and by upload)
-- ``registration``  registration from the public page
+- ``registration``  registration from the public page, and the pending registrations
+                    (claims) it leaves for staff to confirm, link or refuse
 - ``referrals``     capital referrals
 - ``reports``       business reports and size class
 - ``cases``         case follow-up: the pendamping of a business, visits
@@ -34,12 +35,21 @@ from development.services.cooperatives import (
     membership_end,
 )
 from development.services.referrals import referral_create
-from development.services.registration import RegistrationRefused, public_registration
+from development.services.registration import (
+    PublicRegistration,
+    RegistrationRefused,
+    pending_registration_confirm,
+    pending_registration_link,
+    pending_registration_refuse,
+    pending_registrations_link_registered,
+    public_registration,
+)
 from development.services.reports import business_report_add
 
 __all__ = [
     "CONFIRMED_CHANNELS",
     "AttendanceImport",
+    "PublicRegistration",
     "RegistrationRefused",
     "activity_create",
     "activity_update",
@@ -53,6 +63,10 @@ __all__ = [
     "membership_add",
     "membership_end",
     "participant_register",
+    "pending_registration_confirm",
+    "pending_registration_link",
+    "pending_registration_refuse",
+    "pending_registrations_link_registered",
     "public_registration",
     "referral_create",
     "registration_confirm",

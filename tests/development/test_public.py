@@ -3,7 +3,6 @@ from django.core.cache import cache
 from django.test import override_settings
 
 from development.models import Participant
-from registry.models import Owner
 from tests.factories import OwnerFactory
 
 pytestmark = pytest.mark.django_db
@@ -47,26 +46,6 @@ def test_a_wrong_phone_and_an_unknown_nik_look_the_same(make_activity, client):
     assert not Participant.objects.exists()
 
 
-def test_a_new_owner_is_added_to_the_registry(make_activity, client, kecamatan):
-    activity = make_activity(registration_open=True)
-    client.post(
-        f"/kegiatan/{activity.pk}/daftar/",
-        {
-            "nik": "3275011708900009",
-            "phone": "081299998888",
-            "full_name": "Budi  Santoso",
-            "ktp_address": "Jl. Melati 3",
-            "business_name": "Keripik Budi",
-            "sector": "Kuliner",
-            "kecamatan": kecamatan.pk,
-        },
-    )
-    owner = Owner.objects.get(nik="3275011708900009")
-    assert owner.full_name == "Budi Santoso" and owner.phone == "+6281299998888"
-    assert owner.businesses.get().kecamatan == kecamatan
-    assert Participant.objects.get().channel == "daring"
-
-
 def test_a_closed_activity_takes_no_registration(make_activity, client):
     activity = make_activity(registration_open=False)
     owner = OwnerFactory()
@@ -93,3 +72,14 @@ def test_the_counters_fail_closed(make_activity, client, redis_down):
         f"/kegiatan/{activity.pk}/daftar/", {"nik": "3275011708900009", "phone": "0812"}
     )
     assert page.status_code == 503
+
+
+@override_settings(IPV6_SITE_BUDGET_FACTOR=1, STATUS_RATES_PER_IP=["3/m"])
+def test_registrations_from_one_ipv6_48_share_its_budget(make_activity, client):
+    activity = make_activity(registration_open=True)
+    url = f"/kegiatan/{activity.pk}/daftar/"
+    for n in range(3):
+        page = client.post(url, {"nik": "3275011708900009"}, REMOTE_ADDR=f"2001:db8:7:{n}::1")
+        assert page.status_code == 200
+
+    assert client.post(url, {}, REMOTE_ADDR="2001:db8:7:9::1").status_code == 429

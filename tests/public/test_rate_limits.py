@@ -170,3 +170,20 @@ def test_status_check_fails_closed_with_a_polite_page(redis_down, owner_in, clie
     assert "sedang terganggu" in response.content.decode()
     assert owner.full_name not in response.content.decode()
     assert StatusLookup.objects.get().outcome == StatusLookup.Outcome.RATE_LIMITED
+
+
+def test_an_ipv6_site_rotating_its_64s_meets_the_budget_of_its_48(client, owner_in, settings):
+    # Each /64 keeps its own budget (10 a minute), but one /48 holds 65,536 of them: the
+    # /48 as a whole gets IPV6_SITE_BUDGET_FACTOR (here 2) times it.
+    settings.IPV6_SITE_BUDGET_FACTOR = 2
+    owner = owner_in(Status.APPROVED)
+    for n in range(20):
+        address = f"2001:db8:1:{n:x}::1"  # a fresh /64 of the same /48 each time
+        assert check(client, owner.nik, owner.phone[-4:], REMOTE_ADDR=address).status_code == 200
+
+    rotated = check(client, owner.nik, owner.phone[-4:], REMOTE_ADDR="2001:db8:1:ff::1")
+    elsewhere = check(client, owner.nik, owner.phone[-4:], REMOTE_ADDR="2001:db8:2::1")
+
+    assert rotated.status_code == 429
+    assert LIMITED in rotated.content.decode()
+    assert elsewhere.status_code == 200  # another /48 keeps its budget

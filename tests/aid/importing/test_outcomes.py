@@ -80,8 +80,9 @@ def test_each_row_gets_one_outcome_with_an_indonesian_reason(upload, registry_be
     assert 'Kelurahan "Kebayoran" tidak ada di Kota Bekasi' in _row(proposal_list, 8).message
     assert 'Bank "Bank Antah" tidak dikenal' in _row(proposal_list, 9).message
     proposed, paid, _registered = registry_before
-    assert f"#{proposed.pk}" in _row(proposal_list, 10).message
-    assert "input manual" in _row(proposal_list, 10).message
+    # Proposed elsewhere: said so, without naming the other proposer or its application.
+    assert "oleh lembaga lain" in _row(proposal_list, 10).message
+    assert f"#{proposed.pk}" not in _row(proposal_list, 10).message
     assert "hanya diberikan sekali" in _row(proposal_list, 11).message
 
     assert "baris 13" in _row(proposal_list, 12).remarks  # same phone, other NIK
