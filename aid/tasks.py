@@ -56,13 +56,17 @@ def proposal_list_process(proposal_list_id: int) -> None:
 
 @task()
 def decision_file_process(record_id: int) -> None:
-    """Apply a big decision file kept by aid.services.decision_file_import."""
+    """Apply a big decision file kept by aid.services.decision_file_import.
+
+    Files are now applied by the ``aid.decision_file`` job (aid.jobs); this task stays for
+    what an earlier version queued."""
     record = DecisionFile.objects.select_related("program", "uploaded_by").get(pk=record_id)
     services.decision_file_process(decision_file=record)
 
 
 @task()
 def bank_report_process(record_id: int) -> None:
-    """Apply a big bank report kept by aid.services.bank_report_import."""
+    """Apply a big bank report kept by aid.services.bank_report_import (now the
+    ``aid.bank_report`` job; this task stays for what an earlier version queued)."""
     record = BankReport.objects.select_related("program", "uploaded_by").get(pk=record_id)
     services.bank_report_process(bank_report=record)
