@@ -6,6 +6,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -76,10 +77,10 @@ class JobAdmin(LargeTableAdmin):
 
     @admin.display(description=_lazy("kemajuan"))
     def progress(self, obj):
-        shown = selectors.status(obj)
-        if not shown["total"]:
+        total = max(obj.total, obj.done)
+        if not total:
             return "-"
-        return f"{shown['done_text']} / {shown['total_text']}"
+        return f"{number_format(obj.done, force_grouping=True)} / {number_format(total, force_grouping=True)}"
 
     def get_urls(self):
         view = self.admin_site.admin_view

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils.formats import number_format
+from django.utils.text import capfirst
 
 from jobs import kinds
 from jobs.models import Job
@@ -55,7 +56,7 @@ def status(job: Job) -> dict:
         "id": job.pk,
         "kind": kinds.kind_label(job.kind),
         "state": job.state,
-        "state_label": job.get_state_display(),
+        "state_label": capfirst(job.get_state_display()),
         "live": job.is_live,
         "phase": job.phase,
         "phase_label": kinds.phase_label(job.kind, job.phase) if job.phase else "",
