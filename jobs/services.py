@@ -299,8 +299,8 @@ def run(job_id: int) -> Job | None:
             token,
             State.FAILED,
             error=_(
-                "Pekerjaan gagal karena kesalahan sistem (%(error)s). Tidak ada yang "
-                "setengah jadi; coba lagi, atau hubungi admin portal bila terulang."
+                "Pekerjaan gagal karena kesalahan sistem (%(error)s). Coba lagi, atau "
+                "hubungi admin portal bila terulang."
             )
             % {"error": exc.__class__.__name__},
         )
