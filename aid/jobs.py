@@ -24,6 +24,7 @@ from aid import money
 from jobs.kinds import register
 from jobs.services import JobFailed
 
+CHECK = "aid.check"
 MERGE = "aid.merge"
 SUBMISSION = "aid.submission"
 DECISION_FILE = "aid.decision_file"
@@ -31,6 +32,10 @@ BANK_REPORT = "aid.bank_report"
 VERIFY = "aid.verify"
 REJECT = "aid.reject"
 OUTCOME_XLSX = "aid.outcome_xlsx"
+
+
+def check_key(proposal_list_id: int) -> str:
+    return f"check:list:{proposal_list_id}"
 
 
 def merge_key(proposal_list_id: int) -> str:
@@ -52,6 +57,61 @@ def outcome_key(proposal_list_id: int) -> str:
 def bulk_key(kind: str, ids: list[int]) -> str:
     digest = hashlib.sha256(",".join(map(str, sorted(ids))).encode()).hexdigest()[:24]
     return f"{kind}:{digest}"
+
+
+# --- check of an uploaded list --------------------------------------------------------------
+
+
+def check(job, progress) -> dict:
+    """Check and stage the list (aid.tasks.check_list), its phase and rows read shown as the
+    job's. The list keeps its own import status; a retried or requeued job first puts a
+    failed or orphaned list back in the queue."""
+    from aid import services, tasks
+    from aid.models import ImportStatus, ProposalList
+
+    proposal_list = ProposalList.objects.get(pk=job.params["proposal_list_id"])
+    if proposal_list.import_status == ImportStatus.FAILED or (
+        proposal_list.import_status == ImportStatus.PROCESSING and job.attempt > 1
+    ):
+        services.proposal_list_requeue(
+            proposal_list=proposal_list, by=job.started_by, orphaned=True, enqueue=False
+        )
+
+    def mirrored(checked) -> None:
+        if checked.import_phase and checked.import_phase != progress.job.phase:
+            progress.phase(checked.import_phase, total=checked.rows_total, done=checked.rows_read)
+        else:
+            progress.update(checked.rows_read, max(checked.rows_total, checked.rows_read))
+
+    tasks.check_list(proposal_list.pk, on_progress=mirrored)
+    proposal_list.refresh_from_db()
+    if proposal_list.import_status == ImportStatus.FAILED:
+        raise JobFailed(proposal_list.import_error)
+    if proposal_list.import_status == ImportStatus.REFUSED:
+        progress.message = proposal_list.import_error
+    else:
+        counts = proposal_list.counts or {}
+        rejected = counts.get("rejected") or 0
+        if isinstance(rejected, dict):
+            rejected = sum(rejected.values())
+        progress.update(proposal_list.rows_read, proposal_list.rows_read)
+        progress.message = _(
+            "%(rows)s baris diperiksa: %(accepted)s diterima, %(rejected)s ditolak."
+        ) % {
+            "rows": money.thousands(proposal_list.rows_read),
+            "accepted": money.thousands(counts.get("accepted", 0)),
+            "rejected": money.thousands(rejected),
+        }
+    return {
+        "proposal_list_id": proposal_list.pk,
+        "status": proposal_list.import_status,
+        "rows": proposal_list.rows_read,
+    }
+
+
+def check_links(job) -> list:
+    pk = job.params["proposal_list_id"]
+    return [(_("Tinjau hasil pemeriksaan"), reverse("admin:aid_proposallist_import", args=[pk]))]
 
 
 # --- merge ----------------------------------------------------------------------------------
@@ -332,8 +392,16 @@ def outcome_links(job) -> list:
 
 def register_all() -> None:
     from aid import services
-    from aid.models import BankReport, DecisionFile
+    from aid.models import BankReport, DecisionFile, ImportPhase
 
+    register(
+        CHECK,
+        run=check,
+        label=_lazy("Pemeriksaan daftar usulan"),
+        phases=dict(ImportPhase.choices),
+        links=check_links,
+        permission="aid.view_proposallist",
+    )
     register(
         MERGE,
         run=merge,

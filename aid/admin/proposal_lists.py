@@ -266,6 +266,7 @@ class ProposalListAdmin(LargeTableAdmin):
             and self.has_change_permission(request, proposal_list),
             "worker_note": _worker_note(waiting=waiting, stuck=stuck),
             "merge_job": job_selectors.latest_for_key(aid_jobs.merge_key(proposal_list.pk)),
+            "check_job": job_selectors.latest_for_key(aid_jobs.check_key(proposal_list.pk)),
         }
         if context["merge_job"] and context["merge_job"].is_live:
             context["can_confirm"] = context["can_cancel"] = False

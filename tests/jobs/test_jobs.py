@@ -95,7 +95,7 @@ def test_a_second_click_while_the_merge_runs_finds_the_running_job(upload, make_
 
     assert response.redirect_chain[-1][0] == reverse("admin:jobs_job_progress", args=[running.pk])
     assert "sedang berjalan" in response.content.decode()
-    assert Job.objects.count() == 1
+    assert Job.objects.filter(kind="aid.merge").count() == 1
     assert not proposal_list.applications.exists()
     import_page = client.get(reverse("admin:aid_proposallist_import", args=[proposal_list.pk]))
     text = import_page.content.decode()
@@ -281,3 +281,33 @@ def test_the_outcome_workbook_of_a_big_list_is_written_once_and_kept_until_it_ch
     client.post(reverse("admin:aid_proposallist_confirm", args=[proposal_list.pk]))
     client.get(url, follow=True)
     assert Job.objects.filter(kind="aid.outcome_xlsx", state=Job.State.DONE).count() == 2
+
+
+def test_the_check_of_an_upload_is_a_job_on_the_same_page_and_can_be_retried(
+    upload, make_staff, client, monkeypatch
+):
+    from aid.importing import pipeline
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk went away")
+
+    original = pipeline.stage_file
+    monkeypatch.setattr(pipeline, "stage_file", broken)
+    proposal_list = upload("outcomes.csv")
+    client.force_login(make_staff(roles.OPERATOR))
+
+    job = Job.objects.get(kind="aid.check")
+    assert job.state == Job.State.FAILED
+    page = client.get(reverse("admin:jobs_job_progress", args=[job.pk])).content.decode()
+    assert "Pemeriksaan daftar gagal karena kesalahan sistem (RuntimeError)" in page
+    assert "Coba lagi" in page
+
+    monkeypatch.setattr(pipeline, "stage_file", original)
+    client.post(reverse("admin:jobs_job_retry", args=[job.pk]))
+
+    again = Job.objects.filter(kind="aid.check").latest()
+    assert again.state == Job.State.DONE and again.attempt == 2
+    assert again.phase and again.done == again.total == 15
+    assert "15 baris diperiksa" in again.message
+    proposal_list.refresh_from_db()
+    assert proposal_list.import_status == "staged"
