@@ -143,12 +143,15 @@ def proposal_list_check_start(proposal_list: ProposalList, *, by=None):
     from aid import jobs as aid_jobs
     from jobs import services as job_services
 
-    job, _created = job_services.start(
+    job, created = job_services.start(
         kind=aid_jobs.CHECK,
         key=aid_jobs.check_key(proposal_list.pk),
         params={"proposal_list_id": proposal_list.pk},
         by=by,
     )
+    if not created and job_services.is_stale(job):
+        # The list was queued again because its worker is gone: so is the job's.
+        job = job_services.requeue(job=job, orphaned=True)
     return job
 
 

@@ -311,3 +311,33 @@ def test_the_check_of_an_upload_is_a_job_on_the_same_page_and_can_be_retried(
     assert "15 baris diperiksa" in again.message
     proposal_list.refresh_from_db()
     assert proposal_list.import_status == "staged"
+
+
+def test_at_the_worker_start_every_job_left_running_is_queued_again(upload, make_staff):
+    import io
+
+    from django.core.management import call_command
+
+    proposal_list = upload("outcomes.csv")
+    operator = make_staff(roles.OPERATOR)
+    orphan = Job.objects.create(
+        kind="aid.merge",
+        key=f"merge:list:{proposal_list.pk}",
+        params={"proposal_list_id": proposal_list.pk},
+        state=Job.State.RUNNING,
+        run_token="dead-worker",
+        started_at=timezone.now(),
+        heartbeat_at=timezone.now(),  # fresh: only a restart knows no worker runs
+        started_by=operator,
+    )
+    out = io.StringIO()
+    call_command("recover_imports", stdout=out)
+    orphan.refresh_from_db()
+    assert orphan.state == Job.State.RUNNING
+
+    call_command("recover_imports", all=True, stdout=out)
+
+    orphan.refresh_from_db()
+    assert orphan.state == Job.State.DONE and orphan.attempt == 2
+    assert f"background job(s): {orphan.pk}" in out.getvalue()
+    assert proposal_list.applications.count() == 8
