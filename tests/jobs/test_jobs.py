@@ -341,3 +341,27 @@ def test_at_the_worker_start_every_job_left_running_is_queued_again(upload, make
     assert orphan.state == Job.State.DONE and orphan.attempt == 2
     assert f"background job(s): {orphan.pk}" in out.getvalue()
     assert proposal_list.applications.count() == 8
+
+
+def test_the_end_of_a_job_is_announced_once_it_is_committed(
+    program, make_staff, django_capture_on_commit_callbacks
+):
+    from umkm_portal import events
+
+    ended = []
+
+    def receiver(sender, job, **kwargs):
+        ended.append((job.pk, job.state))
+
+    events.job_finished.connect(receiver, dispatch_uid="tests.job_finished")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            job, _created = services.start(
+                kind="aid.submission",
+                key=f"submission:program:{program.pk}",
+                params={"program_id": program.pk, "file_format": "csv"},
+                by=make_staff(roles.VERIFIKATOR),
+            )
+    finally:
+        events.job_finished.disconnect(dispatch_uid="tests.job_finished")
+    assert ended == [(job.pk, Job.State.FAILED)]
