@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.formats import number_format
 from django.utils.text import capfirst
 
@@ -51,7 +51,10 @@ def status(job: Job) -> dict:
     total = max(job.total, job.done)
     links = []
     if job.state == Job.State.DONE and kind and kind.links:
-        links = [{"label": str(label), "url": url} for label, url in kind.links(job)]
+        try:
+            links = [{"label": str(label), "url": url} for label, url in kind.links(job)]
+        except (KeyError, NoReverseMatch):  # a job row from an older version of its kind
+            links = []
     return {
         "id": job.pk,
         "kind": kinds.kind_label(job.kind),

@@ -1,6 +1,7 @@
 // Keeps a job's progress page up to date while the job is queued or running: polls the JSON
 // status every second, moves the bar and the numbers (the section is an aria-live region),
-// and reloads the page once the job has ended, to show its result and buttons. Without
+// and reloads the page once the job has ended (or its worker is found gone), to show its
+// result and buttons. Without
 // JavaScript the page offers a "Muat ulang" link.
 (function () {
   "use strict";
@@ -26,7 +27,9 @@
       })
       .then(function (data) {
         if (data) {
-          if (!data.live || data.stale) {
+          // The job ended, or its worker was found gone (or came back): reload for the
+          // result, the reason and the buttons that go with it.
+          if (!data.live || (data.stale ? "1" : "0") !== box.dataset.stale) {
             window.location.reload();
             return;
           }
