@@ -10,7 +10,7 @@ from jobs.models import Job
 from tests.browser.test_staff_desk import OFFICE_SCREEN, _serious_violations
 from umkm_portal import roles
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
