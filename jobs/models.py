@@ -94,7 +94,8 @@ def _values(instance, to_state, at, extra) -> dict:
     elif to_state in Job.ENDED:
         values["finished_at"] = at
     elif to_state == Job.State.QUEUED:
-        values.update(run_token="", heartbeat_at=None)
+        # Queued again: the heartbeat says since when it waits for a worker.
+        values.update(run_token="", heartbeat_at=at)
     for name in ("result", "message", "error", "done", "total", "phase", "attempt"):
         if name in extra:
             values[name] = extra[name]

@@ -54,7 +54,7 @@ def is_stale(job: Job, *, now=None) -> bool:
     if job.state == State.RUNNING:
         since = job.heartbeat_at or job.started_at or job.created_at
     elif job.state == State.QUEUED:
-        since = job.created_at
+        since = job.heartbeat_at or job.created_at  # queued again: since then
     else:
         return False
     return since is not None and now - since > stale_after()
@@ -126,7 +126,7 @@ def requeue(*, job: Job, by=None, orphaned: bool = False) -> Job:
         except TransitionRefused as exc:
             raise ValidationError(exc.message) from exc
     else:
-        Job.objects.filter(pk=job.pk).update(created_at=timezone.now())
+        Job.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now())
     logger.warning("Job %s (%s) queued again by %s", job.pk, job.kind, by)
     _enqueue(job)
     return job

@@ -365,3 +365,27 @@ def test_the_end_of_a_job_is_announced_once_it_is_committed(
     finally:
         events.job_finished.disconnect(dispatch_uid="tests.job_finished")
     assert ended == [(job.pk, Job.State.FAILED)]
+
+
+def test_a_job_no_worker_ever_took_is_requeued_and_then_counts_as_fresh(
+    upload, make_staff, client, settings
+):
+    proposal_list = upload("outcomes.csv")
+    operator = make_staff(roles.OPERATOR)
+    client.force_login(operator)
+    waiting = Job.objects.create(
+        kind="aid.merge",
+        key=f"merge:list:{proposal_list.pk}",
+        params={"proposal_list_id": proposal_list.pk},
+        started_by=operator,
+    )
+    long_ago = timezone.now() - datetime.timedelta(seconds=settings.JOBS_STALE_AFTER + 60)
+    Job.objects.filter(pk=waiting.pk).update(created_at=long_ago)
+    waiting.refresh_from_db()
+    assert services.is_stale(waiting)
+
+    client.post(reverse("admin:jobs_job_requeue", args=[waiting.pk]))
+
+    waiting.refresh_from_db()
+    assert waiting.state == Job.State.DONE
+    assert proposal_list.applications.count() == 8
