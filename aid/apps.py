@@ -8,7 +8,10 @@ class AidConfig(AppConfig):
 
     def ready(self) -> None:
         # transitions registers the state machines declared there (umkm_portal.states);
-        # todo registers this app's items of the admin home's "Perlu dikerjakan" panel.
+        # todo registers this app's items of the admin home's "Perlu dikerjakan" panel;
+        # aid.jobs registers the round's background jobs (the jobs app).
         from aid import todo, transitions  # noqa: F401
+        from aid.jobs import register_all
 
         todo.register_items()
+        register_all()

@@ -25,6 +25,14 @@ def expire_withdrawals() -> list[dict]:
 
 @task()
 def proposal_list_process(proposal_list_id: int) -> None:
+    """Check and stage an uploaded proposal list (see :func:`check_list`).
+
+    Lists are now checked by the ``aid.check`` job (aid.jobs); this task stays for what an
+    earlier version queued."""
+    check_list(proposal_list_id)
+
+
+def check_list(proposal_list_id: int, *, on_progress=None) -> None:
     """Check and stage an uploaded proposal list (see aid.services.proposal_list_stage).
 
     First queues again any list whose worker is gone (services.proposal_lists_recover), so
@@ -38,7 +46,9 @@ def proposal_list_process(proposal_list_id: int) -> None:
         proposal_list = ProposalList.objects.select_related("program").get(pk=proposal_list_id)
         try:
             services.proposal_list_stage(
-                proposal_list=proposal_list, last_attempt=attempt == attempts
+                proposal_list=proposal_list,
+                last_attempt=attempt == attempts,
+                on_progress=on_progress,
             )
             return
         except services.DatabaseBusy:
@@ -56,13 +66,17 @@ def proposal_list_process(proposal_list_id: int) -> None:
 
 @task()
 def decision_file_process(record_id: int) -> None:
-    """Apply a big decision file kept by aid.services.decision_file_import."""
+    """Apply a big decision file kept by aid.services.decision_file_import.
+
+    Files are now applied by the ``aid.decision_file`` job (aid.jobs); this task stays for
+    what an earlier version queued."""
     record = DecisionFile.objects.select_related("program", "uploaded_by").get(pk=record_id)
     services.decision_file_process(decision_file=record)
 
 
 @task()
 def bank_report_process(record_id: int) -> None:
-    """Apply a big bank report kept by aid.services.bank_report_import."""
+    """Apply a big bank report kept by aid.services.bank_report_import (now the
+    ``aid.bank_report`` job; this task stays for what an earlier version queued)."""
     record = BankReport.objects.select_related("program", "uploaded_by").get(pk=record_id)
     services.bank_report_process(bank_report=record)

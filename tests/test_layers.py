@@ -34,6 +34,9 @@ PERIPHERY = (
 LAYERS: list[tuple[str, ...]] = [
     # settings, base admin, roles, the state machine, the events, neutral helpers
     ("umkm_portal",),
+    # background jobs: the job row, its state machine, progress page, runner (kinds are
+    # registered by the apps above)
+    ("jobs",),
     # masking, the access log, masked exports
     ("privacy",),
     # who and what: owners, businesses, accounts, regions

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "import_export",
     "django_tasks",
     "django_tasks_db",
+    # Background jobs (below every app that starts one): the Job row, its state and page.
+    "jobs",
     "registry",
     "proposers",
     "aid",
@@ -266,6 +268,16 @@ TASKS = {
         "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
     }
 }
+# Background jobs (jobs/): a queued or running job with no sign of life for this many seconds
+# has lost its worker and may be queued again; a running job writes its progress at most
+# once per JOBS_PROGRESS_INTERVAL seconds and its heartbeat every JOBS_HEARTBEAT_SECONDS.
+JOBS_STALE_AFTER = env.int("JOBS_STALE_AFTER", default=300)
+JOBS_PROGRESS_INTERVAL = 1.0
+JOBS_HEARTBEAT_SECONDS = 10
+# Lists with more rows than this get their Excel outcome file written once by a job (kept
+# until the list changes); bulk verify/reject of more applications than this runs as a job.
+JOBS_OUTCOME_MIN_ROWS = env.int("JOBS_OUTCOME_MIN_ROWS", default=5000)
+JOBS_BULK_INLINE_MAX = env.int("JOBS_BULK_INLINE_MAX", default=300)
 
 # --- Authentication -----------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

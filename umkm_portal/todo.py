@@ -20,12 +20,15 @@ logger = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Item:
     key: str
+    # The permission the item needs ("" for any member of staff).
     permission: str
     label: str  # lazy text: put in words for the reader when shown
-    count: Callable[[], int]
+    # count() -> int, or count(user) -> int when ``per_user``: what that member of staff sees.
+    count: Callable[..., int]
     url: Callable[[], str]
     # Shown in the panel's order: lower first.
     order: int = 100
+    per_user: bool = False
 
 
 @dataclass
@@ -48,10 +51,12 @@ def due_for(user) -> list[Due]:
     out and logged: the admin home must open whatever happens)."""
     shown = []
     for item in sorted(_ITEMS.values(), key=lambda i: (i.order, i.key)):
-        if not user.has_perm(item.permission):
+        if item.permission and not user.has_perm(item.permission):
+            continue
+        if not item.permission and not user.is_staff:
             continue
         try:
-            count = item.count()
+            count = item.count(user) if item.per_user else item.count()
         except DatabaseError:
             logger.exception("to-do item %s could not be counted", item.key)
             continue

@@ -9,6 +9,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.views import LoginView, redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from aid import jobs as aid_jobs
 from aid import services
 from aid.importing import review
 from aid.models import ImportRow, ImportStatus
@@ -155,8 +157,11 @@ def outcome_file(request, proposer, pk, fmt):
         raise Http404
     name = f"hasil-pemeriksaan-{proposal_list.pk}"
     if fmt == "xlsx":
+        # A big list's workbook the staff's download had a job write is served as kept
+        # (while the list is unchanged) instead of being written again.
+        kept = aid_jobs.kept_outcome(proposal_list)
         return FileResponse(
-            review.outcome_xlsx(proposal_list),
+            default_storage.open(kept, "rb") if kept else review.outcome_xlsx(proposal_list),
             as_attachment=True,
             filename=f"{name}.xlsx",
             content_type=content_types.XLSX,

@@ -1,8 +1,10 @@
 """Applications and their status history. Read-only here: status changes only through the
 actions, which call aid.services (and so aid.transitions) and report refusals in Indonesian."""
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
+from aid import jobs as aid_jobs
 from aid import money, selectors, services
 from aid.forms import (
     RejectForm,
@@ -22,6 +25,8 @@ from aid.models import (
 )
 from aid.resources import ApplicationResource
 from aid.transitions import MoveResult
+from jobs import selectors as job_selectors
+from jobs import services as job_services
 from privacy.admin import MaskedIdentityMixin
 from privacy.exports import PersonalDataExportAdminMixin
 from registry.admin_filters import KecamatanFilter, KelurahanFilter, NikOrNameSearchMixin
@@ -298,6 +303,25 @@ class ApplicationAdmin(
             },
         )
 
+    def _as_job(self, request, queryset, kind: str, **params):
+        """Many applications move in a background job (in steps, with progress); the same
+        selection clicked again while it runs finds the running job."""
+        ids = list(queryset.order_by("pk").values_list("pk", flat=True))
+        job, created = job_services.start(
+            kind=kind,
+            key=aid_jobs.bulk_key(kind, ids),
+            params={"ids": ids, **params},
+            by=request.user,
+            total=len(ids),
+        )
+        if not created:
+            self.message_user(
+                request,
+                _("Pekerjaan ini sedang berjalan untuk pilihan yang sama."),
+                messages.WARNING,
+            )
+        return redirect(job_selectors.job_url(job))
+
     @admin.action(description=_lazy("Verifikasi permohonan terpilih…"), permissions=["verify"])
     def verify(self, request, queryset):
         if "confirm" not in request.POST:
@@ -311,6 +335,8 @@ class ApplicationAdmin(
                 ),
                 submit=_("Ya, verifikasi"),
             )
+        if queryset.count() > settings.JOBS_BULK_INLINE_MAX:
+            return self._as_job(request, queryset, aid_jobs.VERIFY)
         result = services.applications_verify(
             applications=queryset, by=request.user, source="admin: verifikasi"
         )
@@ -323,6 +349,14 @@ class ApplicationAdmin(
             raise PermissionDenied
         form = RejectForm(request.POST if "confirm" in request.POST else None)
         if form.is_valid():
+            if queryset.count() > settings.JOBS_BULK_INLINE_MAX:
+                return self._as_job(
+                    request,
+                    queryset,
+                    aid_jobs.REJECT,
+                    reason_code=form.cleaned_data["reason_code"],
+                    note=form.cleaned_data["note"],
+                )
             result = services.applications_reject(
                 applications=queryset,
                 by=request.user,

@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from aid import jobs as aid_jobs
 from aid import services
 from aid.forms import (
     BankReportForm,
@@ -21,6 +22,7 @@ from aid.models import (
     BankReport,
     DecisionFile,
 )
+from jobs import selectors as job_selectors
 from privacy import masking
 from privacy.admin import file_response
 from umkm_portal import content_types, roles
@@ -215,18 +217,18 @@ class ImportedFileAdmin(ReadOnlyRecordAdmin):
         )
 
     def _queued(self, request, record):
-        """A big file was kept and handed to the background worker: its page shows the state
-        (and the outcome once done)."""
+        """A big file was kept and handed to a background job: its progress page shows the
+        job (and links to the outcome per row once done)."""
         self.message_user(
             request,
-            _(
-                "Berkas %(name)s diterima dan diproses di latar belakang. Muat ulang halaman ini "
-                "untuk melihat hasilnya."
-            )
+            _("Berkas %(name)s diterima dan diproses di latar belakang.")
             % {"name": record.original_filename},
             messages.INFO,
         )
-        return redirect(f"admin:aid_{self.model._meta.model_name}_change", record.pk)
+        job = job_selectors.latest_for_key(aid_jobs.imported_file_key(record))
+        if job is None:
+            return redirect(f"admin:aid_{self.model._meta.model_name}_change", record.pk)
+        return redirect(job_selectors.job_url(job))
 
 
 @admin.register(DecisionFile)

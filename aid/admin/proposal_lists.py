@@ -1,9 +1,10 @@
 """Proposal lists: upload, the import review page, confirm and cancel; every change goes
 through aid.services."""
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError
+from django.core.files.storage import default_storage
 from django.http import (
     FileResponse,
     Http404,
@@ -17,9 +18,9 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
 
-from aid import money, services, transitions
+from aid import jobs as aid_jobs
+from aid import services, transitions
 from aid.admin.applications import applications_of_list_url
 from aid.forms import (
     ProposalListUploadForm,
@@ -30,6 +31,8 @@ from aid.models import (
     ProposalList,
 )
 from aid.selectors import IMPORT_STUCK_AFTER, import_stuck, import_waiting_for_worker
+from jobs import selectors as job_selectors
+from jobs import services as job_services
 from privacy.admin import file_response
 from privacy.masking import can_view_full_identity, nik_for
 from privacy.models import AccessLog
@@ -273,7 +276,11 @@ class ProposalListAdmin(LargeTableAdmin):
             "can_requeue": (status == ImportStatus.FAILED or stuck or waiting)
             and self.has_change_permission(request, proposal_list),
             "worker_note": _worker_note(waiting=waiting, stuck=stuck),
+            "merge_job": job_selectors.latest_for_key(aid_jobs.merge_key(proposal_list.pk)),
+            "check_job": job_selectors.latest_for_key(aid_jobs.check_key(proposal_list.pk)),
         }
+        if context["merge_job"] and context["merge_job"].is_live:
+            context["can_confirm"] = context["can_cancel"] = False
         return TemplateResponse(request, "admin/aid/proposallist/import.html", context)
 
     def _problems(self, request, proposal_list):
@@ -306,11 +313,32 @@ class ProposalListAdmin(LargeTableAdmin):
         if proposal_list.import_status not in REVIEWABLE:
             raise Http404
         filename = f"hasil-pemeriksaan-daftar-{proposal_list.pk}.{fmt}"
+        rows = (proposal_list.counts or {}).get("rows", 0)
         if fmt == "csv":
             response = StreamingHttpResponse(
                 review.outcome_csv(proposal_list), content_type=content_types.CSV
             )
             response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        elif fmt == "xlsx" and rows > settings.JOBS_OUTCOME_MIN_ROWS:
+            # A big list's workbook is written once by a job and kept until the list changes.
+            kept = aid_jobs.kept_outcome(proposal_list)
+            if kept is None:
+                job, _created = job_services.start(
+                    kind=aid_jobs.OUTCOME_XLSX,
+                    key=aid_jobs.outcome_key(proposal_list.pk),
+                    params={"proposal_list_id": proposal_list.pk},
+                    by=request.user,
+                    total=rows,
+                )
+                kept = aid_jobs.kept_outcome(proposal_list)
+                if kept is None:
+                    return redirect(job_selectors.job_url(job))
+            response = FileResponse(
+                default_storage.open(kept, "rb"),
+                as_attachment=True,
+                filename=filename,
+                content_type=content_types.XLSX,
+            )
         elif fmt == "xlsx":
             response = FileResponse(
                 review.outcome_xlsx(proposal_list),
@@ -332,43 +360,40 @@ class ProposalListAdmin(LargeTableAdmin):
             action=AccessLog.Action.EXPORT,
             subject="aid.importrow",
             object_id=proposal_list.pk,
-            rows=(proposal_list.counts or {}).get("rows", 0),
+            rows=rows,
             full_identity=True,
             detail=_("Hasil pemeriksaan daftar usulan (%(fmt)s)") % {"fmt": fmt.upper()},
         )
         return response
 
     def confirm_view(self, request, pk):
+        """Queue the merge as a background job and show its progress page; a second click
+        while it runs finds the running job."""
         proposal_list = self._get_list(request, pk)
         if request.method != "POST":
             return redirect("admin:aid_proposallist_import", pk)
         if not request.user.has_perm("aid.merge_proposallist"):
             raise PermissionDenied
-        try:
-            created = services.proposal_list_confirm(proposal_list=proposal_list, by=request.user)
-        except ValidationError as exc:
-            self.message_user(request, " ".join(exc.messages), messages.ERROR)
-        except IntegrityError:
+        if not transitions.import_can_move(proposal_list.import_status, ImportStatus.MERGED):
             self.message_user(
                 request,
-                _(
-                    "Penggabungan dibatalkan karena data berubah bersamaan (misalnya pemilik yang "
-                    "sama baru saja diusulkan). Tidak ada yang tersimpan; coba gabungkan lagi."
-                ),
+                _('Daftar berstatus "%(status)s" tidak dapat digabungkan.')
+                % {"status": proposal_list.get_import_status_display() or "-"},
                 messages.ERROR,
             )
-        else:
+            return redirect("admin:aid_proposallist_import", pk)
+        job, created = job_services.start(
+            kind=aid_jobs.MERGE,
+            key=aid_jobs.merge_key(proposal_list.pk),
+            params={"proposal_list_id": proposal_list.pk},
+            by=request.user,
+            total=(proposal_list.counts or {}).get("accepted", 0),
+        )
+        if not created:
             self.message_user(
-                request,
-                ngettext(
-                    "%(n)s permohonan dibuat dari daftar ini.",
-                    "%(n)s permohonan dibuat dari daftar ini.",
-                    created,
-                )
-                % {"n": money.thousands(created)},
-                messages.SUCCESS,
+                request, _("Penggabungan daftar ini sedang berjalan."), messages.WARNING
             )
-        return redirect("admin:aid_proposallist_import", pk)
+        return redirect(job_selectors.job_url(job))
 
     def sptjm_view(self, request, pk):
         """The signed statement of responsibility the proposer attached (access logged)."""

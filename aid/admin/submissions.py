@@ -1,26 +1,28 @@
 """Submissions to the ministry: submit and export, export again."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import (
-    FileResponse,
     Http404,
     HttpResponse,
 )
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from aid import money, services
+from aid import jobs as aid_jobs
+from aid import services
 from aid.forms import (
     SubmissionForm,
 )
 from aid.models import (
     SubmissionBatch,
 )
+from jobs import selectors as job_selectors
+from jobs import services as job_services
 from privacy.admin import file_response
 from umkm_portal import content_types
 from umkm_portal.admin import ReadOnlyRecordAdmin
@@ -77,37 +79,27 @@ class SubmissionBatchAdmin(ReadOnlyRecordAdmin):
             raise PermissionDenied
         form = SubmissionForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            try:
-                batch = services.submission_create(by=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                form.add_error(None, exc.messages[0])
-            else:
+            # The submission runs as a background job (one per program at a time); its
+            # page links to the file once written.
+            data = form.cleaned_data
+            program, proposal_list = data["program"], data.get("proposal_list")
+            job, created = job_services.start(
+                kind=aid_jobs.SUBMISSION,
+                key=aid_jobs.submission_key(program.pk),
+                params={
+                    "program_id": program.pk,
+                    "proposal_list_id": proposal_list.pk if proposal_list else None,
+                    "file_format": data["file_format"],
+                },
+                by=request.user,
+            )
+            if not created:
                 self.message_user(
                     request,
-                    _("%(n)s permohonan diajukan ke Kementerian (%(batch)s).")
-                    % {"n": money.thousands(batch.rows), "batch": batch},
-                    messages.SUCCESS,
+                    _("Pengajuan untuk program ini sedang berjalan."),
+                    messages.WARNING,
                 )
-                if batch.held_back:
-                    self.message_user(
-                        request,
-                        format_html(
-                            '{} <a href="{}">{}</a>',
-                            _(
-                                "%(n)s permohonan terverifikasi tidak diajukan karena ada "
-                                "kemungkinan data ganda yang belum diputuskan."
-                            )
-                            % {"n": money.thousands(batch.held_back)},
-                            reverse("admin:aid_possibleduplicate_changelist"),
-                            _("Buka antrian kemungkinan data ganda"),
-                        ),
-                        messages.WARNING,
-                    )
-                return FileResponse(
-                    batch.file.open("rb"),
-                    as_attachment=True,
-                    filename=batch.file.name.rsplit("/", 1)[-1],
-                )
+            return redirect(job_selectors.job_url(job))
         return TemplateResponse(
             request,
             "admin/aid/form_page.html",
@@ -120,7 +112,7 @@ class SubmissionBatchAdmin(ReadOnlyRecordAdmin):
                     "Semua permohonan terverifikasi dari program (atau daftar usulan) yang "
                     "dipilih diekspor dalam format Kementerian dan berstatus diajukan."
                 ),
-                "submit_label": _("Ajukan dan unduh berkas"),
+                "submit_label": _("Ajukan"),
             },
         )
 

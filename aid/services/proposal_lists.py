@@ -132,14 +132,33 @@ def proposal_list_upload(
     proposal_list.file.save(f"{uuid.uuid4().hex}.{kind}", File(file), save=False)
     proposal_list.save()
     if process:
-        from aid.tasks import proposal_list_process
-
-        proposal_list_process.enqueue(proposal_list_id=proposal_list.pk)
+        proposal_list_check_start(proposal_list, by=by)
         proposal_list.refresh_from_db()  # the immediate backend has already checked it
     return proposal_list
 
 
-def proposal_list_stage(*, proposal_list: ProposalList, last_attempt: bool = True):
+def proposal_list_check_start(proposal_list: ProposalList, *, by=None):
+    """Queue the check of ``proposal_list`` as a background job (``aid.check``, see aid.jobs),
+    shown on the job's progress page; returns the job. A check already queued or running for
+    the list is returned instead of a second one."""
+    from aid import jobs as aid_jobs
+    from jobs import services as job_services
+
+    job, created = job_services.start(
+        kind=aid_jobs.CHECK,
+        key=aid_jobs.check_key(proposal_list.pk),
+        params={"proposal_list_id": proposal_list.pk},
+        by=by,
+    )
+    if not created and job_services.is_stale(job):
+        # The list was queued again because its worker is gone: so is the job's.
+        job = job_services.requeue(job=job, orphaned=True)
+    return job
+
+
+def proposal_list_stage(
+    *, proposal_list: ProposalList, last_attempt: bool = True, on_progress=None
+):
     """Check and stage an uploaded list, then mark it ``staged`` for review.
 
     Runs once per upload (a second call on a list that is not ``uploaded`` does nothing and
@@ -149,8 +168,9 @@ def proposal_list_stage(*, proposal_list: ProposalList, last_attempt: bool = Tru
     with no staged rows left; a refused list's file is deleted too. When SQLite stays locked
     past its busy timeout and this is not ``last_attempt``, the list goes back to
     ``uploaded`` and :class:`DatabaseBusy` is raised for the caller to retry. A list
-    cancelled or queued again while being checked is left to whoever moved it. Returns the
-    StageReport.
+    cancelled or queued again while being checked is left to whoever moved it.
+    ``on_progress(proposal_list)`` is called after each progress write (the check job shows
+    it). Returns the StageReport.
     """
     from aid.importing import pipeline
     from aid.importing.guards import ListRefused
@@ -169,9 +189,13 @@ def proposal_list_stage(*, proposal_list: ProposalList, last_attempt: bool = Tru
 
     def progress(rows_read: int, rows_total: int, counts: dict) -> None:
         _import_progress(proposal_list, rows_read=rows_read, rows_total=rows_total, counts=counts)
+        if on_progress:
+            on_progress(proposal_list)
 
     def phase(name: str) -> None:
         _import_progress(proposal_list, import_phase=name)
+        if on_progress:
+            on_progress(proposal_list)
 
     kind = proposal_list.file.name.rsplit(".", 1)[-1]
     try:
@@ -298,13 +322,15 @@ def proposal_list_cancel(*, proposal_list: ProposalList, by=None) -> None:
     transitions.import_move(proposal_list, ImportStatus.CANCELLED, file="")
 
 
-def proposal_list_requeue(*, proposal_list: ProposalList, by=None, orphaned: bool = False) -> None:
+def proposal_list_requeue(
+    *, proposal_list: ProposalList, by=None, orphaned: bool = False, enqueue: bool = True
+) -> None:
     """Queue a list for checking again: one that failed, one stuck in ``processing`` (its
     worker is gone, see :func:`import_stuck`), or one still waiting to be claimed.
 
     The staged rows of the earlier attempt are dropped, the list goes back to ``uploaded``
-    and a new background job is enqueued (a duplicate job is harmless: only one worker can
-    claim the list). Refuses (ValidationError) any other list, including one that is being
+    and its check job is started (or the live one found); ``enqueue=False`` when the caller
+    is that job. Refuses (ValidationError) any other list, including one that is being
     checked and still making progress, unless the caller knows no worker runs
     (``orphaned``).
     """
@@ -336,9 +362,8 @@ def proposal_list_requeue(*, proposal_list: ProposalList, by=None, orphaned: boo
         else:
             ProposalList.objects.filter(pk=locked.pk).update(import_updated_at=timezone.now())
     logger.info("Proposal list %s queued again (was %s) by %s", locked.pk, status, by)
-    from aid.tasks import proposal_list_process
-
-    proposal_list_process.enqueue(proposal_list_id=locked.pk)
+    if enqueue:
+        proposal_list_check_start(locked, by=by)
     proposal_list.refresh_from_db()
 
 

@@ -2,7 +2,8 @@
 
 Every upload passes :func:`aid.importing.guards.check_uploaded_file` first. Parsing lives in
 :mod:`aid.importing.returned_files`; here the rows are applied through services, in the request for a
-small file and by the background task (:mod:`aid.tasks`) for a big one."""
+small file (so "Periksa saja" and the per-row outcome answer at once) and by a background job
+(:mod:`aid.jobs`, shown on the job's progress page) for a big one."""
 
 from __future__ import annotations
 
@@ -75,9 +76,10 @@ def _is_big(f: IO[bytes], kind: str) -> bool:
 
 
 def _queue_if_big(
-    record: ImportedFile, f: IO[bytes], kind: str, *, columns: tuple, commit: bool, task
+    record: ImportedFile, f: IO[bytes], kind: str, *, columns: tuple, commit: bool, job_kind: str
 ) -> bool:
-    """Keep a big upload and queue ``task`` to apply it; True when queued.
+    """Keep a big upload and queue a background job of ``job_kind`` (aid.jobs) to apply it;
+    True when queued.
 
     Its column names are checked first (``columns``: the names and the required ones), so a
     file that could never be applied is refused here. A big file cannot be only checked: the
@@ -103,18 +105,26 @@ def _queue_if_big(
     # through the table in aid.transitions (FILE_ALLOWED).
     record.state = State.QUEUED
     record.save()
-    task.enqueue(record_id=record.pk)
+    from aid import jobs as aid_jobs
+    from jobs import services as job_services
+
+    job_services.start(
+        kind=job_kind,
+        key=aid_jobs.imported_file_key(record),
+        params={"record_id": record.pk},
+        by=record.uploaded_by,
+    )
     return True
 
 
 def decision_file_process(*, decision_file: DecisionFile) -> None:
-    """Apply a queued decision file (the body of ``aid.tasks.decision_file_process``); see
+    """Apply a queued decision file (the body of the ``aid.decision_file`` job); see
     :func:`_process`."""
     _process(decision_file, decision_file_apply)
 
 
 def bank_report_process(*, bank_report: BankReport) -> None:
-    """Apply a queued bank report (the body of ``aid.tasks.bank_report_process``); see
+    """Apply a queued bank report (the body of the ``aid.bank_report`` job); see
     :func:`_process`."""
     _process(bank_report, bank_report_apply)
 
@@ -206,7 +216,7 @@ def decision_file_import(
     The upload is refused whole (ValidationError, nothing kept) when it fails the upload
     guards or lacks a NIK column. A big file (``RECONCILIATION_SYNC_MAX_ROWS``/``_MB``) is
     kept and queued: the record comes back ``queued`` (as saved; refresh it to see what a
-    worker has done since) and ``aid.tasks.decision_file_process``
+    worker has done since) and the background job ``aid.decision_file`` (aid.jobs)
     applies it as below; a dry run of a big file is refused.
 
     Each listed NIK whose application is ``submitted`` becomes ``approved`` (set-based,
@@ -222,8 +232,6 @@ def decision_file_import(
     ``reject_missing``, of a submitted one it would reject): who submits does not record
     the answer.
     """
-    from aid.tasks import decision_file_process
-
     kind = check_uploaded_file(file, filename=filename)
     record = DecisionFile(program=program, reject_missing=reject_missing)
     _received(record, file, filename=filename, by=by)
@@ -233,7 +241,7 @@ def decision_file_import(
         kind,
         columns=(returned_files.DECISION_COLUMNS, returned_files.DECISION_REQUIRED),
         commit=commit,
-        task=decision_file_process,
+        job_kind="aid.decision_file",
     ):
         return record
     return decision_file_apply(record, file, kind, by=by, commit=commit)
@@ -243,7 +251,7 @@ def decision_file_import(
 def decision_file_apply(
     record: DecisionFile, f: IO[bytes], kind: str, *, by, commit: bool = True
 ) -> DecisionFile:
-    """The body of :func:`decision_file_import`, for a checked upload (the task calls it on a
+    """The body of :func:`decision_file_import`, for a checked upload (the job calls it on a
     queued record)."""
     program = record.program
     reject_missing = record.reject_missing
@@ -336,7 +344,7 @@ def bank_report_import(
 
     The upload is refused whole (ValidationError, nothing kept) when it fails the upload
     guards or lacks a required column. A big file is kept and queued, as for
-    :func:`decision_file_import` (task ``aid.tasks.bank_report_process``).
+    :func:`decision_file_import` (job ``aid.bank_report``).
 
     Each row goes through :func:`disbursement_record` (BERHASIL/GAGAL) or
     :func:`disbursement_withdrawn` (DICAIRKAN, by the reference of the original transfer),
@@ -345,8 +353,6 @@ def bank_report_import(
     same outcome counts as ``unchanged``: importing a report twice changes nothing. With
     ``commit=False`` every row is tried and then everything is rolled back.
     """
-    from aid.tasks import bank_report_process
-
     kind = check_uploaded_file(file, filename=filename)
     record = BankReport(program=program)
     _received(record, file, filename=filename, by=by)
@@ -356,7 +362,7 @@ def bank_report_import(
         kind,
         columns=(returned_files.BANK_COLUMNS, returned_files.BANK_REQUIRED),
         commit=commit,
-        task=bank_report_process,
+        job_kind="aid.bank_report",
     ):
         return record
     return bank_report_apply(record, file, kind, by=by, commit=commit)
@@ -366,7 +372,7 @@ def bank_report_import(
 def bank_report_apply(
     record: BankReport, f: IO[bytes], kind: str, *, by, commit: bool = True
 ) -> BankReport:
-    """The body of :func:`bank_report_import`, for a checked upload (the task calls it on a
+    """The body of :func:`bank_report_import`, for a checked upload (the job calls it on a
     queued record)."""
     program = record.program
     parsed, problems, live, registered = _read_rows(

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from aid import services
 from aid.models import Application, ProposalList, Status, StatusChange, SubmissionBatch
+from jobs.models import Job
 from privacy.models import AccessLog
 from tests.aid.conftest import in_status, statuses, xlsx_rows
 from umkm_portal import roles
@@ -113,17 +114,25 @@ def test_verifier_submits_from_the_admin_and_downloads_the_file(program, make_st
 
     form = client.get(reverse("admin:aid_submissionbatch_submit"))
     assert form.status_code == 200
-    response = client.post(
+    page = client.post(
         reverse("admin:aid_submissionbatch_submit"),
         {"program": program.pk, "proposal_list": "", "file_format": "xlsx"},
+        follow=True,
     )
 
+    # The submission ran as a background job; its page says what happened and links to
+    # the file.
+    batch = SubmissionBatch.objects.get()
+    text = page.content.decode()
+    assert "1 permohonan diajukan ke Kementerian" in text
+    file_url = reverse("admin:aid_submissionbatch_file", args=[batch.pk])
+    assert file_url in text
+    response = client.get(file_url)
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
     rows = xlsx_rows(b"".join(response.streaming_content))
     assert rows[1][0] == application.owner.nik
     assert statuses(application) == [Status.SUBMITTED]
-    batch = SubmissionBatch.objects.get()
     listing = client.get(reverse("admin:aid_submissionbatch_changelist")).content.decode()
     assert reverse("admin:aid_submissionbatch_export", args=[batch.pk, "csv"]) in listing
     again = client.get(reverse("admin:aid_submissionbatch_export", args=[batch.pk, "csv"]))
@@ -138,4 +147,5 @@ def test_other_roles_cannot_submit(role, program, make_staff, client):
     assert client.get(url).status_code == 403
     response = client.post(url, {"program": program.pk, "file_format": "csv"})
     assert response.status_code == 403
+    assert not Job.objects.exists()
     assert statuses(application) == [Status.VERIFIED]

@@ -70,11 +70,14 @@ def test_each_grant_role_sees_its_own_work(round_in_progress, make_staff, client
 
     client.force_login(make_staff(roles.PIMPINAN))
     head = _panel(client)
-    assert head == {
-        "permohonan diajukan, menunggu keputusan Kementerian": (
-            1,
-            reverse("admin:aid_application_changelist") + "?status__exact=submitted",
-        )
+    assert head["permohonan diajukan, menunggu keputusan Kementerian"] == (
+        1,
+        reverse("admin:aid_application_changelist") + "?status__exact=submitted",
+    )
+    # Pimpinan reads: no item of the other desks (every member of staff sees their jobs).
+    assert set(head) == {
+        "permohonan diajukan, menunggu keputusan Kementerian",
+        "pekerjaan latar belakang berjalan, menunggu atau gagal",
     }
 
 
@@ -93,3 +96,18 @@ def test_a_failed_transfer_without_a_new_account_is_not_ready(program, bendahara
     failed.save(update_fields=["transfer_failed_at"])
     client.force_login(bendahara)
     assert _panel(client)["transfer gagal dengan rekening baru, siap dikirim ulang"][0] == 0
+
+
+@pytest.mark.django_db
+def test_a_failed_job_counts_until_it_is_tried_again(make_staff, client):
+    from jobs.models import Job
+
+    operator = make_staff(roles.OPERATOR)
+    failed = Job.objects.create(
+        kind="aid.merge", key="merge:list:1", state=Job.State.FAILED, started_by=operator
+    )
+    client.force_login(operator)
+    label = "pekerjaan latar belakang berjalan, menunggu atau gagal"
+    assert _panel(client)[label][0] == 1
+    Job.objects.create(kind="aid.merge", key=failed.key, state=Job.State.DONE, started_by=operator)
+    assert _panel(client)[label][0] == 0

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from aid import services
 from aid.models import BankReport, DecisionFile, ImportedFile, Status
+from jobs.models import Job
 from tests.aid.conftest import csv_bytes, in_status, statuses
 from umkm_portal import roles
 
@@ -150,11 +151,14 @@ def test_a_big_decision_file_is_applied_in_the_background(
         )
 
     record = DecisionFile.objects.get()
-    # The request only kept the file and queued it; the (immediate) worker applied it.
-    assert response.redirect_chain[-1][0] == reverse(
-        "admin:aid_decisionfile_change", args=[record.pk]
-    )
-    assert "latar belakang" in response.content.decode()
+    # The request only kept the file and queued a job; the (immediate) worker applied it,
+    # and the job's progress page says what happened and links to the outcome per row.
+    job = Job.objects.get()
+    assert response.redirect_chain[-1][0] == reverse("admin:jobs_job_progress", args=[job.pk])
+    text = response.content.decode()
+    assert "latar belakang" in text
+    assert "3 diterapkan" in text
+    assert reverse("admin:aid_decisionfile_change", args=[record.pk]) in text
     assert record.state == ImportedFile.State.DONE
     assert (record.rows, record.applied) == (3, 3)
     assert statuses(*listed) == [Status.APPROVED] * 3
@@ -201,4 +205,8 @@ def test_a_big_bank_report_that_fails_in_the_background_says_why(
     assert record.state == ImportedFile.State.FAILED
     assert "RuntimeError" in record.error
     assert record.applied == 0
+    # The job that applied it failed with the same reason, and can be tried again.
+    job = Job.objects.get()
+    assert job.state == Job.State.FAILED
+    assert job.error == record.error
     assert statuses(*applications) == [Status.APPROVED] * 2

@@ -188,6 +188,8 @@ PAGES = [
     "/admin/payment_checks/paymentcheck/",
     "/admin/payment_checks/sample/",
     "/admin/privacy/accesslog/",
+    "/admin/jobs/job/",
+    "/admin/jobs/job/{job}/",
     "/admin/public/statuslookup/",
     "/admin/auth/user/",
     "/admin/auth/group/",
@@ -223,7 +225,22 @@ def _objects() -> dict[str, int]:
         "owner": Owner.objects.order_by("pk").first().pk,
         "business": Business.objects.order_by("pk").first().pk,
         "kecamatan": Region.objects.filter(level="kecamatan").first().pk,
+        "job": _a_job().pk,
     }
+
+
+def _a_job():
+    """A background job to show: the demo's own (its lists were checked by jobs), else a
+    failed merge of the first list."""
+    from jobs.models import Job
+
+    return Job.objects.order_by("pk").first() or Job.objects.create(
+        kind="aid.merge",
+        key="merge:list:demo",
+        params={"proposal_list_id": ProposalList.objects.order_by("pk").first().pk},
+        state=Job.State.FAILED,
+        error="Penggabungan dibatalkan karena data berubah bersamaan.",
+    )
 
 
 def test_every_staff_page_fits_and_has_no_serious_accessibility_findings(

@@ -1,4 +1,4 @@
-"""Queue again the proposal lists whose background worker is gone.
+"""Queue again the background jobs and proposal lists whose worker is gone.
 
 ``./run`` calls it with ``--all`` before (re)starting its one worker: at that moment no
 worker runs, so every list left in ``processing`` is an orphan. Without ``--all`` only lists
@@ -9,6 +9,7 @@ other workers run.
 from django.core.management.base import BaseCommand
 
 from aid import services
+from jobs import services as job_services
 
 
 class Command(BaseCommand):
@@ -22,6 +23,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, all: bool, **options):
+        # Background jobs first (a list's check is one): with --all every queued or running
+        # job is an orphan too, and is queued again for the worker about to start.
+        jobs_recovered = job_services.recover(all_live=all)
+        if jobs_recovered:
+            self.stdout.write(
+                f"Queued again {len(jobs_recovered)} background job(s): "
+                + ", ".join(str(pk) for pk in jobs_recovered)
+            )
         recovered = services.proposal_lists_recover(all_processing=all)
         if recovered:
             self.stdout.write(

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class JobsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "jobs"
+    verbose_name = _("Pekerjaan latar belakang")
+
+    def ready(self) -> None:
+        from jobs import (
+            models,  # noqa: F401  (registers the state machine)
+            todo,
+        )
+
+        todo.register_items()
