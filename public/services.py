@@ -12,9 +12,8 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from aid.models import ImportRow, ProposalList, Reason
-from aid.selectors import OwnerStatus
 from public.models import RefusedProposal, StatusLookup
-from public.selectors import RefusedStatus, status_answer, status_statement
+from public.selectors import OwnerStatus, RefusedStatus, status_answer, status_statement
 from registry.models import Owner
 from umkm_portal.postgresql.prepared import execute_prepared
 
