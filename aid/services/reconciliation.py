@@ -129,7 +129,12 @@ def _process(record: ImportedFile, apply) -> None:
     record.state = State.PROCESSING
     try:
         with record.file.open("rb") as f:
-            apply(record, f, record.file.name.rsplit(".", 1)[-1], by=record.uploaded_by)
+            apply(
+                record=record,
+                f=f,
+                kind=record.file.name.rsplit(".", 1)[-1],
+                by=record.uploaded_by,
+            )
     except ValidationError as exc:
         model.objects.filter(pk=record.pk).update(state=State.FAILED, error=exc.messages[0])
         return
@@ -233,12 +238,12 @@ def decision_file_import(
         task=decision_file_process,
     ):
         return record
-    return decision_file_apply(record, file, kind, by=by, commit=commit)
+    return decision_file_apply(record=record, f=file, kind=kind, by=by, commit=commit)
 
 
 @transaction.atomic
 def decision_file_apply(
-    record: DecisionFile, f: IO[bytes], kind: str, *, by, commit: bool = True
+    *, record: DecisionFile, f: IO[bytes], kind: str, by, commit: bool = True
 ) -> DecisionFile:
     """The body of :func:`decision_file_import`, for a checked upload (the task calls it on a
     queued record)."""
@@ -356,12 +361,12 @@ def bank_report_import(
         task=bank_report_process,
     ):
         return record
-    return bank_report_apply(record, file, kind, by=by, commit=commit)
+    return bank_report_apply(record=record, f=file, kind=kind, by=by, commit=commit)
 
 
 @transaction.atomic
 def bank_report_apply(
-    record: BankReport, f: IO[bytes], kind: str, *, by, commit: bool = True
+    *, record: BankReport, f: IO[bytes], kind: str, by, commit: bool = True
 ) -> BankReport:
     """The body of :func:`bank_report_import`, for a checked upload (the task calls it on a
     queued record)."""
