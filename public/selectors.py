@@ -26,6 +26,7 @@ from aid.models import REASON_ADVICE, Disbursement, Reason, Status
 from privacy.masking import mask_name
 from proposers.models import Proposer
 from public.models import RefusedProposal
+from registry.identifiers import PHONE_MATCH_DIGITS
 from registry.models import Bank, Owner, Region
 from umkm_portal.postgresql.prepared import execute_prepared
 
@@ -94,7 +95,7 @@ def _status_lookup_queryset(nik: str):
             reason_code=F("applications__reason_code"),
             paid_at=F("paid__transferred_at"),
             **{status: F(field) for status, field in _STEP_FIELDS.items()},
-            phone_last4=Right("phone", 4),
+            phone_last4=Right("phone", PHONE_MATCH_DIGITS),
             account_last4=Right("paid__account_number", 4),
             bank_name=Subquery(
                 Bank.objects.filter(code=OuterRef("paid__bank_code"))
