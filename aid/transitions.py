@@ -19,6 +19,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aid import notes
 from aid.models import (
     Application,
     ImportStatus,
@@ -28,6 +29,7 @@ from aid.models import (
     Status,
     StatusChange,
 )
+from aid.notes import Note
 
 ALLOWED: dict[str, frozenset[str]] = {
     Status.PROPOSED: frozenset({Status.VERIFIED, Status.REJECTED}),
@@ -117,11 +119,11 @@ def _check_reason(to_status: str, reason_code: str) -> None:
         raise TransitionRefused(_('Kode alasan "%(code)s" tidak dikenal.') % {"code": reason_code})
 
 
-def _update_fields(to_status: str, reason_code: str, note: str, at: datetime) -> dict:
+def _update_fields(to_status: str, reason_code: str, note: Note | str, at: datetime) -> dict:
     values = {"status": to_status, STEP_FIELD[to_status]: at, "updated_at": at}
     if to_status in (Status.REJECTED, Status.TRANSFER_FAILED) or reason_code:
         values["reason_code"] = reason_code
-        values["reason_note"] = note
+        values.update(notes.columns(note, prefix="reason_note"))
     return values
 
 
@@ -165,7 +167,7 @@ def move(
     *,
     by,
     reason_code: str = "",
-    note: str = "",
+    note: Note | str = "",
     source: str = "",
     at: datetime | None = None,
 ) -> Application:
@@ -195,7 +197,7 @@ def move(
         from_status=from_status,
         to_status=to_status,
         reason_code=reason_code,
-        note=note,
+        **notes.columns(note),
         source=source,
         by=by,
         at=at,
@@ -211,7 +213,7 @@ def move_many(
     *,
     by,
     reason_code: str = "",
-    note: str = "",
+    note: Note | str = "",
     source: str = "",
     at: datetime | None = None,
 ) -> MoveResult:
@@ -246,7 +248,7 @@ def move_many(
                     from_status=from_status,
                     to_status=to_status,
                     reason_code=reason_code,
-                    note=note,
+                    **notes.columns(note),
                     source=source,
                     by=by,
                     at=at,

@@ -10,6 +10,7 @@
 - :mod:`.merge`    accepted rows into the registry and applications, in one transaction.
 - :mod:`.pipeline` read, check and stage a whole file in batches, then the set-based rules;
 - :mod:`.flags`    the possible-duplicate flags of a staged row, put in words when shown;
+- :mod:`.row_messages`  why a set-based rule refused a row (a code and values), in words;
 - :mod:`.sql`      small helpers for the set-based statements (PostgreSQL and SQLite);
 - :mod:`.template_file`   the blank files offered for download (CSV, XLSX);
 - :mod:`.returned_files`  reading the files that come back: the ministry's decision file and

@@ -105,12 +105,6 @@ def use_bulk_work_mem() -> None:
         execute("SET LOCAL cursor_tuple_fraction = 1.0")
 
 
-def split_message(template: str, placeholder: str = "\x00") -> tuple[str, str]:
-    """Cut a translated message at its one placeholder, to glue a value in with SQL ``||``."""
-    before, _sep, after = template.partition(placeholder)
-    return before, after
-
-
 # Rows SQLite's ANALYZE reads per index: enough to tell a table of thousands from one of
 # millions and a selective index from a poor one, at a few milliseconds per table.
 SQLITE_ANALYSIS_LIMIT = 2000

@@ -56,6 +56,12 @@ class ImportRow(models.Model):
         _("kode alasan"), max_length=20, choices=Reason.choices, blank=True
     )
     message = models.TextField(_("keterangan"), blank=True)
+    # Why a set-based rule refused the row, as a code and values (aid.importing.row_messages),
+    # put into words when shown; ``message`` keeps the check's own text.
+    message_code = models.CharField(
+        _("kode keterangan"), max_length=30, blank=True, default="", db_default=""
+    )
+    message_params = models.JSONField(_("nilai keterangan"), null=True, blank=True)
     flags = models.JSONField(_("tanda"), default=list, blank=True)
     note = models.TextField(_("catatan"), blank=True)
     # The row as first sent, kept when the proposer corrects it in the browser.
@@ -81,6 +87,13 @@ class ImportRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal_list_id}:{self.row_number}"
+
+    @property
+    def explanation(self) -> str:
+        """Why the row was refused (or passed over), in the reader's language."""
+        from aid.importing.row_messages import text
+
+        return text(self.message_code, self.message_params, self.message)
 
     @property
     def remarks(self) -> str:

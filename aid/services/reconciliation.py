@@ -32,6 +32,7 @@ from aid.models import (
     Reason,
     Status,
 )
+from aid.notes import Note
 from aid.services.disbursements import (
     AlreadyRecorded,
     disbursement_record,
@@ -316,7 +317,7 @@ def decision_file_apply(
                 Status.REJECTED,
                 by=by,
                 reason_code=Reason.NOT_APPROVED,
-                note=_("Tidak tercantum dalam %(file)s") % {"file": record.original_filename},
+                note=Note("not_in_decision_file", {"file": record.original_filename}),
                 source=record.source,
             ).moved
         else:

@@ -71,7 +71,7 @@ def test_each_row_gets_one_outcome_with_an_indonesian_reason(upload, registry_be
     }
     assert got == expected
 
-    assert "baris 2" in _row(proposal_list, 3).message
+    assert "baris 2" in _row(proposal_list, 3).explanation
     assert "0000" in _row(proposal_list, 4).message
     assert "rusak oleh Excel" in _row(proposal_list, 5).message
     incomplete = _row(proposal_list, 6).message
@@ -80,9 +80,9 @@ def test_each_row_gets_one_outcome_with_an_indonesian_reason(upload, registry_be
     assert 'Kelurahan "Kebayoran" tidak ada di Kota Bekasi' in _row(proposal_list, 8).message
     assert 'Bank "Bank Antah" tidak dikenal' in _row(proposal_list, 9).message
     proposed, paid, _registered = registry_before
-    assert f"#{proposed.pk}" in _row(proposal_list, 10).message
-    assert "input manual" in _row(proposal_list, 10).message
-    assert "hanya diberikan sekali" in _row(proposal_list, 11).message
+    assert f"#{proposed.pk}" in _row(proposal_list, 10).explanation
+    assert "input manual" in _row(proposal_list, 10).explanation
+    assert "hanya diberikan sekali" in _row(proposal_list, 11).explanation
 
     assert "baris 13" in _row(proposal_list, 12).remarks  # same phone, other NIK
     assert "baris 12" in _row(proposal_list, 13).remarks
