@@ -12,9 +12,8 @@ import json
 from collections import defaultdict
 
 from django.db import connection
-from django.utils.translation import gettext as _
 
-from aid.importing.row_messages import json_object_sql
+from aid.importing.row_messages import append_code_sql, json_object_sql
 from aid.importing.sql import execute, stream, table, timed
 from aid.models import Application, ImportRow, Program, ProposalList, Reason, Status
 from aid.transitions import RECEIVED_STATUSES
@@ -205,41 +204,30 @@ def link_owners(proposal_list: ProposalList) -> int:
     )
 
 
-def _append(note_sql: str) -> str:
-    """SQL: ``note_sql`` after the row's note (check warnings stay)."""
-    return f"CASE WHEN r.note = '' THEN {note_sql} ELSE r.note || ' ' || {note_sql} END"
-
-
 def note_registered_owners(proposal_list: ProposalList, row_ids: list[int] | None = None) -> int:
     """Explain, on rows of registered owners, that the registry's details are kept.
 
-    The note does not name the registered owner: the proposer who sent the list reads it,
-    and typing a NIK into a list must not be a way to learn whose it is."""
+    The notes are codes after the check's warnings (``ImportRow.note_codes``, words in
+    :mod:`.row_messages`); they do not name the registered owner: the proposer who sent the
+    list reads them, and typing a NIK into a list must not be a way to learn whose it is."""
     rows, owners, accounts = table(ImportRow), table(Owner), table(BankAccount)
     only, only_params = _only(row_ids)
-    owner_note = _(
-        "Pemilik NIK ini sudah terdaftar. Data terdaftar tetap dipakai; nama, alamat atau nomor "
-        "HP yang berbeda di daftar ini tidak mengubah registri (perbaikannya lewat Dinas)."
-    )
+    append = append_code_sql("r.note_codes")
     touched = execute(
-        f"""UPDATE {rows} AS r SET note = {_append("%s")}
+        f"""UPDATE {rows} AS r SET note_codes = {append}
             FROM {owners} o
             WHERE r.proposal_list_id = %s AND r.outcome = %s AND o.id = r.owner_id
               AND (LOWER(o.full_name) <> LOWER(r.full_name) OR o.ktp_address <> r.ktp_address
                    OR o.phone <> r.phone){only}""",
-        [owner_note, owner_note, proposal_list.pk, ACCEPTED, *only_params],
-    )
-    account_note = _(
-        "Rekening di daftar berbeda dengan rekening aktif yang terdaftar; rekening terdaftar "
-        "tetap dipakai untuk penyaluran."
+        ["registered_owner", proposal_list.pk, ACCEPTED, *only_params],
     )
     touched += execute(
-        f"""UPDATE {rows} AS r SET note = {_append("%s")}
+        f"""UPDATE {rows} AS r SET note_codes = {append}
             FROM {accounts} ba
             WHERE r.proposal_list_id = %s AND r.outcome = %s AND r.bank_id IS NOT NULL
               AND ba.owner_id = r.owner_id AND ba.is_active = %s
               AND (ba.bank_id <> r.bank_id OR ba.account_number <> r.account_number){only}""",
-        [account_note, account_note, proposal_list.pk, ACCEPTED, True, *only_params],
+        ["registered_account", proposal_list.pk, ACCEPTED, True, *only_params],
     )
     return touched
 

@@ -72,6 +72,7 @@ def first_problems(proposal_list: ProposalList, limit: int = FIRST_PROBLEMS):
             "message_code",
             "message_params",
             "note",
+            "note_codes",
             "flags",
         )
         .order_by("row_number")[:limit]
@@ -120,10 +121,11 @@ def outcome_rows(proposal_list: ProposalList, only: Q | None = None) -> Iterator
             "message_code",
             "message_params",
             "note",
+            "note_codes",
             "flags",
         )
     )
-    for number, raw, outcome, reason, message, code, params, note, flags in rows.iterator(
+    for number, raw, outcome, reason, message, code, params, note, codes, flags in rows.iterator(
         chunk_size=2000
     ):
         message = row_message(code, params, message)
@@ -131,13 +133,13 @@ def outcome_rows(proposal_list: ProposalList, only: Q | None = None) -> Iterator
         if outcome == ImportRow.Outcome.REMOVED:
             # Why it was refused before its removal no longer asks anything of anyone.
             reason = message = note = ""
-            flags = []
+            flags, codes = [], []
         yield [
             number,
             *cells,
             str(labels.get(outcome, outcome)),
             str(reasons.get(reason, "")) if reason else "",
-            " ".join(filter(None, [message, remarks(note, flags)])),
+            " ".join(filter(None, [message, remarks(note, flags, codes)])),
             reason,
         ]
 

@@ -35,6 +35,35 @@ TEXTS = {
 }
 
 
+# Notes on an accepted row, added by the rules after the check's warnings
+# (``ImportRow.note_codes``, a list of these codes).
+NOTE_TEXTS = {
+    # The owner is registered and the list differs: the registry's details are kept. The
+    # note names nobody: the proposer reads it, and a NIK typed into a list must not tell
+    # whose it is.
+    "registered_owner": _(
+        "Pemilik NIK ini sudah terdaftar. Data terdaftar tetap dipakai; nama, alamat atau nomor "
+        "HP yang berbeda di daftar ini tidak mengubah registri (perbaikannya lewat Dinas)."
+    ),
+    "registered_account": _(
+        "Rekening di daftar berbeda dengan rekening aktif yang terdaftar; rekening terdaftar "
+        "tetap dipakai untuk penyaluran."
+    ),
+}
+
+
+def note_text(note: str, codes: list[str] | None) -> str:
+    """A row's note in the reader's language: the check's warnings, then the rules' notes."""
+    return " ".join([note, *(words(code, {}, texts=NOTE_TEXTS) for code in codes or [])]).strip()
+
+
+def append_code_sql(column: str) -> str:
+    """SQL: the JSON list ``column`` with one more code (a parameter) at its end."""
+    if connection.vendor == "postgresql":
+        return f"COALESCE({column}, '[]'::jsonb) || jsonb_build_array(CAST(%s AS TEXT))"
+    return f"json_insert(COALESCE({column}, '[]'), '$[#]', %s)"
+
+
 def text(code: str, params: dict | None, message: str = "") -> str:
     """A row's message in the reader's language: the rule's (``code``) then the check's."""
     params = dict(params or {})

@@ -64,6 +64,8 @@ class ImportRow(models.Model):
     message_params = models.JSONField(_("nilai keterangan"), null=True, blank=True)
     flags = models.JSONField(_("tanda"), default=list, blank=True)
     note = models.TextField(_("catatan"), blank=True)
+    # Notes the rules add after the check's warnings, as codes (aid.importing.row_messages).
+    note_codes = models.JSONField(_("kode catatan"), null=True, blank=True)
     # The row as first sent, kept when the proposer corrects it in the browser.
     original_raw = models.JSONField(_("isi asli sebelum diperbaiki"), null=True, blank=True)
     # Set while checking and merging: the registered owner with this NIK, and that owner's
@@ -100,7 +102,7 @@ class ImportRow(models.Model):
         """The note and the possible-duplicate flags in words, in the reader's language."""
         from aid.importing.flags import remarks
 
-        return remarks(self.note, self.flags)
+        return remarks(self.note, self.flags, self.note_codes)
 
 
 class ImportRowCorrection(models.Model):

@@ -137,7 +137,7 @@ def import_row_correct(*, row: ImportRow, values: dict[str, str], by) -> RowChan
     locked.message_code, locked.message_params = "", None  # the rules run again below
     locked.raw = cells
     locked.flags = []
-    locked.note = " ".join(checked.warnings)
+    locked.note, locked.note_codes = " ".join(checked.warnings), None
     locked.owner_id = locked.business_id = None
     locked.save()
     if locked.outcome == ImportRow.Outcome.ACCEPTED:

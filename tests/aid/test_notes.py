@@ -103,3 +103,25 @@ def test_every_row_message_reads_in_both_languages(code):
         assert '"input manual"' in indonesian and '"manual entry"' in english
     if code == "duplicate_in_list":
         assert "baris 3 " in indonesian and "row 3 " in english
+
+
+def test_migration_0027_takes_the_registered_notes_out_of_a_rows_note():
+    rows_migration = importlib.import_module("aid.migrations.0027_row_notes_as_codes")
+    warning = 'Kelurahan "Jatiwaringin" tidak ada di kecamatan itu; kecamatan dipakai.'
+    with translation.override("id"):
+        owner, account = (str(row_messages.NOTE_TEXTS[c]) for c in SENTENCE_CODES)
+    with translation.override("en"):
+        owner_en = str(row_messages.NOTE_TEXTS["registered_owner"])
+    assert rows_migration.split_note(f"{warning} {owner} {account}") == (
+        warning,
+        list(SENTENCE_CODES),
+    )
+    assert rows_migration.split_note(owner_en) == ("", ["registered_owner"])
+    assert rows_migration.split_note(warning) == (warning, [])
+    with translation.override("en"):
+        assert row_messages.note_text(warning, ["registered_account"]).endswith(
+            "the registered account is still used for the disbursement."
+        )
+
+
+SENTENCE_CODES = ("registered_owner", "registered_account")

@@ -87,8 +87,8 @@ def test_each_row_gets_one_outcome_with_an_indonesian_reason(upload, registry_be
     assert "baris 13" in _row(proposal_list, 12).remarks  # same phone, other NIK
     assert "baris 12" in _row(proposal_list, 13).remarks
     # Registered: the registry wins, and the note does not tell the proposer whose NIK it is.
-    assert "sudah terdaftar" in _row(proposal_list, 14).note
-    assert "Endang" not in _row(proposal_list, 14).note
+    assert "sudah terdaftar" in _row(proposal_list, 14).remarks
+    assert "Endang" not in _row(proposal_list, 14).remarks
     assert "Nama dan tanggal lahir sama dengan baris 16" in _row(proposal_list, 15).remarks
 
     counts = proposal_list.counts
@@ -174,7 +174,7 @@ def test_a_listed_account_becomes_active_only_for_owners_without_one(upload, pro
     ]
     proposal_list = upload("accounts.csv", data="\n".join(rows).encode())
     assert proposal_list.import_status == ImportStatus.STAGED
-    assert "rekening terdaftar tetap dipakai" in _row(proposal_list, 2).note
+    assert "rekening terdaftar tetap dipakai" in _row(proposal_list, 2).remarks
 
     assert services.proposal_list_confirm(proposal_list=proposal_list, by=None) == 3
 
