@@ -125,3 +125,29 @@ def test_migration_0027_takes_the_registered_notes_out_of_a_rows_note():
 
 
 SENTENCE_CODES = ("registered_owner", "registered_account")
+
+
+@pytest.mark.django_db
+def test_a_failed_transfer_without_a_reason_says_so_in_the_readers_language(
+    program, client, make_staff
+):
+    from django.utils import timezone
+
+    from aid import services
+
+    application = in_status(program, Status.APPROVED)
+    with translation.override("en"):
+        disbursement = services.disbursement_record(
+            application=application,
+            bank_reference="REF-GAGAL-1",
+            succeeded=False,
+            transferred_at=timezone.now(),
+        )
+    assert disbursement.failure_reason == ""
+    change = application.status_changes.latest("at", "pk")
+    assert disbursement.failure_reason_text == change.note_text == "tanpa keterangan"
+    with translation.override("en"):
+        assert disbursement.failure_reason_text == change.note_text == "no details given"
+    client.force_login(make_staff(None))
+    page = client.get(f"/admin/aid/disbursement/{disbursement.pk}/change/")
+    assert page.status_code == 200 and "tanpa keterangan" in page.content.decode()
