@@ -1,4 +1,4 @@
-"""gunicorn settings for production, read from the environment (README "Deployment").
+"""gunicorn settings for production, read from the environment (docs/deployment.md).
 
 gunicorn -c gunicorn.conf.py umkm_portal.wsgi
 """
@@ -10,7 +10,7 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # Roughly 2 workers per core, each with a few threads (gunicorn's gthread worker whenever
 # threads > 1): a thread waiting on PostgreSQL leaves the core to another, and keep-alive
 # connections spare a TCP handshake per request. Measured on the status page benchmark
-# (README "Public status check"): with 4 threads both views served more requests per second
+# (docs/performance.md, "Public status check"): with 4 threads both views served more requests per second
 # than with sync workers, and the status check held its share of the minimal view better.
 # Each thread holds its own persistent PostgreSQL connection: WEB_CONCURRENCY × threads per
 # node. GUNICORN_THREADS=1 gives plain sync workers.

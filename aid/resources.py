@@ -3,7 +3,7 @@
 - Staff exports of applications and disbursements, masked by permission and logged
   (``ApplicationResource``, ``DisbursementResource``).
 - The ministry's row format for submissions (``MinistrySubmissionResource``): one row per
-  application, column names as the README lists under "Grant lifecycle"; every value is
+  application, column names as docs/grant-lifecycle.md lists under "Files"; every value is
   written as text, so an XLSX opened in Excel keeps all 16 digits of a NIK and the leading
   zeros of an account number.
 """

@@ -22,6 +22,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aid import notes
 from aid.models import (
     Application,
     BankReport,
@@ -34,6 +35,7 @@ from aid.models import (
     Status,
     StatusChange,
 )
+from aid.notes import Note
 from umkm_portal import events, states
 
 ALLOWED: dict[str, frozenset[str]] = {
@@ -149,7 +151,8 @@ def _values(application, to_status: str, at: datetime, context: dict) -> dict:
     reason_code = context.get("reason_code", "")
     if to_status in (Status.REJECTED, Status.TRANSFER_FAILED) or reason_code:
         values["reason_code"] = reason_code
-        values["reason_note"] = context.get("note", "")
+        # A Note is stored as a code and values, put in words in the reader's language.
+        values.update(notes.columns(context.get("note", ""), prefix="reason_note"))
     return values
 
 
@@ -159,7 +162,7 @@ def _status_change(application_id, from_status, to_status, *, by, note, at, **ex
         from_status=from_status,
         to_status=to_status,
         reason_code=extra.get("reason_code", ""),
-        note=note,
+        **notes.columns(note),
         source=extra.get("source", ""),
         by=by,
         at=at,
@@ -214,7 +217,7 @@ def move(
     *,
     by,
     reason_code: str = "",
-    note: str = "",
+    note: Note | str = "",
     source: str = "",
     at: datetime | None = None,
 ) -> Application:
@@ -235,7 +238,7 @@ def move_many(
     *,
     by,
     reason_code: str = "",
-    note: str = "",
+    note: Note | str = "",
     source: str = "",
     at: datetime | None = None,
 ) -> MoveResult:

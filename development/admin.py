@@ -30,44 +30,8 @@ from privacy.admin import MaskedIdentityMixin
 from registry.admin_filters import NikOrNameSearchMixin
 from registry.models import Owner
 from umkm_portal.admin import LargeTableAdmin
+from umkm_portal.service_admin import ServiceSaveMixin
 from umkm_portal.states import TransitionRefused
-
-
-def _apply(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the admin form's fields."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-class ServiceSaveMixin:
-    """Run the service in the form's clean step, so a refusal shows on the form."""
-
-    def get_form(self, request, obj=None, **kwargs):
-        form_class = super().get_form(request, obj, **kwargs)
-        admin_self = self
-
-        class ServiceForm(form_class):
-            def _post_clean(self):
-                super()._post_clean()
-                if self.errors:
-                    return
-                try:
-                    self.instance = admin_self.save_with_service(
-                        request, self.instance, self.cleaned_data, obj is not None
-                    )
-                except ValidationError as error:
-                    _apply(self, error)
-
-        return ServiceForm
-
-    def save_model(self, request, obj, form, change):
-        pass  # saved by the service in the form's clean step
-
-    def save_with_service(self, request, obj, data, change):
-        raise NotImplementedError
 
 
 class MembershipInline(admin.TabularInline):

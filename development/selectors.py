@@ -291,8 +291,8 @@ def _grant_entries(business: Business) -> list[Entry]:
         detail = ""
         if change.reason_code:
             detail = str(Reason(change.reason_code).label)
-        if change.note:
-            detail = f"{detail}: {change.note}" if detail else change.note
+        if note := change.note_text:
+            detail = f"{detail}: {note}" if detail else note
         title = f"{change.application.program.name}: {Status(change.to_status).label}"
         entries.append(Entry(change.at, Kind.GRANT, title, detail))
     return entries

@@ -131,6 +131,10 @@ MACHINE = states.register(
                 Job.State.CANCELLED,
                 Job.State.QUEUED,
             },
+            # Ended: a retry of a failed job is a new job of the same key (jobs.services.retry).
+            Job.State.DONE: set(),
+            Job.State.FAILED: set(),
+            Job.State.CANCELLED: set(),
         },
         guard=_guard,
         values=_values,

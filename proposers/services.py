@@ -17,6 +17,50 @@ def _normal_name(name: str) -> str:
     return " ".join((name or "").split())
 
 
+# What staff may set on a proposer (the admin's form).
+PROPOSER_FIELDS = (
+    "name",
+    "kind",
+    "kecamatan",
+    "kelurahan",
+    "contact_name",
+    "phone",
+    "address",
+    "opening_hours",
+    "is_active",
+)
+
+
+@transaction.atomic
+def proposer_create(*, name: str, kind: str, by=None, **details) -> Proposer:
+    """A proposer with its details (``PROPOSER_FIELDS``), checked like a model form would;
+    its history records ``by``."""
+    proposer = Proposer(name=_normal_name(name), kind=kind, **details)
+    proposer._history_user = by
+    proposer.full_clean()
+    proposer.save()
+    return proposer
+
+
+@transaction.atomic
+def proposer_update(*, proposer: Proposer, by=None, **changes) -> Proposer:
+    """Change a proposer's details (``PROPOSER_FIELDS``); saves only the fields that
+    changed, and nothing when none did."""
+    unknown = set(changes) - set(PROPOSER_FIELDS)
+    if unknown:
+        raise TypeError(f"not a proposer detail: {', '.join(sorted(unknown))}")
+    if "name" in changes:
+        changes["name"] = _normal_name(changes["name"])
+    changed = [name for name, value in changes.items() if getattr(proposer, name) != value]
+    for name in changed:
+        setattr(proposer, name, changes[name])
+    if changed:
+        proposer._history_user = by
+        proposer.full_clean()
+        proposer.save(update_fields=changed)
+    return proposer
+
+
 @transaction.atomic
 def proposer_resolve(*, name: str, kind: str = Proposer.Kind.OTHER) -> Proposer:
     """The proposer of this name (any case and spacing), created on first use.
@@ -54,3 +98,20 @@ def proposer_member_create(
     user.groups.add(Group.objects.get(name=roles.PENGUSUL))
     ProposerMember.objects.create(user=user, proposer=proposer, position=position)
     return user
+
+
+@transaction.atomic
+def proposer_member_update(*, member: ProposerMember, position: str) -> ProposerMember:
+    """Change a staff account's position at its proposer (its organisation stays)."""
+    if member.position != position:
+        member.position = position
+        member.full_clean()
+        member.save(update_fields=["position"])
+    return member
+
+
+@transaction.atomic
+def proposer_member_remove(*, member: ProposerMember) -> None:
+    """Take a staff account off its proposer: it keeps its login but sees no organisation's
+    lists any more (its pages need a membership)."""
+    member.delete()

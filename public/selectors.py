@@ -1,10 +1,12 @@
 """Reads of the public status page: the one statement that answers a check.
 
-An owner is found by NIK (``aid.selectors``); a NIK that matches no owner may match proposal
-rows refused at import (:class:`public.models.RefusedProposal`, by the NIK's keyed hash).
-Both are read by a single ``UNION ALL`` statement whatever the outcome, so a check costs the
-same query (and, on PostgreSQL, the same prepared statement and round trip) for an owner,
-a refused proposal, wrong digits and an unknown NIK.
+An owner is found by NIK (:func:`status_lookup_statement`, over aid's and registry's models);
+a NIK that matches no owner may match proposal rows refused at import
+(:class:`public.models.RefusedProposal`, by the NIK's keyed hash). Both are read by a single
+``UNION ALL`` statement whatever the outcome, so a check costs the same query (and, on
+PostgreSQL, the same prepared statement and round trip) for an owner, a refused proposal,
+wrong digits and an unknown NIK. The page runs it with its log INSERT:
+:func:`public.services.status_check`.
 """
 
 from __future__ import annotations
@@ -15,13 +17,202 @@ from dataclasses import dataclass
 from functools import cache
 
 from django.db import connection
-from django.utils.dateparse import parse_date
+from django.db.models import F, FilteredRelation, OuterRef, Q, Subquery
+from django.db.models.functions import Right
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 
-from aid.models import REASON_ADVICE, Reason
-from aid.selectors import OwnerStatus, owner_status, status_lookup_statement
+from aid.models import REASON_ADVICE, Disbursement, Reason, Status
+from privacy.masking import mask_name
 from proposers.models import Proposer
 from public.models import RefusedProposal
-from registry.models import Owner, Region
+from registry.identifiers import PHONE_MATCH_DIGITS
+from registry.models import Bank, Owner, Region
+from umkm_portal.postgresql.prepared import execute_prepared
+
+# --- The owner's applications ---------------------------------------------------------------
+
+# The steps an owner sees dated on the status page, in the order they happen.
+OWNER_STEPS = [
+    Status.PROPOSED,
+    Status.VERIFIED,
+    Status.SUBMITTED,
+    Status.APPROVED,
+    Status.TRANSFERRED,
+    Status.TRANSFER_FAILED,
+    Status.WITHDRAWN,
+    Status.RETURNED,
+    Status.REJECTED,
+]
+
+
+@dataclass(frozen=True, slots=True)
+class OwnerApplicationStatus:
+    """What the public status page may show about one application: nothing identifying."""
+
+    program_name: str
+    program_amount: int
+    status: str
+    status_label: str
+    steps: list[tuple[str, datetime.datetime]]  # (label, when) of each step reached
+    reason_label: str = ""
+    reason_advice: str = ""
+    transferred_at: datetime.datetime | None = None
+    bank_name: str = ""
+    account_last4: str = ""
+    withdrawal_deadline: datetime.datetime | None = None
+    withdrawn_at: datetime.datetime | None = None
+    returned_at: datetime.datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OwnerStatus:
+    masked_name: str
+    applications: list[OwnerApplicationStatus]
+
+
+_STEP_FIELDS = {status: f"applications__{status}_at" for status in OWNER_STEPS}
+_DATETIMES = frozenset({*OWNER_STEPS, "paid_at"})
+
+
+def _status_lookup_queryset(nik: str):
+    return (
+        Owner.objects.filter(nik=nik)
+        .annotate(
+            paid=FilteredRelation(
+                "applications__disbursements",
+                condition=Q(applications__disbursements__outcome=Disbursement.Outcome.SUCCESS),
+            ),
+        )
+        .values(
+            "full_name",
+            application_id=F("applications__id"),
+            program_id=F("applications__program_id"),
+            program_name=F("applications__program__name"),
+            program_amount=F("applications__program__amount"),
+            withdrawal_days=F("applications__program__withdrawal_days"),
+            status=F("applications__status"),
+            reason_code=F("applications__reason_code"),
+            paid_at=F("paid__transferred_at"),
+            **{status: F(field) for status, field in _STEP_FIELDS.items()},
+            phone_last4=Right("phone", PHONE_MATCH_DIGITS),
+            account_last4=Right("paid__account_number", 4),
+            bank_name=Subquery(
+                Bank.objects.filter(code=OuterRef("paid__bank_code"))
+                .order_by()
+                .values("short_name")[:1]
+            ),
+        )
+        .order_by(F("applications__program__starts_on").desc(nulls_last=True), "-applications__id")
+    )
+
+
+_NIK_PLACEHOLDER = "NIK-PLACEHOLDER"
+
+
+@cache
+def _status_lookup_sql(vendor: str) -> tuple[str, tuple, int, tuple[str, ...]]:
+    """The lookup compiled once per process: building it through the ORM costs more CPU than
+    the database spends answering it. Returns SQL, parameters, the NIK's position among
+    them, and the column names."""
+    queryset = _status_lookup_queryset(_NIK_PLACEHOLDER)
+    sql, params = queryset.query.sql_with_params()
+    columns = (*queryset.query.values_select, *queryset.query.annotation_select)
+    return sql, tuple(params), params.index(_NIK_PLACEHOLDER), columns
+
+
+def _aware(value):
+    # SQLite hands back naive UTC datetimes (or text) where PostgreSQL gives aware ones.
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if isinstance(value, datetime.datetime) and timezone.is_naive(value):
+        value = timezone.make_aware(value, datetime.UTC)
+    return value
+
+
+def status_lookup(*, nik: str, phone_last4: str) -> OwnerStatus | None:
+    """The owner's applications when ``nik`` exists and its phone ends in ``phone_last4``.
+
+    One query: the owner by NIK (unique index), each application (index on owner), its
+    program, its successful disbursement (partial unique index) and that bank's name. Only
+    the last four digits of the phone and account leave the database, and the name leaves
+    this function masked. Returns None alike for an unknown NIK, an owner without a phone
+    and wrong digits, so callers cannot tell them apart.
+
+    Per program the live application is shown, or the latest rejected one when none is live.
+    On PostgreSQL the statement is prepared once per connection (parsing and planning it cost
+    several times what running it does). The public page runs it together with its log
+    INSERT: :func:`public.services.status_check`.
+    """
+    sql, params, columns = status_lookup_statement(nik)
+    with connection.cursor() as cursor:
+        execute_prepared(cursor, "status_lookup", sql, params)
+        rows = cursor.fetchall()
+    return owner_status(rows, columns, phone_last4)
+
+
+def status_lookup_statement(nik: str) -> tuple[str, tuple, tuple[str, ...]]:
+    """SQL (``%s`` placeholders), parameters and column names of the lookup for ``nik``."""
+    sql, params, nik_at, columns = _status_lookup_sql(connection.vendor)
+    return sql, (*params[:nik_at], nik, *params[nik_at + 1 :]), columns
+
+
+def owner_status(rows: list[tuple], columns: tuple[str, ...], phone_last4: str):
+    """The :class:`OwnerStatus` of the lookup's ``rows``, or None unless they hold an owner
+    whose phone ends in ``phone_last4``."""
+    rows = [dict(zip(columns, row, strict=True)) for row in rows]
+    stored = rows[0]["phone_last4"] if rows else None
+    # Compare even when nothing was found, in constant time, so that an unknown NIK and wrong
+    # digits cost the same.
+    matches = hmac.compare_digest((stored or "\x00" * 4).encode(), phone_last4.encode())
+    if not rows or not stored or not matches:
+        return None
+
+    chosen: dict[int, dict] = {}
+    for row in rows:
+        if row["application_id"] is None:
+            continue
+        current = chosen.get(row["program_id"])
+        if current is None or (
+            current["status"] == Status.REJECTED and row["status"] != Status.REJECTED
+        ):
+            chosen[row["program_id"]] = row
+    return OwnerStatus(
+        masked_name=mask_name(rows[0]["full_name"]),
+        applications=[_application_status(row) for row in chosen.values()],
+    )
+
+
+def _application_status(row: dict) -> OwnerApplicationStatus:
+    row = {key: _aware(value) if key in _DATETIMES else value for key, value in row.items()}
+    status = Status(row["status"])
+    transferred_at = row["paid_at"] or row[Status.TRANSFERRED]
+    reason = Reason(row["reason_code"]) if row["reason_code"] in Reason.values else None
+    shows_reason = status in (Status.REJECTED, Status.TRANSFER_FAILED) and reason is not None
+    return OwnerApplicationStatus(
+        program_name=row["program_name"],
+        program_amount=row["program_amount"],
+        status=status.value,
+        # Labels as text in the reader's language now: a page renders each several times,
+        # and a lazy label is translated again on every use.
+        status_label=str(status.label),
+        steps=[(str(s.label), row[s]) for s in OWNER_STEPS if row[s] is not None],
+        reason_label=str(reason.label) if shows_reason else "",
+        reason_advice=str(REASON_ADVICE.get(reason, "")) if shows_reason else "",
+        transferred_at=transferred_at,
+        bank_name=row["bank_name"] or "",
+        account_last4=row["account_last4"] or "",
+        withdrawal_deadline=(
+            transferred_at + datetime.timedelta(days=row["withdrawal_days"])
+            if transferred_at
+            else None
+        ),
+        withdrawn_at=row[Status.WITHDRAWN],
+        returned_at=row[Status.RETURNED],
+    )
+
+
+# --- Refused proposals ----------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,9 +289,12 @@ def _refused_sql(vendor: str, owner_columns: int) -> str:
     )
 
 
+# --- The page's one statement ----------------------------------------------------------------
+
+
 def status_statement(nik: str, nik_hash: str) -> tuple[str, tuple, tuple[str, ...]]:
     """SQL, parameters and owner columns of the page's lookup: the owner's rows
-    (:func:`aid.selectors.status_lookup_statement`) then, only when no owner has this NIK,
+    (:func:`status_lookup_statement`) then, only when no owner has this NIK,
     the refused proposals with its hash. Each row starts with its source, ``o`` or ``r``."""
     owner_sql, owner_params, columns = status_lookup_statement(nik)
     nulls = ", ".join(f"NULL AS r_{name}" for name in REFUSED_COLUMNS)

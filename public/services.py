@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from aid.models import ImportRow, ProposalList, Reason
-from aid.selectors import OwnerStatus
 from public.models import RefusedProposal, StatusLookup
-from public.selectors import RefusedStatus, status_answer, status_statement
+from public.selectors import OwnerStatus, RefusedStatus, status_answer, status_statement
+from registry.identifiers import phone_match_digits, phone_match_sql
 from registry.models import Owner
 from umkm_portal.postgresql.prepared import execute_prepared
 
@@ -133,7 +133,7 @@ def _logged_lookup_sql(lookup_sql: str) -> str:
         "SELECT %s, %s, %s, CASE WHEN EXISTS ("
         f"SELECT 1 FROM {owners} "
         f"WHERE {owner_nik} = %s "
-        f"AND RIGHT({quote(owner.get_field('phone').column)}, 4) = %s"
+        f"AND {phone_match_sql(quote(owner.get_field('phone').column))} = %s"
         f") OR (NOT EXISTS (SELECT 1 FROM {owners} WHERE {owner_nik} = %s) AND EXISTS ("
         f"SELECT 1 FROM {quote(refused.db_table)} "
         f"WHERE {quote(refused.get_field('nik_hash').column)} = %s "
@@ -202,8 +202,8 @@ def refused_proposals_record(*, proposal_list: ProposalList) -> int:
     batch: list[RefusedProposal] = []
     written, taken = 0, None
     for nik, phone, reason_code, message in rows.iterator(chunk_size=_RECORD_BATCH):
-        last4 = phone[-4:]
-        if nik == taken or not (len(last4) == 4 and last4.isdigit()):
+        last4 = phone_match_digits(phone)
+        if nik == taken or not last4:
             continue
         taken = nik
         batch.append(

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime
 import random
 
+from registry.identifiers import CITY_NIK_PREFIX
+
 # Kemendagri codes of Kota Bekasi's kecamatan (32.75.01 … 32.75.12), as used in NIKs.
-BEKASI_DISTRICTS = [f"3275{n:02d}" for n in range(1, 13)]
+BEKASI_DISTRICTS = [f"{CITY_NIK_PREFIX}{n:02d}" for n in range(1, 13)]
 MOBILE_PREFIXES = ["0811", "0812", "0813", "0821", "0822", "0852", "0856", "0857", "0878", "0896"]
 
 

@@ -171,6 +171,44 @@ def known_region_prefixes() -> frozenset[str]:
         return frozenset(row["code"].replace(".", "") for row in csv.DictReader(f))
 
 
+# --- The city's NIKs -------------------------------------------------------------------------
+# The regency code that starts every NIK issued by the city (Kota Bekasi: 32 75): such an
+# owner is taken to live in the city unless staff say otherwise. Its one home, for Python and
+# for the set-based SQL of the import.
+CITY_NIK_PREFIX = "3275"
+
+
+def issued_in_city(nik_value: str) -> bool:
+    """Whether the NIK was issued by the city (:data:`CITY_NIK_PREFIX`)."""
+    return nik_value.startswith(CITY_NIK_PREFIX)
+
+
+def issued_in_city_sql(column: str) -> tuple[str, list[str]]:
+    """SQL condition and its parameters: :func:`issued_in_city` for the NIK ``column``
+    (PostgreSQL and SQLite)."""
+    return f"SUBSTR({column}, 1, {len(CITY_NIK_PREFIX)}) = %s", [CITY_NIK_PREFIX]
+
+
+# --- The phone digits an owner types on the status page ---------------------------------------
+# An owner proves who they are with their NIK and the last digits of the mobile number in
+# their application; the page, its log's outcome and the record of refused proposals all
+# match by this rule.
+PHONE_MATCH_DIGITS = 4
+
+
+def phone_match_digits(phone_value: str) -> str:
+    """The digits an owner types for this phone: its last :data:`PHONE_MATCH_DIGITS`, or ''
+    when it has fewer digits than that (such a phone can never be matched)."""
+    last = (phone_value or "")[-PHONE_MATCH_DIGITS:]
+    return last if len(last) == PHONE_MATCH_DIGITS and last.isdigit() else ""
+
+
+def phone_match_sql(column: str) -> str:
+    """SQL for :func:`phone_match_digits` of the phone ``column`` (PostgreSQL), for statements
+    written by hand; the ORM uses ``Right(field, PHONE_MATCH_DIGITS)``."""
+    return f"RIGHT({column}, {PHONE_MATCH_DIGITS})"
+
+
 def nik(raw: object, *, today: datetime.date | None = None) -> Checked:
     """Check a NIK (16 digits ``PPKKCC DDMMYY SSSS``).
 

@@ -69,7 +69,7 @@ def _owner_values(
         raise ValidationError(errors)
     facts = identifiers.nik_facts(nik_value)
     if lives_in_bekasi is None:
-        lives_in_bekasi = nik_value.startswith("3275")
+        lives_in_bekasi = identifiers.issued_in_city(nik_value)
     return {
         "nik": nik_value,
         "full_name": " ".join(full_name.split()),
@@ -112,7 +112,7 @@ def owner_upsert(
     """Create the owner with this NIK, or update the existing one with the details given.
 
     Sex and birth date are always taken from the NIK. ``lives_in_bekasi`` defaults to whether
-    the NIK was issued in Kota Bekasi (prefix 3275) when not given. Raises ValidationError
+    the NIK was issued in Kota Bekasi (``identifiers.CITY_NIK_PREFIX``) when not given. Raises ValidationError
     keyed by field, writing nothing, when a detail is missing or wrong.
     """
     values = _owner_values(

@@ -1,4 +1,4 @@
-"""A production deployment as the README describes it: settings, static files, gunicorn."""
+"""A production deployment as docs/deployment.md describes it: settings, static files, gunicorn."""
 
 import json
 import os
@@ -11,7 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# The production environment of README "Deployment" (secrets replaced by test values).
+# The production environment of docs/deployment.md (secrets replaced by test values).
 PRODUCTION_ENV = {
     "DEBUG": "false",
     "SECRET_KEY": "x7Qm0Vq3-production-like-test-key-of-fifty-or-more-chars-2JfL9",

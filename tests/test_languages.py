@@ -1,7 +1,7 @@
 """The English catalogue: complete, compiled, and what English and Indonesian users see.
 
 The source strings are Bahasa Indonesia; every English string lives in the one project-level
-catalogue ``locale/en/LC_MESSAGES/django.po`` (README, "Languages").
+catalogue ``locale/en/LC_MESSAGES/django.po`` (docs/translations.md).
 """
 
 import ast

@@ -1,7 +1,7 @@
 """Settings for the UMKM portal: one module, driven by the environment.
 
 Nothing here needs to be edited to move between a laptop and production; set environment
-variables instead (see README "Configuration"). With nothing set the portal runs in
+variables instead (see docs/configuration.md). With nothing set the portal runs in
 development mode on an SQLite file under ``var/``.
 """
 
@@ -363,7 +363,7 @@ UPLOAD_RETENTION_DAYS = env.int("UPLOAD_RETENTION_DAYS", default=180)
 REFUSED_PROPOSAL_RETENTION_DAYS = env.int("REFUSED_PROPOSAL_RETENTION_DAYS", default=365)
 
 # --- Security -------------------------------------------------------------------------------
-# Behind a reverse proxy that terminates TLS (README "Deployment"), set BEHIND_PROXY=true only
+# Behind a reverse proxy that terminates TLS (docs/deployment.md), set BEHIND_PROXY=true only
 # when that proxy sets X-Forwarded-Proto and X-Real-IP itself and the app port is reachable
 # from nowhere else; otherwise a client could claim HTTPS or another address.
 BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)

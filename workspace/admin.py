@@ -1,6 +1,6 @@
 """The Dinas's view of its proposers: each organisation with its lists (draft, sent,
-merged), rows and the share accepted; and the staff accounts of each, created through
-proposers.services."""
+merged), rows and the share accepted; and the staff accounts of each. Every save goes
+through proposers.services."""
 
 from django import forms
 from django.contrib import admin
@@ -11,6 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from aid.models import ImportStatus, ProposalList
 from proposers import services
 from proposers.models import Proposer, ProposerMember
+from umkm_portal.service_admin import ServiceSaveMixin
 
 DRAFT = (ImportStatus.UPLOADED, ImportStatus.PROCESSING, ImportStatus.STAGED, ImportStatus.RETURNED)
 
@@ -27,7 +28,7 @@ class MemberInline(admin.TabularInline):
 
 
 @admin.register(Proposer)
-class ProposerAdmin(SimpleHistoryAdmin):
+class ProposerAdmin(ServiceSaveMixin, SimpleHistoryAdmin):
     list_display = [
         "name",
         "kind",
@@ -53,6 +54,30 @@ class ProposerAdmin(SimpleHistoryAdmin):
         "is_active",
     ]
     inlines = [MemberInline]
+
+    def save_with_service(self, request, obj, data, change):
+        details = {name: data[name] for name in services.PROPOSER_FIELDS if name in data}
+        if change:
+            original = Proposer.objects.get(pk=obj.pk)
+            return services.proposer_update(proposer=original, by=request.user, **details)
+        return services.proposer_create(by=request.user, **details)
+
+    def save_formset(self, request, form, formset, change):
+        # The members inline: an account taken off or its position changed, each through
+        # proposers.services (the inline adds none). The lists are what the admin's change
+        # message reads.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for inline_form in formset.initial_forms:
+            member = inline_form.instance
+            if formset.can_delete and formset._should_delete_form(inline_form):
+                services.proposer_member_remove(member=member)
+                formset.deleted_objects.append(member)
+            elif inline_form.has_changed():
+                services.proposer_member_update(
+                    member=ProposerMember.objects.get(pk=member.pk),
+                    position=inline_form.cleaned_data.get("position", ""),
+                )
+                formset.changed_objects.append((member, inline_form.changed_data))
 
     def get_queryset(self, request):
         return (
@@ -130,7 +155,7 @@ class MemberCreateForm(forms.ModelForm):
 
 
 @admin.register(ProposerMember)
-class ProposerMemberAdmin(admin.ModelAdmin):
+class ProposerMemberAdmin(ServiceSaveMixin, admin.ModelAdmin):
     list_display = ["user", "proposer", "position"]
     list_select_related = ["user", "proposer"]
     search_fields = ["user__username", "proposer__name"]
@@ -149,11 +174,12 @@ class ProposerMemberAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return ["user", "proposer"] if obj is not None else []
 
-    def save_model(self, request, obj, form, change):
+    def save_with_service(self, request, obj, data, change):
         if change:
-            super().save_model(request, obj, form, change)
-            return
-        data = form.cleaned_data
+            original = ProposerMember.objects.get(pk=obj.pk)
+            return services.proposer_member_update(
+                member=original, position=data.get("position", "")
+            )
         user = services.proposer_member_create(
             proposer=data["proposer"],
             username=data["username"],
@@ -161,4 +187,4 @@ class ProposerMemberAdmin(admin.ModelAdmin):
             position=data.get("position", ""),
             full_name=data.get("full_name", ""),
         )
-        obj.pk = user.proposer_membership.pk
+        return user.proposer_membership

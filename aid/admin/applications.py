@@ -160,7 +160,7 @@ class ApplicationAdmin(
         "open_duplicates",
         "status",
         "reason_code",
-        "reason_note",
+        "reason_note_words",
         "proposed_at",
         "verified_at",
         "submitted_at",
@@ -173,6 +173,10 @@ class ApplicationAdmin(
     ]
     inlines = [StatusChangeInline]
     actions = ["verify", "reject"]
+
+    @admin.display(description=_lazy("catatan alasan"))
+    def reason_note_words(self, obj):
+        return obj.reason_note_text
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -382,6 +386,14 @@ class ApplicationAdmin(
 @admin.register(StatusChange)
 class StatusChangeAdmin(ReadOnlyAdminMixin, LargeTableAdmin):
     list_display = ["at", "application", "from_status", "to_status", "reason_code", "by", "source"]
+    fields = ["at", "application", "from_status", "to_status", "reason_code", "note_words"]
+    fields += ["source", "by"]
+    readonly_fields = fields
+
+    @admin.display(description=_lazy("catatan"))
+    def note_words(self, obj):
+        return obj.note_text
+
     list_filter = ["to_status", "reason_code"]
     list_select_related = ["application__owner", "application__program", "by"]
     raw_id_fields = ["application"]

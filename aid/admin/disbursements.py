@@ -47,6 +47,17 @@ class DisbursementAdmin(MaskedIdentityMixin, PersonalDataExportAdminMixin, ReadO
     search_fields = ["=bank_reference", "=application__owner__nik"]
     raw_id_fields = ["application"]
 
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is None:
+            return fields
+        # A record: the reason in words, "tanpa keterangan" when the bank gave none.
+        return ["failure_reason_words" if name == "failure_reason" else name for name in fields]
+
+    @admin.display(description=_lazy("alasan gagal"))
+    def failure_reason_words(self, obj):
+        return obj.failure_reason_text
+
     @admin.display(description=_lazy("nilai"), ordering="amount")
     def amount_rp(self, obj):
         return money.rupiah(obj.amount)

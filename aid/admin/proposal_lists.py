@@ -39,6 +39,7 @@ from privacy.models import AccessLog
 from privacy.services import access_log_record
 from umkm_portal import content_types
 from umkm_portal.admin import LargeTableAdmin
+from umkm_portal.service_admin import ServiceSaveMixin
 
 
 def _worker_note(*, waiting: bool, stuck: bool) -> str:
@@ -78,7 +79,7 @@ UPLOAD_FIELDS = [
 
 
 @admin.register(ProposalList)
-class ProposalListAdmin(LargeTableAdmin):
+class ProposalListAdmin(ServiceSaveMixin, LargeTableAdmin):
     """Upload (the add form), then the import page: progress, review, confirm or cancel.
 
     Every change goes through aid.services; the import page's figures come from
@@ -154,13 +155,13 @@ class ProposalListAdmin(LargeTableAdmin):
             return []
         return ["program", "proposer_name", "proposer_kind", "received_on", *self.readonly_fields]
 
-    def save_model(self, request, obj, form, change):
+    def save_with_service(self, request, obj, data, change):
         if change:
-            super().save_model(request, obj, form, change)
-            return
-        data = form.cleaned_data
+            # Once uploaded every field of a list is read-only here (see above): nothing to
+            # write. Its state changes through the import page's actions.
+            return obj
         upload = data["upload"]
-        created = services.proposal_list_upload(
+        return services.proposal_list_upload(
             program=data["program"],
             # Chosen from the register, or the new organisation added on the form.
             proposer=data["proposer"],
@@ -171,7 +172,6 @@ class ProposalListAdmin(LargeTableAdmin):
             filename=upload.name,
             by=request.user,
         )
-        obj.pk, obj.received_on = created.pk, created.received_on
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if object_id is None and request.method == "POST":

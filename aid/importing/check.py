@@ -18,7 +18,7 @@ from aid.importing.columns import LABELS
 from aid.importing.read import NumericCell
 from aid.models import ImportRow, Reason
 from registry import identifiers
-from registry.models import Bank
+from registry.models import Bank, Business, Owner
 from registry.selectors import RegionIndex, RegionMatch
 
 _NAME_NOISE = re.compile(r"[^a-z\s]")
@@ -38,6 +38,15 @@ def name_key(name: str) -> str:
 def bank_key(text: str) -> str:
     return _BANK_NOISE.sub("", text.casefold())
 
+
+# The longest text the registry keeps for each column the import stores as text, read from the
+# models: a longer value is refused with its length and this limit, never cut short.
+MAX_LENGTHS = {
+    "full_name": Owner._meta.get_field("full_name").max_length,
+    "ktp_address": Owner._meta.get_field("ktp_address").max_length,
+    "business_name": Business._meta.get_field("name").max_length,
+    "sector": Business._meta.get_field("sector").max_length,
+}
 
 # Verdicts remembered per list for values that repeat (region and bank names as typed);
 # capped so that a file of endless different spellings cannot make memory grow.
@@ -206,9 +215,9 @@ def check_row(row_number: int, cells: list[str], values: dict[str, str], ctx: Co
     def problem(reason: str, text: str) -> None:
         problems.setdefault(reason, []).append(text)
 
-    def bounded(column: str, limit: int) -> str:
+    def bounded(column: str) -> str:
         """The column's text, refused (not cut) when longer than what the registry keeps."""
-        text = _text(values.get(column, ""))
+        text, limit = _text(values.get(column, "")), MAX_LENGTHS[column]
         if len(text) > limit:
             problem(
                 Reason.INVALID_FIELD,
@@ -233,11 +242,11 @@ def check_row(row_number: int, cells: list[str], values: dict[str, str], ctx: Co
         facts = identifiers.nik_facts(nik.value)
         row.birth_date, row.sex = facts.birth_date, facts.sex
 
-    row.full_name = bounded("full_name", 150)
+    row.full_name = bounded("full_name")
     row.name_key = name_key(row.full_name)
     if not row.name_key:
         missing.append("full_name")
-    row.ktp_address = bounded("ktp_address", 255)
+    row.ktp_address = bounded("ktp_address")
     if not row.ktp_address:
         missing.append("ktp_address")
     elif not identifiers.address_complete(row.ktp_address):
@@ -257,8 +266,8 @@ def check_row(row_number: int, cells: list[str], values: dict[str, str], ctx: Co
         missing.append("phone")
     row.phone = phone.value
 
-    row.business_name = bounded("business_name", 150)
-    row.sector = bounded("sector", 100)
+    row.business_name = bounded("business_name")
+    row.sector = bounded("sector")
     if not row.business_name and not row.sector:
         missing.append("business_name")
     elif not row.business_name:

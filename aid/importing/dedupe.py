@@ -12,9 +12,9 @@ import json
 from collections import defaultdict
 
 from django.db import connection
-from django.utils.translation import gettext as _
 
-from aid.importing.sql import execute, split_message, stream, table, timed
+from aid.importing.row_messages import append_code_sql, json_object_sql
+from aid.importing.sql import execute, stream, table, timed
 from aid.models import Application, ImportRow, Program, ProposalList, Reason, Status
 from aid.transitions import RECEIVED_STATUSES
 from registry.models import BankAccount, Owner
@@ -32,6 +32,12 @@ FLAG_RULES = {
     "bank_account": ("bank_id", "account_number"),
     "phone": ("phone",),
 }
+
+
+def _program_application() -> str:
+    """SQL: the values of a message naming the program (a parameter) and the application
+    ``a`` it matched (:mod:`.row_messages`)."""
+    return json_object_sql({"program": "CAST(%s AS TEXT)", "application": "a.id"})
 
 
 def present_sql(columns) -> str:
@@ -65,7 +71,8 @@ def mark_previously_accepted(proposal_list: ProposalList, row_ids: list[int] | N
     lists = table(ProposalList)
     only, only_params = _only(row_ids)
     return execute(
-        f"""UPDATE {rows} AS r SET outcome = %s, reason_code = '', message = %s
+        f"""UPDATE {rows} AS r SET outcome = %s, reason_code = '', message = '',
+                message_code = %s, message_params = NULL
             FROM {owners} o JOIN {apps} a ON a.owner_id = o.id
                  JOIN {lists} pl ON pl.id = a.proposal_list_id
             WHERE r.proposal_list_id = %s AND r.outcome = %s AND o.nik = r.nik
@@ -73,7 +80,7 @@ def mark_previously_accepted(proposal_list: ProposalList, row_ids: list[int] | N
               AND pl.id <> %s{only}""",
         [
             PREVIOUS,
-            _("Sudah diterima pada versi sebelumnya; tidak diusulkan lagi."),
+            "previous",
             proposal_list.pk,
             ACCEPTED,
             proposal_list.program_id,
@@ -97,38 +104,25 @@ def reject_existing(proposal_list: ProposalList, row_ids: list[int] | None = Non
     touched = 0
     if program.one_time:
         marks, statuses = _in(RECEIVED_STATUSES)
-        before, after = split_message(
-            _(
-                "Pemilik NIK ini sudah menerima %(program)s (permohonan #\x00); bantuan ini hanya "
-                "diberikan sekali per NIK. Hapus baris ini dari daftar."
-            )
-            % {"program": program.name}
-        )
         touched += execute(
-            f"""UPDATE {rows} AS r SET outcome = %s, reason_code = %s,
-                    message = %s || CAST(a.id AS TEXT) || %s
+            f"""UPDATE {rows} AS r SET outcome = %s, reason_code = %s, message = '',
+                    message_code = 'already_received', message_params = {_program_application()}
                 FROM {owners} o JOIN {apps} a ON a.owner_id = o.id
                 WHERE r.proposal_list_id = %s AND r.outcome = %s AND o.nik = r.nik
                   AND a.program_id = %s AND a.status IN ({marks}){only}""",
-            [REJECTED, Reason.ALREADY_RECEIVED, before, after, proposal_list.pk, ACCEPTED]
+            [REJECTED, Reason.ALREADY_RECEIVED, program.name, proposal_list.pk, ACCEPTED]
             + [program.pk, *statuses, *only_params],
         )
     # The proposer reads this message: it names neither the other proposer nor the
     # application, so typing a NIK into a list is no way to learn who proposed it.
+    params_sql = json_object_sql({"program": "CAST(%s AS TEXT)"})
     touched += execute(
-        f"""UPDATE {rows} AS r SET outcome = %s, reason_code = %s, message = %s
+        f"""UPDATE {rows} AS r SET outcome = %s, reason_code = %s, message = '',
+                message_code = 'duplicate_existing', message_params = {params_sql}
             FROM {owners} o JOIN {apps} a ON a.owner_id = o.id
             WHERE r.proposal_list_id = %s AND r.outcome = %s AND o.nik = r.nik
               AND a.program_id = %s AND a.status <> %s{only}""",
-        [
-            REJECTED,
-            Reason.DUPLICATE_EXISTING,
-            _(
-                "NIK ini sudah diusulkan untuk %(program)s oleh lembaga lain; satu NIK hanya "
-                "boleh diusulkan sekali. Hapus baris ini dari daftar."
-            )
-            % {"program": program.name},
-        ]
+        [REJECTED, Reason.DUPLICATE_EXISTING, program.name]
         + [proposal_list.pk, ACCEPTED, program.pk, Status.REJECTED, *only_params],
     )
     return touched
@@ -144,22 +138,16 @@ def reject_corrected_niks(proposal_list: ProposalList, row_ids: list[int] | None
     rows, apps, corrections = table(ImportRow), table(Application), table(NikCorrection)
     only, only_params = _only(row_ids)
     received, statuses = _in(RECEIVED_STATUSES)
-    before, after = split_message(
-        _(
-            "NIK ini dulu tercatat untuk pemilik yang NIK-nya sudah dikoreksi, dan orang itu "
-            "sudah diusulkan atau menerima %(program)s (permohonan #\x00). Hapus baris ini."
-        )
-        % {"program": program.name}
-    )
     return execute(
         f"""UPDATE {rows} AS r SET outcome = %s,
                 reason_code = CASE WHEN %s AND a.status IN ({received}) THEN %s ELSE %s END,
-                message = %s || CAST(a.id AS TEXT) || %s
+                message = '', message_code = 'corrected_nik',
+                message_params = {_program_application()}
             FROM {corrections} c JOIN {apps} a ON a.owner_id = c.owner_id
             WHERE r.proposal_list_id = %s AND r.outcome = %s AND c.old_nik = r.nik
               AND c.state = %s AND a.program_id = %s AND a.status <> %s{only}""",
         [REJECTED, program.one_time, *statuses, Reason.ALREADY_RECEIVED, Reason.DUPLICATE_EXISTING]
-        + [before, after, proposal_list.pk, ACCEPTED, NikCorrection.State.APPROVED]
+        + [program.name, proposal_list.pk, ACCEPTED, NikCorrection.State.APPROVED]
         + [program.pk, Status.REJECTED, *only_params],
     )
 
@@ -173,21 +161,17 @@ def reject_duplicates_in_list(proposal_list: ProposalList, row_ids: list[int] | 
     rows = table(ImportRow)
     if row_ids is not None:
         return _reject_corrected_duplicates(proposal_list, row_ids)
-    before, after = split_message(
-        _(
-            "NIK ini sudah tercantum di baris \x00 daftar ini (data ganda); baris itu yang "
-            "diproses. Hapus baris ini atau perbaiki NIK-nya."
-        )
-    )
+    first_row = json_object_sql({"row": "f.first_row"})
     return execute(
-        f"""UPDATE {rows} AS r SET outcome = %s, reason_code = %s,
-                message = %s || CAST(f.first_row AS TEXT) || %s
+        f"""UPDATE {rows} AS r SET outcome = %s, reason_code = %s, message = '',
+                message_code = 'duplicate_in_list',
+                message_params = {first_row}
             FROM (SELECT nik, MIN(row_number) AS first_row FROM {rows}
                   WHERE proposal_list_id = %s AND outcome = %s
                   GROUP BY nik HAVING COUNT(*) > 1) f
             WHERE r.proposal_list_id = %s AND r.outcome = %s AND r.nik = f.nik
               AND r.row_number > f.first_row""",
-        [REJECTED, Reason.DUPLICATE_IN_LIST, before, after, proposal_list.pk, ACCEPTED]
+        [REJECTED, Reason.DUPLICATE_IN_LIST, proposal_list.pk, ACCEPTED]
         + [proposal_list.pk, ACCEPTED],
     )
 
@@ -195,20 +179,16 @@ def reject_duplicates_in_list(proposal_list: ProposalList, row_ids: list[int] | 
 def _reject_corrected_duplicates(proposal_list: ProposalList, row_ids: list[int]) -> int:
     rows = table(ImportRow)
     only, only_params = _only(row_ids)
-    before, after = split_message(
-        _(
-            "NIK ini sudah tercantum di baris \x00 daftar ini (data ganda); baris itu yang "
-            "diproses. Hapus baris ini atau perbaiki NIK-nya."
-        )
-    )
     others = f"""FROM {rows} x WHERE x.proposal_list_id = r.proposal_list_id AND x.nik = r.nik
                  AND x.outcome = %s AND x.id <> r.id"""
+    first_row = json_object_sql({"row": f"(SELECT MIN(x.row_number) {others})"})
     return execute(
         f"""UPDATE {rows} AS r SET outcome = %s, reason_code = %s,
-                message = %s || CAST((SELECT MIN(x.row_number) {others}) AS TEXT) || %s
+                message = '', message_code = 'duplicate_in_list',
+                message_params = {first_row}
             WHERE r.proposal_list_id = %s AND r.outcome = %s
               AND EXISTS (SELECT 1 {others}){only}""",
-        [REJECTED, Reason.DUPLICATE_IN_LIST, before, ACCEPTED, after]
+        [REJECTED, Reason.DUPLICATE_IN_LIST, ACCEPTED]
         + [proposal_list.pk, ACCEPTED, ACCEPTED, *only_params],
     )
 
@@ -225,41 +205,30 @@ def link_owners(proposal_list: ProposalList) -> int:
     )
 
 
-def _append(note_sql: str) -> str:
-    """SQL: ``note_sql`` after the row's note (check warnings stay)."""
-    return f"CASE WHEN r.note = '' THEN {note_sql} ELSE r.note || ' ' || {note_sql} END"
-
-
 def note_registered_owners(proposal_list: ProposalList, row_ids: list[int] | None = None) -> int:
     """Explain, on rows of registered owners, that the registry's details are kept.
 
-    The note does not name the registered owner: the proposer who sent the list reads it,
-    and typing a NIK into a list must not be a way to learn whose it is."""
+    The notes are codes after the check's warnings (``ImportRow.note_codes``, words in
+    :mod:`.row_messages`); they do not name the registered owner: the proposer who sent the
+    list reads them, and typing a NIK into a list must not be a way to learn whose it is."""
     rows, owners, accounts = table(ImportRow), table(Owner), table(BankAccount)
     only, only_params = _only(row_ids)
-    owner_note = _(
-        "Pemilik NIK ini sudah terdaftar. Data terdaftar tetap dipakai; nama, alamat atau nomor "
-        "HP yang berbeda di daftar ini tidak mengubah registri (perbaikannya lewat Dinas)."
-    )
+    append = append_code_sql("r.note_codes")
     touched = execute(
-        f"""UPDATE {rows} AS r SET note = {_append("%s")}
+        f"""UPDATE {rows} AS r SET note_codes = {append}
             FROM {owners} o
             WHERE r.proposal_list_id = %s AND r.outcome = %s AND o.id = r.owner_id
               AND (LOWER(o.full_name) <> LOWER(r.full_name) OR o.ktp_address <> r.ktp_address
                    OR o.phone <> r.phone){only}""",
-        [owner_note, owner_note, proposal_list.pk, ACCEPTED, *only_params],
-    )
-    account_note = _(
-        "Rekening di daftar berbeda dengan rekening aktif yang terdaftar; rekening terdaftar "
-        "tetap dipakai untuk penyaluran."
+        ["registered_owner", proposal_list.pk, ACCEPTED, *only_params],
     )
     touched += execute(
-        f"""UPDATE {rows} AS r SET note = {_append("%s")}
+        f"""UPDATE {rows} AS r SET note_codes = {append}
             FROM {accounts} ba
             WHERE r.proposal_list_id = %s AND r.outcome = %s AND r.bank_id IS NOT NULL
               AND ba.owner_id = r.owner_id AND ba.is_active = %s
               AND (ba.bank_id <> r.bank_id OR ba.account_number <> r.account_number){only}""",
-        [account_note, account_note, proposal_list.pk, ACCEPTED, True, *only_params],
+        ["registered_account", proposal_list.pk, ACCEPTED, True, *only_params],
     )
     return touched
 
@@ -455,7 +424,9 @@ def recheck_copies(proposal_list: ProposalList, niks: set[str]) -> list[int]:
     )
     ids = list(copies.values_list("pk", flat=True))
     if ids:
-        ImportRow.objects.filter(pk__in=ids).update(outcome=ACCEPTED, reason_code="", message="")
+        ImportRow.objects.filter(pk__in=ids).update(
+            outcome=ACCEPTED, reason_code="", message="", message_code="", message_params=None
+        )
         recheck_rows(proposal_list, ids, corrected=False)
     return ids
 

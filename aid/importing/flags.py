@@ -41,6 +41,10 @@ def text(flag: dict) -> str:
     return texts[rule] % {"rows": shown} if rule in texts else ""
 
 
-def remarks(note: str, flags: list[dict]) -> str:
-    """A row's note followed by its flags in words."""
+def remarks(note: str, flags: list[dict], note_codes: list[str] | None = None) -> str:
+    """A row's note (the check's warnings and the rules' notes, ``note_codes``) followed by
+    its flags, in words."""
+    from aid.importing.row_messages import note_text
+
+    note = note_text(note, note_codes)
     return " ".join(filter(None, [note, *(text(flag) for flag in flags or [])]))

@@ -22,6 +22,7 @@ from django.db import connection
 from aid import transitions
 from aid.importing.dedupe import ACCEPTED, FLAG_RULES, present_sql
 from aid.importing.sql import (
+    BATCH_SIZE,
     analyze_sqlite,
     execute,
     fetch,
@@ -30,6 +31,7 @@ from aid.importing.sql import (
     use_bulk_work_mem,
 )
 from aid.models import Application, ImportRow, PossibleDuplicate, ProposalList, Status
+from registry.identifiers import issued_in_city_sql
 from registry.models import BankAccount, Business, Owner
 
 
@@ -78,13 +80,14 @@ def merge(proposal_list: ProposalList, *, by, at) -> int:
     )
 
     # Owners not yet in the registry. Sex and birth date come from the NIK (checked).
+    in_city, in_city_params = issued_in_city_sql("r.nik")
     execute(
         f"""INSERT INTO {owners} (nik, full_name, sex, birth_date, kk_number, phone,
                 ktp_address, rt, rw, kelurahan_id, lives_in_bekasi, created_at, updated_at)
             SELECT nik, full_name, sex, birth_date, '', phone, ktp_address, rt, rw,
-                   kelurahan_id, CASE WHEN SUBSTR(nik, 1, 4) = '3275' THEN %s ELSE %s END, %s, %s
+                   kelurahan_id, CASE WHEN {in_city} THEN %s ELSE %s END, %s, %s
             FROM {rows} r WHERE {accepted} AND r.owner_id IS NULL""",
-        [True, False, at_db, at_db],
+        [*in_city_params, True, False, at_db, at_db],
     )
     _history(
         Owner,
@@ -268,7 +271,7 @@ def _possible_duplicates_in_program(pk: int) -> None:
             )
             for (low, high), matched in rules.items()
         ],
-        batch_size=5000,
+        batch_size=BATCH_SIZE,
     )
 
 

@@ -19,7 +19,7 @@ from aid.importing import dedupe, review, stage
 from aid.importing.check import Context, check_row
 from aid.importing.guards import ListRefused
 from aid.importing.read import open_list, values_of
-from aid.importing.sql import analyze_sqlite, timed, use_bulk_work_mem
+from aid.importing.sql import BATCH_SIZE, analyze_sqlite, timed, use_bulk_work_mem
 from aid.models import Application, ImportPhase, ImportRow, ProposalList, Reason
 from registry.models import BankAccount, Owner
 
@@ -57,7 +57,7 @@ class StageReport:
 Progress = Callable[[int, int, dict], None]
 Phase = Callable[[str], None]
 
-# Progress is reported this often while reading (a batch is staged every stage.BATCH_SIZE).
+# Progress is reported this often while reading (a batch is staged every BATCH_SIZE rows).
 PROGRESS_EVERY = 1000
 
 
@@ -68,7 +68,7 @@ def stage_file(
     *,
     on_progress: Progress | None = None,
     on_phase: Phase | None = None,
-    batch_size: int = stage.BATCH_SIZE,
+    batch_size: int = BATCH_SIZE,
     progress_every: int = PROGRESS_EVERY,
 ) -> StageReport:
     """Stage every row of ``f`` for ``proposal_list`` and apply the duplicate rules.

@@ -8,8 +8,8 @@ in Indonesian, by row number. :func:`aid.services.decision_file_import` and
 Both files are CSV (comma, semicolon or tab, UTF-8 or Windows-1252) or XLSX (first sheet),
 checked and read like proposal lists (:mod:`aid.importing.guards`, :mod:`aid.importing.read`);
 the first non-empty row holds the column names, matched loosely (case, spaces, dots and
-underscores ignored) against the names below. The formats are described in the README,
-"Grant lifecycle".
+underscores ignored) against the names below. The formats are described in
+docs/grant-lifecycle.md, "Files".
 """
 
 from __future__ import annotations

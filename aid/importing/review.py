@@ -15,6 +15,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from aid.importing.flags import remarks
+from aid.importing.row_messages import text as row_message
 from aid.models import ImportPhase, ImportRow, ImportStatus, ProposalList, Reason
 from aid.money import thousands
 from umkm_portal.spreadsheets import safe_cell
@@ -62,7 +63,17 @@ def first_problems(proposal_list: ProposalList, limit: int = FIRST_PROBLEMS):
     return (
         problem_rows(proposal_list)
         .only(
-            "row_number", "nik", "full_name", "outcome", "reason_code", "message", "note", "flags"
+            "row_number",
+            "nik",
+            "full_name",
+            "outcome",
+            "reason_code",
+            "message",
+            "message_code",
+            "message_params",
+            "note",
+            "note_codes",
+            "flags",
         )
         .order_by("row_number")[:limit]
     )
@@ -101,20 +112,34 @@ def outcome_rows(proposal_list: ProposalList, only: Q | None = None) -> Iterator
         .filter(only or Q())
         .annotate(problem_order=_PROBLEMS_FIRST)
         .order_by("problem_order", "row_number")
-        .values_list("row_number", "raw", "outcome", "reason_code", "message", "note", "flags")
+        .values_list(
+            "row_number",
+            "raw",
+            "outcome",
+            "reason_code",
+            "message",
+            "message_code",
+            "message_params",
+            "note",
+            "note_codes",
+            "flags",
+        )
     )
-    for number, raw, outcome, reason, message, note, flags in rows.iterator(chunk_size=2000):
+    for number, raw, outcome, reason, message, code, params, note, codes, flags in rows.iterator(
+        chunk_size=2000
+    ):
+        message = row_message(code, params, message)
         cells = (list(raw) + [""] * width)[:width]
         if outcome == ImportRow.Outcome.REMOVED:
             # Why it was refused before its removal no longer asks anything of anyone.
             reason = message = note = ""
-            flags = []
+            flags, codes = [], []
         yield [
             number,
             *cells,
             str(labels.get(outcome, outcome)),
             str(reasons.get(reason, "")) if reason else "",
-            " ".join(filter(None, [message, remarks(note, flags)])),
+            " ".join(filter(None, [message, remarks(note, flags, codes)])),
             reason,
         ]
 

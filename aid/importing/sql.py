@@ -9,6 +9,11 @@ from contextlib import contextmanager
 
 from django.db import connection
 
+# Rows per batch, the one figure for the whole import: staged per COPY or INSERT, streamed
+# per fetch by the duplicate rules, written per bulk INSERT when merging. Memory stays flat
+# however long the list, and no statement holds the database for long.
+BATCH_SIZE = 5000
+
 # Seconds per kind of statement ("INSERT INTO registry_owner"), while a benchmark asks.
 _timings: Counter[str] | None = None
 # The statement's kind: what it writes, or else what it reads first.
@@ -72,7 +77,7 @@ def fetch(sql: str, params: list | tuple = ()) -> list[tuple]:
     return rows
 
 
-def stream(sql: str, params: list | tuple = (), size: int = 5000):
+def stream(sql: str, params: list | tuple = (), size: int = BATCH_SIZE):
     """Yield result rows in chunks, so memory does not grow with the list."""
     started = time.perf_counter()
     with connection.chunked_cursor() as cursor:
@@ -98,12 +103,6 @@ def use_bulk_work_mem() -> None:
         # nested loops. The import reads every row of its cursors, and the phone rule against
         # a program took 20 s instead of 0.05 s with such a plan.
         execute("SET LOCAL cursor_tuple_fraction = 1.0")
-
-
-def split_message(template: str, placeholder: str = "\x00") -> tuple[str, str]:
-    """Cut a translated message at its one placeholder, to glue a value in with SQL ``||``."""
-    before, _sep, after = template.partition(placeholder)
-    return before, after
 
 
 # Rows SQLite's ANALYZE reads per index: enough to tell a table of thousands from one of

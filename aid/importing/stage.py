@@ -19,8 +19,6 @@ from django.db import connection, transaction
 from aid.importing.check import CheckedRow
 from aid.models import ImportRow
 
-BATCH_SIZE = 5000
-
 # Staged columns in the order they are written; proposal_list_id comes first.
 FIELDS = [
     "row_number",

@@ -56,6 +56,12 @@ class Application(models.Model):
         _("kode alasan"), max_length=20, choices=Reason.choices, blank=True
     )
     reason_note = models.TextField(_("catatan alasan"), blank=True)
+    # A note the portal wrote itself, as a code and its values (aid.notes), put into words
+    # when shown; reason_note keeps what staff typed.
+    reason_note_code = models.CharField(
+        _("kode catatan alasan"), max_length=30, blank=True, default="", db_default=""
+    )
+    reason_note_params = models.JSONField(_("nilai catatan alasan"), null=True, blank=True)
 
     proposed_at = models.DateTimeField(_("diusulkan"), default=timezone.now)
     verified_at = models.DateTimeField(_("diverifikasi"), null=True, blank=True)
@@ -102,6 +108,13 @@ class Application(models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} {self.owner} – {self.program.code}"
 
+    @property
+    def reason_note_text(self) -> str:
+        """The reason's note in the reader's language (aid.notes)."""
+        from aid.notes import words
+
+        return words(self.reason_note_code, self.reason_note_params, self.reason_note)
+
 
 class StatusChange(ChangeRecord):
     """The record of one status move: who, when, from, to, why, and from which source."""
@@ -118,6 +131,11 @@ class StatusChange(ChangeRecord):
         _("kode alasan"), max_length=20, choices=Reason.choices, blank=True
     )
     note = models.TextField(_("catatan"), blank=True)
+    # As on Application: a note the portal wrote itself, in words when read (aid.notes).
+    note_code = models.CharField(
+        _("kode catatan"), max_length=30, blank=True, default="", db_default=""
+    )
+    note_params = models.JSONField(_("nilai catatan"), null=True, blank=True)
     source = models.CharField(
         _("sumber"),
         max_length=120,
@@ -136,19 +154,27 @@ class StatusChange(ChangeRecord):
             return str(self.get_to_status_display())
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
 
+    @property
+    def note_text(self) -> str:
+        """The note in the reader's language: the portal's own (a code) and what staff typed."""
+        from aid.notes import words
+
+        return words(self.note_code, self.note_params, self.note)
+
     def describe(self) -> str:
         """The move as staff read it in the history: "Diusulkan → Ditolak, oleh verifikator,
         alasan: Data kurang lengkap (catatan: …), sumber: admin: verifikasi"."""
         parts = [str(self)]
         if self.by_id:
             parts.append(_("oleh %(user)s") % {"user": self.by.get_full_name() or self.by})
+        note = self.note_text
         if self.reason_code:
             reason = _("alasan: %(reason)s") % {"reason": self.get_reason_code_display()}
-            if self.note:
-                reason += " " + _("(catatan: %(note)s)") % {"note": self.note}
+            if note:
+                reason += " " + _("(catatan: %(note)s)") % {"note": note}
             parts.append(reason)
-        elif self.note:
-            parts.append(_("catatan: %(note)s") % {"note": self.note})
+        elif note:
+            parts.append(_("catatan: %(note)s") % {"note": note})
         if self.source:
             parts.append(_("sumber: %(source)s") % {"source": self.source})
         return ", ".join(parts)

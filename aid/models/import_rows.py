@@ -56,8 +56,16 @@ class ImportRow(models.Model):
         _("kode alasan"), max_length=20, choices=Reason.choices, blank=True
     )
     message = models.TextField(_("keterangan"), blank=True)
+    # Why a set-based rule refused the row, as a code and values (aid.importing.row_messages),
+    # put into words when shown; ``message`` keeps the check's own text.
+    message_code = models.CharField(
+        _("kode keterangan"), max_length=30, blank=True, default="", db_default=""
+    )
+    message_params = models.JSONField(_("nilai keterangan"), null=True, blank=True)
     flags = models.JSONField(_("tanda"), default=list, blank=True)
     note = models.TextField(_("catatan"), blank=True)
+    # Notes the rules add after the check's warnings, as codes (aid.importing.row_messages).
+    note_codes = models.JSONField(_("kode catatan"), null=True, blank=True)
     # The row as first sent, kept when the proposer corrects it in the browser.
     original_raw = models.JSONField(_("isi asli sebelum diperbaiki"), null=True, blank=True)
     # Set while checking and merging: the registered owner with this NIK, and that owner's
@@ -83,11 +91,18 @@ class ImportRow(models.Model):
         return f"{self.proposal_list_id}:{self.row_number}"
 
     @property
+    def explanation(self) -> str:
+        """Why the row was refused (or passed over), in the reader's language."""
+        from aid.importing.row_messages import text
+
+        return text(self.message_code, self.message_params, self.message)
+
+    @property
     def remarks(self) -> str:
         """The note and the possible-duplicate flags in words, in the reader's language."""
         from aid.importing.flags import remarks
 
-        return remarks(self.note, self.flags)
+        return remarks(self.note, self.flags, self.note_codes)
 
 
 class ImportRowCorrection(models.Model):

@@ -77,6 +77,15 @@ class Disbursement(models.Model):
     def __str__(self) -> str:
         return self.bank_reference
 
+    @property
+    def failure_reason_text(self) -> str:
+        """The bank's reason for a failed transfer, or that it gave none (aid.notes)."""
+        if self.failure_reason or self.outcome != self.Outcome.FAILED:
+            return self.failure_reason
+        from aid.notes import words
+
+        return words("no_reason_given", {})
+
 
 class SubmissionBatch(models.Model):
     """One submission to the ministry: the verified applications exported and marked

@@ -12,7 +12,6 @@ below are where each function lives:
 - :mod:`.submissions`: the batch and file sent to the ministry
 - :mod:`.reconciliation`: the ministry's decision file and the bank's report
 - :mod:`.disbursements`: transfers, withdrawals and the withdrawal deadline
-- :mod:`.proposal_lists`: upload, check, merge and cancel a proposal list
 - :mod:`.proposer_lists`: a proposer fixes rows, sends a list with its SPTJM; the Dinas
   returns it
 - :mod:`.proposal_lists`: upload, check, merge, cancel and queue again a proposal list

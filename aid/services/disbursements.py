@@ -20,6 +20,7 @@ from aid.models import (
     Reason,
     Status,
 )
+from aid.notes import Note
 from aid.transitions import RECEIVED_STATUSES, refuse
 from registry.models import Owner
 
@@ -153,7 +154,8 @@ def disbursement_record(
                 transferred_at=transferred_at,
                 bank_reference=bank_reference,
                 outcome=outcome,
-                failure_reason="" if succeeded else (failure_reason or _("tanpa keterangan")),
+                # The bank's words as given; none given is shown as such (aid.notes).
+                failure_reason="" if succeeded else failure_reason,
                 source=source,
                 bank_report=bank_report,
                 recorded_by=by,
@@ -173,8 +175,9 @@ def disbursement_record(
         Status.TRANSFERRED if succeeded else Status.TRANSFER_FAILED,
         by=by,
         reason_code="" if succeeded else Reason.OTHER,
-        note=disbursement.failure_reason,
-        source=source or _("penyaluran %(ref)s") % {"ref": bank_reference},
+        note=disbursement.failure_reason or ("" if succeeded else Note("no_reason_given")),
+        # A code-like label, the same whatever language the recorder reads.
+        source=source or f"penyaluran {bank_reference}",
         at=transferred_at,
     )
     return disbursement
@@ -232,8 +235,7 @@ def applications_expire_withdrawals(
             overdue,
             Status.RETURNED,
             by=by,
-            note=_("Tidak dicairkan dalam %(days)s hari setelah transfer.")
-            % {"days": program.withdrawal_days},
+            note=Note("not_withdrawn", {"days": program.withdrawal_days}),
             source="expire_withdrawals",
             at=now,
         )

@@ -14,6 +14,7 @@ from aid.models import (
     Reason,
     Status,
 )
+from aid.notes import Note
 
 # The change reason of the history record each write leaves (a reopening's is its reason).
 DECIDED = "decided"
@@ -87,8 +88,7 @@ def possible_duplicate_decide(
                 Status.REJECTED,
                 by=by,
                 reason_code=Reason.DUPLICATE_EXISTING,
-                note=_("Orang yang sama dengan permohonan #%(id)s. %(note)s")
-                % {"id": kept.pk, "note": note},
+                note=Note("same_person", {"id": kept.pk}, text=note),
                 source=f"kemungkinan data ganda #{locked.pk}",
             )
     locked.decision, locked.decided_by, locked.decided_at = decision, by, timezone.now()

@@ -99,7 +99,7 @@ def _recheck_list(changed: ImportRow, niks: set[str], *, by) -> list[int]:
             raw_before=row.raw,
             raw_after=row.raw,
             outcome_after=row.outcome,
-            message_after=" ".join(filter(None, [why, row.message])),
+            message_after=" ".join(filter(None, [why, row.explanation])),
             by=by,
         )
         for row in rechecked
@@ -134,9 +134,10 @@ def import_row_correct(*, row: ImportRow, values: dict[str, str], by) -> RowChan
         locked.original_raw = before
     for name in CHECKED_FIELDS:
         setattr(locked, name, getattr(checked, name))
+    locked.message_code, locked.message_params = "", None  # the rules run again below
     locked.raw = cells
     locked.flags = []
-    locked.note = " ".join(checked.warnings)
+    locked.note, locked.note_codes = " ".join(checked.warnings), None
     locked.owner_id = locked.business_id = None
     locked.save()
     if locked.outcome == ImportRow.Outcome.ACCEPTED:
@@ -149,7 +150,7 @@ def import_row_correct(*, row: ImportRow, values: dict[str, str], by) -> RowChan
         raw_before=before,
         raw_after=cells,
         outcome_after=locked.outcome,
-        message_after=locked.message,
+        message_after=locked.explanation,
         by=by,
     )
     _refresh_counts(proposal_list)

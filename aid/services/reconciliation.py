@@ -33,6 +33,7 @@ from aid.models import (
     Reason,
     Status,
 )
+from aid.notes import Note
 from aid.services.disbursements import (
     AlreadyRecorded,
     disbursement_record,
@@ -141,7 +142,12 @@ def _process(record: ImportedFile, apply) -> None:
         return
     try:
         with record.file.open("rb") as f:
-            apply(record, f, record.file.name.rsplit(".", 1)[-1], by=record.uploaded_by)
+            apply(
+                record=record,
+                f=f,
+                kind=record.file.name.rsplit(".", 1)[-1],
+                by=record.uploaded_by,
+            )
     except ValidationError as exc:
         machine.claim(record, State.FAILED, error=exc.messages[0])
         return
@@ -244,12 +250,12 @@ def decision_file_import(
         job_kind="aid.decision_file",
     ):
         return record
-    return decision_file_apply(record, file, kind, by=by, commit=commit)
+    return decision_file_apply(record=record, f=file, kind=kind, by=by, commit=commit)
 
 
 @transaction.atomic
 def decision_file_apply(
-    record: DecisionFile, f: IO[bytes], kind: str, *, by, commit: bool = True
+    *, record: DecisionFile, f: IO[bytes], kind: str, by, commit: bool = True
 ) -> DecisionFile:
     """The body of :func:`decision_file_import`, for a checked upload (the job calls it on a
     queued record)."""
@@ -322,7 +328,7 @@ def decision_file_apply(
                 Status.REJECTED,
                 by=by,
                 reason_code=Reason.NOT_APPROVED,
-                note=_("Tidak tercantum dalam %(file)s") % {"file": record.original_filename},
+                note=Note("not_in_decision_file", {"file": record.original_filename}),
                 source=record.source,
             ).moved
         else:
@@ -365,12 +371,12 @@ def bank_report_import(
         job_kind="aid.bank_report",
     ):
         return record
-    return bank_report_apply(record, file, kind, by=by, commit=commit)
+    return bank_report_apply(record=record, f=file, kind=kind, by=by, commit=commit)
 
 
 @transaction.atomic
 def bank_report_apply(
-    record: BankReport, f: IO[bytes], kind: str, *, by, commit: bool = True
+    *, record: BankReport, f: IO[bytes], kind: str, by, commit: bool = True
 ) -> BankReport:
     """The body of :func:`bank_report_import`, for a checked upload (the job calls it on a
     queued record)."""

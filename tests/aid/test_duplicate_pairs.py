@@ -82,7 +82,7 @@ def test_same_person_keeps_the_one_the_verifier_chose(program, verifier):
     assert statuses(earlier, later) == [Status.REJECTED, Status.PROPOSED]
     earlier.refresh_from_db()
     assert earlier.reason_code == Reason.DUPLICATE_EXISTING
-    assert f"#{later.pk}" in earlier.status_changes.get().note
+    assert f"#{later.pk}" in earlier.status_changes.get().note_text
 
 
 def test_same_person_refuses_to_keep_an_application_outside_the_pair_or_a_rejected_one(

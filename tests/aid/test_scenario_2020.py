@@ -61,7 +61,7 @@ def _list_row(owner) -> list[str]:
 
 
 def import_proposal_lists(program, lists: dict[str, list], *, folder) -> dict[str, dict]:
-    """Each list goes through the real import, as the README's command line runs it."""
+    """Each list goes through the real import, as the command line of docs/importing.md runs it."""
     summaries = {}
     for number, (name, owners) in enumerate(lists.items(), start=1):
         path = folder / f"daftar-{number}.csv"

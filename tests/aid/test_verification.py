@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from aid import services, transitions
 from aid.models import Application, PossibleDuplicate, Reason, Status, StatusChange
@@ -86,7 +86,9 @@ def test_same_person_rejects_the_later_application_as_duplicate(program, verifie
     assert statuses(earlier) == [Status.PROPOSED]
     record = later.status_changes.get()
     assert record.by == verifier
-    assert f"#{earlier.pk}" in record.note
+    assert record.note_text == f"Orang yang sama dengan permohonan #{earlier.pk}. KK sama"
+    with translation.override("en"):
+        assert record.note_text == f"Same person as application #{earlier.pk}. KK sama"
     assert record.source == f"kemungkinan data ganda #{flag.pk}"
     flag.refresh_from_db()
     assert flag.decision == PossibleDuplicate.Decision.SAME_PERSON

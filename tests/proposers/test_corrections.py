@@ -60,7 +60,7 @@ def test_correcting_the_first_of_two_rows_with_one_nik_accepts_the_copy(
     # Row 2 is Ani with Budi's NIK typed by mistake; row 3 is Budi, refused as its copy.
     proposal_list = staged(aren_client, program, with_nik(ANI, BUDI[0]), BUDI)
     rows = rows_of(proposal_list)
-    assert rows[3].reason_code == Reason.DUPLICATE_IN_LIST and "baris 2" in rows[3].message
+    assert rows[3].reason_code == Reason.DUPLICATE_IN_LIST and "baris 2" in rows[3].explanation
 
     response = correct(aren_client, proposal_list, 2, ANI)
 
@@ -89,7 +89,7 @@ def test_removing_the_first_of_three_copies_keeps_the_next_and_names_it(aren_cli
     assert "Baris 3 tadinya ditolak sebagai data ganda" in page
     rows = rows_of(proposal_list)
     assert [rows[n].outcome for n in (2, 3, 4)] == ["removed", "accepted", "rejected"]
-    assert "baris 3 " in rows[4].message
+    assert "baris 3 " in rows[4].explanation
 
 
 def test_a_correction_never_takes_the_place_of_an_accepted_row(aren_client, program):
@@ -99,7 +99,7 @@ def test_a_correction_never_takes_the_place_of_an_accepted_row(aren_client, prog
     correct(aren_client, proposal_list, 4, with_nik(BUDI, ANI[0]))
     rows = rows_of(proposal_list)
     assert [rows[n].outcome for n in (2, 3, 4)] == ["accepted", "accepted", "rejected"]
-    assert "baris 2 " in rows[4].message
+    assert "baris 2 " in rows[4].explanation
     # Row 2 is removed: row 4 (Ani's NIK now) is checked again and accepted.
     remove(aren_client, proposal_list, 2)
     assert rows_of(proposal_list)[4].outcome == "accepted"

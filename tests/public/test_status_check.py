@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 
 from aid.models import Reason, Status
-from aid.selectors import status_lookup
 from privacy.masking import mask_name
+from public.selectors import status_lookup
 from tests.public.conftest import check
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,7 @@
 """Server-side prepared statements for a few hot statements (PostgreSQL, psycopg2).
 
 Plain SQL ``PREPARE``/``EXECUTE``: this works directly and through PgBouncer in session mode
-(the mode the README's deployment notes call for), not in transaction mode.
+(the mode docs/deployment.md calls for), not in transaction mode.
 """
 
 from __future__ import annotations

@@ -51,8 +51,9 @@ def test_a_nik_proposed_by_another_proposer_names_neither_it_nor_its_application
 
     row = _rows(proposal_list)[2]
     assert row.reason_code == Reason.DUPLICATE_EXISTING
-    assert "sudah diusulkan" in row.message and "oleh lembaga lain" in row.message
-    assert f"#{elsewhere.pk}" not in row.message and "Koperasi" not in row.message
+    text = row.explanation  # stored as a code, put in words when shown
+    assert "sudah diusulkan" in text and "oleh lembaga lain" in text
+    assert f"#{elsewhere.pk}" not in text and "Koperasi" not in text
 
 
 @pytest.mark.parametrize(

@@ -71,7 +71,7 @@ def test_each_row_gets_one_outcome_with_an_indonesian_reason(upload, registry_be
     }
     assert got == expected
 
-    assert "baris 2" in _row(proposal_list, 3).message
+    assert "baris 2" in _row(proposal_list, 3).explanation
     assert "0000" in _row(proposal_list, 4).message
     assert "rusak oleh Excel" in _row(proposal_list, 5).message
     incomplete = _row(proposal_list, 6).message
@@ -81,15 +81,16 @@ def test_each_row_gets_one_outcome_with_an_indonesian_reason(upload, registry_be
     assert 'Bank "Bank Antah" tidak dikenal' in _row(proposal_list, 9).message
     proposed, paid, _registered = registry_before
     # Proposed elsewhere: said so, without naming the other proposer or its application.
-    assert "oleh lembaga lain" in _row(proposal_list, 10).message
-    assert f"#{proposed.pk}" not in _row(proposal_list, 10).message
-    assert "hanya diberikan sekali" in _row(proposal_list, 11).message
+    assert "oleh lembaga lain" in _row(proposal_list, 10).explanation
+    assert f"#{proposed.pk}" not in _row(proposal_list, 10).explanation
+    assert "input manual" not in _row(proposal_list, 10).explanation
+    assert "hanya diberikan sekali" in _row(proposal_list, 11).explanation
 
     assert "baris 13" in _row(proposal_list, 12).remarks  # same phone, other NIK
     assert "baris 12" in _row(proposal_list, 13).remarks
     # Registered: the registry wins, and the note does not tell the proposer whose NIK it is.
-    assert "sudah terdaftar" in _row(proposal_list, 14).note
-    assert "Endang" not in _row(proposal_list, 14).note
+    assert "sudah terdaftar" in _row(proposal_list, 14).remarks
+    assert "Endang" not in _row(proposal_list, 14).remarks
     assert "Nama dan tanggal lahir sama dengan baris 16" in _row(proposal_list, 15).remarks
 
     counts = proposal_list.counts
@@ -175,7 +176,7 @@ def test_a_listed_account_becomes_active_only_for_owners_without_one(upload, pro
     ]
     proposal_list = upload("accounts.csv", data="\n".join(rows).encode())
     assert proposal_list.import_status == ImportStatus.STAGED
-    assert "rekening terdaftar tetap dipakai" in _row(proposal_list, 2).note
+    assert "rekening terdaftar tetap dipakai" in _row(proposal_list, 2).remarks
 
     assert services.proposal_list_confirm(proposal_list=proposal_list, by=None) == 3
 

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("aid", "0024_flag_texts_out_of_notes"),
+        ("aid", "0027_row_notes_as_codes"),
     ]
 
     operations = [

@@ -1,0 +1,81 @@
+"""Why the set-based rules refused (or passed over) a staged row, as a code and values.
+
+:mod:`.dedupe` writes ``ImportRow.message_code`` and ``message_params`` in SQL (the program's
+name, the application, the list, the row it matched) and the words are made when the row is
+shown or written to the outcome file, in the reader's language, like the flags
+(:mod:`.flags`). The check's own messages (:mod:`.check`) stay text in ``message``.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from aid.notes import words
+
+TEXTS = {
+    "previous": _("Sudah diterima pada versi sebelumnya; tidak diusulkan lagi."),
+    "already_received": _(
+        "Pemilik NIK ini sudah menerima %(program)s (permohonan #%(application)s); bantuan "
+        "ini hanya diberikan sekali per NIK. Hapus baris ini dari daftar."
+    ),
+    # Names neither the other proposer nor the application (issue 24.6).
+    "duplicate_existing": _(
+        "NIK ini sudah diusulkan untuk %(program)s oleh lembaga lain; satu NIK hanya boleh "
+        "diusulkan sekali. Hapus baris ini dari daftar."
+    ),
+    "corrected_nik": _(
+        "NIK ini dulu tercatat untuk pemilik yang NIK-nya sudah dikoreksi, dan orang itu sudah "
+        "diusulkan atau menerima %(program)s (permohonan #%(application)s). Hapus baris ini."
+    ),
+    "duplicate_in_list": _(
+        "NIK ini sudah tercantum di baris %(row)s daftar ini (data ganda); baris itu yang "
+        "diproses. Hapus baris ini atau perbaiki NIK-nya."
+    ),
+}
+
+
+# Notes on an accepted row, added by the rules after the check's warnings
+# (``ImportRow.note_codes``, a list of these codes).
+NOTE_TEXTS = {
+    # The owner is registered and the list differs: the registry's details are kept. The
+    # note names nobody: the proposer reads it, and a NIK typed into a list must not tell
+    # whose it is.
+    "registered_owner": _(
+        "Pemilik NIK ini sudah terdaftar. Data terdaftar tetap dipakai; nama, alamat atau nomor "
+        "HP yang berbeda di daftar ini tidak mengubah registri (perbaikannya lewat Dinas)."
+    ),
+    "registered_account": _(
+        "Rekening di daftar berbeda dengan rekening aktif yang terdaftar; rekening terdaftar "
+        "tetap dipakai untuk penyaluran."
+    ),
+}
+
+
+def note_text(note: str, codes: list[str] | None) -> str:
+    """A row's note in the reader's language: the check's warnings, then the rules' notes."""
+    return " ".join([note, *(words(code, {}, texts=NOTE_TEXTS) for code in codes or [])]).strip()
+
+
+def append_code_sql(column: str) -> str:
+    """SQL: the JSON list ``column`` with one more code (a parameter) at its end."""
+    if connection.vendor == "postgresql":
+        return f"COALESCE({column}, '[]'::jsonb) || jsonb_build_array(CAST(%s AS TEXT))"
+    return f"json_insert(COALESCE({column}, '[]'), '$[#]', %s)"
+
+
+def text(code: str, params: dict | None, message: str = "") -> str:
+    """A row's message in the reader's language: the rule's (``code``) then the check's."""
+    params = dict(params or {})
+    if "list" in params and not params["list"]:
+        # An application entered by hand has no list.
+        params["list"] = gettext("input manual")
+    return words(code, params, message, texts=TEXTS)
+
+
+def json_object_sql(pairs: dict[str, str]) -> str:
+    """SQL building a JSON object from ``{key: SQL expression}`` (PostgreSQL or SQLite)."""
+    function = "jsonb_build_object" if connection.vendor == "postgresql" else "json_object"
+    arguments = ", ".join(f"'{key}', {value}" for key, value in pairs.items())
+    return f"{function}({arguments})"
