@@ -70,6 +70,9 @@ INSTALLED_APPS = [
     "notifications",
     "payment_checks",
 ]
+# Benchmarks and seeders for developers (devtools/): installed only in development.
+if DEBUG:
+    INSTALLED_APPS.append("devtools")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

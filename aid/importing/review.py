@@ -133,8 +133,8 @@ def outcome_csv(proposal_list: ProposalList) -> Iterator[str]:
         yield writer.writerow([safe_cell(value) for value in row])
 
 
-def outcome_xlsx(proposal_list: ProposalList, only: Q | None = None):
-    """The outcome file as an XLSX in a temporary file (rewound), ready to send back: a bold,
+def _write_outcome_xlsx(proposal_list: ProposalList, out, only: Q | None = None) -> None:
+    """The outcome file as an XLSX, written to the binary file ``out``: a bold,
     frozen header with filters, column widths to read by, the row number as a number, every
     other cell as text (NIKs and account numbers stay digits) and none a formula
     (safe_cell). Written in openpyxl's write-only mode, so memory stays flat."""
@@ -170,10 +170,24 @@ def outcome_xlsx(proposal_list: ProposalList, only: Q | None = None):
                 cell.alignment = wrap
             cells.append(cell)
         sheet.append(cells)
-    out = tempfile.TemporaryFile()  # noqa: SIM115 (returned open; the response closes it)
     workbook.save(out)
+
+
+def outcome_xlsx(proposal_list: ProposalList, only: Q | None = None):
+    """The outcome file (:func:`_write_outcome_xlsx`) in a temporary file (rewound), ready
+    to send back."""
+    out = tempfile.TemporaryFile()  # noqa: SIM115 (returned open; the response closes it)
+    _write_outcome_xlsx(proposal_list, out, only)
     out.seek(0)
     return out
+
+
+def outcome_xlsx_write(proposal_list: ProposalList, path, only: Q | None = None) -> int:
+    """Write the outcome file (:func:`_write_outcome_xlsx`) to ``path`` (for a background
+    job that keeps it until the list changes); returns its size in bytes."""
+    with open(path, "wb") as out:
+        _write_outcome_xlsx(proposal_list, out, only)
+        return out.tell()
 
 
 def kelurahan_of_rows(proposal_list: ProposalList) -> list[tuple[int | None, str]]:
