@@ -376,3 +376,93 @@ def import_move(proposal_list: ProposalList, to_status: str, **values) -> bool:
         for name, value in values.items():
             setattr(proposal_list, name, value)
     return bool(moved)
+
+
+# --- Moves that differ per application --------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RowMove:
+    """One application's move in :func:`move_rows`, with its own time, source and note."""
+
+    application_id: int
+    to_status: str
+    at: datetime
+    source: str = ""
+    reason_code: str = ""
+    note: str = ""
+
+
+@transaction.atomic
+def move_rows(moves: list[RowMove], *, by) -> dict[int, str]:
+    """Set-based :func:`move` for moves that differ per application (a bank report: each row
+    its own time, note and source), each application at most once.
+
+    Locks the rows, refuses each move the table does not allow (or that an open possible
+    duplicate holds back) and leaves that application as it was; the others are written
+    with one prepared UPDATE per kind of move and one bulk INSERT of their records, the same
+    records :func:`move` writes. Returns the refused moves' reasons by application id.
+    """
+    from django.db import connection
+
+    ids = [m.application_id for m in moves]
+    if len(set(ids)) != len(ids):
+        raise ValueError("move_rows() moves each application at most once")
+    for m in moves:
+        _check_reason(m.to_status, m.reason_code)
+    current = dict(
+        Application.objects.select_for_update().filter(pk__in=ids).values_list("pk", "status")
+    )
+    refused: dict[int, str] = {}
+    allowed: list[tuple[RowMove, str]] = []
+    for m in moves:
+        status = current.get(m.application_id)
+        if status is None or m.to_status not in ALLOWED[status]:
+            refused[m.application_id] = _refusal(status or "", m.to_status) if status else ""
+        else:
+            allowed.append((m, status))
+    holdable = [m.application_id for m, _s in allowed if m.to_status in HELD_BY_OPEN_DUPLICATES]
+    if holdable:
+        held = held_ids(Application.objects.filter(pk__in=holdable))
+        refused.update(dict.fromkeys(held, _held_message()))
+        allowed = [(m, s) for m, s in allowed if m.application_id not in held]
+    groups: dict[tuple[str, ...], list[list]] = {}
+    ops = connection.ops
+    for m, _status in allowed:
+        values = _update_fields(m.to_status, m.reason_code, m.note, m.at)
+        names = tuple(values)
+        groups.setdefault(names, []).append(
+            [
+                ops.adapt_datetimefield_value(v) if isinstance(v, datetime) else v
+                for v in values.values()
+            ]
+            + [m.application_id]
+        )
+    table = ops.quote_name(Application._meta.db_table)
+    with connection.cursor() as cursor:
+        for names, rows in groups.items():
+            assignments = ", ".join(
+                f"{ops.quote_name(Application._meta.get_field(n).column)} = %s" for n in names
+            )
+            cursor.executemany(f"UPDATE {table} SET {assignments} WHERE id = %s", rows)
+    StatusChange.objects.bulk_create(
+        (
+            StatusChange(
+                application_id=m.application_id,
+                from_status=status,
+                to_status=m.to_status,
+                reason_code=m.reason_code,
+                note=m.note,
+                source=m.source,
+                by=by,
+                at=m.at,
+            )
+            for m, status in allowed
+        ),
+        batch_size=5000,
+    )
+    for to_status in {m.to_status for m, _s in allowed}:
+        _notify_owners(
+            to_status, [m.application_id for m, _s in allowed if m.to_status == to_status]
+        )
+    return refused
