@@ -240,12 +240,17 @@ def decision_file_import(
     return decision_file_apply(record, file, kind, by=by, commit=commit)
 
 
-@transaction.atomic
 def decision_file_apply(
     record: DecisionFile, f: IO[bytes], kind: str, *, by, commit: bool = True
 ) -> DecisionFile:
     """The body of :func:`decision_file_import`, for a checked upload (the task calls it on a
-    queued record)."""
+    queued record).
+
+    The moves are written in chunks of ``selectors.CHUNK`` applications, each its own short
+    transaction, so that a big file never holds SQLite's write lock for long; applying the
+    same file again (e.g. after a worker died half-way) finishes what was left: approved
+    applications count as ``unchanged`` and the not-listed ones still submitted are
+    rejected."""
     program = record.program
     reject_missing = record.reject_missing
     parsed, problems, live, registered = _read_rows(
@@ -310,14 +315,17 @@ def decision_file_apply(
                 % {"n": parsed.damaged_niks},
             )
         elif commit:
-            record.not_approved = transitions.move_many(
-                submitted,
-                Status.REJECTED,
-                by=by,
-                reason_code=Reason.NOT_APPROVED,
-                note=_("Tidak tercantum dalam %(file)s") % {"file": record.original_filename},
-                source=record.source,
-            ).moved
+            note = _("Tidak tercantum dalam %(file)s") % {"file": record.original_filename}
+            missing = list(submitted.order_by("pk").values_list("pk", flat=True))
+            for chunk in selectors._chunks(missing):
+                record.not_approved += transitions.move_many(
+                    Application.objects.filter(pk__in=chunk, status=Status.SUBMITTED),
+                    Status.REJECTED,
+                    by=by,
+                    reason_code=Reason.NOT_APPROVED,
+                    note=note,
+                    source=record.source,
+                ).moved
         else:
             record.not_approved = submitted.exclude(pk__in=to_approve).count()
     record.problems = problems

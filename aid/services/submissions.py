@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import tempfile
+
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files import File
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -81,11 +83,12 @@ def submission_create(
         source=batch.source,
         at=batch.created_at,
     )
-    content = resources.render(selectors.submission_rows(batch), file_format)
     batch.rows = result.moved
-    batch.file.save(
-        f"pengajuan-{program.code}-{batch.pk}.{file_format}", ContentFile(content), save=False
-    )
+    # Streamed to a temporary file from one query, then kept on the batch.
+    with tempfile.TemporaryFile() as out:
+        resources.render_to(out, selectors.submission_rows(batch), file_format)
+        out.seek(0)
+        batch.file.save(f"pengajuan-{program.code}-{batch.pk}.{file_format}", File(out), save=False)
     batch.save(update_fields=["rows", "file"])
     _log_export(
         by=by,
