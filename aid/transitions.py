@@ -338,12 +338,25 @@ IMPORT_ALLOWED: dict[str, frozenset[str]] = {
     # A list staged from a proposer's workspace is sent to the Dinas (submitted) before it is
     # merged; the Dinas may send it back (returned) with a note, and the proposer, having
     # fixed its rows, sends it again. A list the Dinas uploaded itself merges from staged.
+    # A merge runs in batches under ``merging`` (resumed there if interrupted), then the list
+    # is ``merged``.
     ImportStatus.STAGED: frozenset(
-        {ImportStatus.MERGED, ImportStatus.SUBMITTED, ImportStatus.CANCELLED}
+        {
+            ImportStatus.MERGING,
+            ImportStatus.MERGED,
+            ImportStatus.SUBMITTED,
+            ImportStatus.CANCELLED,
+        }
     ),
     ImportStatus.SUBMITTED: frozenset(
-        {ImportStatus.MERGED, ImportStatus.RETURNED, ImportStatus.CANCELLED}
+        {
+            ImportStatus.MERGING,
+            ImportStatus.MERGED,
+            ImportStatus.RETURNED,
+            ImportStatus.CANCELLED,
+        }
     ),
+    ImportStatus.MERGING: frozenset({ImportStatus.MERGED}),
     ImportStatus.RETURNED: frozenset({ImportStatus.SUBMITTED, ImportStatus.CANCELLED}),
     ImportStatus.FAILED: frozenset({ImportStatus.UPLOADED, ImportStatus.CANCELLED}),
     ImportStatus.REFUSED: frozenset(),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from aid import transitions
 from aid.models import (
     Application,
+    ImportStatus,
     Program,
     ProposalList,
     Reason,
@@ -109,7 +110,10 @@ def applications_verify(
     *, applications: QuerySet[Application], by, note: str = "", source: str = "verifikasi"
 ) -> transitions.MoveResult:
     """Verify a list at once (one UPDATE). Applications that cannot be verified now are
-    left as they were and returned in ``refused`` with the reason, by application id."""
+    left as they were and returned in ``refused`` with the reason, by application id.
+    Applications of a list still being merged (``merging``) are not part of the round yet
+    and are left out."""
+    applications = applications.exclude(proposal_list__import_status=ImportStatus.MERGING)
     return transitions.move_many(applications, Status.VERIFIED, by=by, note=note, source=source)
 
 
