@@ -193,6 +193,11 @@ def _refuse_own_submissions(program: Program, listed: list[int], by, reject_miss
         )
 
 
+# Applications moved per transaction when a decision file is applied (see
+# decision_file_apply): short enough that nobody waits on SQLite's write lock for long.
+DECISION_BATCH = 2000
+
+
 def decision_file_import(
     *,
     program: Program,
@@ -246,7 +251,7 @@ def decision_file_apply(
     """The body of :func:`decision_file_import`, for a checked upload (the task calls it on a
     queued record).
 
-    The moves are written in chunks of ``selectors.CHUNK`` applications, each its own short
+    The moves are written in chunks of ``DECISION_BATCH`` applications, each its own short
     transaction, so that a big file never holds SQLite's write lock for long; applying the
     same file again (e.g. after a worker died half-way) finishes what was left: approved
     applications count as ``unchanged`` and the not-listed ones still submitted are
@@ -290,7 +295,7 @@ def decision_file_apply(
     submitted = Application.objects.filter(program=program, status=Status.SUBMITTED)
     if commit:
         record.save()
-        for chunk in selectors._chunks(to_approve):
+        for chunk in selectors._chunks(to_approve, DECISION_BATCH):
             result = transitions.move_many(
                 Application.objects.filter(pk__in=chunk),
                 Status.APPROVED,
@@ -317,7 +322,7 @@ def decision_file_apply(
         elif commit:
             note = _("Tidak tercantum dalam %(file)s") % {"file": record.original_filename}
             missing = list(submitted.order_by("pk").values_list("pk", flat=True))
-            for chunk in selectors._chunks(missing):
+            for chunk in selectors._chunks(missing, DECISION_BATCH):
                 record.not_approved += transitions.move_many(
                     Application.objects.filter(pk__in=chunk, status=Status.SUBMITTED),
                     Status.REJECTED,

@@ -36,60 +36,58 @@ def _log_export(
     )
 
 
-@transaction.atomic
 def submission_create(
     *, program: Program, proposal_list: ProposalList | None = None, file_format: str, by
 ) -> SubmissionBatch:
     """Submit every verified application of the program (or of one proposal list).
 
-    In one transaction: the applications are tagged with a new :class:`SubmissionBatch`,
-    moved to ``submitted`` (one UPDATE, history source "ekspor pengajuan #N"), the
-    ministry's file is rendered and kept on the batch, and the export is written to the
-    personal-data access log. Applications held back by an open possible duplicate are left
+    In one transaction: the applications are tagged with a new :class:`SubmissionBatch` and
+    moved to ``submitted`` (one UPDATE, history source "ekspor pengajuan #N"). Then, after
+    that commit (so that reading and writing tens of thousands of rows holds no write
+    lock), the ministry's file is written and kept on the batch
+    (:func:`submission_file_write`) and the export is written to the personal-data access
+    log. Applications held back by an open possible duplicate are left
     verified and counted in ``held_back``; those whose owner's account was changed after
     verification and not yet confirmed are left verified too. Refuses with a
     ValidationError when nothing can be submitted.
     """
-    if file_format not in resources.FORMATS:
-        raise ValidationError(_("Format berkas harus CSV atau XLSX."))
-    candidates = Application.objects.filter(program=program, status=Status.VERIFIED)
-    if proposal_list is not None:
-        candidates = candidates.filter(proposal_list=proposal_list)
-    held = transitions.held_ids(candidates)
-    if held:
-        candidates = candidates.exclude(pk__in=held)
-    # An account changed after verification waits for the Bendahara's confirmation before
-    # it is sent to the ministry; those applications stay verified for a later batch.
-    candidates = candidates.exclude(pk__in=selectors.with_unconfirmed_account(candidates))
-    batch = SubmissionBatch.objects.create(
-        program=program, proposal_list=proposal_list, created_by=by, held_back=len(held)
-    )
-    # The UPDATE locks the rows it tags, so a verifier rejecting one at the same moment
-    # either goes first (and it is not submitted) or waits until this is done.
-    tagged = candidates.update(submission_batch=batch)
-    if not tagged:
-        message = _("Tidak ada permohonan terverifikasi untuk diajukan dari %(what)s.") % {
-            "what": proposal_list or program
-        }
+    with transaction.atomic():
+        if file_format not in resources.FORMATS:
+            raise ValidationError(_("Format berkas harus CSV atau XLSX."))
+        candidates = Application.objects.filter(program=program, status=Status.VERIFIED)
+        if proposal_list is not None:
+            candidates = candidates.filter(proposal_list=proposal_list)
+        held = transitions.held_ids(candidates)
         if held:
-            message += " " + _(
-                "%(n)s permohonan ditahan karena kemungkinan data ganda yang belum diputuskan."
-            ) % {"n": money.thousands(len(held))}
-        raise ValidationError(message)
-    result = transitions.move_many(
-        Application.objects.filter(submission_batch=batch),
-        Status.SUBMITTED,
-        by=by,
-        source=batch.source,
-        at=batch.created_at,
-    )
-    batch.rows = result.moved
-    # Streamed to a temporary file from one query, then kept on the batch.
-    with tempfile.TemporaryFile() as out:
-        resources.render_to(out, selectors.submission_rows(batch), file_format)
-        out.seek(0)
-        batch.file.save(f"pengajuan-{program.code}-{batch.pk}.{file_format}", File(out), save=False)
-    batch.save(update_fields=["rows", "file"])
+            candidates = candidates.exclude(pk__in=held)
+        # An account changed after verification waits for the Bendahara's confirmation before
+        # it is sent to the ministry; those applications stay verified for a later batch.
+        candidates = candidates.exclude(pk__in=selectors.with_unconfirmed_account(candidates))
+        batch = SubmissionBatch.objects.create(
+            program=program, proposal_list=proposal_list, created_by=by, held_back=len(held)
+        )
+        # The UPDATE locks the rows it tags, so a verifier rejecting one at the same moment
+        # either goes first (and it is not submitted) or waits until this is done.
+        tagged = candidates.update(submission_batch=batch)
+        if not tagged:
+            message = _("Tidak ada permohonan terverifikasi untuk diajukan dari %(what)s.") % {
+                "what": proposal_list or program
+            }
+            if held:
+                message += " " + _(
+                    "%(n)s permohonan ditahan karena kemungkinan data ganda yang belum diputuskan."
+                ) % {"n": money.thousands(len(held))}
+            raise ValidationError(message)
+        result = transitions.move_many(
+            Application.objects.filter(submission_batch=batch),
+            Status.SUBMITTED,
+            by=by,
+            source=batch.source,
+            at=batch.created_at,
+        )
+        batch.rows = result.moved
+        batch.save(update_fields=["rows"])
+    submission_file_write(batch=batch, file_format=file_format)
     _log_export(
         by=by,
         batch=batch,
@@ -99,6 +97,18 @@ def submission_create(
         full_identity=True,
     )
     return batch
+
+
+def submission_file_write(*, batch: SubmissionBatch, file_format: str) -> None:
+    """Write the ministry's file of ``batch`` (its applications, one query, streamed to a
+    temporary file) and keep it on the batch; writing it again replaces it."""
+    with tempfile.TemporaryFile() as out:
+        resources.render_to(out, selectors.submission_rows(batch), file_format)
+        out.seek(0)
+        batch.file.save(
+            f"pengajuan-{batch.program.code}-{batch.pk}.{file_format}", File(out), save=False
+        )
+    SubmissionBatch.objects.filter(pk=batch.pk).update(file=batch.file.name)
 
 
 def submission_export(*, batch: SubmissionBatch, file_format: str, by) -> bytes:
