@@ -245,8 +245,8 @@ def proposal_list_confirm(
 
     The list moves to ``merging`` first; the rows are then merged in batches of
     ``batch_rows`` accepted rows, each its own short transaction that also records how far
-    the merge got (``counts["merge_row"]``), and the list ends ``merged`` once the pairs
-    are recorded. Applications of a list still ``merging`` cannot be verified. A merge that
+    the merge got (``counts["merge_row"]``); the pairs are recorded in one more transaction
+    (``counts["paired"]``) and the list ends ``merged`` in the last. Applications of a list still ``merging`` cannot be verified. A merge that
     stopped half-way (worker died, error) is resumed by calling this again: it goes on
     after the last batch that committed, so no row is merged twice; a second caller while
     one runs is refused. Returns the number of applications created; refuses
@@ -310,7 +310,14 @@ def proposal_list_confirm(
             or int(final.counts.get("merge_row", 0)) != done
         ):
             raise ValidationError(_("Daftar ini sedang digabungkan; tunggu hingga selesai."))
-        merge.link_pairs(locked, at=at)
+        if not final.counts.get("paired"):
+            merge.link_pairs(locked, at=at)
+            final.counts = {**final.counts, "paired": True}
+            ProposalList.objects.filter(pk=locked.pk).update(counts=final.counts)
+    with transaction.atomic():
+        final = ProposalList.objects.select_for_update().get(pk=locked.pk)
+        if final.import_status != ImportStatus.MERGING:
+            raise ValidationError(_("Daftar ini sedang digabungkan; tunggu hingga selesai."))
         created = merge.merged_count(locked)
         counts = {**review.counts(locked), "merged": created}
         # What the public status page answers owners refused by this list

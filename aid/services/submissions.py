@@ -36,57 +36,76 @@ def _log_export(
     )
 
 
+# Applications tagged and moved per transaction by a submission.
+SUBMIT_BATCH = 2000
+
+
 def submission_create(
     *, program: Program, proposal_list: ProposalList | None = None, file_format: str, by
 ) -> SubmissionBatch:
     """Submit every verified application of the program (or of one proposal list).
 
-    In one transaction: the applications are tagged with a new :class:`SubmissionBatch` and
-    moved to ``submitted`` (one UPDATE, history source "ekspor pengajuan #N"). Then, after
-    that commit (so that reading and writing tens of thousands of rows holds no write
-    lock), the ministry's file is written and kept on the batch
-    (:func:`submission_file_write`) and the export is written to the personal-data access
-    log. Applications held back by an open possible duplicate are left
+    The applications are tagged with a new :class:`SubmissionBatch` and moved to
+    ``submitted`` (history source "ekspor pengajuan #N") ``SUBMIT_BATCH`` at a time, each
+    its own short transaction. Then, with no write lock held, the ministry's file is written
+    and kept on the batch (:func:`submission_file_write`) and the export is written to the
+    personal-data access log. Applications held back by an open possible duplicate are left
     verified and counted in ``held_back``; those whose owner's account was changed after
     verification and not yet confirmed are left verified too. Refuses with a
     ValidationError when nothing can be submitted.
     """
-    with transaction.atomic():
-        if file_format not in resources.FORMATS:
-            raise ValidationError(_("Format berkas harus CSV atau XLSX."))
-        candidates = Application.objects.filter(program=program, status=Status.VERIFIED)
-        if proposal_list is not None:
-            candidates = candidates.filter(proposal_list=proposal_list)
-        held = transitions.held_ids(candidates)
-        if held:
-            candidates = candidates.exclude(pk__in=held)
-        # An account changed after verification waits for the Bendahara's confirmation before
-        # it is sent to the ministry; those applications stay verified for a later batch.
-        candidates = candidates.exclude(pk__in=selectors.with_unconfirmed_account(candidates))
-        batch = SubmissionBatch.objects.create(
-            program=program, proposal_list=proposal_list, created_by=by, held_back=len(held)
-        )
-        # The UPDATE locks the rows it tags, so a verifier rejecting one at the same moment
-        # either goes first (and it is not submitted) or waits until this is done.
-        tagged = candidates.update(submission_batch=batch)
-        if not tagged:
-            message = _("Tidak ada permohonan terverifikasi untuk diajukan dari %(what)s.") % {
-                "what": proposal_list or program
-            }
-            if held:
-                message += " " + _(
-                    "%(n)s permohonan ditahan karena kemungkinan data ganda yang belum diputuskan."
-                ) % {"n": money.thousands(len(held))}
-            raise ValidationError(message)
-        result = transitions.move_many(
-            Application.objects.filter(submission_batch=batch),
-            Status.SUBMITTED,
-            by=by,
-            source=batch.source,
-            at=batch.created_at,
-        )
-        batch.rows = result.moved
-        batch.save(update_fields=["rows"])
+    if file_format not in resources.FORMATS:
+        raise ValidationError(_("Format berkas harus CSV atau XLSX."))
+    candidates = Application.objects.filter(program=program, status=Status.VERIFIED)
+    if proposal_list is not None:
+        candidates = candidates.filter(proposal_list=proposal_list)
+    held = transitions.held_ids(candidates)
+    if held:
+        candidates = candidates.exclude(pk__in=held)
+    # An account changed after verification waits for the Bendahara's confirmation before
+    # it is sent to the ministry; those applications stay verified for a later batch.
+    candidates = candidates.exclude(pk__in=selectors.with_unconfirmed_account(candidates))
+    ids = list(candidates.order_by("pk").values_list("pk", flat=True))
+    message = _("Tidak ada permohonan terverifikasi untuk diajukan dari %(what)s.") % {
+        "what": proposal_list or program
+    }
+    if held:
+        message += " " + _(
+            "%(n)s permohonan ditahan karena kemungkinan data ganda yang belum diputuskan."
+        ) % {"n": money.thousands(len(held))}
+    if not ids:
+        raise ValidationError(message)
+    batch = SubmissionBatch.objects.create(
+        program=program, proposal_list=proposal_list, created_by=by, held_back=len(held)
+    )
+    moved = 0
+    try:
+        for start in range(0, len(ids), SUBMIT_BATCH):
+            with transaction.atomic():
+                # The UPDATE locks the rows it tags, so a verifier rejecting one at the same
+                # moment either goes first (and it is not submitted) or waits until this
+                # batch is done.
+                Application.objects.filter(
+                    pk__in=ids[start : start + SUBMIT_BATCH], status=Status.VERIFIED
+                ).update(submission_batch=batch)
+                moved += transitions.move_many(
+                    Application.objects.filter(
+                        pk__in=ids[start : start + SUBMIT_BATCH],
+                        submission_batch=batch,
+                        status=Status.VERIFIED,
+                    ),
+                    Status.SUBMITTED,
+                    by=by,
+                    source=batch.source,
+                    at=batch.created_at,
+                ).moved
+    finally:
+        batch.rows = moved
+        SubmissionBatch.objects.filter(pk=batch.pk).update(rows=moved)
+    if not moved:
+        Application.objects.filter(submission_batch=batch).update(submission_batch=None)
+        batch.delete()
+        raise ValidationError(message)
     submission_file_write(batch=batch, file_format=file_format)
     _log_export(
         by=by,
