@@ -126,3 +126,10 @@ def analyze_sqlite(*models) -> None:
         cursor.execute(f"PRAGMA analysis_limit = {SQLITE_ANALYSIS_LIMIT}")
         for model in models:
             cursor.execute(f"ANALYZE {table(model)}")
+
+
+def write_batch(size: int) -> int:
+    """Rows per write transaction of a long job: ``size`` on SQLite, where one writer holds
+    the whole database and everyone else waits for each transaction to end; ten times that
+    on PostgreSQL, which locks only the rows written (fewer, bigger statements are faster)."""
+    return size if connection.vendor == "sqlite" else size * 10

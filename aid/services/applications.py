@@ -144,13 +144,17 @@ BATCH = 2000
 def _in_batches(
     applications: QuerySet[Application], to_status: str, **move
 ) -> transitions.MoveResult:
-    """:func:`transitions.move_many` over ``applications`` in batches of ``BATCH``, each its
+    """:func:`transitions.move_many` over ``applications`` in batches of ``BATCH`` (ten times
+    that on PostgreSQL: :func:`aid.importing.sql.write_batch`), each its
     own transaction; the results added up. Running it again moves only what is left."""
+    from aid.importing.sql import write_batch
+
     ids = list(applications.order_by("pk").values_list("pk", flat=True))
     result = transitions.MoveResult()
-    for start in range(0, len(ids), BATCH):
+    size = write_batch(BATCH)
+    for start in range(0, len(ids), size):
         part = transitions.move_many(
-            Application.objects.filter(pk__in=ids[start : start + BATCH]), to_status, **move
+            Application.objects.filter(pk__in=ids[start : start + size]), to_status, **move
         )
         result.moved += part.moved
         result.refused.update(part.refused)

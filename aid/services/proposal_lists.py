@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aid import selectors, transitions
+from aid.importing.sql import write_batch
 from aid.models import (
     ImportPhase,
     ImportRow,
@@ -231,9 +232,7 @@ def proposal_list_stage(*, proposal_list: ProposalList, last_attempt: bool = Tru
 MERGE_BATCH_ROWS = 2000
 
 
-def proposal_list_confirm(
-    *, proposal_list: ProposalList, by, batch_rows: int = MERGE_BATCH_ROWS
-) -> int:
+def proposal_list_confirm(*, proposal_list: ProposalList, by, batch_rows: int | None = None) -> int:
     """Merge the accepted rows of a staged (or, from a proposer's workspace, submitted)
     list into the registry: all of it or, while it runs, none of it as far as the round is
     concerned.
@@ -244,12 +243,14 @@ def proposal_list_confirm(
     owner was proposed or paid since staging are rejected first.
 
     The list moves to ``merging`` first; the rows are then merged in batches of
-    ``batch_rows`` accepted rows, each its own short transaction that also records how far
-    the merge got (``counts["merge_row"]``); the pairs are recorded in one more transaction
-    (``counts["paired"]``) and the list ends ``merged`` in the last. Applications of a list still ``merging`` cannot be verified. A merge that
-    stopped half-way (worker died, error) is resumed by calling this again: it goes on
-    after the last batch that committed, so no row is merged twice; a second caller while
-    one runs is refused. Returns the number of applications created; refuses
+    ``batch_rows`` accepted rows (default ``MERGE_BATCH_ROWS``, ten times that on
+    PostgreSQL: :func:`aid.importing.sql.write_batch`), each its own short transaction that
+    also records how far the merge got (``counts["merge_row"]``); the pairs are recorded in
+    one more transaction (``counts["paired"]``) and the list ends ``merged`` in the last.
+    Applications of a list still ``merging`` cannot be verified. A merge that stopped
+    half-way (worker died, error) is resumed by calling this again: it goes on after the
+    last batch that committed, so no row is merged twice; a second caller while one runs is
+    refused. Returns the number of applications created; refuses
     (ValidationError) a list that is not ``staged`` (or ``submitted``) or ``merging``.
     """
     from aid.importing import dedupe, merge, review
@@ -286,6 +287,7 @@ def proposal_list_confirm(
             )
     at = locked.merged_at
     done = int(locked.counts.get("merge_row", 0))
+    batch_rows = batch_rows or write_batch(MERGE_BATCH_ROWS)
     for first, last in merge.row_batches(locked, batch_rows, after=done):
         with transaction.atomic():
             # Claim the batch (compare-and-set on how far the merge got): a second caller

@@ -23,6 +23,7 @@ from aid import selectors, transitions
 from aid.importing import returned_files
 from aid.importing.guards import MB, check_uploaded_file
 from aid.importing.read import measure
+from aid.importing.sql import write_batch
 from aid.models import (
     Application,
     BankReport,
@@ -295,7 +296,7 @@ def decision_file_apply(
     submitted = Application.objects.filter(program=program, status=Status.SUBMITTED)
     if commit:
         record.save()
-        for chunk in selectors._chunks(to_approve, DECISION_BATCH):
+        for chunk in selectors._chunks(to_approve, write_batch(DECISION_BATCH)):
             result = transitions.move_many(
                 Application.objects.filter(pk__in=chunk),
                 Status.APPROVED,
@@ -322,7 +323,7 @@ def decision_file_apply(
         elif commit:
             note = _("Tidak tercantum dalam %(file)s") % {"file": record.original_filename}
             missing = list(submitted.order_by("pk").values_list("pk", flat=True))
-            for chunk in selectors._chunks(missing, DECISION_BATCH):
+            for chunk in selectors._chunks(missing, write_batch(DECISION_BATCH)):
                 record.not_approved += transitions.move_many(
                     Application.objects.filter(pk__in=chunk, status=Status.SUBMITTED),
                     Status.REJECTED,
@@ -418,8 +419,9 @@ def bank_report_apply(
     actions = _bank_plan(record, parsed.rows, live, registered, problems)
     if commit:
         record.save()
-        for start in range(0, len(actions), BANK_BATCH):
-            _bank_batch(record, actions[start : start + BANK_BATCH], problems, by=by)
+        size = write_batch(BANK_BATCH)
+        for start in range(0, len(actions), size):
+            _bank_batch(record, actions[start : start + size], problems, by=by)
     else:
         record.applied = len(actions)
     record.problems = sorted(problems, key=lambda p: p["row"])

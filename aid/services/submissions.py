@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from aid import money, resources, selectors, transitions
+from aid.importing.sql import write_batch
 from aid.models import (
     Application,
     Program,
@@ -46,8 +47,8 @@ def submission_create(
     """Submit every verified application of the program (or of one proposal list).
 
     The applications are tagged with a new :class:`SubmissionBatch` and moved to
-    ``submitted`` (history source "ekspor pengajuan #N") ``SUBMIT_BATCH`` at a time, each
-    its own short transaction. Then, with no write lock held, the ministry's file is written
+    ``submitted`` (history source "ekspor pengajuan #N") ``SUBMIT_BATCH`` at a time (ten times
+    that on PostgreSQL), each its own short transaction. Then, with no write lock held, the ministry's file is written
     and kept on the batch (:func:`submission_file_write`) and the export is written to the
     personal-data access log. Applications held back by an open possible duplicate are left
     verified and counted in ``held_back``; those whose owner's account was changed after
@@ -79,18 +80,19 @@ def submission_create(
         program=program, proposal_list=proposal_list, created_by=by, held_back=len(held)
     )
     moved = 0
+    size = write_batch(SUBMIT_BATCH)
     try:
-        for start in range(0, len(ids), SUBMIT_BATCH):
+        for start in range(0, len(ids), size):
             with transaction.atomic():
                 # The UPDATE locks the rows it tags, so a verifier rejecting one at the same
                 # moment either goes first (and it is not submitted) or waits until this
                 # batch is done.
                 Application.objects.filter(
-                    pk__in=ids[start : start + SUBMIT_BATCH], status=Status.VERIFIED
+                    pk__in=ids[start : start + size], status=Status.VERIFIED
                 ).update(submission_batch=batch)
                 moved += transitions.move_many(
                     Application.objects.filter(
-                        pk__in=ids[start : start + SUBMIT_BATCH],
+                        pk__in=ids[start : start + size],
                         submission_batch=batch,
                         status=Status.VERIFIED,
                     ),
