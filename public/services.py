@@ -60,7 +60,7 @@ def status_lookup_record(*, nik_hash: str, client_ip: str | None, outcome: str) 
 # On SQLite a background job (a list being merged, a report applied) may hold the one write
 # lock; the log entry waits at most this long for it, then is skipped (and counted), so that
 # a check never turns into an error or a long wait.
-LOOKUP_LOG_WAIT_MS = 1000
+LOOKUP_LOG_WAIT_MS = 300
 SKIPPED_KEY = "public:status_lookup_skipped"
 
 

@@ -157,6 +157,9 @@ class _Server:
             start_new_session=True,
         )
         self.latencies: list[float] = []
+        self.by_request: dict[str, list[float]] = {}
+        # (started, seconds, "METHOD /path", status) of every answer slower than a second.
+        self.slow: list[tuple[float, float, str, int]] = []
         self.failed = 0
         self.statuses: dict[int, int] = {}
         self.lock = threading.Lock()
@@ -212,16 +215,19 @@ class _Server:
                         status, _page = self._request(conn, "POST", path, cookies, urlencode(data))
                 except (OSError, http.client.HTTPException):
                     status = 0  # timed out or refused: a failure
-                self._count(time.perf_counter() - started, status)
+                self._count(time.perf_counter() - started, status, started, f"{method} {path}")
                 if status == 0 or status >= 500:
                     return status
             return status
         finally:
             conn.close()
 
-    def _count(self, seconds: float, status: int) -> None:
+    def _count(self, seconds: float, status: int, started: float, label: str) -> None:
         with self.lock:
             self.latencies.append(seconds)
+            self.by_request.setdefault(label, []).append(seconds)
+            if seconds > 1 or status == 0 or status >= 500:
+                self.slow.append((started, seconds, label, status))
             self.statuses[status] = self.statuses.get(status, 0) + 1
             if status == 0 or status >= 500:
                 self.failed += 1
@@ -244,7 +250,7 @@ class _Server:
         for thread in self.threads:
             thread.start()
 
-    def stop(self) -> dict:
+    def stop(self, timeline: list | None = None) -> dict:
         self.stopping.set()
         for thread in self.threads:
             thread.join(timeout=30)
@@ -258,6 +264,23 @@ class _Server:
             "failed": self.failed,
             "p99_ms": round(_percentile(self.latencies, 99) * 1000, 1),
             "statuses": {str(k): v for k, v in sorted(self.statuses.items())},
+            # A login's POST hashes the password (PBKDF2, about a CPU-second on this box).
+            "p99_ms_by_request": {
+                label: round(_percentile(values, 99) * 1000, 1)
+                for label, values in sorted(self.by_request.items())
+            },
+            # Answers slower than a second (or failed), with the step running when sent.
+            "slow": [
+                {
+                    "step": next(
+                        (name for name, begin, end in timeline or [] if begin <= at < end), ""
+                    ),
+                    "request": label,
+                    "status": status,
+                    "ms": round(seconds * 1000),
+                }
+                for at, seconds, label, status in sorted(self.slow)[:50]
+            ],
         }
 
 
@@ -304,10 +327,11 @@ class Command(BaseCommand):
                     raise
                 server.start_clients()
                 say(f"Serving status checks and logins on 127.0.0.1:{server.port}")
+            timeline: list = []
             try:
-                steps, facts = self._round(program, people, proposal_list, tmp, rng, say)
+                steps, facts = self._round(program, people, proposal_list, tmp, rng, say, timeline)
             finally:
-                served = server.stop() if server else None
+                served = server.stop(timeline) if server else None
         check_merge = steps["check"] + steps["merge"]
         total = sum(steps.values())
         result = {
@@ -374,7 +398,7 @@ class Command(BaseCommand):
         )
         return program, people, proposal_list
 
-    def _round(self, program, people, proposal_list, tmp: Path, rng, say):
+    def _round(self, program, people, proposal_list, tmp: Path, rng, say, timeline: list):
         steps: dict[str, float] = {}
         facts: dict[str, int] = {}
 
@@ -382,6 +406,7 @@ class Command(BaseCommand):
             started = time.perf_counter()
             value = work()
             steps[name] = time.perf_counter() - started
+            timeline.append((name, started, time.perf_counter()))
             say(f"  {name:<17}{steps[name]:8.2f} s")
             return value
 
@@ -530,3 +555,8 @@ class Command(BaseCommand):
                 f"{served['failed']} 5xx or timed out, p99 {served['p99_ms']:.0f} ms "
                 f"(statuses {served['statuses']})"
             )
+            out(f"  p99 by request (ms): {served['p99_ms_by_request']}")
+            for slow in served["slow"]:
+                out(
+                    f"  slow: {slow['request']} {slow['status']} {slow['ms']} ms during {slow['step']}"
+                )
