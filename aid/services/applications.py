@@ -147,7 +147,7 @@ def _in_batches(
     """:func:`transitions.move_many` over ``applications`` in batches of ``BATCH`` (ten times
     that on PostgreSQL: :func:`aid.importing.sql.write_batch`), each its
     own transaction; the results added up. Running it again moves only what is left."""
-    from aid.importing.sql import write_batch
+    from aid.importing.sql import write_batch, yield_write_lock
 
     ids = list(applications.order_by("pk").values_list("pk", flat=True))
     result = transitions.MoveResult()
@@ -159,6 +159,7 @@ def _in_batches(
         result.moved += part.moved
         result.refused.update(part.refused)
         result.held |= part.held
+        yield_write_lock()
     return result
 
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aid import selectors, transitions
-from aid.importing.sql import write_batch
+from aid.importing.sql import write_batch, yield_write_lock
 from aid.models import (
     ImportPhase,
     ImportRow,
@@ -305,6 +305,7 @@ def proposal_list_confirm(*, proposal_list: ProposalList, by, batch_rows: int | 
             }
             ProposalList.objects.filter(pk=locked.pk).update(counts=locked.counts)
             done = last
+        yield_write_lock()
     with transaction.atomic():
         final = ProposalList.objects.select_for_update().get(pk=locked.pk)
         if (

@@ -23,7 +23,7 @@ from aid import selectors, transitions
 from aid.importing import returned_files
 from aid.importing.guards import MB, check_uploaded_file
 from aid.importing.read import measure
-from aid.importing.sql import write_batch
+from aid.importing.sql import write_batch, yield_write_lock
 from aid.models import (
     Application,
     BankReport,
@@ -304,6 +304,7 @@ def decision_file_apply(
                 source=record.source,
             )
             record.applied += result.moved
+            yield_write_lock()
             for pk, message in result.refused.items():
                 _problem(problems, 0, "", f"#{pk}: {message}")
     else:
@@ -332,6 +333,7 @@ def decision_file_apply(
                     note=note,
                     source=record.source,
                 ).moved
+                yield_write_lock()
         else:
             record.not_approved = submitted.exclude(pk__in=to_approve).count()
     record.problems = problems
@@ -422,6 +424,7 @@ def bank_report_apply(
         size = write_batch(BANK_BATCH)
         for start in range(0, len(actions), size):
             _bank_batch(record, actions[start : start + size], problems, by=by)
+            yield_write_lock()
     else:
         record.applied = len(actions)
     record.problems = sorted(problems, key=lambda p: p["row"])

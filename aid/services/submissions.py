@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from aid import money, resources, selectors, transitions
-from aid.importing.sql import write_batch
+from aid.importing.sql import write_batch, yield_write_lock
 from aid.models import (
     Application,
     Program,
@@ -101,6 +101,7 @@ def submission_create(
                     source=batch.source,
                     at=batch.created_at,
                 ).moved
+            yield_write_lock()
     finally:
         batch.rows = moved
         SubmissionBatch.objects.filter(pk=batch.pk).update(rows=moved)
