@@ -81,7 +81,11 @@ def _record_sqlite(values: tuple) -> None:
                 raise
             if not cache.add(SKIPPED_KEY, 1, timeout=None):
                 cache.incr(SKIPPED_KEY)
-            logger.warning("Status lookup not logged: the database stayed locked (%s)", exc)
+            # Not an error (the check was answered): the message leaves SQLite's wording out.
+            logger.warning(
+                "Status lookup not logged: a job held the write lock over %d ms",
+                LOOKUP_LOG_WAIT_MS,
+            )
         finally:
             cursor.execute(f"PRAGMA busy_timeout = {usual}")
 
