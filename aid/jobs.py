@@ -124,14 +124,22 @@ def merge(job, progress) -> dict:
     proposal_list = ProposalList.objects.select_related("program").get(
         pk=job.params["proposal_list_id"]
     )
-    progress.phase("merging", total=(proposal_list.counts or {}).get("accepted", 0))
+    total = (proposal_list.counts or {}).get("accepted", 0)
+    progress.phase("merging", total=total)
     try:
-        created = services.proposal_list_confirm(proposal_list=proposal_list, by=job.started_by)
+        created = services.proposal_list_confirm(
+            proposal_list=proposal_list,
+            by=job.started_by,
+            on_progress=lambda merged: progress.update(merged, max(total, merged)),
+        )
     except IntegrityError as exc:
+        # The merge commits in batches: what committed stays, the list stays "merging" (its
+        # applications cannot be verified yet), and "Coba lagi" goes on after the last batch.
         raise JobFailed(
             _(
-                "Penggabungan dibatalkan karena data berubah bersamaan (misalnya pemilik yang "
-                "sama baru saja diusulkan). Tidak ada yang tersimpan; coba gabungkan lagi."
+                "Penggabungan berhenti karena data berubah bersamaan (misalnya pemilik yang "
+                "sama baru saja diusulkan). Bagian yang sudah tergabung tetap tersimpan; tekan "
+                "Coba lagi untuk melanjutkan dari bagian berikutnya."
             )
         ) from exc
     progress.update(created, created)

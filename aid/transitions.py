@@ -14,10 +14,13 @@ and the processing state of a decision file or bank report (:data:`FILE_ALLOWED`
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import NoReturn
 
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -325,12 +328,25 @@ IMPORT_ALLOWED: dict[str, frozenset[str]] = {
     # A list staged from a proposer's workspace is sent to the Dinas (submitted) before it is
     # merged; the Dinas may send it back (returned) with a note, and the proposer, having
     # fixed its rows, sends it again. A list the Dinas uploaded itself merges from staged.
+    # A merge runs in batches under ``merging`` (resumed there if interrupted), then the list
+    # is ``merged``.
     ImportStatus.STAGED: frozenset(
-        {ImportStatus.MERGED, ImportStatus.SUBMITTED, ImportStatus.CANCELLED}
+        {
+            ImportStatus.MERGING,
+            ImportStatus.MERGED,
+            ImportStatus.SUBMITTED,
+            ImportStatus.CANCELLED,
+        }
     ),
     ImportStatus.SUBMITTED: frozenset(
-        {ImportStatus.MERGED, ImportStatus.RETURNED, ImportStatus.CANCELLED}
+        {
+            ImportStatus.MERGING,
+            ImportStatus.MERGED,
+            ImportStatus.RETURNED,
+            ImportStatus.CANCELLED,
+        }
     ),
+    ImportStatus.MERGING: frozenset({ImportStatus.MERGED}),
     ImportStatus.RETURNED: frozenset({ImportStatus.SUBMITTED, ImportStatus.CANCELLED}),
     ImportStatus.FAILED: frozenset({ImportStatus.UPLOADED, ImportStatus.CANCELLED}),
     ImportStatus.REFUSED: frozenset(),
@@ -381,3 +397,109 @@ DECISION_FILE_STATE = states.register(
 BANK_REPORT_STATE = states.register(
     states.StateMachine(model=BankReport, field="state", allowed=FILE_ALLOWED)
 )
+
+
+# --- Moves that differ per application --------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RowMove:
+    """One application's move in :func:`move_rows`, with its own time, source and note."""
+
+    application_id: int
+    to_status: str
+    at: datetime
+    source: str = ""
+    reason_code: str = ""
+    note: Note | str = ""
+
+
+@transaction.atomic
+def move_rows(moves: list[RowMove], *, by) -> dict[int, str]:
+    """Set-based :func:`move` for moves that differ per application (a bank report: each row
+    its own time, note and source), each application at most once.
+
+    Locks the rows, refuses each move the table does not allow (or that an open possible
+    duplicate holds back) and leaves that application as it was; the others are written
+    with one prepared UPDATE per kind of move and one bulk INSERT of their records, the same
+    records :func:`move` writes. Returns the refused moves' reasons by application id.
+    """
+    from django.db import connection
+
+    ids = [m.application_id for m in moves]
+    if len(set(ids)) != len(ids):
+        raise ValueError("move_rows() moves each application at most once")
+    for m in moves:
+        _check_reason(m.to_status, {"reason_code": m.reason_code})
+    current = dict(
+        Application.objects.select_for_update().filter(pk__in=ids).values_list("pk", "status")
+    )
+    refused: dict[int, str] = {}
+    allowed: list[tuple[RowMove, str]] = []
+    for m in moves:
+        status = current.get(m.application_id)
+        if status is None or m.to_status not in ALLOWED[status]:
+            refused[m.application_id] = (
+                APPLICATION_STATUS.refusal_message(status, m.to_status) if status else ""
+            )
+        else:
+            allowed.append((m, status))
+    holdable = [m.application_id for m, _s in allowed if m.to_status in HELD_BY_OPEN_DUPLICATES]
+    if holdable:
+        held = held_ids(Application.objects.filter(pk__in=holdable))
+        refused.update(dict.fromkeys(held, _held_message()))
+        allowed = [(m, s) for m, s in allowed if m.application_id not in held]
+    groups: dict[tuple[str, ...], list[list]] = {}
+    ops = connection.ops
+    for m, _status in allowed:
+        values = {
+            "status": m.to_status,
+            **_values(None, m.to_status, m.at, {"reason_code": m.reason_code, "note": m.note}),
+        }
+        names = tuple(values)
+        groups.setdefault(names, []).append(
+            [_sql_value(v) for v in values.values()] + [m.application_id]
+        )
+    table = ops.quote_name(Application._meta.db_table)
+    with connection.cursor() as cursor:
+        for names, rows in groups.items():
+            assignments = ", ".join(
+                f"{ops.quote_name(Application._meta.get_field(n).column)} = %s" for n in names
+            )
+            cursor.executemany(f"UPDATE {table} SET {assignments} WHERE id = %s", rows)
+    StatusChange.objects.bulk_create(
+        (
+            StatusChange(
+                application_id=m.application_id,
+                from_status=status,
+                to_status=m.to_status,
+                reason_code=m.reason_code,
+                **notes.columns(m.note),
+                source=m.source,
+                by=by,
+                at=m.at,
+            )
+            for m, status in allowed
+        ),
+        batch_size=5000,
+    )
+    for to_status in {m.to_status for m, _s in allowed}:
+        _announce(
+            [m.application_id for m, _s in allowed if m.to_status == to_status],
+            None,
+            to_status,
+            {},
+        )
+    return refused
+
+
+def _sql_value(value):
+    """A value for a raw UPDATE of an application: datetimes as the database wants them,
+    a note's values (JSON) as text."""
+    from django.db import connection
+
+    if isinstance(value, datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    if isinstance(value, (dict, list)):
+        return json.dumps(value)
+    return value

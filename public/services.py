@@ -3,11 +3,12 @@ minimised record of refused proposals it answers from."""
 
 from __future__ import annotations
 
+import logging
 import re
 from functools import cache
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
@@ -19,6 +20,7 @@ from registry.models import Owner
 from umkm_portal.postgresql.prepared import execute_prepared
 
 Outcome = StatusLookup.Outcome
+logger = logging.getLogger(__name__)
 
 
 def nik_digest(nik: str, *, key: str | None = None) -> str:
@@ -47,11 +49,47 @@ def status_lookup_record(*, nik_hash: str, client_ip: str | None, outcome: str) 
     this way.
     """
     values = (timezone.now(), nik_hash, client_ip or None, outcome)
+    if connection.vendor == "sqlite":
+        _record_sqlite(values)
+        return
     if connection.vendor != "postgresql":
         StatusLookup.objects.create(**dict(zip(_COLUMNS, values, strict=True)))
         return
     with connection.cursor() as cursor:
         execute_prepared(cursor, "status_lookup_record", _async_insert_sql(), values)
+
+
+# On SQLite a background job (a list being merged, a report applied) may hold the one write
+# lock; the log entry waits at most this long for it, then is skipped (and counted), so that
+# a check never turns into an error or a long wait.
+LOOKUP_LOG_WAIT_MS = 300
+SKIPPED_KEY = "public:status_lookup_skipped"
+
+
+def _record_sqlite(values: tuple) -> None:
+    """The lookup-log INSERT on SQLite, waiting at most ``LOOKUP_LOG_WAIT_MS`` for the write
+    lock; when the database stays locked the entry is skipped, counted in the cache
+    (``SKIPPED_KEY``) and logged, and the check answers as usual."""
+    from django.core.cache import cache
+
+    usual = int(connection.settings_dict["OPTIONS"].get("timeout", 5) * 1000)
+    with connection.cursor() as cursor:
+        cursor.execute(f"PRAGMA busy_timeout = {LOOKUP_LOG_WAIT_MS}")
+        try:
+            with transaction.atomic():
+                StatusLookup.objects.create(**dict(zip(_COLUMNS, values, strict=True)))
+        except OperationalError as exc:
+            if "locked" not in str(exc).lower() and "busy" not in str(exc).lower():
+                raise
+            if not cache.add(SKIPPED_KEY, 1, timeout=None):
+                cache.incr(SKIPPED_KEY)
+            # Not an error (the check was answered): the message leaves SQLite's wording out.
+            logger.warning(
+                "Status lookup not logged: a job held the write lock over %d ms",
+                LOOKUP_LOG_WAIT_MS,
+            )
+        finally:
+            cursor.execute(f"PRAGMA busy_timeout = {usual}")
 
 
 def status_check(

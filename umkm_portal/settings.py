@@ -78,6 +78,9 @@ INSTALLED_APPS = [
     # manage.py export_data (reads aid and registry); privacy's masking stays below them.
     "exports",
 ]
+# Benchmarks and seeders for developers (devtools/): installed only in development.
+if DEBUG:
+    INSTALLED_APPS.append("devtools")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -1,7 +1,9 @@
 """Accepted staging rows into the registry and applications, set-based.
 
-Called by :func:`aid.services.proposal_list_confirm` inside one transaction: a failure
-anywhere leaves no owner, business, account or application from the list. Each step is one
+Called by :func:`aid.services.proposal_list_confirm` in batches of rows
+(:func:`row_batches`, :func:`merge_rows`), each in its own short transaction, under the
+list's ``merging`` status, then :func:`link_pairs` once: a failed batch leaves nothing of
+itself, and the merge resumes after the last batch that committed. Each step is one
 ``INSERT … SELECT`` or ``UPDATE … FROM`` over the staging table; history records of the
 registry (django-simple-history) and the first status record of each application
 (:func:`aid.transitions.record_proposed_where`, the set-based twin of
@@ -56,11 +58,49 @@ def _history(model, from_sql: str, params: list, by, reason: str, at_db) -> None
 
 
 def merge(proposal_list: ProposalList, *, by, at) -> int:
-    """Create owners, businesses, accounts and applications for the accepted rows.
+    """Create owners, businesses, accounts and applications for the accepted rows, then the
+    possible-duplicate pairs: :func:`merge_rows` over the whole list and :func:`link_pairs`.
 
     Must run inside a transaction (the caller's), after :func:`dedupe.link_owners` has marked
-    the rows of registered owners. Returns the number of applications created. Rows reach
-    their owner by NIK (a unique index), so no pass rewrites the staging table for new owners.
+    the rows of registered owners. Returns the number of applications created.
+    """
+    created = merge_rows(proposal_list, by=by, at=at)
+    link_pairs(proposal_list, at=at)
+    return created
+
+
+def row_batches(proposal_list: ProposalList, size: int, *, after: int = 0) -> list[tuple]:
+    """Ranges ``(first, last)`` of row numbers after ``after``, each holding at most ``size``
+    accepted rows, that together cover every accepted row of the list (for a merge in
+    batches, :func:`merge_rows`)."""
+    numbers = list(
+        ImportRow.objects.filter(
+            proposal_list=proposal_list, outcome=ACCEPTED, row_number__gt=after
+        )
+        .order_by("row_number")
+        .values_list("row_number", flat=True)
+    )
+    return [
+        (numbers[start], numbers[min(start + size, len(numbers)) - 1])
+        for start in range(0, len(numbers), size)
+    ]
+
+
+def merge_rows(
+    proposal_list: ProposalList,
+    *,
+    by,
+    at,
+    first_row: int | None = None,
+    last_row: int | None = None,
+) -> int:
+    """Create owners, businesses, accounts and applications (with their first status record)
+    for the accepted rows, or for those numbered ``first_row`` to ``last_row``: one batch of
+    a merge, all of it at the merge's one time ``at``.
+
+    Must run inside a transaction (the caller's). Returns the number of applications
+    created. Rows reach their owner by NIK (a unique index), so no pass rewrites the staging
+    table for new owners.
     """
     rows, owners, businesses = table(ImportRow), table(Owner), table(Business)
     accounts, applications = table(BankAccount), table(Application)
@@ -69,6 +109,11 @@ def merge(proposal_list: ProposalList, *, by, at) -> int:
     at_db = connection.ops.adapt_datetimefield_value(at)
     source = f"impor daftar usulan #{pk}"
     accepted = f"r.proposal_list_id = {int(pk)} AND r.outcome = '{ACCEPTED}'"
+    if first_row is not None:
+        accepted += f" AND r.row_number BETWEEN {int(first_row)} AND {int(last_row)}"
+    before = (
+        Application.objects.filter(proposal_list_id=pk).order_by("-pk").values_list("pk", flat=True)
+    ).first() or 0
     owner_of_row = f"{rows} r JOIN {owners} o ON o.nik = r.nik"
 
     # Registered owners keep a business of the same name (any case) if they have one.
@@ -168,8 +213,16 @@ def merge(proposal_list: ProposalList, *, by, at) -> int:
     )
     with timed("INSERT INTO aid_statuschange"):
         transitions.record_proposed_where(
-            Application.objects.filter(proposal_list_id=pk), by=by, source=source
+            Application.objects.filter(proposal_list_id=pk, pk__gt=before), by=by, source=source
         )
+    return created
+
+
+def link_pairs(proposal_list: ProposalList, *, at) -> None:
+    """Record the possible-duplicate pairs of a merged list (the last step of a merge, over
+    all its rows once every batch is in). Must run inside a transaction."""
+    pk = proposal_list.pk
+    at_db = connection.ops.adapt_datetimefield_value(at)
     # The pairs are found through the owners and applications just written: on SQLite the
     # statistics taken when the list was staged would tell the planner those tables are
     # small (one scan of them per flagged row: 138 s at 20,000 rows instead of 0.01 s).
@@ -177,7 +230,6 @@ def merge(proposal_list: ProposalList, *, by, at) -> int:
     _possible_duplicates(pk, at_db)
     with timed("INSERT INTO aid_possibleduplicate (in program)"):
         _possible_duplicates_in_program(pk)
-    return created
 
 
 def _rules_sql(column: str) -> str:

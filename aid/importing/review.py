@@ -158,47 +158,42 @@ def outcome_csv(proposal_list: ProposalList) -> Iterator[str]:
         yield writer.writerow([safe_cell(value) for value in row])
 
 
-def outcome_xlsx(proposal_list: ProposalList, only: Q | None = None):
-    """The outcome file as an XLSX in a temporary file (rewound), ready to send back: a bold,
+def _write_outcome_xlsx(proposal_list: ProposalList, out, only: Q | None = None) -> None:
+    """The outcome file as an XLSX, written to the binary file ``out``: a bold,
     frozen header with filters, column widths to read by, the row number as a number, every
     other cell as text (NIKs and account numbers stay digits) and none a formula
-    (safe_cell). Written in openpyxl's write-only mode, so memory stays flat."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
+    (safe_cell). Streamed (:mod:`umkm_portal.xlsx`), so memory stays flat."""
+    from umkm_portal import xlsx
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Hasil pemeriksaan"))
     rows = outcome_rows(proposal_list, only)
     header = next(rows)
-    sheet.freeze_panes = "B2"
-    last = get_column_letter(len(header))
-    sheet.auto_filter.ref = f"A1:{last}1"
-    widths = [7, *(18 for _ in proposal_list.headers), 16, 30, 60, 18]
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
-    cells = []
-    for value in header:
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.font = bold
-        cells.append(cell)
-    sheet.append(cells)
-    explanation = len(header) - 2
-    for row in rows:
-        cells = [WriteOnlyCell(sheet, value=row[0])]
-        for index, value in enumerate(row[1:], start=1):
-            cell = WriteOnlyCell(sheet, value=safe_cell(value))
-            cell.number_format = "@"
-            if index == explanation:
-                cell.alignment = wrap
-            cells.append(cell)
-        sheet.append(cells)
+    xlsx.write(
+        out,
+        ([row[0], *(safe_cell(value) for value in row[1:])] for row in rows),
+        header=header,
+        sheet=_("Hasil pemeriksaan"),
+        widths=[7, *(18 for _ in proposal_list.headers), 16, 30, 60, 18],
+        wrap_column=len(header) - 2,
+        freeze="B2",
+        autofilter=True,
+    )
+
+
+def outcome_xlsx(proposal_list: ProposalList, only: Q | None = None):
+    """The outcome file (:func:`_write_outcome_xlsx`) in a temporary file (rewound), ready
+    to send back."""
     out = tempfile.TemporaryFile()  # noqa: SIM115 (returned open; the response closes it)
-    workbook.save(out)
+    _write_outcome_xlsx(proposal_list, out, only)
     out.seek(0)
     return out
+
+
+def outcome_xlsx_write(proposal_list: ProposalList, path, only: Q | None = None) -> int:
+    """Write the outcome file (:func:`_write_outcome_xlsx`) to ``path`` (for a background
+    job that keeps it until the list changes); returns its size in bytes."""
+    with open(path, "wb") as out:
+        _write_outcome_xlsx(proposal_list, out, only)
+        return out.tell()
 
 
 def kelurahan_of_rows(proposal_list: ProposalList) -> list[tuple[int | None, str]]:

@@ -83,6 +83,9 @@ class ImportStatus(models.TextChoices):
     # back to the proposer with a note.
     SUBMITTED = "submitted", _("Dikirim ke Dinas")
     RETURNED = "returned", _("Dikembalikan ke pengusul")
+    # Being merged in batches, each its own short transaction (the embedded SQLite stays
+    # writable for everyone else); what is merged so far is not yet part of the round.
+    MERGING = "merging", _("Sedang digabungkan")
     MERGED = "merged", _("Digabungkan")
     CANCELLED = "cancelled", _("Dibatalkan")
     REFUSED = "refused", _("Ditolak")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from aid import transitions
 from aid.models import (
     Application,
+    ImportStatus,
     Program,
     ProposalList,
     Reason,
@@ -108,9 +109,17 @@ def application_reject(
 def applications_verify(
     *, applications: QuerySet[Application], by, note: str = "", source: str = "verifikasi"
 ) -> transitions.MoveResult:
-    """Verify a list at once (one UPDATE). Applications that cannot be verified now are
-    left as they were and returned in ``refused`` with the reason, by application id."""
-    return transitions.move_many(applications, Status.VERIFIED, by=by, note=note, source=source)
+    """Verify a list (one UPDATE per batch of ``BATCH``, each its own short transaction).
+    Applications that cannot be verified now are left as they were and returned in
+    ``refused`` with the reason, by application id. Applications of a list still being merged (``merging``) are not part of the round yet
+    and are left out."""
+    return _in_batches(
+        applications.exclude(proposal_list__import_status=ImportStatus.MERGING),
+        Status.VERIFIED,
+        by=by,
+        note=note,
+        source=source,
+    )
 
 
 def applications_reject(
@@ -121,10 +130,37 @@ def applications_reject(
     note: str = "",
     source: str = "verifikasi",
 ) -> transitions.MoveResult:
-    """Reject a list at once with one reason; the rest as :func:`applications_verify`."""
-    return transitions.move_many(
+    """Reject a list with one reason; the rest as :func:`applications_verify`."""
+    return _in_batches(
         applications, Status.REJECTED, by=by, reason_code=reason_code, note=note, source=source
     )
+
+
+# Applications moved per transaction by the list actions above: each batch holds SQLite's
+# write lock for a moment only, and a batch that committed stays done if a later one fails.
+BATCH = 2000
+
+
+def _in_batches(
+    applications: QuerySet[Application], to_status: str, **move
+) -> transitions.MoveResult:
+    """:func:`transitions.move_many` over ``applications`` in batches of ``BATCH`` (ten times
+    that on PostgreSQL: :func:`aid.importing.sql.write_batch`), each its
+    own transaction; the results added up. Running it again moves only what is left."""
+    from aid.importing.sql import write_batch, yield_write_lock
+
+    ids = list(applications.order_by("pk").values_list("pk", flat=True))
+    result = transitions.MoveResult()
+    size = write_batch(BATCH)
+    for start in range(0, len(ids), size):
+        part = transitions.move_many(
+            Application.objects.filter(pk__in=ids[start : start + size]), to_status, **move
+        )
+        result.moved += part.moved
+        result.refused.update(part.refused)
+        result.held |= part.held
+        yield_write_lock()
+    return result
 
 
 def application_submit(*, application: Application, by, source: str = "", at=None) -> Application:

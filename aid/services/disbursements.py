@@ -41,11 +41,78 @@ def _check_reference(bank_reference: str, *, application: Application, outcome: 
             % {"ref": bank_reference},
             application_id=application.pk,
         )
-    refuse(
-        _("Referensi bank %(ref)s sudah dipakai untuk transfer lain (permohonan #%(id)s).")
-        % {"ref": bank_reference, "id": existing.application_id},
-        application,
-    )
+    refuse(reference_refusal(bank_reference, existing.application_id), application)
+
+
+def reference_refusal(bank_reference: str, used_by: int) -> str:
+    """A bank reference already on record for another event (of application ``used_by``)."""
+    return _("Referensi bank %(ref)s sudah dipakai untuk transfer lain (permohonan #%(id)s).") % {
+        "ref": bank_reference,
+        "id": used_by,
+    }
+
+
+def transfer_refusal(
+    *,
+    application: Application,
+    status: str,
+    owner: Owner,
+    program: Program,
+    paid_application_id: int | None,
+    account,
+    amount: int | None,
+    account_number: str | None,
+    bank_code: str,
+) -> str:
+    """Why a transfer attempt for ``application`` (now in ``status``) is refused, or "".
+
+    The transfer rules, for :func:`disbursement_record` and the bank report's set-based
+    path alike: the owner already received this one-time program's grant
+    (``paid_application_id``: the application of a successful transfer of the owner in the
+    program); the application is not approved or failed before; ``amount`` (when given)
+    differs from the program amount; the owner has no active ``account``, or it awaits
+    confirmation, or ``account_number``/``bank_code`` (when given) differ from it.
+    """
+    if status in RECEIVED_STATUSES or (
+        paid_application_id is not None
+        and (program.one_time or paid_application_id == application.pk)
+    ):
+        return _("%(name)s sudah ditransfer %(program)s; bantuan ini hanya diberikan sekali.") % {
+            "name": owner.full_name,
+            "program": program.name,
+        }
+    if status not in transitions.sources_for(Status.TRANSFERRED):
+        return _(
+            'Permohonan %(name)s berstatus "%(status)s", belum ditetapkan sebagai penerima.'
+        ) % {"name": owner.full_name, "status": Status(status).label}
+    if amount is not None and amount != program.amount:
+        return _(
+            "Nominal Rp%(amount)s berbeda dengan nilai bantuan %(program)s (Rp%(expected)s)."
+        ) % {
+            "amount": money.thousands(amount),
+            "program": program.name,
+            "expected": money.thousands(program.amount),
+        }
+    if account is None:
+        return _("%(name)s belum memiliki rekening aktif.") % {"name": owner.full_name}
+    if selectors.account_awaits_confirmation(account):
+        return _(
+            "Rekening %(name)s diganti setelah permohonan diverifikasi dan belum "
+            "dikonfirmasi Bendahara; transfer tidak dicatat ke rekening itu."
+        ) % {"name": owner.full_name}
+    if (account_number is not None and account_number != account.account_number) or (
+        bank_code and bank_code != account.bank.code
+    ):
+        return _(
+            "Rekening %(bank)s %(number)s bukan rekening aktif %(name)s yang tercatat "
+            "(berakhiran %(last)s)."
+        ) % {
+            "bank": bank_code or account.bank.code,
+            "number": account_number,
+            "name": owner.full_name,
+            "last": account.account_number[-4:],
+        }
+    return ""
 
 
 @transaction.atomic
@@ -65,8 +132,8 @@ def disbursement_record(
 ) -> Disbursement:
     """Record one transfer attempt for an approved (or previously failed) application.
 
-    The one home of the transfer rules, for the bank report and the Bendahara's manual entry
-    alike. Locks the owner and then the application, so concurrent attempts for the same
+    The Bendahara's manual entry (the bank report applies the same rules, set-based, with
+    :func:`transfer_refusal` and :func:`reference_refusal`). Locks the owner and then the application, so concurrent attempts for the same
     owner are serialised and every one after the first sees its result. Refuses with a
     :class:`~aid.transitions.TransitionRefused` (Indonesian message, nothing written) when:
     the bank reference is already on record (:class:`AlreadyRecorded` when it is this very
@@ -74,8 +141,8 @@ def disbursement_record(
     is not approved or failed before; ``amount`` (when given) differs from the program
     amount; the owner has no active account, or ``account_number``/``bank_code`` (when given)
     differ from it; the active account replaced another after verification and no second
-    person confirmed it (registry.services.bank_account_confirm). Otherwise snapshots the active account into a :class:`Disbursement` and
-    moves the application to ``transferred`` or ``transfer_failed``.
+    person confirmed it (registry.services.bank_account_confirm). Otherwise snapshots the
+    active account into a :class:`Disbursement` and moves the application to ``transferred`` or ``transfer_failed``.
     """
     outcome = Disbursement.Outcome.SUCCESS if succeeded else Disbursement.Outcome.FAILED
     Owner.objects.select_for_update().filter(pk=application.owner_id).first()
@@ -91,58 +158,20 @@ def disbursement_record(
         application__program=program,
         outcome=Disbursement.Outcome.SUCCESS,
     ).first()
-    if locked.status in RECEIVED_STATUSES or (
-        paid is not None and (program.one_time or paid.application_id == locked.pk)
-    ):
-        refuse(
-            _("%(name)s sudah ditransfer %(program)s; bantuan ini hanya diberikan sekali.")
-            % {"name": owner.full_name, "program": program.name},
-            locked,
-        )
-    if locked.status not in transitions.sources_for(Status.TRANSFERRED):
-        refuse(
-            _('Permohonan %(name)s berstatus "%(status)s", belum ditetapkan sebagai penerima.')
-            % {"name": owner.full_name, "status": locked.get_status_display()},
-            locked,
-        )
-    if amount is not None and amount != program.amount:
-        refuse(
-            _("Nominal Rp%(amount)s berbeda dengan nilai bantuan %(program)s (Rp%(expected)s).")
-            % {
-                "amount": money.thousands(amount),
-                "program": program.name,
-                "expected": money.thousands(program.amount),
-            },
-            locked,
-        )
     account = owner.bank_accounts.select_related("bank").filter(is_active=True).first()
-    if account is None:
-        refuse(_("%(name)s belum memiliki rekening aktif.") % {"name": owner.full_name}, locked)
-    if selectors.account_awaits_confirmation(account):
-        refuse(
-            _(
-                "Rekening %(name)s diganti setelah permohonan diverifikasi dan belum "
-                "dikonfirmasi Bendahara; transfer tidak dicatat ke rekening itu."
-            )
-            % {"name": owner.full_name},
-            locked,
-        )
-    if (account_number is not None and account_number != account.account_number) or (
-        bank_code and bank_code != account.bank.code
-    ):
-        refuse(
-            _(
-                "Rekening %(bank)s %(number)s bukan rekening aktif %(name)s yang tercatat "
-                "(berakhiran %(last)s)."
-            )
-            % {
-                "bank": bank_code or account.bank.code,
-                "number": account_number,
-                "name": owner.full_name,
-                "last": account.account_number[-4:],
-            },
-            locked,
-        )
+    message = transfer_refusal(
+        application=locked,
+        status=locked.status,
+        owner=owner,
+        program=program,
+        paid_application_id=paid.application_id if paid else None,
+        account=account,
+        amount=amount,
+        account_number=account_number,
+        bank_code=bank_code,
+    )
+    if message:
+        refuse(message, locked)
     try:
         with transaction.atomic():
             disbursement = Disbursement.objects.create(

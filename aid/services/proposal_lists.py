@@ -8,6 +8,7 @@ import datetime
 import logging
 import os
 import uuid
+from collections.abc import Callable
 from typing import IO, Literal
 
 from django.conf import settings
@@ -18,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aid import selectors, transitions
+from aid.importing.sql import write_batch, yield_write_lock
 from aid.models import (
     ImportPhase,
     ImportRow,
@@ -252,52 +254,117 @@ def proposal_list_stage(
     return report
 
 
-@transaction.atomic
-def proposal_list_confirm(*, proposal_list: ProposalList, by) -> int:
+# Accepted rows merged per transaction: a batch holds SQLite's write lock for well under a
+# second, so status checks, logins and staff work go on during a merge of 66,000 rows.
+MERGE_BATCH_ROWS = 2000
+
+
+def proposal_list_confirm(
+    *,
+    proposal_list: ProposalList,
+    by,
+    batch_rows: int | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> int:
     """Merge the accepted rows of a staged (or, from a proposer's workspace, submitted)
-    list into the registry, in one transaction.
+    list into the registry: all of it or, while it runs, none of it as far as the round is
+    concerned.
 
     Creates owners (existing owners matched by NIK are left as registered), businesses,
     active accounts where the owner has none, and one ``proposed`` application per accepted
     row with its status record; flagged rows get ``PossibleDuplicate`` records. Rows whose
-    owner was proposed or paid since staging are rejected first. Any failure leaves nothing
-    from the list. Returns the number of applications created; refuses (ValidationError)
-    a list that is not ``staged``.
+    owner was proposed or paid since staging are rejected first.
+
+    The list moves to ``merging`` first; the rows are then merged in batches of
+    ``batch_rows`` accepted rows (default ``MERGE_BATCH_ROWS``, ten times that on
+    PostgreSQL: :func:`aid.importing.sql.write_batch`), each its own short transaction that
+    also records how far the merge got (``counts["merge_row"]``); the pairs are recorded in
+    one more transaction (``counts["paired"]``) and the list ends ``merged`` in the last.
+    Applications of a list still ``merging`` cannot be verified. A merge that stopped
+    half-way (worker died, error) is resumed by calling this again: it goes on after the
+    last batch that committed, so no row is merged twice; a second caller while one runs is
+    refused. ``on_progress(applications created so far)`` is called after each batch (the
+    merge job's page shows it). Returns the number of applications created; refuses
+    (ValidationError) a list that is not ``staged`` (or ``submitted``) or ``merging``.
     """
     from aid.importing import dedupe, merge, review
 
-    locked = (
-        ProposalList.objects.select_for_update().select_related("program").get(pk=proposal_list.pk)
-    )
-    if not transitions.import_can_move(locked.import_status, ImportStatus.MERGED):
-        raise ValidationError(
-            _('Daftar berstatus "%(status)s" tidak dapat digabungkan.')
-            % {"status": locked.get_import_status_display() or "-"}
+    with transaction.atomic():
+        locked = (
+            ProposalList.objects.select_for_update()
+            .select_related("program")
+            .get(pk=proposal_list.pk)
         )
-    if locked.sent_by_proposer and locked.import_status != ImportStatus.SUBMITTED:
-        raise ValidationError(
-            _(
-                "Daftar ini belum dikirim oleh pengusulnya ke Dinas (dengan SPTJM); "
-                "penggabungan menunggu pengirimannya."
+        if locked.import_status != ImportStatus.MERGING:
+            if not transitions.import_can_move(locked.import_status, ImportStatus.MERGING):
+                raise ValidationError(
+                    _('Daftar berstatus "%(status)s" tidak dapat digabungkan.')
+                    % {"status": locked.get_import_status_display() or "-"}
+                )
+            if locked.sent_by_proposer and locked.import_status != ImportStatus.SUBMITTED:
+                raise ValidationError(
+                    _(
+                        "Daftar ini belum dikirim oleh pengusulnya ke Dinas (dengan SPTJM); "
+                        "penggabungan menunggu pengirimannya."
+                    )
+                )
+            dedupe.mark_previously_accepted(locked)
+            dedupe.reject_existing(locked)
+            dedupe.reject_corrected_niks(locked)
+            dedupe.link_owners(locked)
+            transitions.import_move(
+                locked,
+                ImportStatus.MERGING,
+                counts={**review.counts(locked), "merged": 0, "merge_row": 0},
+                merged_at=timezone.now(),
+                merged_by=by,
             )
+    at = locked.merged_at
+    done = int(locked.counts.get("merge_row", 0))
+    batch_rows = batch_rows or write_batch(MERGE_BATCH_ROWS)
+    for first, last in merge.row_batches(locked, batch_rows, after=done):
+        with transaction.atomic():
+            # Claim the batch (compare-and-set on how far the merge got): a second caller
+            # finds the list moved on and stops instead of merging the rows twice.
+            claimed = ProposalList.objects.filter(
+                pk=locked.pk, import_status=ImportStatus.MERGING, counts__merge_row=done
+            ).update(import_updated_at=timezone.now())
+            if not claimed:
+                raise ValidationError(_("Daftar ini sedang digabungkan; tunggu hingga selesai."))
+            created = merge.merge_rows(locked, by=by, at=at, first_row=first, last_row=last)
+            locked.counts = {
+                **locked.counts,
+                "merged": int(locked.counts.get("merged", 0)) + created,
+                "merge_row": last,
+            }
+            ProposalList.objects.filter(pk=locked.pk).update(counts=locked.counts)
+            done = last
+        if on_progress:
+            on_progress(int(locked.counts["merged"]))
+        yield_write_lock()
+    with transaction.atomic():
+        final = ProposalList.objects.select_for_update().get(pk=locked.pk)
+        if (
+            final.import_status != ImportStatus.MERGING
+            or int(final.counts.get("merge_row", 0)) != done
+        ):
+            raise ValidationError(_("Daftar ini sedang digabungkan; tunggu hingga selesai."))
+        if not final.counts.get("paired"):
+            merge.link_pairs(locked, at=at)
+            final.counts = {**final.counts, "paired": True}
+            ProposalList.objects.filter(pk=locked.pk).update(counts=final.counts)
+    with transaction.atomic():
+        final = ProposalList.objects.select_for_update().get(pk=locked.pk)
+        if final.import_status != ImportStatus.MERGING:
+            raise ValidationError(_("Daftar ini sedang digabungkan; tunggu hingga selesai."))
+        created = merge.merged_count(locked)
+        counts = {**review.counts(locked), "merged": created}
+        # Inside the list's last transaction: what the periphery writes about the merge
+        # (e.g. the status page's record of the refused rows) stands or falls with it.
+        events.send(events.proposal_list_merged, proposal_list=locked)
+        transitions.import_move(
+            proposal_list, ImportStatus.MERGED, counts=counts, merged_at=at, merged_by=by
         )
-    dedupe.mark_previously_accepted(locked)
-    dedupe.reject_existing(locked)
-    dedupe.reject_corrected_niks(locked)
-    dedupe.link_owners(locked)
-    at = timezone.now()
-    created = merge.merge(locked, by=by, at=at)
-    counts = {**review.counts(locked), "merged": created}
-    # Inside the transaction: what the periphery writes about the merge (e.g. the status
-    # page's record of the refused rows) stands or falls with it.
-    events.send(events.proposal_list_merged, proposal_list=locked)
-    transitions.import_move(
-        proposal_list,
-        ImportStatus.MERGED,
-        counts=counts,
-        merged_at=at,
-        merged_by=by,
-    )
     return created
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import tempfile
+
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files import File
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from aid import money, resources, selectors, transitions
+from aid.importing.sql import write_batch, yield_write_lock
 from aid.models import (
     Application,
     Program,
@@ -34,15 +37,19 @@ def _log_export(
     )
 
 
-@transaction.atomic
+# Applications tagged and moved per transaction by a submission.
+SUBMIT_BATCH = 2000
+
+
 def submission_create(
     *, program: Program, proposal_list: ProposalList | None = None, file_format: str, by
 ) -> SubmissionBatch:
     """Submit every verified application of the program (or of one proposal list).
 
-    In one transaction: the applications are tagged with a new :class:`SubmissionBatch`,
-    moved to ``submitted`` (one UPDATE, history source "ekspor pengajuan #N"), the
-    ministry's file is rendered and kept on the batch, and the export is written to the
+    The applications are tagged with a new :class:`SubmissionBatch` and moved to
+    ``submitted`` (history source "ekspor pengajuan #N") ``SUBMIT_BATCH`` at a time (ten times
+    that on PostgreSQL), each its own short transaction. Then, with no write lock held, the ministry's file is written
+    and kept on the batch (:func:`submission_file_write`) and the export is written to the
     personal-data access log. Applications held back by an open possible duplicate are left
     verified and counted in ``held_back``; those whose owner's account was changed after
     verification and not yet confirmed are left verified too. Refuses with a
@@ -59,34 +66,50 @@ def submission_create(
     # An account changed after verification waits for the Bendahara's confirmation before
     # it is sent to the ministry; those applications stay verified for a later batch.
     candidates = candidates.exclude(pk__in=selectors.with_unconfirmed_account(candidates))
+    ids = list(candidates.order_by("pk").values_list("pk", flat=True))
+    message = _("Tidak ada permohonan terverifikasi untuk diajukan dari %(what)s.") % {
+        "what": proposal_list or program
+    }
+    if held:
+        message += " " + _(
+            "%(n)s permohonan ditahan karena kemungkinan data ganda yang belum diputuskan."
+        ) % {"n": money.thousands(len(held))}
+    if not ids:
+        raise ValidationError(message)
     batch = SubmissionBatch.objects.create(
         program=program, proposal_list=proposal_list, created_by=by, held_back=len(held)
     )
-    # The UPDATE locks the rows it tags, so a verifier rejecting one at the same moment
-    # either goes first (and it is not submitted) or waits until this is done.
-    tagged = candidates.update(submission_batch=batch)
-    if not tagged:
-        message = _("Tidak ada permohonan terverifikasi untuk diajukan dari %(what)s.") % {
-            "what": proposal_list or program
-        }
-        if held:
-            message += " " + _(
-                "%(n)s permohonan ditahan karena kemungkinan data ganda yang belum diputuskan."
-            ) % {"n": money.thousands(len(held))}
+    moved = 0
+    size = write_batch(SUBMIT_BATCH)
+    try:
+        for start in range(0, len(ids), size):
+            with transaction.atomic():
+                # The UPDATE locks the rows it tags, so a verifier rejecting one at the same
+                # moment either goes first (and it is not submitted) or waits until this
+                # batch is done.
+                Application.objects.filter(
+                    pk__in=ids[start : start + size], status=Status.VERIFIED
+                ).update(submission_batch=batch)
+                moved += transitions.move_many(
+                    Application.objects.filter(
+                        pk__in=ids[start : start + size],
+                        submission_batch=batch,
+                        status=Status.VERIFIED,
+                    ),
+                    Status.SUBMITTED,
+                    by=by,
+                    source=batch.source,
+                    at=batch.created_at,
+                ).moved
+            yield_write_lock()
+    finally:
+        batch.rows = moved
+        SubmissionBatch.objects.filter(pk=batch.pk).update(rows=moved)
+    if not moved:
+        Application.objects.filter(submission_batch=batch).update(submission_batch=None)
+        batch.delete()
         raise ValidationError(message)
-    result = transitions.move_many(
-        Application.objects.filter(submission_batch=batch),
-        Status.SUBMITTED,
-        by=by,
-        source=batch.source,
-        at=batch.created_at,
-    )
-    content = resources.render(selectors.submission_rows(batch), file_format)
-    batch.rows = result.moved
-    batch.file.save(
-        f"pengajuan-{program.code}-{batch.pk}.{file_format}", ContentFile(content), save=False
-    )
-    batch.save(update_fields=["rows", "file"])
+    submission_file_write(batch=batch, file_format=file_format)
     _log_export(
         by=by,
         batch=batch,
@@ -96,6 +119,18 @@ def submission_create(
         full_identity=True,
     )
     return batch
+
+
+def submission_file_write(*, batch: SubmissionBatch, file_format: str) -> None:
+    """Write the ministry's file of ``batch`` (its applications, one query, streamed to a
+    temporary file) and keep it on the batch; writing it again replaces it."""
+    with tempfile.TemporaryFile() as out:
+        resources.render_to(out, selectors.submission_rows(batch), file_format)
+        out.seek(0)
+        batch.file.save(
+            f"pengajuan-{batch.program.code}-{batch.pk}.{file_format}", File(out), save=False
+        )
+    SubmissionBatch.objects.filter(pk=batch.pk).update(file=batch.file.name)
 
 
 def submission_export(*, batch: SubmissionBatch, file_format: str, by) -> bytes:

@@ -246,7 +246,7 @@ def test_cancel_leaves_nothing_behind(upload, registry_before):
         services.proposal_list_confirm(proposal_list=proposal_list, by=None)
 
 
-def test_a_failure_in_the_middle_of_a_merge_leaves_nothing_from_the_list(
+def test_a_failure_in_the_middle_of_a_batch_leaves_nothing_of_it_and_the_merge_resumes(
     upload, registry_before, monkeypatch
 ):
     proposal_list = upload("outcomes.csv")
@@ -260,10 +260,11 @@ def test_a_failure_in_the_middle_of_a_merge_leaves_nothing_from_the_list(
     def explode(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    # Owners, businesses, accounts and applications are inserted by then.
-    monkeypatch.setattr("aid.transitions.record_proposed_where", explode)
-    with pytest.raises(RuntimeError):
-        services.proposal_list_confirm(proposal_list=proposal_list, by=None)
+    # Owners, businesses, accounts and applications of the batch are inserted by then.
+    with monkeypatch.context() as patched:
+        patched.setattr("aid.transitions.record_proposed_where", explode)
+        with pytest.raises(RuntimeError):
+            services.proposal_list_confirm(proposal_list=proposal_list, by=None)
 
     assert (
         Owner.objects.count(),
@@ -272,7 +273,51 @@ def test_a_failure_in_the_middle_of_a_merge_leaves_nothing_from_the_list(
         Application.objects.count(),
     ) == counts
     proposal_list.refresh_from_db()
-    assert proposal_list.import_status == ImportStatus.STAGED  # can be confirmed again
+    assert proposal_list.import_status == ImportStatus.MERGING  # resumed by confirming again
+
+    created = services.proposal_list_confirm(proposal_list=proposal_list, by=None)
+
+    proposal_list.refresh_from_db()
+    assert proposal_list.import_status == ImportStatus.MERGED
+    assert created == proposal_list.counts["accepted"]
+    assert Application.objects.filter(proposal_list=proposal_list).count() == created
+
+
+def test_a_merge_stopped_between_batches_resumes_after_the_last_one_and_merges_each_row_once(
+    upload, registry_before, monkeypatch
+):
+    from aid.importing import merge
+
+    proposal_list = upload("outcomes.csv")
+    real = merge.merge_rows
+    calls = []
+
+    def second_batch_dies(*args, **kwargs):
+        calls.append(kwargs["first_row"])
+        if len(calls) == 2:
+            raise RuntimeError("worker killed")
+        return real(*args, **kwargs)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(merge, "merge_rows", second_batch_dies)
+        with pytest.raises(RuntimeError):
+            services.proposal_list_confirm(proposal_list=proposal_list, by=None, batch_rows=2)
+
+    proposal_list.refresh_from_db()
+    assert proposal_list.import_status == ImportStatus.MERGING
+    half = Application.objects.filter(proposal_list=proposal_list)
+    assert half.count() == 2
+    # Half-merged applications are not part of the round yet: nobody can verify them.
+    assert services.applications_verify(applications=half, by=None).moved == 0
+
+    created = services.proposal_list_confirm(proposal_list=proposal_list, by=None, batch_rows=2)
+
+    proposal_list.refresh_from_db()
+    assert proposal_list.import_status == ImportStatus.MERGED
+    merged = Application.objects.filter(proposal_list=proposal_list)
+    assert created == merged.count() == proposal_list.counts["accepted"]
+    assert merged.values("owner").distinct().count() == created
+    assert StatusChange.objects.filter(application__proposal_list=proposal_list).count() == created
 
 
 def test_a_phone_or_account_already_used_by_another_nik_in_the_program_is_flagged(upload, program):
