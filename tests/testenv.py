@@ -8,6 +8,8 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 # The suite runs with DEBUG off, as production does, but over plain HTTP (the test client and
 # the live server); tests of the HTTPS settings turn them on themselves.
 os.environ.setdefault("HTTPS", "false")
+# The dev-only app (benchmarks, seeders): the suite runs them at a small size.
+os.environ.setdefault("DEVTOOLS", "true")
 os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
 # Tests do not run collectstatic; production's hashed-name storage is exercised by the
 # deployment checks instead.

@@ -70,6 +70,11 @@ INSTALLED_APPS = [
     "notifications",
     "payment_checks",
 ]
+# Benchmarks, load tools and demo seeders (bench_*, seed_demo, seed_scale, …): a dev-only app
+# that production never lists. On with DEBUG (./run) or DEVTOOLS=true (the test run).
+DEVTOOLS = env.bool("DEVTOOLS", default=DEBUG)
+if DEVTOOLS:
+    INSTALLED_APPS.append("devtools")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -14,7 +14,7 @@ from collections import defaultdict
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from aid.importing.sql import execute, split_message, stream, table, timed
+from aid.importing.sql import execute, split_message, stream, table
 from aid.models import Application, ImportRow, Program, ProposalList, Reason, Status
 from aid.transitions import RECEIVED_STATUSES
 from registry.models import BankAccount, Owner
@@ -294,7 +294,7 @@ def flag_possible_duplicates(proposal_list: ProposalList) -> int:
                 others = [n for n in numbers if n != number]
                 flags[pk].append({"rule": rule, "rows": others[:100], "count": len(others)})
     if flags:
-        with connection.cursor() as cursor, timed("UPDATE aid_importrow (flags in the list)"):
+        with connection.cursor() as cursor:
             cursor.executemany(
                 f"UPDATE {rows} SET flags = %s WHERE id = %s",
                 [(json.dumps(flags[pk]), pk) for pk in flags],
@@ -336,7 +336,7 @@ def flag_against_program(proposal_list: ProposalList) -> int:
         return 0
     # A row may already carry flags from the rules within the list: add to them.
     current = dict(ImportRow.objects.filter(pk__in=list(found)).values_list("pk", "flags"))
-    with connection.cursor() as cursor, timed("UPDATE aid_importrow (flags in the program)"):
+    with connection.cursor() as cursor:
         cursor.executemany(
             f"UPDATE {rows} SET flags = %s WHERE id = %s",
             [
