@@ -109,7 +109,9 @@ def verifier(make_staff):
     return make_staff(roles.VERIFIKATOR)
 
 
-# What the data migrations put in an empty database: (migration module, its function).
+# What the data migrations put in an empty database: (migration module, its function). A new
+# data migration whose rows every test database needs adds its loader here too, or a
+# reused PostgreSQL test database (django_db_setup below) would start without them.
 REFERENCE_DATA = [
     ("registry.migrations.0002_load_reference_data", "load"),  # regions, banks
     ("notifications.migrations.0002_seed_templates", "seed"),  # message templates
