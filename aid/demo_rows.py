@@ -1,5 +1,6 @@
-"""Row builders shared by the seeders: ``seed_demo``, ``seed_scale`` and the status-page
-benchmark (``public/benchmark/seed.py``).
+"""Row builders shared by the seeders of ``devtools`` (``seed_demo``, ``seed_scale``, the
+status-page benchmark's ``devtools/status_page/seed.py``) and by the tests' fixtures; they
+stay beside the models they build so that tests need no dev-only app to use them.
 
 Everything generated data needs to look like the portal's own: fake owners, businesses and
 accounts from Kota Bekasi (valid NIKs by :mod:`registry.fakes`), the path of statuses that

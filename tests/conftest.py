@@ -8,6 +8,7 @@ from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import caches
+from django.core.management import call_command
 from django.test import Client, RequestFactory, override_settings
 from django.utils import translation
 
@@ -108,16 +109,49 @@ def verifier(make_staff):
     return make_staff(roles.VERIFIKATOR)
 
 
+# What the data migrations put in an empty database: (migration module, its function). A new
+# data migration whose rows every test database needs adds its loader here too, or a
+# reused PostgreSQL test database (django_db_setup below) would start without them.
+REFERENCE_DATA = [
+    ("registry.migrations.0002_load_reference_data", "load"),  # regions, banks
+    ("notifications.migrations.0002_seed_templates", "seed"),  # message templates
+    ("notifications.migrations.0004_seed_activity_templates", "seed"),
+]
+
+
 def _ensure_reference_data() -> None:
-    """Reload what the data migrations put in (regions, banks, role groups) if it is gone."""
+    """Reload what the data migrations put in (regions, banks, role groups, message
+    templates) if it is gone."""
     from django.apps import apps
 
+    from notifications.models import MessageTemplate
     from registry.models import Region
 
-    if not Region.objects.exists():
-        importlib.import_module("registry.migrations.0002_load_reference_data").load(apps, None)
+    if not Region.objects.exists() or not MessageTemplate.objects.exists():
+        for module, function in REFERENCE_DATA:
+            getattr(importlib.import_module(module), function)(apps, None)
     if not Group.objects.exists():
         roles.sync_roles(apps)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, request):
+    """A test database kept from an earlier run (``./test`` passes ``--reuse-db`` outside CI)
+    starts as a new one would: emptied, then given the migrations' reference data again.
+
+    An earlier run may have ended in a transactional test (which empties every table) or
+    been stopped half-way through one; migrations already applied are not run again, so
+    their data would otherwise be missing or mixed with rows left behind. (An SQLite test
+    database lives in memory and is always new.)
+    """
+    from django.db import connection
+
+    reused = request.config.getoption("reuse_db") and not request.config.getoption("create_db")
+    if reused and connection.vendor != "sqlite":
+        with django_db_blocker.unblock():
+            call_command("flush", interactive=False, verbosity=0)
+            _ensure_reference_data()
+    yield
 
 
 @pytest.fixture(autouse=True)
@@ -134,3 +168,14 @@ def _reference_data_in_transactional_tests(request):
     if transactional:
         request.getfixturevalue("transactional_db")
         _ensure_reference_data()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist (``./test``), the browser tests share one worker: one Chromium and
+    one live server at a time on a small machine, while the other workers run the rest
+    (``--dist loadgroup``)."""
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))

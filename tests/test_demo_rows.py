@@ -11,7 +11,7 @@ from django.core.management import call_command
 from aid import demo_rows, transitions
 from aid.models import Application, Status
 from aid.transitions import ALLOWED, STEP_FIELD
-from public.benchmark import seed as bench_seed
+from devtools.status_page import seed as bench_seed
 
 JAKARTA = datetime.timezone(datetime.timedelta(hours=7))
 BPUM_2020 = demo_rows.Period(

@@ -32,6 +32,7 @@ TEST_ONLY = (
     "SESSION_ENGINE",
     "LOG_FORMAT",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "DEVTOOLS",
 )
 
 

@@ -32,7 +32,8 @@ def two_nodes(settings):
             pytest.fail("Redis is required (REQUIRE_REDIS=1) but 127.0.0.1:6379 is not up")
         pytest.skip("Redis not running on 127.0.0.1:6379")
     node = {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL}
-    node["KEY_PREFIX"] = "umkm-tests"
+    # One prefix per pytest-xdist worker: the clean-up below deletes this prefix's keys only.
+    node["KEY_PREFIX"] = f"umkm-tests-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
     settings.CACHES = {"default": dict(node), "node_a": dict(node), "node_b": dict(node)}
     yield caches["node_a"], caches["node_b"]
     caches["node_a"].delete_pattern("*")

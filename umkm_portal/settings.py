@@ -78,8 +78,10 @@ INSTALLED_APPS = [
     # manage.py export_data (reads aid and registry); privacy's masking stays below them.
     "exports",
 ]
-# Benchmarks and seeders for developers (devtools/): installed only in development.
-if DEBUG:
+# Benchmarks, load tools and demo seeders (bench_*, seed_demo, seed_scale, bench_round, …): a
+# dev-only app that production never lists. On with DEBUG (./run) or DEVTOOLS=true (tests).
+DEVTOOLS = env.bool("DEVTOOLS", default=DEBUG)
+if DEVTOOLS:
     INSTALLED_APPS.append("devtools")
 
 MIDDLEWARE = [

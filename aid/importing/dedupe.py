@@ -14,7 +14,7 @@ from collections import defaultdict
 from django.db import connection
 
 from aid.importing.row_messages import append_code_sql, json_object_sql
-from aid.importing.sql import execute, stream, table, timed
+from aid.importing.sql import execute, stream, table
 from aid.models import Application, ImportRow, Program, ProposalList, Reason, Status
 from aid.transitions import RECEIVED_STATUSES
 from registry.models import BankAccount, Owner
@@ -265,7 +265,7 @@ def flag_possible_duplicates(proposal_list: ProposalList) -> int:
                 others = [n for n in numbers if n != number]
                 flags[pk].append({"rule": rule, "rows": others[:100], "count": len(others)})
     if flags:
-        with connection.cursor() as cursor, timed("UPDATE aid_importrow (flags in the list)"):
+        with connection.cursor() as cursor:
             cursor.executemany(
                 f"UPDATE {rows} SET flags = %s WHERE id = %s",
                 [(json.dumps(flags[pk]), pk) for pk in flags],
@@ -307,7 +307,7 @@ def flag_against_program(proposal_list: ProposalList) -> int:
         return 0
     # A row may already carry flags from the rules within the list: add to them.
     current = dict(ImportRow.objects.filter(pk__in=list(found)).values_list("pk", "flags"))
-    with connection.cursor() as cursor, timed("UPDATE aid_importrow (flags in the program)"):
+    with connection.cursor() as cursor:
         cursor.executemany(
             f"UPDATE {rows} SET flags = %s WHERE id = %s",
             [
@@ -372,7 +372,7 @@ def flag_shared_with_refused(proposal_list: ProposalList) -> int:
     if not found:
         return 0
     current = dict(ImportRow.objects.filter(pk__in=list(found)).values_list("pk", "flags"))
-    with connection.cursor() as cursor, timed("UPDATE aid_importrow (flags of refused rows)"):
+    with connection.cursor() as cursor:
         cursor.executemany(
             f"UPDATE {table(ImportRow)} SET flags = %s WHERE id = %s",
             [

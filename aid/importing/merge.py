@@ -29,7 +29,6 @@ from aid.importing.sql import (
     execute,
     fetch,
     table,
-    timed,
     use_bulk_work_mem,
 )
 from aid.models import Application, ImportRow, PossibleDuplicate, ProposalList, Status
@@ -211,10 +210,9 @@ def merge_rows(
             WHERE {accepted}""",
         [proposal_list.program_id, pk, Status.PROPOSED, at_db, at_db, at_db],
     )
-    with timed("INSERT INTO aid_statuschange"):
-        transitions.record_proposed_where(
-            Application.objects.filter(proposal_list_id=pk, pk__gt=before), by=by, source=source
-        )
+    transitions.record_proposed_where(
+        Application.objects.filter(proposal_list_id=pk, pk__gt=before), by=by, source=source
+    )
     return created
 
 
@@ -228,8 +226,7 @@ def link_pairs(proposal_list: ProposalList, *, at) -> None:
     # small (one scan of them per flagged row: 138 s at 20,000 rows instead of 0.01 s).
     analyze_sqlite(Owner, Application)
     _possible_duplicates(pk, at_db)
-    with timed("INSERT INTO aid_possibleduplicate (in program)"):
-        _possible_duplicates_in_program(pk)
+    _possible_duplicates_in_program(pk)
 
 
 def _rules_sql(column: str) -> str:

@@ -19,7 +19,7 @@ from aid.importing import dedupe, review, stage
 from aid.importing.check import Context, check_row
 from aid.importing.guards import ListRefused
 from aid.importing.read import open_list, values_of
-from aid.importing.sql import BATCH_SIZE, analyze_sqlite, timed, use_bulk_work_mem
+from aid.importing.sql import BATCH_SIZE, analyze_sqlite, use_bulk_work_mem
 from aid.models import Application, ImportPhase, ImportRow, ProposalList, Reason
 from registry.models import BankAccount, Owner
 
@@ -144,7 +144,7 @@ def stage_file(
         # (the row as sent, messages, names, addresses) cost time and are never used.
         quote = connection.ops.quote_name
         columns = ", ".join(quote(ImportRow._meta.get_field(f).column) for f in ANALYZED)
-        with connection.cursor() as cursor, timed("ANALYZE aid_importrow"):
+        with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {quote(ImportRow._meta.db_table)} ({columns})")
         with transaction.atomic():
             use_bulk_work_mem()
@@ -159,8 +159,7 @@ def stage_file(
         dedupe.run(proposal_list)
     if on_phase:
         on_phase(ImportPhase.SUMMARY)
-    with timed("SELECT FROM aid_importrow (counts)"):
-        report.counts = review.counts(proposal_list)
+    report.counts = review.counts(proposal_list)
     timings["dedupe"] = time.perf_counter() - started
 
     existing = sum(

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import re
 import time
-from collections import Counter
-from contextlib import contextmanager
 
 from django.db import connection
 
@@ -14,46 +11,6 @@ from django.db import connection
 # however long the list, and no statement holds the database for long.
 BATCH_SIZE = 5000
 
-# Seconds per kind of statement ("INSERT INTO registry_owner"), while a benchmark asks.
-_timings: Counter[str] | None = None
-# The statement's kind: what it writes, or else what it reads first.
-_KINDS = [
-    re.compile(rf'\b({verb})\s+"?(\w+)')
-    for verb in ("INSERT INTO", "UPDATE", "DELETE FROM", "ANALYZE", "FROM")
-]
-
-
-@contextmanager
-def timings():
-    """Collect the time of every statement run through this module, per kind of statement
-    (its verb and first table); the benchmark prints them."""
-    global _timings
-    _timings = collected = Counter()
-    try:
-        yield collected
-    finally:
-        _timings = None
-
-
-def _record(sql: str, started: float) -> None:
-    if _timings is not None:
-        match = next(filter(None, (kind.search(sql) for kind in _KINDS)), None)
-        label = " ".join(match.groups()) if match else sql.split()[0]
-        label = label.replace("FROM ", "SELECT FROM ")
-        _timings[label] += time.perf_counter() - started
-
-
-@contextmanager
-def timed(label: str):
-    """Count a block's time under ``label`` while :func:`timings` collects (for steps that
-    do not go through :func:`execute`)."""
-    started = time.perf_counter()
-    try:
-        yield
-    finally:
-        if _timings is not None:
-            _timings[label] += time.perf_counter() - started
-
 
 def table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
@@ -61,31 +18,23 @@ def table(model) -> str:
 
 def execute(sql: str, params: list | tuple = ()) -> int:
     """Run one statement; return the number of rows it touched."""
-    started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        _record(sql, started)
         return cursor.rowcount
 
 
 def fetch(sql: str, params: list | tuple = ()) -> list[tuple]:
-    started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    _record(sql, started)
-    return rows
+        return cursor.fetchall()
 
 
 def stream(sql: str, params: list | tuple = (), size: int = BATCH_SIZE):
     """Yield result rows in chunks, so memory does not grow with the list."""
-    started = time.perf_counter()
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
-        # A server-side cursor runs the statement as it is read: timed to the last row.
         while rows := cursor.fetchmany(size):
             yield from rows
-    _record(sql, started)
 
 
 # Memory PostgreSQL may use per sort or hash in the import's grouping statements. The default
@@ -121,7 +70,7 @@ def analyze_sqlite(*models) -> None:
     """
     if connection.vendor != "sqlite":
         return
-    with connection.cursor() as cursor, timed("ANALYZE (SQLite)"):
+    with connection.cursor() as cursor:
         cursor.execute(f"PRAGMA analysis_limit = {SQLITE_ANALYSIS_LIMIT}")
         for model in models:
             cursor.execute(f"ANALYZE {table(model)}")

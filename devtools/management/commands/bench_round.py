@@ -2,7 +2,7 @@
 
     DEBUG=true python manage.py bench_round --rows 66000 [--serve] [--json]
 
-Generates a realistic proposal list (:func:`aid.management.commands.bench_import.generate`),
+Generates a realistic proposal list (:func:`devtools.management.commands.bench_import.generate`),
 then runs the round as staff and the background worker run it, each step through the same
 service the portal calls, and times each one:
 
@@ -361,7 +361,7 @@ class Command(BaseCommand):
     def _prepare(self, tmp: Path, rows: int, seed: int, rng: random.Random, say):
         """The program, the staff members (one per role of the round, as separation of duties
         requires) and the uploaded list, all untimed."""
-        from aid.management.commands.bench_import import generate
+        from devtools.management.commands.bench_import import generate
 
         started = time.perf_counter()
         path = tmp / "daftar.csv"

@@ -38,7 +38,7 @@ SETUP = """
 import random
 from pathlib import Path
 from django.contrib.auth import get_user_model
-from aid.management.commands.bench_import import generate
+from devtools.management.commands.bench_import import generate
 from aid.models import Program
 from registry import fakes
 

@@ -13,4 +13,4 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
-ROOT_URLCONF = "public.benchmark.stock_urls"
+ROOT_URLCONF = "devtools.status_page.stock_urls"

@@ -95,7 +95,7 @@ def measure(probes: list[tuple[str, str]], *, n: int = 400, rounds: int = 5) -> 
     and each middleware left out in turn."""
     found = [p for i, p in enumerate(probes) if i % 10][: max(1, n)]
     rows = []
-    with override_settings(ROOT_URLCONF="public.benchmark.urls"):
+    with override_settings(ROOT_URLCONF="devtools.status_page.urls"):
         client = Client(found)
         for _ in range(min(n, 50)):  # warm: templates compiled, statements prepared
             client.post("/cek-status/")

@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from aid import demo_rows
 from aid.models import Application, Program, ProposalList, Status
-from development.demo import seed_development
+from devtools.development_demo import seed_development
 from proposers.models import ProposerMember
 from proposers.services import proposer_resolve
 from registry import services as registry_services

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from public.benchmark import views
+from devtools.status_page import views
 from umkm_portal.urls import urlpatterns as portal_urlpatterns
 
 urlpatterns = [

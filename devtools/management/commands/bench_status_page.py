@@ -10,10 +10,10 @@ with the same number of concurrent clients, and prints requests/s and p50/p99 la
 When wrk is installed (``--load-generator auto``, the default, or ``wrk``), wrk drives the
 server instead of the Python clients, and a third view joins the comparison: the same
 one-row view served by a second gunicorn with Django's default middleware and nothing else
-(``public.benchmark.stock_wsgi``), the yardstick for the portal's own per-request work.
+(``devtools.status_page.stock_wsgi``), the yardstick for the portal's own per-request work.
 
 ``--steps`` starts no server: it times, in this process, the whole check, the one-row view,
-each step of a check and the check without each middleware in turn (``public.benchmark.steps``).
+each step of a check and the check without each middleware in turn (``devtools.status_page.steps``).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from aid.models import Application
-from public.benchmark import cpu, load, seed, steps, wrk
+from devtools.status_page import cpu, load, seed, steps, wrk
 
 HOST = "127.0.0.1"
 ROOT = Path(settings.BASE_DIR)
@@ -124,7 +124,7 @@ class Command(BaseCommand):
                         stock_port,
                         o["workers"],
                         o["threads"],
-                        app="public.benchmark.stock_wsgi:application",
+                        app="devtools.status_page.stock_wsgi:application",
                     )
                 )
                 self._wait_ready(servers[1], stock_port, "/bench/one-row/")
@@ -201,7 +201,11 @@ class Command(BaseCommand):
         return probes
 
     def _start_gunicorn(
-        self, port: int, workers: int, threads: int, app: str = "public.benchmark.wsgi:application"
+        self,
+        port: int,
+        workers: int,
+        threads: int,
+        app: str = "devtools.status_page.wsgi:application",
     ) -> subprocess.Popen:
         env = {
             **os.environ,

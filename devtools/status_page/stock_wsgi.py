@@ -4,6 +4,6 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
-os.environ["DJANGO_SETTINGS_MODULE"] = "public.benchmark.stock_settings"
+os.environ["DJANGO_SETTINGS_MODULE"] = "devtools.status_page.stock_settings"
 
 application = get_wsgi_application()

@@ -10,7 +10,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "umkm_portal.settings")
 application = get_wsgi_application()
 # Set after setup and before the first request; the production entry point
 # (umkm_portal.wsgi) never imports this module, so the comparison view is never mounted there.
-settings.ROOT_URLCONF = "public.benchmark.urls"
+settings.ROOT_URLCONF = "devtools.status_page.urls"
 
 from umkm_portal.warmup import warm_up  # noqa: E402
 

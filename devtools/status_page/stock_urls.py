@@ -2,6 +2,6 @@
 
 from django.urls import path
 
-from public.benchmark import views
+from devtools.status_page import views
 
 urlpatterns = [path("bench/one-row/", views.one_row, name="bench_one_row")]

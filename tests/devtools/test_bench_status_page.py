@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from public.benchmark import cpu, wrk
+from devtools.status_page import cpu, wrk
 
 ROOT = Path(__file__).resolve().parents[2]
 TINY = [
