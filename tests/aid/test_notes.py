@@ -100,7 +100,9 @@ def test_every_row_message_reads_in_both_languages(code):
         assert "(permohonan #12)" in indonesian and "(application #12)" in english
         assert "BPUM 2020" in indonesian and "BPUM 2020" in english
     if code == "duplicate_existing":
-        assert '"input manual"' in indonesian and '"manual entry"' in english
+        # Names neither the other proposer nor its application (issue 24.6).
+        assert "oleh lembaga lain" in indonesian and "by another institution" in english
+        assert "#12" not in indonesian and "#12" not in english
     if code == "duplicate_in_list":
         assert "baris 3 " in indonesian and "row 3 " in english
 
