@@ -41,10 +41,16 @@ _KINDS: dict[str, Kind] = {}
 
 def register(name: str, *, run, label, **options) -> Kind:
     kind = Kind(name=name, run=run, label=label, **options)
-    if name in _KINDS and _KINDS[name].run is not run:
+    if name in _KINDS and _origin(_KINDS[name].run) != _origin(run):
         raise ValueError(f"Job kind {name} is registered already.")
     _KINDS[name] = kind
     return kind
+
+
+def _origin(run) -> tuple[str, str]:
+    """Where a kind's function is defined: registering the same kind again (an app's
+    ready() run twice, e.g. when a test changes INSTALLED_APPS) is not a clash."""
+    return (getattr(run, "__module__", ""), getattr(run, "__qualname__", repr(run)))
 
 
 def get(name: str) -> Kind | None:

@@ -158,15 +158,20 @@ def _process(record: ImportedFile, apply) -> None:
         return
     except Exception as exc:
         logger.exception("Applying %s %s failed", type(record)._meta.label, record.pk)
-        machine.claim(
-            record,
-            State.FAILED,
-            error=_(
+        # Batches commit one by one: say how far it got (applying it again goes on from there).
+        applied = type(record).objects.filter(pk=record.pk).values_list("applied", flat=True)
+        if applied and applied[0]:
+            error = _(
+                "Pemrosesan berkas berhenti karena kesalahan sistem (%(error)s) setelah "
+                "%(n)s baris diterapkan. Berkas tetap tersimpan; menerapkannya lagi "
+                "melanjutkan sisanya tanpa mengulang yang sudah tercatat. Hubungi admin portal."
+            ) % {"error": exc.__class__.__name__, "n": applied[0]}
+        else:
+            error = _(
                 "Pemrosesan berkas gagal karena kesalahan sistem (%(error)s); tidak ada baris "
                 "yang diterapkan. Berkas tetap tersimpan; hubungi admin portal."
-            )
-            % {"error": exc.__class__.__name__},
-        )
+            ) % {"error": exc.__class__.__name__}
+        machine.claim(record, State.FAILED, error=error)
         return
     machine.claim(record, State.DONE)
 
@@ -435,10 +440,16 @@ def bank_report_apply(
     )
     actions = _bank_plan(record, parsed.rows, live, registered, problems)
     if commit:
+        # The plan counted every row it would apply; what is applied is counted as each batch
+        # commits, and kept after it, so a crash half-way says how far the report got.
+        record.applied = 0
         record.save()
         size = write_batch(BANK_BATCH)
         for start in range(0, len(actions), size):
             _bank_batch(record, actions[start : start + size], problems, by=by)
+            type(record).objects.filter(pk=record.pk).update(
+                applied=record.applied, unchanged=record.unchanged
+            )
             yield_write_lock()
     else:
         record.applied = len(actions)
@@ -633,8 +644,9 @@ def _bank_write(record: BankReport, batch: list[_BankAction], problems: list, *,
         # Someone else wrote to these applications meanwhile: each row again, on its own,
         # by the manual entry's checks (which see what the other writer did).
         for action in batch:
-            record.applied -= 1
             _bank_row(record, action, problems, by=by)
+    else:
+        record.applied += len(batch)
 
 
 def _bank_row(record: BankReport, action: _BankAction, problems: list, *, by) -> None:

@@ -191,10 +191,11 @@ def test_a_big_bank_report_that_fails_in_the_background_says_why(
         for i, a in enumerate(applications)
     ]  # fmt: skip
 
-    def broken(**kwargs):
+    def broken(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr("aid.services.reconciliation.disbursement_record", broken)
+    # The set-based report writes the statuses through transitions.move_rows.
+    monkeypatch.setattr("aid.transitions.move_rows", broken)
     record = services.bank_report_import(
         program=program,
         filename="bri.csv",

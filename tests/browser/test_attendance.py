@@ -1,7 +1,6 @@
 """Staff take attendance for ten people at the door on a 360×740 phone; the pembinaan pages
 pass an accessibility scan."""
 
-import datetime
 import time
 from pathlib import Path
 
@@ -29,7 +28,8 @@ def activity(transactional_db):
     activity = services.activity_create(
         kind=Activity.Kind.TRAINING,
         topic="Foto produk dengan ponsel",
-        starts_on=timezone.localdate() + datetime.timedelta(days=1),
+        # Today: attendance is taken at the door on the activity's day (before it, only izin).
+        starts_on=timezone.localdate(),
         kecamatan=kecamatan,
         venue="Aula Kecamatan",
         capacity=30,
