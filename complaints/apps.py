@@ -9,10 +9,6 @@ class ComplaintsConfig(AppConfig):
     def ready(self) -> None:
         # transitions registers the state machines declared there (umkm_portal.states);
         # todo registers this app's items of the admin home's "Perlu dikerjakan" panel.
-        from complaints import receivers, todo, transitions  # noqa: F401
-        from umkm_portal import events
+        from complaints import todo, transitions  # noqa: F401
 
         todo.register_items()
-        events.owner_merging.connect(
-            receivers.owner_merging, dispatch_uid="complaints.owner_merging"
-        )
