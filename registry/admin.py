@@ -70,6 +70,8 @@ class OwnerAdmin(
 ):
     form = OwnerForm
     resource_classes = [OwnerResource]
+    # The export button's list + the link to the duplicate-owner queue (registry.admin_merges)
+    import_export_change_list_template = "admin/registry/owner/change_list.html"
     list_display = ["full_name", "nik", "sex", "birth_date", "phone", "kelurahan"]
     masked_fields = {"nik": "nik", "kk_number": "nik", "phone": "phone"}
     identity_owner_path = ""
@@ -89,6 +91,13 @@ class OwnerAdmin(
         "applications",
     ]
     inlines = [BusinessInline]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_merge_owners": request.user.has_perm(services.MERGE_OWNER),
+        }
+        return super().changelist_view(request, extra_context)
 
     def get_search_results(self, request, queryset, search_term):
         """Ranked: exact NIK, NIK prefix, phone, then names by similarity

@@ -369,6 +369,8 @@ def test_side_by_side_page_merges_with_a_reason(pair, program, verifier, client)
     application = ApplicationFactory(business=BusinessFactory(owner=merged), program=program)
     client.force_login(verifier)
 
+    owners = client.get(reverse("admin:registry_owner_changelist")).content.decode()
+    assert reverse("admin:registry_owner_duplicates") in owners
     queue = client.get(reverse("admin:registry_owner_duplicates"))
     url = reverse("admin:registry_owner_compare", args=[survivor.pk, merged.pk])
     assert queue.status_code == 200 and url in queue.content.decode()
