@@ -43,7 +43,7 @@ def _locked_pair(survivor: Owner, merged: Owner) -> tuple[Owner, Owner]:
     if survivor.pk == merged.pk:
         raise ValidationError(_("Pemilik tidak dapat digabungkan dengan dirinya sendiri."))
     # Locked in id order, so two merges of the same pair cannot wait on each other.
-    locked = Owner.objects.select_for_update().in_bulk(sorted([survivor.pk, merged.pk]))
+    locked = Owner.objects.in_bulk(sorted([survivor.pk, merged.pk]))
     survivor, merged = locked[survivor.pk], locked[merged.pk]
     for owner in (survivor, merged):
         if owner.merged_into_id is not None:
