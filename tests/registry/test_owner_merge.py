@@ -421,3 +421,21 @@ def test_not_the_same_person_and_no_permission(pair, operator, verifier, client)
     assert client.post(url, {"action": "dismiss", "note": "saudara kembar"}).status_code == 302
     assert (NIK_A, NIK_A_TYPO) not in _pairs()
     assert Owner.objects.get(pk=merged.pk).merged_into is None
+
+
+@pytest.mark.django_db
+def test_registering_the_merged_owner_for_an_activity_registers_the_survivor(pair, verifier):
+    from development.services import participant_register
+
+    survivor, merged = pair
+    services.owner_merge(survivor=survivor, merged=merged, reason="sama", by=verifier)
+    activity = Activity.objects.create(
+        kind="pelatihan", topic="Kemasan", starts_on=datetime.date(2026, 1, 5),
+        ends_on=datetime.date(2026, 1, 5),
+    )  # fmt: skip
+
+    participant, created = participant_register(
+        activity=activity, owner=Owner.objects.get(pk=merged.pk)
+    )
+
+    assert created and participant.owner == survivor
