@@ -42,8 +42,10 @@ def _allowed(by) -> None:
 def _locked_pair(survivor: Owner, merged: Owner) -> tuple[Owner, Owner]:
     if survivor.pk == merged.pk:
         raise ValidationError(_("Pemilik tidak dapat digabungkan dengan dirinya sendiri."))
-    # Locked in id order, so two merges of the same pair cannot wait on each other.
-    locked = Owner.objects.in_bulk(sorted([survivor.pk, merged.pk]))
+    # Both rows locked, in id order, so two merges of the same pair cannot wait on each
+    # other; the second one then sees the first's merged_into and is refused.
+    pair = Owner.objects.select_for_update().filter(pk__in=[survivor.pk, merged.pk])
+    locked = {owner.pk: owner for owner in pair.order_by("pk")}
     survivor, merged = locked[survivor.pk], locked[merged.pk]
     for owner in (survivor, merged):
         if owner.merged_into_id is not None:
