@@ -81,3 +81,9 @@ def complaint_move(*, complaint: Complaint, to_state: str, by, note: str = "") -
 
 
 __all__ = ["Category", "complaint_answer", "complaint_create", "complaint_move"]
+
+
+def complaints_carry(*, from_hash: str, to_hash: str) -> int:
+    """Requests sent under one NIK's keyed hash become another's (two owners merged as one
+    person: the status check with the survivor's NIK lists them). Returns how many."""
+    return Complaint.objects.filter(nik_hash=from_hash).update(nik_hash=to_hash)

@@ -20,10 +20,13 @@ class DevelopmentConfig(AppConfig):
         # transitions and pending register the state machines declared there
         # (umkm_portal.states); cases registers this app's items of the admin home's
         # "Perlu dikerjakan" panel.
-        from development import cases, pending, transitions  # noqa: F401
+        from development import cases, pending, receivers, transitions  # noqa: F401
         from umkm_portal import events
 
         cases.register_items()
         events.proposal_list_merged.connect(
             _link_pending_after_merge, dispatch_uid="development.link_pending_after_merge"
+        )
+        events.owner_merging.connect(
+            receivers.owner_merging, dispatch_uid="development.owner_merging"
         )

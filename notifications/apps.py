@@ -20,6 +20,9 @@ class NotificationsConfig(AppConfig):
         events.participant_registered.connect(
             receivers.participant_registered, dispatch_uid="notifications.participant_registered"
         )
+        events.owner_merging.connect(
+            receivers.owner_merging, dispatch_uid="notifications.owner_merging"
+        )
         events.pending_registration_recorded.connect(
             receivers.pending_registration_recorded,
             dispatch_uid="notifications.pending_registration_recorded",

@@ -19,3 +19,11 @@ def pending_registration_recorded(*, pending_id: int, **kwargs) -> None:
     """Queue the "your registration waits for staff" message in the background (on commit);
     the outbox's rules for numbers outside the registry apply."""
     tasks.activity_pending.enqueue(pending_id)
+
+
+def owner_merging(*, survivor, merged, **kwargs) -> dict[str, int]:
+    """An owner who asked for no more messages under the merged NIK gets none under the
+    survivor's either (the opt-out is kept by the NIK's keyed hash)."""
+    return {
+        "notifications.optout": services.opt_out_carry(from_nik=merged.nik, to_nik=survivor.nik)
+    }

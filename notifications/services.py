@@ -511,3 +511,15 @@ def opt_out(*, source: str, phone: str = "", nik_hash: str = "") -> OptOut:
     )
     OUTBOX_STATUS.move_many(waiting, OutboxMessage.Status.OPTED_OUT, by=None)
     return record
+
+
+def opt_out_carry(*, from_nik: str, to_nik: str) -> int:
+    """When two owners are merged: an opt-out recorded for ``from_nik`` is recorded for
+    ``to_nik`` too (same source), with what :func:`opt_out` does. Returns 1 when one was
+    added, else 0."""
+    old = OptOut.objects.filter(nik_hash=_nik_digest(from_nik)).first()
+    new_hash = _nik_digest(to_nik)
+    if old is None or OptOut.objects.filter(nik_hash=new_hash).exists():
+        return 0
+    opt_out(source=old.source, nik_hash=new_hash)
+    return 1

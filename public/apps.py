@@ -16,3 +16,4 @@ class PublicConfig(AppConfig):
             receivers.proposal_list_merged, dispatch_uid="public.proposal_list_merged"
         )
         events.retention_due.connect(receivers.retention_due, dispatch_uid="public.retention_due")
+        events.owner_merging.connect(receivers.owner_merging, dispatch_uid="public.owner_merging")

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from complaints.services import complaints_carry
 from public import services
 
 
@@ -23,3 +24,13 @@ def retention_due(*, dry_run: bool, **kwargs) -> str:
     count = services.refused_proposals_purge(older_than=cutoff, dry_run=dry_run)
     verb = "would delete" if dry_run else "deleted"
     return f"{verb} {count} refused-proposal record(s) written before {cutoff:%Y-%m-%d}"
+
+
+def owner_merging(*, survivor, merged, **kwargs) -> dict[str, int]:
+    """Two owners merged as one person: the pengaduan sent under the merged owner's NIK
+    (kept by its keyed hash, which this app computes) are listed under the survivor's NIK.
+    The lookup log and refused-proposal records stay as they were (what was typed then)."""
+    moved = complaints_carry(
+        from_hash=services.nik_digest(merged.nik), to_hash=services.nik_digest(survivor.nik)
+    )
+    return {"complaints.complaint": moved}

@@ -17,12 +17,21 @@ from privacy.admin import MaskedIdentityMixin
 from privacy.exports import PersonalDataExportAdminMixin
 from privacy.models import AccessLog
 from privacy.services import access_log_record
-from registry import selectors, services
+from registry import admin_merges, selectors, services
 from registry.admin_filters import KecamatanFilter, NikOrNameSearchMixin
 from registry.forms import BankAccountForm, NikCorrectionForm, OwnerForm
-from registry.models import Bank, BankAccount, Business, NikCorrection, Owner, Region
+from registry.models import (
+    Bank,
+    BankAccount,
+    Business,
+    NikCorrection,
+    Owner,
+    OwnerMerge,
+    OwnerPairDismissal,
+    Region,
+)
 from registry.resources import BusinessResource, OwnerResource
-from umkm_portal.admin import LargeTableAdmin, ReadOnlyAdminMixin, badge
+from umkm_portal.admin import LargeTableAdmin, ReadOnlyAdminMixin, ReadOnlyRecordAdmin, badge
 
 
 @admin.register(Region)
@@ -61,6 +70,8 @@ class OwnerAdmin(
 ):
     form = OwnerForm
     resource_classes = [OwnerResource]
+    # The export button's list + the link to the duplicate-owner queue (registry.admin_merges)
+    import_export_change_list_template = "admin/registry/owner/change_list.html"
     list_display = ["full_name", "nik", "sex", "birth_date", "phone", "kelurahan"]
     masked_fields = {"nik": "nik", "kk_number": "nik", "phone": "phone"}
     identity_owner_path = ""
@@ -71,8 +82,22 @@ class OwnerAdmin(
         "Cari dengan NIK (lengkap, atau 6 digit awal atau lebih), nomor HP (08…, +628…) atau nama."
     )
     autocomplete_fields = ["kelurahan"]
-    readonly_fields = ["sex", "birth_date", "created_at", "updated_at", "applications"]
+    readonly_fields = [
+        "sex",
+        "birth_date",
+        "merged_into",
+        "created_at",
+        "updated_at",
+        "applications",
+    ]
     inlines = [BusinessInline]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_merge_owners": request.user.has_perm(services.MERGE_OWNER),
+        }
+        return super().changelist_view(request, extra_context)
 
     def get_search_results(self, request, queryset, search_term):
         """Ranked: exact NIK, NIK prefix, phone, then names by similarity
@@ -115,7 +140,13 @@ class OwnerAdmin(
 
     def get_urls(self):
         identity = self.admin_site.admin_view(self.identity_view)
+        queue = self.admin_site.admin_view(lambda request: admin_merges.queue_view(self, request))
+        compare = self.admin_site.admin_view(
+            lambda request, first, second: admin_merges.compare_view(self, request, first, second)
+        )
         return [
+            path("ganda/", queue, name="registry_owner_duplicates"),
+            path("ganda/<int:first>/<int:second>/", compare, name="registry_owner_compare"),
             path("<path:object_id>/identitas/", identity, name="registry_owner_identity"),
             *super().get_urls(),
         ]
@@ -162,6 +193,50 @@ class OwnerAdmin(
             saved = services.owner_upsert(by=request.user, **data)
         obj.pk = saved.pk
         obj.refresh_from_db()
+
+
+@admin.register(OwnerMerge)
+class OwnerMergeAdmin(MaskedIdentityMixin, ReadOnlyRecordAdmin):
+    """Who merged which owner into which, why and what moved (registry.merges)."""
+
+    list_display = ["at", "merged_name", "merged_nik", "survivor", "by", "rules"]
+    masked_fields = {"merged_nik": "nik"}
+    identity_owner_path = "survivor"
+    list_select_related = ["survivor", "by"]
+    search_fields = ["=merged_nik", "=survivor__nik", "merged_name"]
+    fields = [
+        "survivor",
+        "merged",
+        "merged_nik",
+        "merged_name",
+        "rules",
+        "reason",
+        "moved",
+        "by",
+        "at",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("data yang dipindahkan"))
+    def moved(self, obj):
+        rows = admin_merges.counts_described(obj.counts)
+        if not rows:
+            return "–"
+        return format_html_join(", ", "{}: {}", rows)
+
+
+@admin.register(OwnerPairDismissal)
+class OwnerPairDismissalAdmin(ReadOnlyRecordAdmin):
+    """Pairs of the duplicate queue that staff said are not the same person."""
+
+    list_display = ["at", "first", "second", "by", "note"]
+    list_select_related = ["first", "second", "by"]
+
+    def has_add_permission(self, request):
+        return False
 
 
 class BusinessKecamatanFilter(KecamatanFilter):

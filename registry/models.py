@@ -104,12 +104,23 @@ class Owner(models.Model):
         limit_choices_to={"level": Region.Level.KELURAHAN},
     )
     lives_in_bekasi = models.BooleanField(_("ber-KTP Kota Bekasi"), default=True)
+    # Set when this owner was found to be the same person as another and merged into them
+    # (registry.merges): the row is kept, inactive, so its NIK still finds the survivor.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("digabung ke"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_owners",
+        editable=False,
+    )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
     history = HistoricalRecords(
         verbose_name=_("riwayat pemilik"),
-        no_db_index=["nik", "kelurahan"],
+        no_db_index=["nik", "kelurahan", "merged_into"],
         user_db_constraint=False,
     )
 
@@ -128,6 +139,7 @@ class Owner(models.Model):
         ]
         permissions = [
             ("view_full_identity", _("Dapat melihat NIK dan nomor rekening lengkap")),
+            ("merge_owner", _("Dapat menggabungkan pemilik ganda")),
         ]
 
     def __str__(self) -> str:
@@ -352,3 +364,85 @@ class NikCorrection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.old_nik} → {self.new_nik}"
+
+
+class OwnerMerge(models.Model):
+    """The record of one merge of two owners found to be the same person: who survived, the
+    merged owner's NIK and name as they were, why, who merged them, when, and how many rows
+    of each table moved (``counts``: model label -> rows, e.g. ``{"aid.application": 1}``).
+    Written by :func:`registry.merges.owner_merge` only; never changed."""
+
+    survivor = models.ForeignKey(
+        Owner,
+        verbose_name=_("pemilik yang dipertahankan"),
+        on_delete=models.PROTECT,
+        related_name="merges",
+    )
+    merged = models.OneToOneField(
+        Owner,
+        verbose_name=_("pemilik yang digabungkan"),
+        on_delete=models.PROTECT,
+        related_name="merged_by",
+    )
+    merged_nik = models.CharField(_("NIK yang digabungkan"), max_length=16)
+    merged_name = models.CharField(_("nama yang digabungkan"), max_length=150)
+    rules = models.CharField(_("alasan kecocokan"), max_length=100, blank=True)
+    reason = models.TextField(_("alasan penggabungan"))
+    counts = models.JSONField(_("data yang dipindahkan"), default=dict)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("digabungkan oleh"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("waktu penggabungan"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("penggabungan pemilik")
+        verbose_name_plural = _("penggabungan pemilik")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["merged_nik"], name="ownermerge_merged_nik_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(survivor=F("merged")), name="ownermerge_two_owners"
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="ownermerge_reason_given"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.merged_name} ({self.merged_nik}) → {self.survivor}"
+
+
+class OwnerPairDismissal(models.Model):
+    """Staff decided that two owners the duplicate queue paired are not the same person:
+    the pair stays out of the queue (registry.selectors.owner_merge_candidates)."""
+
+    first = models.ForeignKey(
+        Owner, verbose_name=_("pemilik pertama"), on_delete=models.PROTECT, related_name="+"
+    )
+    second = models.ForeignKey(
+        Owner, verbose_name=_("pemilik kedua"), on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(_("catatan"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diputuskan oleh"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("waktu keputusan"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bukan orang yang sama")
+        verbose_name_plural = _("bukan orang yang sama")
+        ordering = ["-at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="owner_pair_dismissed_once"),
+            # The lower id first, so (a, b) and (b, a) cannot both exist.
+            models.CheckConstraint(
+                condition=Q(first__lt=F("second")), name="owner_pair_lower_first"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first} ≠ {self.second}"

@@ -9,12 +9,13 @@ from django.apps import apps
 from django.contrib.postgres.lookups import TrigramWordSimilar
 from django.contrib.postgres.search import TrigramSimilarity, TrigramStrictWordSimilarity
 from django.db import connection
-from django.db.models import Case, IntegerField, Max, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Max, Q, QuerySet, Value, When
 from django.db.models.functions import Upper
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from registry import identifiers
-from registry.models import BankAccount, NikCorrection, Owner, Region
+from registry import identifiers, names
+from registry.models import BankAccount, NikCorrection, Owner, OwnerPairDismissal, Region
 
 _REGION_NOISE = re.compile(r"^(kecamatan|kec|kelurahan|kel|desa)\b\.?", re.IGNORECASE)
 _NON_ALNUM = re.compile(r"[^0-9a-z]")
@@ -223,7 +224,9 @@ def owner_search(term: str, *, owners: QuerySet[Owner] | None = None) -> QuerySe
     digits = _NUMBER_SEPARATORS.sub("", text)
     if digits.isdigit():
         if len(digits) == 16:
-            return owners.filter(nik=digits)
+            # A NIK merged into another owner (registry.merges) finds that owner too, first.
+            found = owners.filter(Q(nik=digits) | Q(merged_owners__nik=digits))
+            return found.order_by(F("merged_into").asc(nulls_first=True), "pk")
         phone = identifiers.phone(text)
         by_nik = None
         if NIK_PREFIX_MIN <= len(digits) < 16:
@@ -289,7 +292,12 @@ def owner_ids_who_held_nik(nik: str, *, exclude: Owner | None = None) -> list[in
     held = NikCorrection.objects.filter(old_nik=nik, state=NikCorrection.State.APPROVED)
     if exclude is not None:
         held = held.exclude(owner=exclude)
-    return list(held.values_list("owner_id", flat=True).distinct())
+    ids = set(held.values_list("owner_id", flat=True))
+    # An owner merged into another (registry.merges) took their applications with them.
+    ids |= set(Owner.objects.filter(merged_owners__in=ids).values_list("pk", flat=True))
+    if exclude is not None:
+        ids.discard(exclude.pk)
+    return sorted(ids)
 
 
 def kelurahan_choices(
@@ -305,3 +313,107 @@ def kelurahan_choices(
     else:
         return []
     return list(kelurahan.order_by("code").values_list("pk", "name"))
+
+
+@dataclass(frozen=True, slots=True)
+class MergeCandidate:
+    """Two owners under different NIKs that look like the same person, and why."""
+
+    first: Owner
+    second: Owner
+    rules: tuple[str, ...]
+
+    @property
+    def reasons(self) -> list[str]:
+        return [str(MERGE_RULES[rule]) for rule in self.rules]
+
+
+# The rules of the duplicate-owner queue, in the order they are shown.
+MERGE_RULES = {
+    "phone_name": _lazy("nomor HP sama dan nama mirip"),
+    "name_birth_kelurahan": _lazy("nama, tanggal lahir (dari NIK) dan kelurahan sama"),
+    "nik_one_digit": _lazy("NIK berbeda satu angka dan nama sama"),
+}
+
+
+def _candidate_pairs(sql: str) -> list[tuple[int, int, str, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [""])
+        return cursor.fetchall()
+
+
+def owner_merge_candidates(*, limit: int = 200) -> list[MergeCandidate]:
+    """Pairs of owners (neither merged already, not dismissed as different people) that are
+    likely the same person under two NIKs, with the rules that matched, most rules first.
+
+    One statement per rule, each a self-join of the owners table: the same phone (the phone
+    index) with names :func:`registry.names.same_person_name` calls the same; the same name
+    (folded case), the same birth date (digits 7-12 of the NIK, the day +40 for women, so a
+    woman's NIK typed without the +40 still matches) and kelurahan; the same name and NIKs
+    that differ in one digit.
+    """
+    owners = connection.ops.quote_name(Owner._meta.db_table)
+    live = "a.merged_into_id IS NULL AND b.merged_into_id IS NULL"
+    differing_digits = " + ".join(
+        f"CASE WHEN SUBSTR(a.nik, {i}, 1) <> SUBSTR(b.nik, {i}, 1) THEN 1 ELSE 0 END"
+        for i in range(1, 17)
+    )
+    select = f"SELECT a.id, b.id, a.full_name, b.full_name FROM {owners} a JOIN {owners} b"
+    statements = {
+        "phone_name": f"{select} ON b.phone = a.phone AND b.id > a.id "
+        f"WHERE a.phone <> %s AND {live}",
+        "name_birth_kelurahan": f"{select} ON UPPER(b.full_name) = UPPER(a.full_name) "
+        "AND b.birth_date = a.birth_date AND b.kelurahan_id = a.kelurahan_id AND b.id > a.id "
+        f"WHERE a.nik <> %s AND {live}",
+        "nik_one_digit": f"{select} ON UPPER(b.full_name) = UPPER(a.full_name) AND b.id > a.id "
+        f"WHERE a.nik <> %s AND {live} AND ({differing_digits}) = 1",
+    }
+    found: dict[tuple[int, int], list[str]] = {}
+    for rule, sql in statements.items():
+        for first, second, first_name, second_name in _candidate_pairs(sql):
+            if rule == "phone_name" and not names.same_person_name(first_name, second_name):
+                continue
+            found.setdefault((first, second), []).append(rule)
+    dismissed = set(OwnerPairDismissal.objects.values_list("first_id", "second_id"))
+    pairs = sorted(
+        ((pair, rules) for pair, rules in found.items() if pair not in dismissed),
+        key=lambda item: (-len(item[1]), item[0]),
+    )[:limit]
+    ids = {pk for pair, _rules in pairs for pk in pair}
+    by_id = Owner.objects.select_related("kelurahan").in_bulk(ids)
+    return [
+        MergeCandidate(first=by_id[a], second=by_id[b], rules=tuple(rules))
+        for (a, b), rules in pairs
+    ]
+
+
+def owner_merge_candidate(first: Owner, second: Owner) -> MergeCandidate:
+    """The pair as the queue would show it (the rules that match, perhaps none)."""
+    low, high = sorted((first, second), key=lambda owner: owner.pk)
+    rules = []
+    if (
+        low.phone
+        and low.phone == high.phone
+        and names.same_person_name(low.full_name, high.full_name)
+    ):
+        rules.append("phone_name")
+    same_name = low.full_name.upper() == high.full_name.upper()
+    if (
+        same_name
+        and low.birth_date == high.birth_date
+        and low.kelurahan_id is not None
+        and low.kelurahan_id == high.kelurahan_id
+    ):
+        rules.append("name_birth_kelurahan")
+    if same_name and sum(x != y for x, y in zip(low.nik, high.nik, strict=True)) == 1:
+        rules.append("nik_one_digit")
+    return MergeCandidate(first=low, second=high, rules=tuple(rules))
+
+
+def owner_survivor(owner: Owner) -> Owner:
+    """The owner that ``owner`` was merged into (followed to the end), or ``owner``."""
+    seen = {owner.pk}
+    while owner.merged_into_id is not None and owner.merged_into_id not in seen:
+        seen.add(owner.merged_into_id)
+        owner = owner.merged_into
+    return owner

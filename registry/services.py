@@ -14,6 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from registry import identifiers
+
+# Merging duplicate owners has its own module; re-exported for the callers of this one.
+from registry.merges import (  # noqa: F401
+    MERGE_OWNER,
+    owner_merge,
+    owner_merge_preview,
+    owner_pair_dismiss,
+)
 from registry.models import Bank, BankAccount, Business, Owner, Region
 
 # NIK corrections have their own module; re-exported for the callers of this one.

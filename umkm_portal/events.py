@@ -55,6 +55,14 @@ retention_due = Signal()
 # bulk). kwargs: reason (str). On commit; the dashboard marks its summary stale.
 figures_changed = Signal()
 
+# Two owners are being merged: ``merged`` is the same person as ``survivor``
+# (registry.merges.owner_merge). kwargs: survivor, merged (registry.Owner), by (the user).
+# Sent at once, inside the merge's transaction, before the registry moves its own rows: each
+# app re-points its rows keyed by owner to the survivor and returns {model label: rows
+# moved}; a receiver vetoes the merge by raising ValidationError (or TransitionRefused),
+# which undoes everything (aid: the one-grant rule).
+owner_merging = Signal()
+
 # --- Sent by apps of the periphery to apps above them (notifications) ---------------------
 
 # A pengaduan was answered. kwargs: complaint (complaints.Complaint). Sent inside the

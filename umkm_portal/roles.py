@@ -75,6 +75,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "registry.view_bankaccount",
         "registry.view_nikcorrection",
         "registry.approve_nikcorrection",
+        # Merges duplicate owners (the same person under two NIKs) or marks a pair as not
+        # the same person (registry.merges).
+        "registry.merge_owner",
+        "registry.view_ownermerge",
+        "registry.view_ownerpairdismissal",
         "aid.view_proposallist",
         "aid.view_application",
         "aid.verify_application",

@@ -152,6 +152,29 @@ def reject_corrected_niks(proposal_list: ProposalList, row_ids: list[int] | None
     )
 
 
+def reject_merged_niks(proposal_list: ProposalList, row_ids: list[int] | None = None) -> int:
+    """Rows whose NIK belongs to an owner merged into another (registry.merges): the person
+    is registered under the survivor's NIK, and an application under the merged one would
+    be a second application of the same person. The message does not name the other NIK
+    (a proposer learns nothing about a registry record)."""
+    rows, owners = table(ImportRow), table(Owner)
+    only, only_params = _only(row_ids)
+    return execute(
+        f"""UPDATE {rows} AS r SET outcome = %s, reason_code = %s, message = '',
+                message_code = 'merged_nik', message_params = NULL
+            WHERE r.proposal_list_id = %s AND r.outcome = %s{only}
+              AND EXISTS (SELECT 1 FROM {owners} o
+                          WHERE o.nik = r.nik AND o.merged_into_id IS NOT NULL)""",
+        [
+            REJECTED,
+            Reason.DUPLICATE_EXISTING,
+            proposal_list.pk,
+            ACCEPTED,
+            *only_params,
+        ],
+    )
+
+
 def reject_duplicates_in_list(proposal_list: ProposalList, row_ids: list[int] | None = None) -> int:
     """Keep the first accepted row per NIK; reject the later ones, naming the first row.
 
@@ -441,6 +464,7 @@ def recheck_rows(proposal_list: ProposalList, row_ids: list[int], *, corrected: 
     mark_previously_accepted(proposal_list, row_ids)
     reject_existing(proposal_list, row_ids)
     reject_corrected_niks(proposal_list, row_ids)
+    reject_merged_niks(proposal_list, row_ids)
     reject_duplicates_in_list(proposal_list, row_ids if corrected else None)
     link_owners(proposal_list)
     note_registered_owners(proposal_list, row_ids)
@@ -459,6 +483,7 @@ def run(proposal_list: ProposalList) -> int:
     mark_previously_accepted(proposal_list)
     reject_existing(proposal_list)
     reject_corrected_niks(proposal_list)
+    reject_merged_niks(proposal_list)
     reject_duplicates_in_list(proposal_list)
     link_owners(proposal_list)
     note_registered_owners(proposal_list)

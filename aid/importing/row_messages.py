@@ -25,6 +25,11 @@ TEXTS = {
         "NIK ini sudah diusulkan untuk %(program)s oleh lembaga lain; satu NIK hanya boleh "
         "diusulkan sekali. Hapus baris ini dari daftar."
     ),
+    # Names neither the other NIK nor anyone: a proposer learns nothing of a registry record.
+    "merged_nik": _(
+        "NIK ini tercatat ganda dan sudah digabungkan Dinas ke data pemilik yang sama "
+        "dengan NIK lain. Periksa NIK pada KTP; bila benar, hubungi Dinas."
+    ),
     "corrected_nik": _(
         "NIK ini dulu tercatat untuk pemilik yang NIK-nya sudah dikoreksi, dan orang itu sudah "
         "diusulkan atau menerima %(program)s (permohonan #%(application)s). Hapus baris ini."

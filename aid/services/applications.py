@@ -38,6 +38,15 @@ def application_create(
     database's unique constraint is the last guard against two requests racing.
     """
     owner = business.owner
+    if type(owner).objects.filter(pk=owner.pk, merged_into__isnull=False).exists():
+        raise ValidationError(
+            _(
+                "%(name)s sudah digabungkan ke pemilik lain (data ganda); usulkan usaha "
+                "pemilik yang dipertahankan."
+            )
+            % {"name": owner.full_name},
+            code=Reason.DUPLICATE_EXISTING,
+        )
     live = (
         Application.objects.filter(owner=owner, program=program)
         .exclude(status=Status.REJECTED)

@@ -19,6 +19,7 @@ from development.models import (
     Participant,
 )
 from registry import identifiers
+from registry import selectors as registry_selectors
 from registry.models import Business, Owner
 from registry.names import same_person_name
 from umkm_portal import events
@@ -106,8 +107,11 @@ def participant_register(
     Registering someone already registered changes nothing. The activity row is locked, so
     two registrations for the last seat cannot both get it; a full activity refuses with a
     ValidationError unless ``enforce_capacity`` is off (staff letting someone in at the door).
-    The business defaults to the owner's first one.
+    The business defaults to the owner's first one. An owner merged into another (the same
+    person, registry.merges) is registered as that other owner.
     """
+    if owner.merged_into_id is not None:
+        owner = registry_selectors.owner_survivor(owner)
     locked = Activity.objects.select_for_update().get(pk=activity.pk)
     existing = Participant.objects.filter(activity=locked, owner=owner).first()
     if existing is not None:

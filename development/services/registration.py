@@ -83,7 +83,11 @@ def public_registration(
         raise ValidationError(_("Kuota peserta kegiatan ini sudah penuh."), code="full")
     nik_value = identifiers.nik(nik).value
     phone_value = identifiers.phone(phone).value
-    owner = Owner.objects.filter(nik=nik_value).only("pk", "phone").first() if nik_value else None
+    owner = (
+        Owner.objects.filter(nik=nik_value).only("pk", "phone", "merged_into").first()
+        if nik_value
+        else None
+    )
     # Constant time, and a comparison also when no owner was found.
     registered_phone = owner.phone if owner is not None and owner.phone else _NO_PHONE
     matched = bool(phone_value) and hmac.compare_digest(
