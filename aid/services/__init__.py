@@ -10,7 +10,7 @@ below are where each function lives:
 - :mod:`.applications`: propose, verify, reject, submit, approve, return
 - :mod:`.duplicates`: decisions on possible duplicates, and reopening them
 - :mod:`.submissions`: the batch and file sent to the ministry
-- :mod:`.reconciliation`: the ministry's decision file and the bank's report
+- :mod:`.reconciliation`: the ministry's decision file and the bank's report (kept, checked, queued), with :mod:`.bank_reports` applying a bank report set-based
 - :mod:`.disbursements`: transfers, withdrawals and the withdrawal deadline
 - :mod:`.proposer_lists`: a proposer fixes rows, sends a list with its SPTJM; the Dinas
   returns it
