@@ -66,84 +66,84 @@ def failed_with_new_account() -> int:
     return Application.objects.filter(status=Status.TRANSFER_FAILED).filter(Exists(newer)).count()
 
 
+# (key, permission, label, count, changelist of, its filter, order)
+ITEMS = [
+    (
+        "aid.lists_waiting",
+        "aid.merge_proposallist",
+        _("daftar usulan dikirim pengusul, menunggu digabungkan"),
+        lists_waiting,
+        ("proposallist", "import_status__exact=submitted"),
+        10,
+    ),
+    (
+        "aid.lists_staged",
+        "aid.merge_proposallist",
+        _("daftar usulan sudah diperiksa, belum digabungkan"),
+        lists_staged,
+        ("proposallist", "import_status__exact=staged"),
+        15,
+    ),
+    (
+        "aid.open_pairs",
+        "aid.change_possibleduplicate",
+        _("pasangan kemungkinan data ganda belum diputuskan"),
+        open_pairs,
+        ("possibleduplicate", ""),
+        20,
+    ),
+    (
+        "aid.held",
+        "aid.verify_application",
+        _("permohonan ditahan karena kemungkinan data ganda"),
+        held,
+        ("application", "data_ganda=open"),
+        30,
+    ),
+    (
+        "aid.awaiting_decision",
+        "aid.record_decision",
+        _("permohonan diajukan, menunggu keputusan Kementerian"),
+        in_status("submitted"),
+        ("application", "status__exact=submitted"),
+        35,
+    ),
+    (
+        "aid.to_verify",
+        "aid.verify_application",
+        _("permohonan diusulkan, menunggu verifikasi"),
+        in_status("proposed"),
+        ("application", "status__exact=proposed"),
+        40,
+    ),
+    (
+        "aid.approved",
+        "aid.add_disbursement",
+        _("permohonan ditetapkan, menunggu transfer"),
+        in_status("approved"),
+        ("application", "status__exact=approved"),
+        45,
+    ),
+    (
+        "aid.failed_with_new_account",
+        "aid.add_disbursement",
+        _("transfer gagal dengan rekening baru, siap dikirim ulang"),
+        failed_with_new_account,
+        ("application", "status__exact=transfer_failed"),
+        50,
+    ),
+]
+
+
 def register_items() -> None:
-    register(
-        Item(
-            key="aid.lists_waiting",
-            permission="aid.merge_proposallist",
-            label=_("daftar usulan dikirim pengusul, menunggu digabungkan"),
-            count=lists_waiting,
-            url=lambda: _changelist("proposallist", "import_status__exact=submitted"),
-            order=10,
+    for key, permission, label, count, (model, query), order in ITEMS:
+        register(
+            Item(
+                key=key,
+                permission=permission,
+                label=label,
+                count=count,
+                url=lambda model=model, query=query: _changelist(model, query),
+                order=order,
+            )
         )
-    )
-    register(
-        Item(
-            key="aid.lists_staged",
-            permission="aid.merge_proposallist",
-            label=_("daftar usulan sudah diperiksa, belum digabungkan"),
-            count=lists_staged,
-            url=lambda: _changelist("proposallist", "import_status__exact=staged"),
-            order=15,
-        )
-    )
-    register(
-        Item(
-            key="aid.open_pairs",
-            permission="aid.change_possibleduplicate",
-            label=_("pasangan kemungkinan data ganda belum diputuskan"),
-            count=open_pairs,
-            url=lambda: _changelist("possibleduplicate"),
-            order=20,
-        )
-    )
-    register(
-        Item(
-            key="aid.held",
-            permission="aid.verify_application",
-            label=_("permohonan ditahan karena kemungkinan data ganda"),
-            count=held,
-            url=lambda: _changelist("application", "data_ganda=open"),
-            order=30,
-        )
-    )
-    register(
-        Item(
-            key="aid.to_verify",
-            permission="aid.verify_application",
-            label=_("permohonan diusulkan, menunggu verifikasi"),
-            count=in_status("proposed"),
-            url=lambda: _changelist("application", "status__exact=proposed"),
-            order=40,
-        )
-    )
-    register(
-        Item(
-            key="aid.failed_with_new_account",
-            permission="aid.add_disbursement",
-            label=_("transfer gagal dengan rekening baru, siap dikirim ulang"),
-            count=failed_with_new_account,
-            url=lambda: _changelist("application", "status__exact=transfer_failed"),
-            order=50,
-        )
-    )
-    register(
-        Item(
-            key="aid.approved",
-            permission="aid.add_disbursement",
-            label=_("permohonan ditetapkan, menunggu transfer"),
-            count=in_status("approved"),
-            url=lambda: _changelist("application", "status__exact=approved"),
-            order=45,
-        )
-    )
-    register(
-        Item(
-            key="aid.awaiting_decision",
-            permission="aid.record_decision",
-            label=_("permohonan diajukan, menunggu keputusan Kementerian"),
-            count=in_status("submitted"),
-            url=lambda: _changelist("application", "status__exact=submitted"),
-            order=35,
-        )
-    )
