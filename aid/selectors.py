@@ -337,3 +337,22 @@ def with_unconfirmed_account(applications: QuerySet[Application]) -> QuerySet[Ap
         confirmed_at__isnull=True,
     )
     return applications.filter(Exists(pending))
+
+
+def ready_to_transfer_again() -> QuerySet[Application]:
+    """Failed transfers whose owner now has an active account other than every account a
+    transfer to them failed on (confirmed where a confirmation is needed): the re-transfer
+    queue. Compared by bank and number, not by date: the bank's date of a failure may be
+    older than the account entered to replace it, or newer."""
+    failed_on_it = Disbursement.objects.filter(
+        application_id=OuterRef(OuterRef("pk")),
+        outcome=Disbursement.Outcome.FAILED,
+        bank_code=OuterRef("bank__code"),
+        account_number=OuterRef("account_number"),
+    )
+    other_account = (
+        BankAccount.objects.filter(owner_id=OuterRef("owner_id"), is_active=True)
+        .exclude(confirmation_required=True, confirmed_at__isnull=True)
+        .exclude(Exists(failed_on_it))
+    )
+    return Application.objects.filter(status=Status.TRANSFER_FAILED).filter(Exists(other_account))

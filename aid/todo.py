@@ -1,7 +1,6 @@
 """The grant desks' items of the admin home's "Perlu dikerjakan" panel (umkm_portal.todo),
 registered by :class:`aid.apps.AidConfig`."""
 
-from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -53,17 +52,10 @@ def held() -> int:
 
 
 def failed_with_new_account() -> int:
-    """Failed transfers whose owner has an active account entered after the failure, and
-    confirmed where a confirmation is needed: ready to be sent again."""
-    from aid.models import Application, Status
-    from registry.models import BankAccount
+    """Failed transfers whose owner has since given another account (aid.selectors)."""
+    from aid.selectors import ready_to_transfer_again
 
-    newer = BankAccount.objects.filter(
-        owner_id=OuterRef("owner_id"),
-        is_active=True,
-        created_at__gt=OuterRef("transfer_failed_at"),
-    ).exclude(confirmation_required=True, confirmed_at__isnull=True)
-    return Application.objects.filter(status=Status.TRANSFER_FAILED).filter(Exists(newer)).count()
+    return ready_to_transfer_again().count()
 
 
 # (key, permission, label, count, changelist of, its filter, order)
@@ -129,7 +121,7 @@ ITEMS = [
         "aid.add_disbursement",
         _("transfer gagal dengan rekening baru, siap dikirim ulang"),
         failed_with_new_account,
-        ("application", "status__exact=transfer_failed"),
+        ("application", "kirim_ulang=siap"),
         50,
     ),
 ]

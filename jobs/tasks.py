@@ -4,8 +4,13 @@ from django_tasks import task
 
 from jobs import services
 
+# A job is what a member of staff is watching on its progress page: the worker takes it before
+# the owners' messages queued ahead of it (a decision file that rejects 65,000 applications
+# queues their messages; the bank report uploaded next must not wait behind them).
+JOB_PRIORITY = 10
 
-@task()
+
+@task(priority=JOB_PRIORITY)
 def run_job(job_id: int) -> str:
     """Claim and run job ``job_id`` (see jobs.services.run); returns its end state.
 

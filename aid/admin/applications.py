@@ -79,6 +79,21 @@ class OpenDuplicateFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ReadyToTransferAgainFilter(admin.SimpleListFilter):
+    """The re-transfer queue: failed transfers whose owner now has another active account."""
+
+    title = _lazy("kirim ulang")
+    parameter_name = "kirim_ulang"
+
+    def lookups(self, request, model_admin):
+        return [("siap", _lazy("Transfer gagal, rekening lain sudah ada: siap dikirim ulang"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "siap":
+            return queryset.filter(pk__in=selectors.ready_to_transfer_again().values("pk"))
+        return queryset
+
+
 class ApplicationKecamatanFilter(KecamatanFilter):
     title = _lazy("kecamatan usaha")
     kecamatan_field = "business__kecamatan"
@@ -146,6 +161,7 @@ class ApplicationAdmin(
         "program",
         ProposalListFilter,
         OpenDuplicateFilter,
+        ReadyToTransferAgainFilter,
         ApplicationKecamatanFilter,
         ApplicationKelurahanFilter,
         ProposedDateFilter,
@@ -282,10 +298,18 @@ class ApplicationAdmin(
                 messages.ERROR,
             )
 
-    def _confirmation(self, request, queryset, *, action, title, question, submit, form=None):
-        """The page that asks before many applications move at once: how many, the first
-        hundred by name, how many an open possible duplicate will hold back."""
+    def _confirmation(
+        self, request, queryset, *, action, title, question, submit, form=None, held_back=False
+    ):
+        """The page that asks before many applications move at once: how many will move, the
+        first hundred by name, and (``held_back``: a move an open possible duplicate holds
+        back) how many will not, apart."""
         count = queryset.count()
+        flagged = (
+            queryset.filter(pk__in=selectors.open_duplicate_application_ids()).count()
+            if held_back
+            else 0
+        )
         return TemplateResponse(
             request,
             "admin/aid/application/confirm_action.html",
@@ -295,13 +319,11 @@ class ApplicationAdmin(
                 "opts": self.model._meta,
                 "form": form,
                 "action": action,
-                "question": question(count) % {"n": money.thousands(count)},
+                "question": question(count - flagged) % {"n": money.thousands(count - flagged)},
                 "submit_label": submit,
                 "applications": queryset.select_related("owner", "program")[:100],
                 "more": max(count - 100, 0),
-                "flagged": queryset.filter(
-                    pk__in=selectors.open_duplicate_application_ids()
-                ).count(),
+                "flagged": flagged,
                 "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
                 "select_across": request.POST.get("select_across", "0"),
             },
@@ -338,6 +360,7 @@ class ApplicationAdmin(
                     "%(n)s permohonan akan diverifikasi.", "%(n)s permohonan akan diverifikasi.", n
                 ),
                 submit=_("Ya, verifikasi"),
+                held_back=True,
             )
         if queryset.count() > settings.JOBS_BULK_INLINE_MAX:
             return self._as_job(request, queryset, aid_jobs.VERIFY)

@@ -128,8 +128,9 @@ def test_verifying_many_asks_first_with_the_count_and_the_held_back(client, prog
     text = asked.content.decode()
 
     assert asked.status_code == 200
-    assert "4 permohonan akan diverifikasi." in text
-    assert "1 di antaranya ditahan" in text
+    # Issue 25.7: how many will be verified and how many held, apart (not "4 … 1 of them").
+    assert "3 permohonan akan diverifikasi." in text
+    assert "1 lainnya ditahan dan tidak diverifikasi" in text
     assert statuses(*plain) == [Status.PROPOSED] * 3
 
     done = client.post(CHANGELIST, {**chosen, "confirm": "1"}, follow=True)

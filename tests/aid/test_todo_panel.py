@@ -6,7 +6,6 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from aid.models import ImportStatus, PossibleDuplicate, ProposalList, Status
 from tests.aid.conftest import in_status
@@ -27,6 +26,25 @@ def _panel(client) -> dict[str, tuple[int, str]]:
     return {label.strip(): (int(n.replace(".", "")), url) for url, n, label in found}
 
 
+def _failed_on(application, account, at=datetime.datetime(2020, 9, 10, tzinfo=datetime.UTC)):
+    """Record the failed transfer of ``application`` on ``account`` (the bank's date)."""
+    from aid.models import Disbursement
+
+    Disbursement.objects.create(
+        application=application,
+        amount=application.program.amount,
+        bank_code=account.bank.code,
+        account_number=account.account_number,
+        holder_name=account.holder_name,
+        transferred_at=at,
+        bank_reference=f"GAGAL-{application.pk}",
+        outcome=Disbursement.Outcome.FAILED,
+        failure_reason="Rekening tidak aktif",
+    )
+    application.transfer_failed_at = at
+    application.save(update_fields=["transfer_failed_at"])
+
+
 @pytest.fixture
 def round_in_progress(program, make_staff):
     """Two proposed applications (one pair flagged between them), one submitted, one
@@ -37,9 +55,8 @@ def round_in_progress(program, make_staff):
     in_status(program, Status.SUBMITTED)
     in_status(program, Status.APPROVED)
     failed = in_status(program, Status.TRANSFER_FAILED, account=False)
-    failed.transfer_failed_at = timezone.now() - datetime.timedelta(days=2)
-    failed.save(update_fields=["transfer_failed_at"])
-    BankAccountFactory(owner=failed.owner)
+    _failed_on(failed, BankAccountFactory(owner=failed.owner, is_active=False))
+    BankAccountFactory(owner=failed.owner)  # another account, given since
     ProposalList.objects.create(
         program=program,
         proposer_name="Kelurahan Margahayu",
@@ -90,12 +107,23 @@ def test_every_link_opens_the_list_it_counts(round_in_progress, make_staff, clie
 
 
 @pytest.mark.django_db
-def test_a_failed_transfer_without_a_new_account_is_not_ready(program, bendahara, client):
-    failed = in_status(program, Status.TRANSFER_FAILED)  # its account predates the failure
-    failed.transfer_failed_at = timezone.now()
-    failed.save(update_fields=["transfer_failed_at"])
+def test_a_failed_transfer_is_ready_again_only_with_another_account(program, bendahara, client):
+    """The walkthrough's case: the bank's date of the failure (2020) is older than the
+    account on record, which is still the one the transfer failed on: not ready. Another
+    account makes it ready, and the link lists exactly the ready ones."""
+    failed = in_status(program, Status.TRANSFER_FAILED)
+    _failed_on(failed, failed.owner.bank_accounts.get())
     client.force_login(bendahara)
-    assert _panel(client)["transfer gagal dengan rekening baru, siap dikirim ulang"][0] == 0
+    label = "transfer gagal dengan rekening baru, siap dikirim ulang"
+    assert _panel(client)[label][0] == 0
+
+    failed.owner.bank_accounts.update(is_active=False)
+    BankAccountFactory(owner=failed.owner)
+    count, url = _panel(client)[label]
+    assert count == 1
+    listed = client.get(url)
+    assert listed.status_code == 200
+    assert [a.pk for a in listed.context["cl"].result_list] == [failed.pk]
 
 
 @pytest.mark.django_db

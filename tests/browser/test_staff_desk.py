@@ -170,6 +170,8 @@ PAGES = [
     "/admin/registry/bankaccount/",
     "/admin/registry/bankaccount/add/",
     "/admin/registry/nikcorrection/",
+    "/admin/registry/ownermerge/",
+    "/admin/registry/ownerpairdismissal/",
     "/admin/registry/nikcorrection/add/",
     "/admin/registry/region/",
     "/admin/registry/bank/",
