@@ -182,6 +182,7 @@ def submission(job, progress) -> dict:
         proposal_list=proposal_list,
         file_format=params["file_format"],
         by=job.started_by,
+        on_progress=progress.update,
     )
     progress.update(batch.rows, batch.rows)
     message = _("%(n)s permohonan diajukan ke Kementerian (%(batch)s).") % {
@@ -222,7 +223,7 @@ def _imported_file(model, process):
             pk=job.params["record_id"]
         )
         progress.phase("applying")
-        process(record)
+        process(record, progress.update)
         record.refresh_from_db()
         if record.state == record.State.FAILED:
             raise JobFailed(record.error)
@@ -429,7 +430,10 @@ def register_all() -> None:
     register(
         DECISION_FILE,
         run=_imported_file(
-            DecisionFile, lambda record: services.decision_file_process(decision_file=record)
+            DecisionFile,
+            lambda record, on_progress=None: services.decision_file_process(
+                decision_file=record, on_progress=on_progress
+            ),
         ),
         label=_lazy("Penerapan berkas keputusan Kementerian"),
         phases={"applying": _lazy("Menerapkan baris berkas")},
@@ -439,7 +443,10 @@ def register_all() -> None:
     register(
         BANK_REPORT,
         run=_imported_file(
-            BankReport, lambda record: services.bank_report_process(bank_report=record)
+            BankReport,
+            lambda record, on_progress=None: services.bank_report_process(
+                bank_report=record, on_progress=on_progress
+            ),
         ),
         label=_lazy("Penerapan laporan bank"),
         phases={"applying": _lazy("Menerapkan baris berkas")},

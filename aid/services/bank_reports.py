@@ -47,7 +47,7 @@ class _BankAction:
 
 
 def bank_report_apply(
-    *, record: BankReport, f: IO[bytes], kind: str, by, commit: bool = True
+    *, record: BankReport, f: IO[bytes], kind: str, by, commit: bool = True, on_progress=None
 ) -> BankReport:
     """The body of :func:`bank_report_import`, for a checked upload (the job calls it on a
     queued record).
@@ -81,6 +81,8 @@ def bank_report_apply(
             type(record).objects.filter(pk=record.pk).update(
                 applied=record.applied, unchanged=record.unchanged
             )
+            if on_progress:
+                on_progress(min(start + size, len(actions)), len(actions))
             yield_write_lock()
     else:
         record.applied = len(actions)

@@ -112,21 +112,21 @@ def _queue_if_big(
     return True
 
 
-def decision_file_process(*, decision_file: DecisionFile) -> None:
+def decision_file_process(*, decision_file: DecisionFile, on_progress=None) -> None:
     """Apply a queued decision file (the body of the ``aid.decision_file`` job); see
-    :func:`_process`."""
-    _process(decision_file, decision_file_apply)
+    :func:`_process`. ``on_progress(done, total)`` follows the applications moved."""
+    _process(decision_file, decision_file_apply, on_progress)
 
 
-def bank_report_process(*, bank_report: BankReport) -> None:
+def bank_report_process(*, bank_report: BankReport, on_progress=None) -> None:
     """Apply a queued bank report (the body of the ``aid.bank_report`` job); see
     :func:`_process`."""
     from aid.services.bank_reports import bank_report_apply
 
-    _process(bank_report, bank_report_apply)
+    _process(bank_report, bank_report_apply, on_progress)
 
 
-def _process(record: ImportedFile, apply) -> None:
+def _process(record: ImportedFile, apply, on_progress=None) -> None:
     """Apply a queued decision file or bank report with ``apply``.
 
     Runs once per upload: a record that is not ``queued`` is left alone. Ends ``done``; a file
@@ -143,6 +143,7 @@ def _process(record: ImportedFile, apply) -> None:
                 f=f,
                 kind=record.file.name.rsplit(".", 1)[-1],
                 by=record.uploaded_by,
+                on_progress=on_progress,
             )
     except ValidationError as exc:
         machine.claim(record, State.FAILED, error=exc.messages[0])
@@ -260,7 +261,7 @@ def decision_file_import(
 
 
 def decision_file_apply(
-    *, record: DecisionFile, f: IO[bytes], kind: str, by, commit: bool = True
+    *, record: DecisionFile, f: IO[bytes], kind: str, by, commit: bool = True, on_progress=None
 ) -> DecisionFile:
     """The body of :func:`decision_file_import`, for a checked upload (the job calls it on a
     queued record).
@@ -307,6 +308,9 @@ def decision_file_apply(
         else:
             to_approve.append(application.pk)
     submitted = Application.objects.filter(program=program, status=Status.SUBMITTED)
+    # For the job's page: the applications approved, then those not listed rejected.
+    total = len(to_approve) + (submitted.count() - len(to_approve) if reject_missing else 0)
+    done = 0
     if commit:
         record.save()
         for chunk in selectors._chunks(to_approve, write_batch(DECISION_BATCH)):
@@ -317,6 +321,9 @@ def decision_file_apply(
                 source=record.source,
             )
             record.applied += result.moved
+            done += len(chunk)
+            if on_progress:
+                on_progress(done, total)
             yield_write_lock()
             for pk, message in result.refused.items():
                 _problem(problems, 0, "", f"#{pk}: {message}")
@@ -346,6 +353,9 @@ def decision_file_apply(
                     note=note,
                     source=record.source,
                 ).moved
+                done += len(chunk)
+                if on_progress:
+                    on_progress(done, max(total, done))
                 yield_write_lock()
         else:
             record.not_approved = submitted.exclude(pk__in=to_approve).count()

@@ -42,7 +42,12 @@ SUBMIT_BATCH = 2000
 
 
 def submission_create(
-    *, program: Program, proposal_list: ProposalList | None = None, file_format: str, by
+    *,
+    program: Program,
+    proposal_list: ProposalList | None = None,
+    file_format: str,
+    by,
+    on_progress=None,
 ) -> SubmissionBatch:
     """Submit every verified application of the program (or of one proposal list).
 
@@ -53,7 +58,8 @@ def submission_create(
     personal-data access log. Applications held back by an open possible duplicate are left
     verified and counted in ``held_back``; those whose owner's account was changed after
     verification and not yet confirmed are left verified too. Refuses with a
-    ValidationError when nothing can be submitted.
+    ValidationError when nothing can be submitted. ``on_progress(done, total)`` follows the
+    applications moved (the job's page shows it).
     """
     if file_format not in resources.FORMATS:
         raise ValidationError(_("Format berkas harus CSV atau XLSX."))
@@ -101,6 +107,8 @@ def submission_create(
                     source=batch.source,
                     at=batch.created_at,
                 ).moved
+            if on_progress:
+                on_progress(min(start + size, len(ids)), len(ids))
             yield_write_lock()
     finally:
         batch.rows = moved
