@@ -116,6 +116,7 @@ REFERENCE_DATA = [
     ("registry.migrations.0002_load_reference_data", "load"),  # regions, banks
     ("notifications.migrations.0002_seed_templates", "seed"),  # message templates
     ("notifications.migrations.0004_seed_activity_templates", "seed"),
+    ("notifications.migrations.0005_outbox_refusals", "seed"),  # the claim's message
 ]
 
 

@@ -31,9 +31,7 @@ def test_a_first_report_above_the_registry_class_is_naik_kelas(make_staff, clien
     assert report.size_class == "kecil" and report.registry_class == "mikro"
 
     client.force_login(make_staff(roles.OPERATOR))
-    entries = client.get(reverse("development:timeline", args=[business.owner.pk])).context[
-        "entries"
-    ]
+    entries = client.get(reverse("development:timeline", args=[business.pk])).context["entries"]
     size = [e for e in entries if e.kind == selectors.Kind.SIZE]
     assert [e.title for e in size] == ["Naik kelas: Mikro → Kecil"]
     assert "dibanding skala di registri (Mikro)" in size[0].detail
@@ -45,9 +43,7 @@ def test_a_first_report_in_the_registry_class_is_no_move(make_staff, client):
     business = BusinessFactory(size_class=Business.SizeClass.MIKRO)
     _first_report(business, capital=150_000_000, sales=400_000_000)
     client.force_login(make_staff(roles.OPERATOR))
-    entries = client.get(reverse("development:timeline", args=[business.owner.pk])).context[
-        "entries"
-    ]
+    entries = client.get(reverse("development:timeline", args=[business.pk])).context["entries"]
     assert [e.title for e in entries if e.kind == selectors.Kind.SIZE] == [
         "Laporan usaha: skala Mikro"
     ]
