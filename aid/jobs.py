@@ -271,6 +271,8 @@ def _bulk(job, progress, apply) -> dict:
     ids = job.params["ids"]
     progress.phase("moving", total=len(ids))
     moved, held, refused = 0, 0, {}
+    # Slices of ids within every database's limit on query parameters (a selection of 68,000
+    # is one IN list otherwise); the service batches its writes inside each slice.
     step = 2000
     for start in range(0, len(ids), step):
         result = apply(Application.objects.filter(pk__in=ids[start : start + step]))

@@ -42,7 +42,8 @@ from registry.models import BankAccount, Owner
 CHUNK = 5000
 
 
-def _chunks(values: list, size: int = CHUNK) -> Iterator[list]:
+def chunks(values: list, size: int = CHUNK) -> Iterator[list]:
+    """``values`` in slices of ``size`` (default: within every database's parameter limit)."""
     for start in range(0, len(values), size):
         yield values[start : start + size]
 
@@ -50,7 +51,7 @@ def _chunks(values: list, size: int = CHUNK) -> Iterator[list]:
 def known_niks(niks: Iterable[str]) -> set[str]:
     """The NIKs among ``niks`` that belong to a registered owner."""
     found: set[str] = set()
-    for chunk in _chunks(sorted(set(niks))):
+    for chunk in chunks(sorted(set(niks))):
         found.update(Owner.objects.filter(nik__in=chunk).values_list("nik", flat=True))
     return found
 
@@ -58,7 +59,7 @@ def known_niks(niks: Iterable[str]) -> set[str]:
 def live_applications_by_nik(program: Program, niks: Iterable[str]) -> dict[str, Application]:
     """Each NIK's live (not rejected) application in ``program``; there is at most one."""
     found: dict[str, Application] = {}
-    for chunk in _chunks(sorted(set(niks))):
+    for chunk in chunks(sorted(set(niks))):
         # Owners first, by their unique NIK: a join on the NIK let SQLite's planner start from
         # the program's applications (tens of thousands) for a few thousand NIKs.
         owners = list(Owner.objects.filter(nik__in=chunk).values_list("pk", flat=True))

@@ -2,11 +2,13 @@
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from development import cases, services
 from development.models import CaseAssignment, Visit
+from umkm_portal.service_admin import ServiceSaveMixin, apply_service_error
 
 
 class OverdueFollowUpFilter(admin.SimpleListFilter):
@@ -50,7 +52,7 @@ def _staff_choices(form):
 
 
 @admin.register(CaseAssignment)
-class CaseAssignmentAdmin(SimpleHistoryAdmin):
+class CaseAssignmentAdmin(ServiceSaveMixin, SimpleHistoryAdmin):
     list_display = ["business", "pendamping", "assigned_on"]
     list_filter = ["pendamping"]
     list_select_related = ["business", "pendamping"]
@@ -63,16 +65,8 @@ class CaseAssignmentAdmin(SimpleHistoryAdmin):
         _staff_choices(form)
         return form
 
-    def save_model(self, request, obj, form, change):
-        data = form.cleaned_data
-        saved = services.case_assign(
-            business=data["business"],
-            pendamping=data["pendamping"],
-            assigned_on=data["assigned_on"],
-            note=data["note"],
-            by=request.user,
-        )
-        obj.pk = saved.pk
+    def save_with_service(self, request, obj, data, change):
+        return services.case_assign(by=request.user, **data)
 
 
 @admin.register(Visit)
@@ -97,16 +91,15 @@ class VisitAdmin(admin.ModelAdmin):
 
         class VisitForm(form_class):
             def _post_clean(self):
-                # The service decides (dates, words) and saves; its refusal shows on the form.
+                # Not ServiceSaveMixin: the model's own validation would refuse a next action
+                # dated before the visit with the constraint's generic words; the service
+                # says what to fix, so it alone decides (dates, words) and saves.
                 if self.errors:
                     return
-                from django.core.exceptions import ValidationError
-
                 try:
                     self.instance = services.visit_record(by=request.user, **self.cleaned_data)
                 except ValidationError as error:
-                    for field, errors in error.error_dict.items():
-                        self.add_error(field if field in self.fields else None, errors)
+                    apply_service_error(self, error)
 
         return VisitForm
 

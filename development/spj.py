@@ -21,9 +21,9 @@ from privacy.masking import mask_phone
 from umkm_portal.spreadsheets import safe_cell
 
 
-def _date(value) -> str:
+def _date(value, fmt: str = "l, j F Y") -> str:
     with translation.override("id"):
-        return formats.date_format(value, "l, j F Y")
+        return formats.date_format(value, fmt)
 
 
 def activity_dates(activity: Activity) -> str:
@@ -134,7 +134,7 @@ def attendance_sheet_xlsx(activity: Activity) -> bytes:
             cell.border = box
             cell.alignment = Alignment(vertical="center", wrap_text=True)
     sheet.append([])
-    city_and_date = f"{settings.LETTERHEAD_CITY}, {_date(activity.starts_on).split(', ', 1)[1]}"
+    city_and_date = f"{settings.LETTERHEAD_CITY}, {_date(activity.starts_on, 'j F Y')}"
     for text in (
         city_and_date,
         _("Mengetahui,"),

@@ -154,7 +154,6 @@ def owner_merge(*, survivor: Owner, merged: Owner, reason: str, by) -> OwnerMerg
         counts=counts,
         by=by,
     )
-    events.send_on_commit(events.figures_changed, reason="owner_merge")
     return record
 
 

@@ -35,14 +35,6 @@ application_moved = Signal()
 # that writes does so with the merge, all or nothing.
 proposal_list_merged = Signal()
 
-# A proposal list changed import status (staged, submitted, returned, merged, cancelled …).
-# kwargs: proposal_list (aid.ProposalList), to_status (str). Sent on commit.
-proposal_list_moved = Signal()
-
-# A decision file or bank report was applied. kwargs: record (aid.DecisionFile or
-# aid.BankReport). Sent on commit.
-file_applied = Signal()
-
 # A background job ended (done, failed or cancelled). kwargs: job (the job row). On commit.
 job_finished = Signal()
 
@@ -50,10 +42,6 @@ job_finished = Signal()
 # own personal data past its retention period. kwargs: dry_run (bool). Sent at once; each
 # receiver returns one line for the operator (what it deleted, or would delete).
 retention_due = Signal()
-
-# Registry data that figures are computed from changed (owners, businesses, applications in
-# bulk). kwargs: reason (str). On commit; the dashboard marks its summary stale.
-figures_changed = Signal()
 
 # Two owners are being merged: ``merged`` is the same person as ``survivor``
 # (registry.merges.owner_merge). kwargs: survivor, merged (registry.Owner), by (the user).

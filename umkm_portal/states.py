@@ -63,7 +63,6 @@ class MoveResult:
     """What a set-based move did: how many moved, and why each refused row was refused."""
 
     moved: int = 0
-    moved_ids: list[int] = field(default_factory=list)
     refused: dict[int, str] = field(default_factory=dict)
     # Of ``refused``: rows a guard held back (e.g. by an open possible duplicate).
     held: set[int] = field(default_factory=set)
@@ -233,9 +232,7 @@ class StateMachine:
                             )
                 if self.after:
                     self.after(ids, [s for _pk, s in moving], to_state, extra)
-        return MoveResult(
-            moved=len(moving), moved_ids=[pk for pk, _ in moving], refused=refused, held=held_ids
-        )
+        return MoveResult(moved=len(moving), refused=refused, held=held_ids)
 
     def claim(self, instance: models.Model, to_state: str, **values: Any) -> bool:
         """Compare-and-set without a lock: one UPDATE that matches only while the stored state

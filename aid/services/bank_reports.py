@@ -99,7 +99,7 @@ def _bank_plan(record, rows, live, registered, problems) -> list[_BankAction]:
     program = record.program
     references = [row.reference for row in rows]
     on_record: dict[str, list] = {}
-    for chunk in selectors._chunks(sorted(set(references))):
+    for chunk in selectors.chunks(sorted(set(references))):
         for ref, app_id, outcome, withdrawn in Disbursement.objects.filter(
             bank_reference__in=chunk
         ).values_list("bank_reference", "application_id", "outcome", "withdrawn_at"):
@@ -107,7 +107,7 @@ def _bank_plan(record, rows, live, registered, problems) -> list[_BankAction]:
     owner_ids = [a.owner_id for a in live.values()]
     paid: dict[int, int] = {}
     accounts: dict[int, BankAccount] = {}
-    for chunk in selectors._chunks(owner_ids):
+    for chunk in selectors.chunks(owner_ids):
         paid.update(
             Disbursement.objects.filter(
                 application__program=program,

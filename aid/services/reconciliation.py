@@ -313,7 +313,7 @@ def decision_file_apply(
     done = 0
     if commit:
         record.save()
-        for chunk in selectors._chunks(to_approve, write_batch(DECISION_BATCH)):
+        for chunk in selectors.chunks(to_approve, write_batch(DECISION_BATCH)):
             result = transitions.move_many(
                 Application.objects.filter(pk__in=chunk),
                 Status.APPROVED,
@@ -344,7 +344,7 @@ def decision_file_apply(
         elif commit:
             note = Note("not_in_decision_file", {"file": record.original_filename})
             missing = list(submitted.order_by("pk").values_list("pk", flat=True))
-            for chunk in selectors._chunks(missing, write_batch(DECISION_BATCH)):
+            for chunk in selectors.chunks(missing, write_batch(DECISION_BATCH)):
                 record.not_approved += transitions.move_many(
                     Application.objects.filter(pk__in=chunk, status=Status.SUBMITTED),
                     Status.REJECTED,

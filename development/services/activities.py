@@ -254,9 +254,11 @@ def attendance_import(*, activity: Activity, file, by) -> AttendanceImport:
             wanted[checked.value] = (number, status)
             typed_names[checked.value] = (values.get("full_name") or "").strip()
     owners = {}
+    registered_niks = set()
     for nik, pk, registered_name in Owner.objects.filter(nik__in=wanted).values_list(
         "nik", "pk", "full_name"
     ):
+        registered_niks.add(nik)
         typed = typed_names.get(nik, "")
         if typed and not same_person_name(typed, registered_name):
             # A typo in the NIK would otherwise mark another person present.
@@ -272,7 +274,6 @@ def attendance_import(*, activity: Activity, file, by) -> AttendanceImport:
             )
             continue
         owners[nik] = pk
-    registered_niks = set(Owner.objects.filter(nik__in=wanted).values_list("nik", flat=True))
     for nik, (number, _status) in wanted.items():
         if nik not in registered_niks:
             outcome.problems.append(
