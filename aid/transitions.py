@@ -176,11 +176,44 @@ def _record(application, from_status, to_status, **kwargs) -> None:
     _status_change(application.pk, from_status, to_status, **kwargs).save()
 
 
-def _record_many(rows, to_status, **kwargs) -> None:
-    StatusChange.objects.bulk_create(
-        (_status_change(pk, from_status, to_status, **kwargs) for pk, from_status in rows),
-        batch_size=5000,
-    )
+def _record_many(rows, to_status, *, by, note, at, **extra) -> None:
+    """The records of a set-based move: one ``INSERT … SELECT`` per from-status and slice of
+    ids, the values the same for every row (as :func:`_status_change` writes one), instead of
+    building an object per application (most of a bulk move's time on 58,000 of them)."""
+    from django.db import connection
+
+    from aid.selectors import chunks
+
+    columns = notes.columns(note)
+    params = columns["note_params"]
+    ops = connection.ops
+    table = ops.quote_name(StatusChange._meta.db_table)
+    applications = ops.quote_name(Application._meta.db_table)
+    by_from: dict[str, list[int]] = {}
+    for pk, from_status in rows:
+        by_from.setdefault(from_status, []).append(pk)
+    with connection.cursor() as cursor:
+        for from_status, ids in by_from.items():
+            for part in chunks(ids):
+                marks = ", ".join(["%s"] * len(part))
+                cursor.execute(
+                    f"""INSERT INTO {table} (application_id, from_status, to_status, reason_code,
+                            note, note_code, note_params, source, by_id, at)
+                        SELECT id, %s, %s, %s, %s, %s, %s, %s, %s, %s
+                        FROM {applications} WHERE id IN ({marks})""",
+                    [
+                        from_status,
+                        to_status,
+                        extra.get("reason_code", ""),
+                        columns["note"],
+                        columns["note_code"],
+                        json.dumps(params) if params is not None else None,
+                        extra.get("source", ""),
+                        by.pk if by else None,
+                        ops.adapt_datetimefield_value(at),
+                        *part,
+                    ],
+                )
 
 
 def _announce(application_ids, from_statuses, to_status: str, extra: dict) -> None:
