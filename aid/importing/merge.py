@@ -199,7 +199,9 @@ def merge_rows(
     )
 
     # Applications (the business created in this merge is the owner's one with this
-    # timestamp: one accepted row per owner), then their first status record.
+    # timestamp: one accepted row per owner), in the file's order, so that of two
+    # applications proposed together the later row is the later one (a "same person"
+    # decision keeps the earlier); then their first status record.
     created = execute(
         f"""INSERT INTO {applications} (owner_id, business_id, program_id, proposal_list_id,
                 status, reason_code, reason_note, proposed_at, updated_at)
@@ -207,7 +209,8 @@ def merge_rows(
             FROM {rows} r JOIN {owners} o ON o.nik = r.nik
                  LEFT JOIN {businesses} b ON r.business_id IS NULL AND b.owner_id = o.id
                                          AND b.created_at = %s
-            WHERE {accepted}""",
+            WHERE {accepted}
+            ORDER BY r.row_number""",
         [proposal_list.program_id, pk, Status.PROPOSED, at_db, at_db, at_db],
     )
     transitions.record_proposed_where(
