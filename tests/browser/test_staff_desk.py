@@ -83,6 +83,7 @@ def test_a_verifikators_morning(desk_page, admin_login, make_staff, demo, screen
     assert cut_off == [], "dashboard tables fit a 1366-pixel screen"
     page.get_by_role("link", name="Ke halaman admin").click()
     page.get_by_role("link", name="Permohonan", exact=True).first.click()
+    expect(page.locator("#changelist")).to_be_visible()
     assert _fits(page)
     # Status, list and date proposed are on screen, not scrolled away.
     for header in ("Status", "Daftar usulan", "Diusulkan"):
