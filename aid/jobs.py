@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 
+from django.conf import settings
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError
@@ -21,6 +22,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
 from aid import money
+from jobs import services as job_services
 from jobs.kinds import register
 from jobs.services import JobFailed
 
@@ -50,8 +52,9 @@ def imported_file_key(record) -> str:
     return f"{record._meta.model_name}:{record.pk}"
 
 
-def outcome_key(proposal_list_id: int) -> str:
-    return f"outcome:list:{proposal_list_id}"
+def outcome_key(proposal_list_id: int, fmt: str = "xlsx") -> str:
+    suffix = "" if fmt == "xlsx" else f":{fmt}"
+    return f"outcome:list:{proposal_list_id}{suffix}"
 
 
 def bulk_key(kind: str, ids: list[int]) -> str:
@@ -357,13 +360,16 @@ def outcome_fingerprint(proposal_list) -> str:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 
 
-def kept_outcome(proposal_list):
-    """The storage name of the kept outcome workbook of ``proposal_list`` if it is still
-    current, else None."""
+OUTCOME_FORMATS = ("xlsx", "zip")
+
+
+def kept_outcome(proposal_list, fmt: str = "xlsx"):
+    """The storage name of the kept outcome file of ``proposal_list`` in ``fmt`` (the
+    workbook, or the ZIP of one workbook per kelurahan) if it is still current, else None."""
     from jobs.models import Job
 
     job = (
-        Job.objects.filter(key=outcome_key(proposal_list.pk), state=Job.State.DONE)
+        Job.objects.filter(key=outcome_key(proposal_list.pk, fmt), state=Job.State.DONE)
         .order_by("-finished_at", "-pk")
         .first()
     )
@@ -373,29 +379,75 @@ def kept_outcome(proposal_list):
     return name if name and default_storage.exists(name) else None
 
 
+def outcome_is_big(proposal_list) -> bool:
+    """Whether the outcome files of ``proposal_list`` are written by a job (and kept) rather
+    than in the request: past ``JOBS_OUTCOME_MIN_ROWS`` rows writing them takes seconds."""
+    return (proposal_list.counts or {}).get("rows", 0) > settings.JOBS_OUTCOME_MIN_ROWS
+
+
+def outcome_file(proposal_list, fmt: str, *, by):
+    """The outcome file of a big list in ``fmt``, for staff and proposers alike:
+    ``(name, None)`` when a current one is kept, else ``(None, job)`` with the job that writes
+    it (queued now, or the one already queued)."""
+    kept = kept_outcome(proposal_list, fmt)
+    if kept is not None:
+        return kept, None
+    job, _created = job_services.start(
+        kind=OUTCOME_XLSX,
+        key=outcome_key(proposal_list.pk, fmt),
+        params={"proposal_list_id": proposal_list.pk, "fmt": fmt},
+        by=by,
+        total=(proposal_list.counts or {}).get("rows", 0),
+    )
+    kept = kept_outcome(proposal_list, fmt)  # the immediate backend has already written it
+    return (kept, None) if kept is not None else (None, job)
+
+
+def outcome_being_written(proposal_list) -> list:
+    """The jobs writing an outcome file of ``proposal_list`` now (queued or running)."""
+    from jobs.models import Job
+
+    keys = [outcome_key(proposal_list.pk, fmt) for fmt in OUTCOME_FORMATS]
+    return list(Job.objects.filter(key__in=keys, state__in=Job.LIVE))
+
+
 def outcome_xlsx(job, progress) -> dict:
     from aid.importing import review
     from aid.models import ProposalList
 
     proposal_list = ProposalList.objects.get(pk=job.params["proposal_list_id"])
+    fmt = job.params.get("fmt", "xlsx")
     fingerprint = outcome_fingerprint(proposal_list)
     progress.phase("writing", total=(proposal_list.counts or {}).get("rows", 0))
-    with review.outcome_xlsx(proposal_list) as workbook:
+    if fmt == "zip":
+        written = review.outcome_zip_by_kelurahan(proposal_list)
+        suffix = "-per-kelurahan.zip"
+    else:
+        written = review.outcome_xlsx(proposal_list)
+        suffix = ".xlsx"
+    with written as out:
         name = default_storage.save(
-            f"outcomes/hasil-pemeriksaan-daftar-{proposal_list.pk}-{fingerprint[:12]}.xlsx",
-            File(workbook),
+            f"outcomes/hasil-pemeriksaan-daftar-{proposal_list.pk}-{fingerprint[:12]}{suffix}",
+            File(out),
         )
     progress.update(progress.job.total)
     progress.message = _("Berkas hasil pemeriksaan siap diunduh.")
-    return {"file": name, "fingerprint": fingerprint, "proposal_list_id": proposal_list.pk}
+    return {
+        "file": name,
+        "fingerprint": fingerprint,
+        "proposal_list_id": proposal_list.pk,
+        "fmt": fmt,
+    }
 
 
 def outcome_links(job) -> list:
     pk = job.params["proposal_list_id"]
+    fmt = job.params.get("fmt", "xlsx")
+    label = _("Unduh hasil pemeriksaan (ZIP per kelurahan)") if fmt == "zip" else None
     return [
         (
-            _("Unduh hasil pemeriksaan (Excel)"),
-            reverse("admin:aid_proposallist_outcome", args=[pk, "xlsx"]),
+            label or _("Unduh hasil pemeriksaan (Excel)"),
+            reverse("admin:aid_proposallist_outcome", args=[pk, fmt]),
         ),
         (_("Halaman impor daftar ini"), reverse("admin:aid_proposallist_import", args=[pk])),
     ]
@@ -474,8 +526,8 @@ def register_all() -> None:
     register(
         OUTCOME_XLSX,
         run=outcome_xlsx,
-        label=_lazy("Berkas hasil pemeriksaan (Excel)"),
-        phases={"writing": _lazy("Menulis berkas Excel")},
+        label=_lazy("Berkas hasil pemeriksaan"),
+        phases={"writing": _lazy("Menulis berkas hasil pemeriksaan")},
         links=outcome_links,
         permission="aid.view_proposallist",
     )

@@ -107,6 +107,7 @@ def detail(request, proposer, pk):
             "proposal_list": proposal_list,
             "in_progress": status in IN_PROGRESS,
             "progress_text": review.progress_text(proposal_list),
+            "outcome_jobs": aid_jobs.outcome_being_written(proposal_list) if checked else [],
             "checked": checked,
             "outcomes": review.outcome_table(proposal_list.counts or {}) if checked else [],
             "several_kelurahan": checked and len(review.kelurahan_of_rows(proposal_list)) > 1,
@@ -156,22 +157,40 @@ def outcome_file(request, proposer, pk, fmt):
     if proposal_list.import_status in IN_PROGRESS or not proposal_list.headers:
         raise Http404
     name = f"hasil-pemeriksaan-{proposal_list.pk}"
-    if fmt == "xlsx":
-        # A big list's workbook the staff's download had a job write is served as kept
-        # (while the list is unchanged) instead of being written again.
-        kept = aid_jobs.kept_outcome(proposal_list)
+    filenames = {"xlsx": f"{name}.xlsx", "zip": f"{name}-per-kelurahan.zip"}
+    content = {"xlsx": content_types.XLSX, "zip": "application/zip"}
+    if fmt in aid_jobs.OUTCOME_FORMATS and aid_jobs.outcome_is_big(proposal_list):
+        # A big list's file takes seconds to write: a job writes it (once, kept until the
+        # list changes, shared with the staff's download) while the list page shows progress.
+        kept, job = aid_jobs.outcome_file(proposal_list, fmt, by=request.user)
+        if job is not None:
+            messages.info(
+                request,
+                _(
+                    "Berkas hasil pemeriksaan sedang disiapkan. Halaman ini diperbarui sendiri; "
+                    "setelah siap, klik tautan unduhnya lagi."
+                ),
+            )
+            return redirect(reverse("proposers:detail", args=[proposal_list.pk]) + "#hasil")
         return FileResponse(
-            default_storage.open(kept, "rb") if kept else review.outcome_xlsx(proposal_list),
+            default_storage.open(kept, "rb"),
             as_attachment=True,
-            filename=f"{name}.xlsx",
-            content_type=content_types.XLSX,
+            filename=filenames[fmt],
+            content_type=content[fmt],
+        )
+    if fmt == "xlsx":
+        return FileResponse(
+            review.outcome_xlsx(proposal_list),
+            as_attachment=True,
+            filename=filenames[fmt],
+            content_type=content[fmt],
         )
     if fmt == "zip":
         return FileResponse(
             review.outcome_zip_by_kelurahan(proposal_list),
             as_attachment=True,
-            filename=f"{name}-per-kelurahan.zip",
-            content_type="application/zip",
+            filename=filenames[fmt],
+            content_type=content[fmt],
         )
     if fmt == "csv":
         response = StreamingHttpResponse(

@@ -319,25 +319,16 @@ class ProposalListAdmin(ServiceSaveMixin, LargeTableAdmin):
                 review.outcome_csv(proposal_list), content_type=content_types.CSV
             )
             response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        elif fmt == "xlsx" and rows > settings.JOBS_OUTCOME_MIN_ROWS:
-            # A big list's workbook is written once by a job and kept until the list changes.
-            kept = aid_jobs.kept_outcome(proposal_list)
-            if kept is None:
-                job, _created = job_services.start(
-                    kind=aid_jobs.OUTCOME_XLSX,
-                    key=aid_jobs.outcome_key(proposal_list.pk),
-                    params={"proposal_list_id": proposal_list.pk},
-                    by=request.user,
-                    total=rows,
-                )
-                kept = aid_jobs.kept_outcome(proposal_list)
-                if kept is None:
-                    return redirect(job_selectors.job_url(job))
+        elif fmt in aid_jobs.OUTCOME_FORMATS and aid_jobs.outcome_is_big(proposal_list):
+            # A big list's files are written once by a job and kept until the list changes.
+            kept, job = aid_jobs.outcome_file(proposal_list, fmt, by=request.user)
+            if job is not None:
+                return redirect(job_selectors.job_url(job))
             response = FileResponse(
                 default_storage.open(kept, "rb"),
                 as_attachment=True,
                 filename=filename,
-                content_type=content_types.XLSX,
+                content_type=content_types.XLSX if fmt == "xlsx" else "application/zip",
             )
         elif fmt == "xlsx":
             response = FileResponse(

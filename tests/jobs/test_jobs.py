@@ -277,10 +277,18 @@ def test_the_outcome_workbook_of_a_big_list_is_written_once_and_kept_until_it_ch
     client.get(url)
     assert Job.objects.filter(kind="aid.outcome_xlsx").count() == 1
 
+    # The ZIP of one workbook per kelurahan, too: written by its own job, then kept.
+    zip_url = reverse("admin:aid_proposallist_outcome", args=[proposal_list.pk, "zip"])
+    archive = client.get(zip_url)
+    assert archive["Content-Type"] == "application/zip"
+    assert Job.objects.filter(kind="aid.outcome_xlsx", params__fmt="zip").count() == 1
+    client.get(zip_url)
+    assert Job.objects.filter(kind="aid.outcome_xlsx").count() == 2
+
     # Merging changes the list (its counts, its status): the next download writes it again.
     client.post(reverse("admin:aid_proposallist_confirm", args=[proposal_list.pk]))
     client.get(url, follow=True)
-    assert Job.objects.filter(kind="aid.outcome_xlsx", state=Job.State.DONE).count() == 2
+    assert Job.objects.filter(kind="aid.outcome_xlsx", state=Job.State.DONE).count() == 3
 
 
 def test_the_check_of_an_upload_is_a_job_on_the_same_page_and_can_be_retried(

@@ -262,3 +262,55 @@ def test_a_list_spanning_several_kelurahan_downloads_one_file_per_kelurahan(aren
     arenjaya = next(n for n in names if "arenjaya" in n)
     sheet = load_workbook(io.BytesIO(archive.read(arenjaya))).active
     assert sorted(r[0] for r in sheet.iter_rows(min_row=2, values_only=True)) == [2, 3]
+
+
+def test_a_big_lists_outcome_files_are_written_by_a_job_while_the_list_page_shows_progress(
+    aren_client, program, settings, monkeypatch
+):
+    """Writing a 66,000-row outcome workbook or ZIP takes seconds: the workspace never does
+    it inside the request; a job writes it once, the list page says it is being prepared, and
+    the next click downloads the kept file."""
+    import zipfile
+
+    from jobs import services as job_services
+    from jobs.models import Job
+    from jobs.tasks import run_job
+    from tests.aid.conftest import xlsx_rows
+
+    settings.JOBS_OUTCOME_MIN_ROWS = 3
+    header = ["NIK", "Nama Lengkap", "Alamat KTP", "Kelurahan", "Nama Usaha", "No HP"]
+    rows = [
+        ["3275014708850051", "Ani", "Jl. Melati 1", "Arenjaya", "Warung", "081200000051"],
+        ["3275014708850052", "Ana", "Jl. Melati 2", "Arenjaya", "Warung", "081200000052"],
+        ["3275091203800053", "Budi", "Jl. Mawar 3", "Jatiwarna", "Bengkel", "081200000053"],
+        ["3275085506900054", "Cici", "Jl. Anggrek 4", "Arenjaya", "Jahit", "081200000054"],
+    ]
+    upload_file(aren_client, program, as_csv(*rows, header=header))
+    proposal_list = ProposalList.objects.get()
+    detail = reverse("proposers:detail", args=[proposal_list.pk])
+
+    # No worker runs yet: the job waits in the queue.
+    queued = []
+    monkeypatch.setattr(job_services, "_enqueue", queued.append)
+    for fmt in ("xlsx", "zip"):
+        response = aren_client.get(reverse("proposers:outcome", args=[proposal_list.pk, fmt]))
+        assert response.status_code == 302 and response["Location"] == f"{detail}#hasil"
+    assert len(queued) == 2
+    page = aren_client.get(detail).content.decode()
+    assert "Berkas hasil pemeriksaan sedang disiapkan" in page
+    assert "Menunggu giliran diproses." in page
+    assert 'id="list-progress"' in page
+
+    # The worker writes both; the page no longer waits and the links download the files.
+    for job in queued:
+        run_job.call(job_id=job.pk)
+    outcome_jobs = Job.objects.filter(kind="aid.outcome_xlsx")
+    assert set(outcome_jobs.values_list("state", flat=True)) == {Job.State.DONE}
+    assert 'id="list-progress"' not in aren_client.get(detail).content.decode()
+    workbook = aren_client.get(reverse("proposers:outcome", args=[proposal_list.pk, "xlsx"]))
+    assert workbook["Content-Disposition"].startswith("attachment")
+    assert len(xlsx_rows(b"".join(workbook.streaming_content))) == 5
+    archive = aren_client.get(reverse("proposers:outcome", args=[proposal_list.pk, "zip"]))
+    names = zipfile.ZipFile(io.BytesIO(b"".join(archive.streaming_content))).namelist()
+    assert len(names) == 2
+    assert outcome_jobs.count() == 2  # served as kept, not written again
