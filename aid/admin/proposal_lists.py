@@ -1,7 +1,6 @@
 """Proposal lists: upload, the import review page, confirm and cancel; every change goes
 through aid.services."""
 
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
