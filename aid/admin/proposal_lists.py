@@ -73,6 +73,7 @@ UPLOAD_FIELDS = [
     "proposer",
     "new_proposer_name",
     "new_proposer_kind",
+    "kelurahan",
     "received_on",
     "upload",
 ]
@@ -104,6 +105,7 @@ class ProposalListAdmin(ServiceSaveMixin, LargeTableAdmin):
         "program",
         "proposer_name",
         "proposer_kind",
+        "kelurahan",
         "received_on",
         "original_filename",
         "import_status",
@@ -153,7 +155,14 @@ class ProposalListAdmin(ServiceSaveMixin, LargeTableAdmin):
         # were checked and merged against them (issue 11, finding 6).
         if obj is None:
             return []
-        return ["program", "proposer_name", "proposer_kind", "received_on", *self.readonly_fields]
+        return [
+            "program",
+            "proposer_name",
+            "proposer_kind",
+            "kelurahan",
+            "received_on",
+            *self.readonly_fields,
+        ]
 
     def save_with_service(self, request, obj, data, change):
         if change:
@@ -168,6 +177,7 @@ class ProposalListAdmin(ServiceSaveMixin, LargeTableAdmin):
             proposer_name=data["new_proposer_name"],
             proposer_kind=data["new_proposer_kind"],
             received_on=data.get("received_on"),
+            kelurahan=data.get("kelurahan"),
             file=upload,
             filename=upload.name,
             by=request.user,
