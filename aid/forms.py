@@ -242,6 +242,18 @@ def clean_list_upload(upload):
     return upload
 
 
+def program_with_requirements(program: Program) -> str:
+    """A program as the upload forms list it: its name, and what its rows must also carry."""
+    labels = dict(RequiredColumn.choices)
+    extra = [str(labels[c]) for c in program.required_columns or () if c in labels]
+    if not extra:
+        return str(program)
+    return _("%(program)s (juga wajib: %(columns)s)") % {
+        "program": program,
+        "columns": ", ".join(extra),
+    }
+
+
 class ProposalListUploadForm(forms.ModelForm):
     """Upload of a proposal list: program, proposer and the CSV/XLSX file.
 
@@ -283,6 +295,7 @@ class ProposalListUploadForm(forms.ModelForm):
         field.required = False
         field.queryset = Proposer.objects.filter(is_active=True).order_by("kind", "name")
         field.help_text = _("Pilih dari daftar lembaga pengusul yang terdaftar.")
+        self.fields["program"].label_from_instance = program_with_requirements
         kelurahan = self.fields["kelurahan"]
         kelurahan.queryset = kelurahan.queryset.select_related("parent").order_by("name")
         kelurahan.help_text = _(

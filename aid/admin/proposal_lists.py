@@ -139,6 +139,13 @@ class ProposalListAdmin(ServiceSaveMixin, LargeTableAdmin):
             '<a href="{}">{}</a>', applications_of_list_url(obj), _("Lihat permohonan")
         )
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "kelurahan" and hasattr(field.widget, "widget"):
+            # A region is reference data: a plain select, nothing to add or open from here.
+            field.widget = field.widget.widget
+        return field
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
             kwargs["form"] = ProposalListUploadForm
