@@ -5,7 +5,14 @@ from django.utils.translation import gettext_lazy as _
 
 from aid import money
 from aid.importing import returned_files
-from aid.models import Disbursement, PossibleDuplicate, Program, ProposalList, Reason
+from aid.models import (
+    Disbursement,
+    PossibleDuplicate,
+    Program,
+    ProposalList,
+    Reason,
+    RequiredColumn,
+)
 from proposers.models import Proposer
 from registry import identifiers
 
@@ -235,6 +242,18 @@ def clean_list_upload(upload):
     return upload
 
 
+def program_with_requirements(program: Program) -> str:
+    """A program as the upload forms list it: its name, and what its rows must also carry."""
+    labels = dict(RequiredColumn.choices)
+    extra = [str(labels[c]) for c in program.required_columns or () if c in labels]
+    if not extra:
+        return str(program)
+    return _("%(program)s (juga wajib: %(columns)s)") % {
+        "program": program,
+        "columns": ", ".join(extra),
+    }
+
+
 class ProposalListUploadForm(forms.ModelForm):
     """Upload of a proposal list: program, proposer and the CSV/XLSX file.
 
@@ -267,8 +286,8 @@ class ProposalListUploadForm(forms.ModelForm):
 
     class Meta:
         model = ProposalList
-        fields = ["program", "proposer", "received_on"]
-        labels = {"proposer": _("Lembaga pengusul")}
+        fields = ["program", "proposer", "kelurahan", "received_on"]
+        labels = {"proposer": _("Lembaga pengusul"), "kelurahan": _("Kelurahan seluruh berkas")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -276,6 +295,15 @@ class ProposalListUploadForm(forms.ModelForm):
         field.required = False
         field.queryset = Proposer.objects.filter(is_active=True).order_by("kind", "name")
         field.help_text = _("Pilih dari daftar lembaga pengusul yang terdaftar.")
+        self.fields["program"].label_from_instance = program_with_requirements
+        kelurahan = self.fields["kelurahan"]
+        kelurahan.queryset = kelurahan.queryset.select_related("parent").order_by("name")
+        kelurahan.help_text = _(
+            "Isi bila baris-baris berkas tidak menyebut kelurahannya (tanpa kolom Kelurahan): "
+            "semua baris tanpa kelurahan dibaca sebagai kelurahan ini. Kosongkan bila berkas "
+            "punya kolom Kelurahan atau Desa/Kelurahan. Daftar dari kantor kelurahan memakai "
+            "kelurahan kantor itu bila dikosongkan."
+        )
 
     def clean_upload(self):
         return clean_list_upload(self.cleaned_data["upload"])
@@ -304,7 +332,19 @@ class ProgramForm(forms.ModelForm):
     ones left out, are aid.services.programs.EDITABLE)."""
 
     amount = RupiahField(label=_("Nilai bantuan (Rp)"), min_value=1)
+    required_columns = forms.TypedMultipleChoiceField(
+        label=_("Kolom wajib"),
+        choices=RequiredColumn.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=Program._meta.get_field("required_columns").help_text,
+    )
 
     class Meta:
         model = Program
-        fields = ["amount"]
+        fields = ["amount", "required_columns"]
+
+    def clean_required_columns(self):
+        # Kept in the order of the choices, whatever order they were ticked in.
+        chosen = set(self.cleaned_data["required_columns"])
+        return [value for value in RequiredColumn.values if value in chosen]

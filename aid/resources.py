@@ -13,7 +13,7 @@ from import_export import fields, resources, widgets
 from import_export.fields import Field
 from import_export.formats import base_formats
 
-from aid.models import Application, Disbursement
+from aid.models import Application, Disbursement, Program, RequiredColumn
 from privacy import masking
 from privacy.exports import PersonalDataResource
 from umkm_portal.spreadsheets import safe_cell
@@ -167,6 +167,7 @@ class MinistrySubmissionResource(resources.ModelResource):
 # Columns shown masked to staff without the full-identity permission (Pimpinan).
 _MINISTRY_MASKS = {
     "NIK": masking.mask_nik,
+    "NO_KK": masking.mask_nik,
     "NO_HP": masking.mask_phone,
     "NO_REKENING": masking.mask_account,
 }
@@ -193,16 +194,33 @@ _MINISTRY_VALUES = (
 )
 
 
-def ministry_rows(queryset, *, full_identity: bool = True):
+# Columns a program adds when it requires the value of every row (Program.required_columns),
+# placed after the column named: BPUM 2021 asks for the Nomor KK beside the NIK.
+_MINISTRY_REQUIRED = {RequiredColumn.KK: ("NIK", ("NO_KK", "owner__kk_number"))}
+
+
+def ministry_columns(program: Program | None = None) -> list[tuple[str, str]]:
+    """The ministry's columns for ``program`` (name, where the value comes from): every
+    program's, plus those its required columns add (``NO_KK`` when it requires the KK)."""
+    columns = list(_MINISTRY_VALUES)
+    for required, (after, column) in _MINISTRY_REQUIRED.items():
+        if program is not None and program.requires(required):
+            at = [name for name, _path in columns].index(after) + 1
+            columns.insert(at, column)
+    return columns
+
+
+def ministry_rows(queryset, *, full_identity: bool = True, program: Program | None = None):
     """The ministry's header, then each application of ``queryset`` (from
     :func:`aid.selectors.submission_rows`) as text cells, read in one query and streamed;
-    without ``full_identity`` the NIK, phone and account columns are masked. None is a
-    live formula (safe_cell)."""
-    headers = [name for name, _path in _MINISTRY_VALUES]
+    without ``full_identity`` the NIK, KK, phone and account columns are masked. None is a
+    live formula (safe_cell). The columns are ``program``'s (:func:`ministry_columns`)."""
+    columns = ministry_columns(program)
+    headers = [name for name, _path in columns]
     yield headers
     masks = [None if full_identity else _MINISTRY_MASKS.get(name) for name in headers]
     phone = headers.index("NO_HP")
-    values = queryset.values_list(*(path for _name, path in _MINISTRY_VALUES))
+    values = queryset.values_list(*(path for _name, path in columns))
     for row in values.iterator(chunk_size=2000):
         texts = ["" if value is None else str(value) for value in row]
         texts[phone] = _national_phone(texts[phone])
@@ -211,7 +229,9 @@ def ministry_rows(queryset, *, full_identity: bool = True):
         ]
 
 
-def render_to(out, queryset, file_format: str, *, full_identity: bool = True) -> int:
+def render_to(
+    out, queryset, file_format: str, *, full_identity: bool = True, program: Program | None = None
+) -> int:
     """Write the rows (:func:`ministry_rows`) in ``file_format`` (``csv`` or ``xlsx``) to the
     binary file ``out``, streamed; returns the number of applications written."""
     import csv
@@ -219,7 +239,7 @@ def render_to(out, queryset, file_format: str, *, full_identity: bool = True) ->
 
     from umkm_portal import xlsx
 
-    rows = ministry_rows(queryset, full_identity=full_identity)
+    rows = ministry_rows(queryset, full_identity=full_identity, program=program)
     header = next(rows)
     count = 0
 
@@ -247,12 +267,14 @@ def render_to(out, queryset, file_format: str, *, full_identity: bool = True) ->
     return count
 
 
-def render(queryset, file_format: str, *, full_identity: bool = True) -> bytes:
+def render(
+    queryset, file_format: str, *, full_identity: bool = True, program: Program | None = None
+) -> bytes:
     """The rows in ``file_format`` (``csv`` or ``xlsx``) as bytes ready to send; without
     ``full_identity`` the NIK, phone and account columns are masked. Every value is text,
     none a live formula (safe_cell)."""
     import io
 
     out = io.BytesIO()
-    render_to(out, queryset, file_format, full_identity=full_identity)
+    render_to(out, queryset, file_format, full_identity=full_identity, program=program)
     return out.getvalue()

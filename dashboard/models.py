@@ -93,6 +93,39 @@ class ImportSummary(models.Model):
         return f"{self.proposal_list_id}/{self.outcome}/{self.reason_code}: {self.rows}"
 
 
+class KelurahanSummary(models.Model):
+    """Applications and rows refused at import per kelurahan, by the dashboard's filter
+    dimensions: the kecamatan table's figures one level down.
+
+    Its own table, so the application summary keeps its size (a kelurahan dimension there
+    would multiply every other table's rows): the kelurahan of the business (applications) or
+    the one the row named or was given at upload (rows refused at import; their figures are
+    0 elsewhere and the reverse).
+    """
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
+    proposal_list = models.ForeignKey(
+        ProposalList, null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    kecamatan = models.ForeignKey(Region, null=True, on_delete=models.CASCADE, related_name="+")
+    # Null: no kelurahan known.
+    kelurahan = models.ForeignKey(Region, null=True, on_delete=models.CASCADE, related_name="+")
+    proposed_on = models.DateField()
+    applications = models.PositiveIntegerField()
+    rejected = models.PositiveIntegerField()
+    received = models.PositiveIntegerField()
+    transferred_amount = models.PositiveBigIntegerField()
+    refused_at_import = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("ringkasan per kelurahan")
+        verbose_name_plural = _("ringkasan per kelurahan")
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.program_id}/{self.kelurahan_id or '-'}: {self.applications}"
+
+
 class RecipientSummary(models.Model):
     """Owners paid a grant (any program), and how many of them attended a coaching activity:
     one row per kecamatan of the paid businesses, and one row for the whole city.

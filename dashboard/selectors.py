@@ -18,6 +18,7 @@ from aid.transitions import RECEIVED_STATUSES
 from dashboard.models import (
     ApplicationSummary,
     ImportSummary,
+    KelurahanSummary,
     RecipientSummary,
     TransferSummary,
 )
@@ -142,6 +143,31 @@ def by_kecamatan(filters: Filters) -> list[dict]:
         .annotate(**_TOTALS)
         .order_by("kecamatan_id")
     )
+
+
+def by_kelurahan(filters: Filters) -> dict[int | None, dict]:
+    """Per kelurahan (None: none known): applications, rejected, received, rupiah
+    transferred and rows refused at import."""
+    return {
+        row["kelurahan_id"]: row
+        for row in summary_filtered(filters, KelurahanSummary)
+        .values("kelurahan_id")
+        .annotate(
+            n_applications=Sum("applications"),
+            n_rejected=Sum("rejected"),
+            n_received=Sum("received"),
+            rp_transferred=Sum("transferred_amount"),
+            n_refused=Sum("refused_at_import"),
+        )
+    }
+
+
+def kelurahan_list(kecamatan: Region | None = None) -> list[Region]:
+    """The city's kelurahan (of ``kecamatan`` only, when given), by kecamatan and name."""
+    rows = Region.objects.filter(level=Region.Level.KELURAHAN).select_related("parent")
+    if kecamatan is not None:
+        rows = rows.filter(parent=kecamatan)
+    return list(rows.order_by("parent__code", "name"))
 
 
 def by_proposer(filters: Filters) -> list[dict]:

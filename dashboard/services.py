@@ -16,6 +16,7 @@ from aid.transitions import RECEIVED_STATUSES
 from dashboard.models import (
     ApplicationSummary,
     ImportSummary,
+    KelurahanSummary,
     RecipientSummary,
     SummaryRefresh,
     TransferSummary,
@@ -53,7 +54,26 @@ _IMPORT_COLUMNS = {
     "proposed_on": "s_proposed",
     "rows": "s_rows",
 }
+_KELURAHAN_COLUMNS = {
+    "program_id": "s_program",
+    "proposal_list_id": "s_list",
+    "kecamatan_id": "s_kecamatan",
+    "kelurahan_id": "s_kelurahan",
+    "proposed_on": "s_proposed",
+    "applications": "s_applications",
+    "rejected": "s_rejected",
+    "received": "s_received",
+    "transferred_amount": "s_transferred_amount",
+    "refused_at_import": "s_refused",
+}
 _PENDING_KEY = "dashboard:summary-refresh-pending"
+# Lists whose rows the dashboard counts: checked and not cancelled.
+_CHECKED_LISTS = (
+    ImportStatus.STAGED,
+    ImportStatus.SUBMITTED,
+    ImportStatus.RETURNED,
+    ImportStatus.MERGED,
+)
 
 
 def _grouped_applications():
@@ -102,14 +122,7 @@ def _grouped_import_rows():
     """Rows of lists that were checked and not cancelled (staged, sent, returned or merged),
     by list, kecamatan and reason."""
     return (
-        ImportRow.objects.filter(
-            proposal_list__import_status__in=(
-                ImportStatus.STAGED,
-                ImportStatus.SUBMITTED,
-                ImportStatus.RETURNED,
-                ImportStatus.MERGED,
-            )
-        )
+        ImportRow.objects.filter(proposal_list__import_status__in=_CHECKED_LISTS)
         .values(
             s_program=F("proposal_list__program_id"),
             s_list=F("proposal_list_id"),
@@ -119,6 +132,55 @@ def _grouped_import_rows():
             s_proposed=F("proposal_list__received_on"),
         )
         .annotate(s_rows=Count("pk"))
+        .order_by()
+    )
+
+
+def _grouped_applications_per_kelurahan():
+    """Applications per kelurahan of the business and the filter dimensions."""
+    paid = Q(disbursements__outcome=Disbursement.Outcome.SUCCESS)
+    zero = Value(0)
+    return (
+        Application.objects.annotate(paid=FilteredRelation("disbursements", condition=paid))
+        .values(
+            s_program=F("program_id"),
+            s_list=F("proposal_list_id"),
+            s_kecamatan=F("business__kecamatan_id"),
+            s_kelurahan=F("business__kelurahan_id"),
+            s_proposed=TruncDate("proposed_at"),
+        )
+        .annotate(
+            s_applications=Count("pk"),
+            s_rejected=Count("pk", filter=Q(status=Status.REJECTED)),
+            s_received=Count("pk", filter=Q(status__in=RECEIVED_STATUSES)),
+            s_transferred_amount=Coalesce(Sum("paid__amount"), zero),
+            s_refused=zero,
+        )
+        .order_by()
+    )
+
+
+def _grouped_refusals_per_kelurahan():
+    """Rows refused at import per kelurahan the row named (or was given at upload)."""
+    zero = Value(0)
+    return (
+        ImportRow.objects.filter(
+            proposal_list__import_status__in=_CHECKED_LISTS, outcome=ImportRow.Outcome.REJECTED
+        )
+        .values(
+            s_program=F("proposal_list__program_id"),
+            s_list=F("proposal_list_id"),
+            s_kecamatan=F("kecamatan_id"),
+            s_kelurahan=F("kelurahan_id"),
+            s_proposed=F("proposal_list__received_on"),
+        )
+        .annotate(
+            s_applications=zero,
+            s_rejected=zero,
+            s_received=zero,
+            s_transferred_amount=zero,
+            s_refused=Count("pk"),
+        )
         .order_by()
     )
 
@@ -162,7 +224,13 @@ def _insert(cursor, model, columns: dict[str, str], queryset) -> None:
     )
 
 
-_SUMMARY_MODELS = (ApplicationSummary, TransferSummary, ImportSummary, RecipientSummary)
+_SUMMARY_MODELS = (
+    ApplicationSummary,
+    TransferSummary,
+    ImportSummary,
+    KelurahanSummary,
+    RecipientSummary,
+)
 
 
 @transaction.atomic
@@ -174,6 +242,8 @@ def _rebuild() -> SummaryRefresh:
         _insert(cursor, ApplicationSummary, _COLUMNS, _grouped_applications())
         _insert(cursor, TransferSummary, _TRANSFER_COLUMNS, _grouped_transfers())
         _insert(cursor, ImportSummary, _IMPORT_COLUMNS, _grouped_import_rows())
+        _insert(cursor, KelurahanSummary, _KELURAHAN_COLUMNS, _grouped_applications_per_kelurahan())
+        _insert(cursor, KelurahanSummary, _KELURAHAN_COLUMNS, _grouped_refusals_per_kelurahan())
         RecipientSummary.objects.bulk_create(_recipients())
         if connection.vendor == "postgresql":
             # The dashboard's filtered reads need statistics of the new rows (autovacuum

@@ -183,6 +183,26 @@ def kecamatan_table(filters: Filters) -> Table:
     return table
 
 
+def kelurahan_table(filters: Filters) -> Table:
+    """Every kelurahan of the city (of the kecamatan chosen, when one is), zero when none
+    applied, then those without a known kelurahan."""
+    columns = _share_columns(_("Kelurahan"))
+    columns[1:1] = [Column(_("Kecamatan"), TEXT), Column(_("Ditolak saat impor"))]
+    table = Table("kelurahan", _("Per kelurahan"), columns)
+    figures = selectors.by_kelurahan(filters)
+    empty = {"n_applications": 0, "n_rejected": 0, "n_received": 0, "rp_transferred": 0}
+    for kelurahan in selectors.kelurahan_list(filters.kecamatan):
+        figure = figures.get(kelurahan.pk, empty)
+        table.rows.append(
+            [kelurahan.name, kelurahan.parent.name, figure.get("n_refused", 0), *_figures(figure)]
+        )
+    if None in figures:
+        figure = figures[None]
+        table.rows.append([_("Tanpa kelurahan"), "", figure["n_refused"], *_figures(figure)])
+    table.total = totals_row(table, _("Jumlah"))
+    return table
+
+
 def proposer_table(filters: Filters) -> Table:
     columns = _share_columns(_("Pengusul"))
     columns.insert(1, Column(_("Jenis pengusul"), TEXT))
@@ -254,6 +274,7 @@ def dashboard_tables(filters: Filters) -> dict[str, Table]:
         rejection_table(filters),
         data_quality_table(filters),
         kecamatan_table(filters),
+        kelurahan_table(filters),
         proposer_table(filters),
         transfer_table(filters),
         verification_table(filters),

@@ -67,6 +67,16 @@ class RefusedProposal(models.Model):
         related_name="+",
     )
     proposer_name = models.CharField(_("nama pengusul"), max_length=150)
+    # The kelurahan the row named (or the one chosen at upload for the whole file): the owner
+    # is sent to that kelurahan's office, not to whoever collected the list.
+    kelurahan = models.ForeignKey(
+        "registry.Region",
+        verbose_name=_("kelurahan baris"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     proposed_on = models.DateField(_("tanggal diusulkan"))
     reason_code = models.CharField(_("kode alasan"), max_length=20)
     message = models.CharField(_("keterangan aman"), max_length=500, blank=True)

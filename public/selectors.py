@@ -21,6 +21,7 @@ from django.db.models import F, FilteredRelation, OuterRef, Q, Subquery
 from django.db.models.functions import Right
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
 
 from aid.models import REASON_ADVICE, Disbursement, Reason, Status
 from privacy.masking import mask_name
@@ -222,6 +223,10 @@ class Refusal:
     proposer_name: str
     proposer_kind: str
     kelurahan_name: str
+    # Where the owner should go: the office of the row's kelurahan (the list's proposer
+    # when the row named none); the contact details below are that office's.
+    office_name: str
+    office_kind: str
     contact_name: str
     contact_phone: str
     address: str
@@ -250,6 +255,12 @@ REFUSED_COLUMNS = (
     "address",
     "opening_hours",
     "kelurahan_name",
+    "row_kelurahan",
+    "office_name",
+    "office_contact_name",
+    "office_phone",
+    "office_address",
+    "office_opening_hours",
 )
 
 
@@ -262,9 +273,10 @@ def _refused_sql(vendor: str, owner_columns: int) -> str:
     def r(name):
         return f"r.{quote(refused.get_field(name).column)}"
 
-    def p(name):
-        return f"p.{quote(proposer.get_field(name).column)}"
+    def p(name, alias="p"):
+        return f"{alias}.{quote(proposer.get_field(name).column)}"
 
+    region_name = quote(region.get_field("name").column)
     values = [
         r("phone_last4"),
         r("proposed_on"),
@@ -276,14 +288,28 @@ def _refused_sql(vendor: str, owner_columns: int) -> str:
         p("phone"),
         p("address"),
         p("opening_hours"),
-        f"k.{quote(region.get_field('name').column)}",
+        f"k.{region_name}",
+        f"rk.{region_name}",
+        p("name", "o"),
+        p("contact_name", "o"),
+        p("phone", "o"),
+        p("address", "o"),
+        p("opening_hours", "o"),
     ]
     nulls = ", ".join(["NULL"] * owner_columns)
+    # The office of the row's kelurahan: the first active kelurahan office registered for it.
+    office = (
+        f"SELECT MIN(x.{quote('id')}) FROM {quote(proposer.db_table)} x "
+        f"WHERE {p('kind', 'x')} = '{Proposer.Kind.KELURAHAN.value}' AND {p('is_active', 'x')} "
+        f"AND {p('kelurahan', 'x')} = {r('kelurahan')}"
+    )
     return (
         f"SELECT 'r', {nulls}, {', '.join(values)} "
         f"FROM {quote(refused.db_table)} r "
         f"LEFT JOIN {quote(proposer.db_table)} p ON p.{quote('id')} = {r('proposer')} "
         f"LEFT JOIN {quote(region.db_table)} k ON k.{quote('id')} = {p('kelurahan')} "
+        f"LEFT JOIN {quote(region.db_table)} rk ON rk.{quote('id')} = {r('kelurahan')} "
+        f"LEFT JOIN {quote(proposer.db_table)} o ON o.{quote('id')} = ({office}) "
         f"WHERE {r('nik_hash')} = %s AND NOT EXISTS (SELECT 1 FROM {quote(owner.db_table)} "
         f"WHERE {quote(owner.get_field('nik').column)} = %s)"
     )
@@ -336,17 +362,36 @@ def _refusal(row: dict) -> Refusal:
         proposed_on = parse_date(proposed_on[:10])
     reason = Reason(row["reason_code"]) if row["reason_code"] in Reason.values else Reason.OTHER
     kind = row["proposer_kind"]
+    proposer_kind = str(Proposer.Kind(kind).label) if kind in Proposer.Kind.values else ""
+    if row["row_kelurahan"]:
+        # The row named its kelurahan: the owner goes to that kelurahan's office.
+        office = {
+            "kelurahan_name": row["row_kelurahan"],
+            "office_name": row["office_name"]
+            or _("Kantor Kelurahan %(name)s") % {"name": row["row_kelurahan"]},
+            "office_kind": str(Proposer.Kind.KELURAHAN.label),
+            "contact_name": row["office_contact_name"] or "",
+            "contact_phone": row["office_phone"] or "",
+            "address": row["office_address"] or "",
+            "opening_hours": row["office_opening_hours"] or "",
+        }
+    else:
+        office = {
+            "kelurahan_name": row["kelurahan_name"] or "",
+            "office_name": row["proposer_name"] or "",
+            "office_kind": proposer_kind,
+            "contact_name": row["contact_name"] or "",
+            "contact_phone": row["contact_phone"] or "",
+            "address": row["address"] or "",
+            "opening_hours": row["opening_hours"] or "",
+        }
     return Refusal(
         proposer_name=row["proposer_name"] or "",
-        proposer_kind=str(Proposer.Kind(kind).label) if kind in Proposer.Kind.values else "",
-        kelurahan_name=row["kelurahan_name"] or "",
-        contact_name=row["contact_name"] or "",
-        contact_phone=row["contact_phone"] or "",
-        address=row["address"] or "",
-        opening_hours=row["opening_hours"] or "",
+        proposer_kind=proposer_kind,
         proposed_on=proposed_on,
         reason_code=reason.value,
         reason_label=str(reason.label),
         reason_advice=str(REASON_ADVICE.get(reason, "")),
         message=row["message"] or "",
+        **office,
     )

@@ -232,14 +232,14 @@ def refused_proposals_record(*, proposal_list: ProposalList) -> int:
         .exclude(nik="")
         .exclude(phone="")
         .order_by("nik", "row_number")
-        .values_list("nik", "phone", "reason_code", "message")
+        .values_list("nik", "phone", "reason_code", "message", "kelurahan_id")
     )
     # Rows come grouped by NIK, so one NIK's first usable row is known without keeping every
     # NIK seen: memory stays flat however many rows a list refuses.
     now = timezone.now()
     batch: list[RefusedProposal] = []
     written, taken = 0, None
-    for nik, phone, reason_code, message in rows.iterator(chunk_size=_RECORD_BATCH):
+    for nik, phone, reason_code, message, kelurahan_id in rows.iterator(chunk_size=_RECORD_BATCH):
         last4 = phone_match_digits(phone)
         if nik == taken or not last4:
             continue
@@ -251,6 +251,7 @@ def refused_proposals_record(*, proposal_list: ProposalList) -> int:
                 proposal_list=proposal_list,
                 proposer_id=proposal_list.proposer_id,
                 proposer_name=proposal_list.proposer_name[:150],
+                kelurahan_id=kelurahan_id,
                 proposed_on=proposal_list.received_on,
                 reason_code=reason_code or Reason.OTHER,
                 message=safe_refusal_message(reason_code, message),

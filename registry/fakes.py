@@ -31,6 +31,14 @@ def nik(
     return f"{district}{day:02d}{birth_date:%m%y}{serial:04d}"
 
 
+def kk(rng: random.Random, *, district: str | None = None) -> str:
+    """A KK number that passes :func:`registry.identifiers.kk`: district, issue date DDMMYY
+    (no 40 added), serial."""
+    district = district or rng.choice(BEKASI_DISTRICTS)
+    issued = datetime.date(2005, 1, 1) + datetime.timedelta(days=rng.randrange(0, 365 * 15))
+    return f"{district}{issued:%d%m%y}{rng.randint(1, 9999):04d}"
+
+
 def mobile(rng: random.Random) -> str:
     """A mobile number in the ``08…`` form people write (12 digits)."""
     return rng.choice(MOBILE_PREFIXES) + f"{rng.randrange(10**8):08d}"

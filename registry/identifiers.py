@@ -299,12 +299,18 @@ def _birth_date_and_sex(ddmmyy: str, today: datetime.date) -> tuple[datetime.dat
     return birth_date, "F" if int(ddmmyy[0:2]) > 40 else "M"
 
 
-def kk(raw: object) -> Checked:
-    """Check a Kartu Keluarga number: 16 digits starting with a region code."""
-    value = _typed_digits(raw, _KK_LABEL)
+def kk(raw: object, *, today: datetime.date | None = None) -> Checked:
+    """Check a Kartu Keluarga number (16 digits ``PPKKCC DDMMYY SSSS``).
+
+    Built like a NIK: the 6-digit region code where the card was issued, then the issue date
+    as DDMMYY (never with 40 added: a card has no sex), then a 4-digit serial. The same rules
+    as :func:`nik` (Excel damage, length, repeated digits, serial ``0000``, a date python-stdnum
+    accepts and not in the future, a known province; an unknown regency is only a warning).
+    """
+    value = _sixteen_digit_number(raw) or _typed_digits(raw, _KK_LABEL)
     if isinstance(value, Checked):
         return value
-    if not value.isdigit() or len(value) != 16:
+    if not value.isdigit() or not value.isascii() or len(value) != 16:
         return Checked(
             error=_("Nomor KK harus 16 digit angka. Periksa kembali dari Kartu Keluarga.")
         )
@@ -315,9 +321,35 @@ def kk(raw: object) -> Checked:
             )
             % {"v": value}
         )
+    if kk_issue_date(value, today=today) is None:
+        return Checked(
+            error=_(
+                "Tanggal terbit di dalam Nomor KK (digit 7-12: %(d)s) tidak mungkin. Periksa "
+                "kembali dari Kartu Keluarga."
+            )
+            % {"d": value[6:12]}
+        )
     if value[:2] not in known_region_prefixes():
         return Checked(error=_("Nomor KK harus diawali kode provinsi yang benar."))
+    if value[:4] not in known_region_prefixes():
+        return Checked(
+            value=value,
+            warning=_(
+                "Kode wilayah %(p)s.%(k)s pada Nomor KK tidak ada dalam daftar Kemendagri "
+                "terbaru; pastikan sesuai Kartu Keluarga."
+            )
+            % {"p": value[:2], "k": value[2:4]},
+        )
     return Checked(value=value)
+
+
+def kk_issue_date(value: str, *, today: datetime.date | None = None) -> datetime.date | None:
+    """The issue date in a 16-digit KK number (digits 7-12, DDMMYY, no 40 added); None when
+    it is impossible or in the future."""
+    if int(value[6:8]) > 31:  # a NIK's women's days (41-71) are not a card's
+        return None
+    born = _birth_date_and_sex(value[6:12], today or datetime.date.today())
+    return born[0] if born else None
 
 
 def nib(raw: object) -> Checked:

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from aid.forms import clean_list_upload
+from aid.forms import clean_list_upload, program_with_requirements
 from aid.importing.columns import LABELS
 from aid.models import Program
 
@@ -32,6 +32,7 @@ class UploadForm(forms.Form):
         self.fields["program"].queryset = Program.objects.exclude(ends_on__lt=today).order_by(
             "-starts_on", "code"
         )
+        self.fields["program"].label_from_instance = program_with_requirements
 
     @property
     def has_programs(self) -> bool:

@@ -72,6 +72,7 @@ UPLOAD_FIELDS = [
     "proposer",
     "new_proposer_name",
     "new_proposer_kind",
+    "kelurahan",
     "received_on",
     "upload",
 ]
@@ -103,6 +104,7 @@ class ProposalListAdmin(ServiceSaveMixin, LargeTableAdmin):
         "program",
         "proposer_name",
         "proposer_kind",
+        "kelurahan",
         "received_on",
         "original_filename",
         "import_status",
@@ -136,6 +138,13 @@ class ProposalListAdmin(ServiceSaveMixin, LargeTableAdmin):
             '<a href="{}">{}</a>', applications_of_list_url(obj), _("Lihat permohonan")
         )
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "kelurahan" and hasattr(field.widget, "widget"):
+            # A region is reference data: a plain select, nothing to add or open from here.
+            field.widget = field.widget.widget
+        return field
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
             kwargs["form"] = ProposalListUploadForm
@@ -152,7 +161,14 @@ class ProposalListAdmin(ServiceSaveMixin, LargeTableAdmin):
         # were checked and merged against them (issue 11, finding 6).
         if obj is None:
             return []
-        return ["program", "proposer_name", "proposer_kind", "received_on", *self.readonly_fields]
+        return [
+            "program",
+            "proposer_name",
+            "proposer_kind",
+            "kelurahan",
+            "received_on",
+            *self.readonly_fields,
+        ]
 
     def save_with_service(self, request, obj, data, change):
         if change:
@@ -167,6 +183,7 @@ class ProposalListAdmin(ServiceSaveMixin, LargeTableAdmin):
             proposer_name=data["new_proposer_name"],
             proposer_kind=data["new_proposer_kind"],
             received_on=data.get("received_on"),
+            kelurahan=data.get("kelurahan"),
             file=upload,
             filename=upload.name,
             by=request.user,

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
 from aid.importing.columns import LABELS
 from aid.importing.read import NumericCell
-from aid.models import ImportRow, Reason
+from aid.models import ImportRow, ProposalList, Reason, RequiredColumn
 from registry import identifiers
-from registry.models import Bank, Business, Owner
+from registry.models import Bank, Business, Owner, Region
 from registry.selectors import RegionIndex, RegionMatch
 
 _NAME_NOISE = re.compile(r"[^a-z\s]")
@@ -56,8 +57,19 @@ _MEMO_LIMIT = 10_000
 class Context:
     """What checking needs from the database, loaded once per list."""
 
-    def __init__(self, regions: RegionIndex, banks: list[Bank]):
+    def __init__(
+        self,
+        regions: RegionIndex,
+        banks: list[Bank],
+        *,
+        required: Iterable[str] = (),
+        kelurahan: Region | None = None,
+    ):
         self.regions = regions
+        # What the program requires on top of every row's own (RequiredColumn values).
+        self.required = frozenset(required)
+        # The kelurahan chosen at upload for rows that name none.
+        self.kelurahan = kelurahan
         self.phone = PhoneShapes()
         self.banks: dict[str, Bank] = {}
         for bank in banks:
@@ -71,8 +83,22 @@ class Context:
         self._labels: dict[str, str] = {}
 
     @classmethod
-    def load(cls) -> Context:
-        return cls(RegionIndex.load(), list(Bank.objects.all()))
+    def load(cls, proposal_list: ProposalList | None = None) -> Context:
+        """What checking needs, with the program's required columns and the kelurahan chosen
+        at upload of ``proposal_list`` (none: only the rules every row follows)."""
+        if proposal_list is None:
+            return cls(RegionIndex.load(), list(Bank.objects.all()))
+        kelurahan = (
+            Region.objects.select_related("parent").get(pk=proposal_list.kelurahan_id)
+            if proposal_list.kelurahan_id
+            else None
+        )
+        return cls(
+            RegionIndex.load(),
+            list(Bank.objects.all()),
+            required=proposal_list.program.required_columns or (),
+            kelurahan=kelurahan,
+        )
 
     def label(self, column: str) -> str:
         """A column's label in the current language, translated once per list."""
@@ -109,6 +135,7 @@ class CheckedRow:
     row_number: int
     raw: list[str]
     nik: str = ""
+    kk: str = ""
     full_name: str = ""
     name_key: str = ""
     birth_date: datetime.date | None = None
@@ -242,6 +269,19 @@ def check_row(row_number: int, cells: list[str], values: dict[str, str], ctx: Co
         facts = identifiers.nik_facts(nik.value)
         row.birth_date, row.sex = facts.birth_date, facts.sex
 
+    kk = identifiers.kk(_raw_for_check(values.get("kk", "")))
+    if kk.error:
+        if RequiredColumn.KK in ctx.required:
+            problem(Reason.INVALID_FIELD, kk.error)
+        else:  # not asked for by the program: noted, not kept, the row stands
+            row.warnings.append(_("%(error)s Nomor KK tidak disimpan.") % {"error": kk.error})
+    elif kk.value:
+        row.kk = kk.value
+        if kk.warning:
+            row.warnings.append(kk.warning)
+    elif RequiredColumn.KK in ctx.required:
+        missing.append("kk")
+
     row.full_name = bounded("full_name")
     row.name_key = name_key(row.full_name)
     if not row.name_key:
@@ -278,14 +318,28 @@ def check_row(row_number: int, cells: list[str], values: dict[str, str], ctx: Co
     row.rt = _short_code(values.get("rt", ""))
     row.rw = _short_code(values.get("rw", ""))
     kecamatan, kelurahan = values.get("kecamatan", ""), values.get("kelurahan", "")
+    region_refused = False
     if kecamatan.strip() or kelurahan.strip():
         match = ctx.region(kecamatan, kelurahan)
         if match.error:
+            region_refused = True
             problem(Reason.INVALID_FIELD, match.error)
         else:
             row.kecamatan_id = match.kecamatan.pk if match.kecamatan else None
             row.kelurahan_id = match.kelurahan.pk if match.kelurahan else None
             row.warnings.extend(match.warnings)
+    chosen = ctx.kelurahan
+    if (
+        chosen is not None
+        and not region_refused
+        and row.kelurahan_id is None
+        and row.kecamatan_id in (None, chosen.parent_id)
+    ):
+        # The kelurahan chosen at upload for a row that names none (and no other kecamatan).
+        row.kecamatan_id, row.kelurahan_id = chosen.parent_id, chosen.pk
+    required_kelurahan = RequiredColumn.KELURAHAN in ctx.required
+    if required_kelurahan and row.kelurahan_id is None and not region_refused:
+        missing.append("kelurahan")
 
     bank_text = _text(values.get("bank", ""))
     account = identifiers.account_number(_raw_for_check(values.get("account_number", "")))
@@ -311,13 +365,22 @@ def check_row(row_number: int, cells: list[str], values: dict[str, str], ctx: Co
         )
     elif row.bank_id is not None:
         row.account_number = account.value
+    if (
+        RequiredColumn.ACCOUNT in ctx.required
+        and not bank_text
+        and not account.value
+        and not account.error
+    ):
+        missing.append("account_number")
 
     if missing:
         if "business_name" in missing:
             labels = [ctx.label(m) for m in missing if m != "business_name"]
-            labels.append(_("Nama Usaha atau Bidang Usaha"))
+            labels.insert(missing.index("business_name"), _("Nama Usaha atau Bidang Usaha"))
         else:
             labels = [ctx.label(m) for m in missing]
+        if "account_number" in missing:
+            labels[missing.index("account_number")] = _("Bank dan No Rekening")
         problem(
             Reason.INCOMPLETE,
             _("Data kurang lengkap: %(fields)s belum diisi. Lengkapi lalu kirim ulang baris ini.")

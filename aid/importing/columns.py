@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 # Canonical column -> label used in templates, messages and outcome files.
 LABELS = {
     "nik": _("NIK"),
+    "kk": _("No KK"),
     "full_name": _("Nama Lengkap"),
     "ktp_address": _("Alamat KTP"),
     "rt": _("RT"),
@@ -36,6 +37,7 @@ _ALIASES = {
         "nik ktp",
         "nomor induk kependudukan",
     ],
+    "kk": ["kk", "no kk", "nomor kk", "no kartu keluarga", "nomor kartu keluarga", "nkk"],
     "full_name": ["nama", "nama lengkap", "nama pemilik", "nama pelaku usaha", "nama sesuai ktp"],
     "ktp_address": ["alamat", "alamat ktp", "alamat sesuai ktp", "alamat rumah"],
     "rt": ["rt"],

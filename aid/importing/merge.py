@@ -128,7 +128,7 @@ def merge_rows(
     execute(
         f"""INSERT INTO {owners} (nik, full_name, sex, birth_date, kk_number, phone,
                 ktp_address, rt, rw, kelurahan_id, lives_in_bekasi, created_at, updated_at)
-            SELECT nik, full_name, sex, birth_date, '', phone, ktp_address, rt, rw,
+            SELECT nik, full_name, sex, birth_date, kk, phone, ktp_address, rt, rw,
                    kelurahan_id, CASE WHEN {in_city} THEN %s ELSE %s END, %s, %s
             FROM {rows} r WHERE {accepted} AND r.owner_id IS NULL""",
         [*in_city_params, True, False, at_db, at_db],
@@ -141,6 +141,8 @@ def merge_rows(
         source,
         at_db,
     )
+
+    _kk_to_registered_owners(accepted, by=by, source=source, at_db=at_db)
 
     execute(
         # A list row has one address, the KTP's: under BPUM the business is there unless an
@@ -217,6 +219,39 @@ def merge_rows(
         Application.objects.filter(proposal_list_id=pk, pk__gt=before), by=by, source=source
     )
     return created
+
+
+def _kk_to_registered_owners(accepted: str, *, by, source: str, at_db) -> None:
+    """A registered owner without a Nomor KK takes the list's (checked) one, with a '~'
+    history record per owner written first; an owner who has one keeps it (a different KK in
+    a list is not applied). One INSERT … SELECT and one UPDATE, over the batch's rows."""
+    rows, owners = table(ImportRow), table(Owner)
+    historical = Owner.history.model
+    mirrored = [
+        f.column for f in historical._meta.concrete_fields if not f.name.startswith("history_")
+    ]
+    taken = {"kk_number": "r.kk", "updated_at": "%s"}
+    select = ", ".join(taken.get(c, f"o.{c}") for c in mirrored)
+    where = f"""{accepted} AND r.owner_id IS NOT NULL AND r.kk <> ''
+                AND o.kk_number = ''"""
+    execute(
+        f"""INSERT INTO {table(historical)}
+                ({", ".join(mirrored)}, history_date, history_change_reason, history_type,
+                 history_user_id)
+            SELECT {select}, %s, %s, '~', %s
+            FROM {rows} r JOIN {owners} o ON o.id = r.owner_id WHERE {where}""",
+        [at_db, at_db, source, by.pk if by else None],
+    )
+    execute(
+        f"""UPDATE {owners} SET
+                kk_number = (SELECT r.kk FROM {rows} r WHERE r.owner_id = {owners}.id
+                             AND {accepted} AND r.kk <> ''),
+                updated_at = %s
+            WHERE kk_number = '' AND id IN (
+                SELECT r.owner_id FROM {rows} r
+                WHERE {accepted} AND r.owner_id IS NOT NULL AND r.kk <> '')""",
+        [at_db],
+    )
 
 
 def link_pairs(proposal_list: ProposalList, *, at) -> None:

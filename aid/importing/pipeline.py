@@ -84,7 +84,7 @@ def stage_file(
     """
     report = StageReport()
     timings = report.timings
-    ctx = Context.load()
+    ctx = Context.load(proposal_list)
     so_far: Counter[str] = Counter()
 
     def written(rows: int) -> None:

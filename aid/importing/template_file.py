@@ -12,6 +12,7 @@ from aid.importing.columns import COLUMNS, LABELS
 
 EXAMPLE = {
     "nik": "3275014708850003",
+    "kk": "3275011503150004",
     "full_name": "Siti Aminah",
     "ktp_address": "Jl. Melati No. 5",
     "rt": "003",
@@ -24,7 +25,7 @@ EXAMPLE = {
     "bank": "BRI",
     "account_number": "012301000123456",
 }
-TEXT_COLUMNS = {"nik", "rt", "rw", "phone", "account_number"}
+TEXT_COLUMNS = {"nik", "kk", "rt", "rw", "phone", "account_number"}
 
 
 def template_csv() -> bytes:

@@ -22,7 +22,13 @@ from aid.models.money import (
     ImportedFile,
     SubmissionBatch,
 )
-from aid.models.programs import ImportPhase, ImportStatus, Program, ProposalList
+from aid.models.programs import (
+    ImportPhase,
+    ImportStatus,
+    Program,
+    ProposalList,
+    RequiredColumn,
+)
 
 __all__ = [
     "REASON_ADVICE",
@@ -39,6 +45,7 @@ __all__ = [
     "Program",
     "ProposalList",
     "Reason",
+    "RequiredColumn",
     "Status",
     "StatusChange",
     "SubmissionBatch",

@@ -40,6 +40,7 @@ class ImportRow(models.Model):
     full_name = models.CharField(_("nama lengkap"), max_length=150, blank=True)
     name_key = models.CharField(_("nama (dibakukan)"), max_length=150, blank=True)
     birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)
+    kk = models.CharField(_("nomor KK"), max_length=16, blank=True, default="", db_default="")
     sex = models.CharField(_("jenis kelamin"), max_length=1, blank=True)
     phone = models.CharField(_("nomor HP"), max_length=16, blank=True)
     ktp_address = models.CharField(_("alamat KTP"), max_length=255, blank=True)

@@ -1,6 +1,7 @@
 """Programs and their proposal lists (the lists' import status and phase)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -8,6 +9,27 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from proposers.models import Proposer
+from registry.models import Region
+
+
+class RequiredColumn(models.TextChoices):
+    """What a program may require of every proposal row on top of what every row must carry
+    (NIK, name, KTP address, phone, business name or sector: the registry and the status
+    page need them). A row missing one is refused as *data kurang lengkap*."""
+
+    KK = "kk", _("Nomor KK")
+    KELURAHAN = "kelurahan", _("Kelurahan")
+    ACCOUNT = "account", _("Bank dan No Rekening")
+
+
+# Every row of every program: NIK, name, KTP address, business sector and phone (BPUM 2020,
+# Permenkop UKM 6/2020). BPUM 2021 (Permen KUKM 2/2021) adds the Nomor KK.
+BPUM_2020_REQUIRED: list[str] = []
+BPUM_2021_REQUIRED = [RequiredColumn.KK.value]
+
+
+def bpum_2020_required() -> list[str]:
+    return list(BPUM_2020_REQUIRED)
 
 
 class Program(models.Model):
@@ -40,6 +62,18 @@ class Program(models.Model):
             "Jumlah usulan diterima paling banyak per lembaga pengusul (kosong: tanpa batas)."
         ),
     )
+    # What every proposal row must carry besides NIK and name (RequiredColumn values); the
+    # ministry file carries the program's columns (NO_KK when the KK is required).
+    required_columns = models.JSONField(
+        _("kolom wajib"),
+        default=bpum_2020_required,
+        blank=True,
+        help_text=_(
+            "Yang wajib diisi di setiap baris daftar usulan, selain NIK, nama, alamat KTP, No HP "
+            "dan nama atau bidang usaha (selalu wajib). Baris yang tidak mengisinya ditolak "
+            "sebagai data kurang lengkap."
+        ),
+    )
 
     history = HistoricalRecords(verbose_name=_("riwayat program"))
 
@@ -62,6 +96,18 @@ class Program(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        super().clean()
+        unknown = set(self.required_columns or []) - set(RequiredColumn.values)
+        if not isinstance(self.required_columns, list) or unknown:
+            raise ValidationError(
+                {"required_columns": _("Pilih kolom wajib dari daftar yang tersedia.")}
+            )
+
+    def requires(self, column: str) -> bool:
+        """Whether every row of this program's lists must carry ``column``."""
+        return column in (self.required_columns or ())
 
 
 class ImportPhase(models.TextChoices):
@@ -145,6 +191,21 @@ class ProposalList(models.Model):
         _("jenis pengusul"), max_length=10, choices=ProposerKind.choices
     )
     received_on = models.DateField(_("tanggal diterima"), default=timezone.localdate)
+    # Chosen at upload for a file whose rows name no kelurahan (a kelurahan office's own
+    # list): every such row is read as being of this kelurahan.
+    kelurahan = models.ForeignKey(
+        Region,
+        verbose_name=_("kelurahan seluruh berkas"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": Region.Level.KELURAHAN},
+        help_text=_(
+            "Bila baris-baris berkas tidak menyebut kelurahannya: semua baris tanpa kelurahan "
+            "dibaca sebagai kelurahan ini."
+        ),
+    )
     file = models.FileField(_("berkas asli"), upload_to="proposal-lists/%Y/%m/", blank=True)
     original_filename = models.CharField(_("nama berkas asli"), max_length=255, blank=True)
     uploaded_by = models.ForeignKey(

@@ -30,6 +30,7 @@ from aid.models import (
 from aid.selectors import import_stuck
 from proposers.models import Proposer
 from proposers.services import proposer_resolve
+from registry.models import Region
 from umkm_portal import events
 
 logger = logging.getLogger(__name__)
@@ -85,8 +86,12 @@ def proposal_list_upload(
     max_bytes: int | None | Literal["default"] = "default",
     process: bool = True,
     sent_by_proposer: bool = False,
+    kelurahan: Region | None = None,
 ) -> ProposalList:
     """Keep an uploaded CSV/XLSX list and queue it for checking.
+
+    ``kelurahan`` is the kelurahan of every row that names none (chosen at upload); a
+    kelurahan office's list takes the office's kelurahan when none is chosen.
 
     The list belongs to ``proposer`` (or to the proposer named ``proposer_name``, created on
     first use). A list sent again by the same proposer for the same program is the next
@@ -110,6 +115,11 @@ def proposal_list_upload(
     refusal = selectors.proposal_window_refusal(program, proposer, on=received_on)
     if refusal:
         raise ListRefused(refusal)
+    if kelurahan is not None and kelurahan.level != Region.Level.KELURAHAN:
+        raise ValidationError({"kelurahan": _("Pilih sebuah kelurahan, bukan kecamatan.")})
+    if kelurahan is None and proposer.kind == Proposer.Kind.KELURAHAN and proposer.kelurahan_id:
+        served = proposer.kelurahan
+        kelurahan = served if served.level == Region.Level.KELURAHAN else None
     if max_bytes == "default":
         max_bytes = settings.IMPORT_MAX_UPLOAD_MB * 1024 * 1024
     kind = check_upload(file, max_bytes=max_bytes)
@@ -125,6 +135,7 @@ def proposal_list_upload(
         previous=previous,
         version=previous.version + 1 if previous else 1,
         sent_by_proposer=sent_by_proposer,
+        kelurahan=kelurahan,
         original_filename=os.path.basename(filename or getattr(file, "name", "") or "")[:255],
         uploaded_by=by,
         import_status=ImportStatus.UPLOADED,

@@ -127,7 +127,9 @@ def import_row_correct(*, row: ImportRow, values: dict[str, str], by) -> RowChan
     for column, position in mapping.items():
         if column in values:
             cells[position] = " ".join(str(values[column] or "").split())
-    checked = check_row(locked.row_number, cells, values_of(cells, mapping), Context.load())
+    checked = check_row(
+        locked.row_number, cells, values_of(cells, mapping), Context.load(proposal_list)
+    )
     before = list(locked.raw)
     nik_before = locked.nik
     if locked.original_raw is None:

@@ -133,7 +133,9 @@ def submission_file_write(*, batch: SubmissionBatch, file_format: str) -> None:
     """Write the ministry's file of ``batch`` (its applications, one query, streamed to a
     temporary file) and keep it on the batch; writing it again replaces it."""
     with tempfile.TemporaryFile() as out:
-        resources.render_to(out, selectors.submission_rows(batch), file_format)
+        resources.render_to(
+            out, selectors.submission_rows(batch), file_format, program=batch.program
+        )
         out.seek(0)
         batch.file.save(
             f"pengajuan-{batch.program.code}-{batch.pk}.{file_format}", File(out), save=False
@@ -149,7 +151,9 @@ def submission_export(*, batch: SubmissionBatch, file_format: str, by) -> bytes:
         raise ValidationError(_("Format berkas harus CSV atau XLSX."))
     full_identity = masking.can_view_full_identity(by)
     rows = selectors.submission_rows(batch)
-    content = resources.render(rows, file_format, full_identity=full_identity)
+    content = resources.render(
+        rows, file_format, full_identity=full_identity, program=batch.program
+    )
     _log_export(
         by=by,
         batch=batch,

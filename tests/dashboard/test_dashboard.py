@@ -203,3 +203,39 @@ def test_every_table_downloads(pimpinan_client, fresh):
     assert (
         pimpinan_client.get(reverse("dashboard:download", args=["dana", "pdf"])).status_code == 404
     )
+
+
+def test_figures_go_down_to_kelurahan(pimpinan_client, dataset):
+    from aid.models import ImportRow, ImportStatus, ProposalList
+
+    staged = ProposalList.objects.create(
+        program=dataset["p2020"],
+        proposer_name="Rekap kelurahan se-Kota Bekasi",
+        proposer_kind=ProposalList.ProposerKind.DINAS,
+        import_status=ImportStatus.STAGED,
+    )
+    refused = {"proposal_list": staged, "outcome": ImportRow.Outcome.REJECTED}
+    ImportRow.objects.create(
+        row_number=2,
+        kecamatan_id=dataset["timur"].pk,
+        kelurahan_id=dataset["timur_kel"].pk,
+        reason_code="incomplete",
+        **refused,
+    )
+    ImportRow.objects.create(row_number=3, reason_code="invalid_nik", **refused)
+    summary_refresh()
+
+    kelurahan = rows(page(pimpinan_client), "kelurahan")
+    assert len(kelurahan) == 56 + 1  # every kelurahan of the city, then none known
+    timur_kel, pondokgede_kel = dataset["timur_kel"].name, dataset["pondokgede_kel"].name
+    # kecamatan, refused at import, applied, rejected, received, rupiah transferred
+    assert kelurahan[timur_kel] == ["Bekasi Timur", 1, 4, 1, 3, 6_000_000]
+    assert kelurahan[pondokgede_kel] == ["Pondokgede", 0, 4, 2, 1, 2_400_000]
+    assert kelurahan["Tanpa kelurahan"] == ["", 1, 0, 0, 0, 0]
+
+    # A kecamatan chosen: its kelurahan only.
+    response = page(pimpinan_client, kecamatan=dataset["pondokgede"].pk)
+    shown = rows(response, "kelurahan")
+    assert set(shown) == {k.name for k in dataset["pondokgede"].children.all()}
+    assert shown[pondokgede_kel] == ["Pondokgede", 0, 4, 2, 1, 2_400_000]
+    assert 'id="kelurahan"' in response.content.decode()

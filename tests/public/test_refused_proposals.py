@@ -322,3 +322,43 @@ def test_a_merge_that_fails_after_the_record_keeps_no_refusal(
 
     assert not RefusedProposal.objects.exists()
     assert not staged.applications.exists()
+
+
+def test_a_city_wide_list_sends_each_owner_to_the_office_of_their_row_s_kelurahan(
+    client, program, make_staff, proposer
+):
+    """A list the Dinas collected from every kelurahan ("Rekap kelurahan se-Kota Bekasi"):
+    the owner is sent to the kelurahan office of the row, not to the Dinas's recap."""
+    operator = make_staff(roles.OPERATOR, username="operator-recap")
+    recap = Proposer.objects.create(
+        name="Rekap kelurahan se-Kota Bekasi",
+        kind=Proposer.Kind.DINAS,
+        address="Jl. Ir. H. Juanda 100",
+        phone="021-0000-0000",
+    )
+    rows = (
+        f"{REFUSED_NIK},Agus Salim,,Bekasi Timur,Arenjaya,Bengkel Agus,Otomotif,081298765432\n"
+        "3275016509920004,Rina,,Bekasi Timur,Margahayu,Warung Rina,Kuliner,081211112222\n"
+    )
+    proposal_list = services.proposal_list_upload(
+        program=program,
+        proposer=recap,
+        file=io.BytesIO((HEADER + rows).encode()),
+        filename="rekap.csv",
+        by=operator,
+        received_on=datetime.date(2020, 8, 20),
+    )
+    services.proposal_list_confirm(proposal_list=proposal_list, by=operator)
+
+    text = _text(check(client, REFUSED_NIK, "5432"))
+    assert "Usulan dari Rekap kelurahan se-Kota Bekasi, 20 Agustus 2020" in text
+    assert "Datang ke Kelurahan Arenjaya dengan membawa KTP" in text
+    for contact in ["Jl. Arenjaya Raya 1", "021-8800-1234", "Ibu Rina (Kasi Ekbang)"]:
+        assert contact in text
+    assert "Jl. Ir. H. Juanda 100" not in text
+
+    # A kelurahan without a registered office: its office by name, and no recap contact.
+    text = _text(check(client, "3275016509920004", "2222"))
+    assert "Datang ke Kantor Kelurahan Margahayu dengan membawa KTP" in text
+    assert "Margahayu" in text and "021-0000-0000" not in text
+    assert "Datang ke Rekap" not in text

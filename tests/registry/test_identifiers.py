@@ -153,10 +153,29 @@ class TestOtherIdentifiers:
         assert not identifiers.nib("91200012345AB").ok
 
     def test_kk_must_be_16_digits_with_a_region_code(self):
-        assert identifiers.kk("3275012345670001").ok
-        assert not identifiers.kk("327501234567").ok
-        assert not identifiers.kk("0075012345670001").ok
+        assert identifiers.kk("3275011503150004").value == "3275011503150004"
+        assert identifiers.kk("3275 0115 0315 0004").value == "3275011503150004"
+        assert not identifiers.kk("327501150315").ok
+        assert not identifiers.kk("0075011503150004").ok
         assert "Excel" in identifiers.kk("3.27501E+15").error
+
+    def test_kk_issue_date_is_a_real_date_without_forty_added(self):
+        today = datetime.date(2026, 12, 6)
+        # A NIK's day for women (15 + 40) is no card's issue date.
+        assert "Tanggal terbit" in identifiers.kk("3275015503150004", today=today).error
+        assert "Tanggal terbit" in identifiers.kk("3275013102150004", today=today).error
+        assert "Tanggal terbit" in identifiers.kk("3275010113270004", today=today).error
+        assert identifiers.kk("3275010112260004", today=today).ok
+        assert identifiers.kk("3275013112990004", today=today).ok  # 31-12-1999
+
+    def test_kk_serial_and_excel_damage(self):
+        assert "tidak mungkin" in identifiers.kk("3275011503150000").error
+        assert "Excel" in identifiers.kk(3275011503150000).error
+        assert identifiers.kk(3275011503150004).value == "3275011503150004"
+
+    def test_kk_unknown_regency_is_a_warning(self):
+        checked = identifiers.kk("3299011503150004")
+        assert checked.ok and checked.warning
 
     def test_account_number_keeps_digits_only(self):
         assert identifiers.account_number("0123-01-000456-50-1").value == "012301000456501"

@@ -164,7 +164,7 @@ def test_templates_download(operator_client):
     xlsx = operator_client.get(reverse("admin:aid_proposallist_template", args=["xlsx"]))
     assert load_workbook(io.BytesIO(xlsx.content)).active["A1"].value == "NIK"
     csv = operator_client.get(reverse("admin:aid_proposallist_template", args=["csv"]))
-    assert csv.content.decode("utf-8-sig").startswith("NIK;Nama Lengkap")
+    assert csv.content.decode("utf-8-sig").startswith("NIK;No KK;Nama Lengkap")
 
 
 @pytest.mark.parametrize("role", [roles.VERIFIKATOR, roles.PIMPINAN])
