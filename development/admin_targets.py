@@ -48,7 +48,6 @@ class YearlyTargetAdmin(ServiceSaveMixin, SimpleHistoryAdmin):
         "kur_disbursed",
         "amount_shown",
         "updated_by",
-        "updated_at",
         "report_link",
     ]
     list_display_links = ["year"]

@@ -153,6 +153,8 @@ def progress_table(figures: selectors.YearFigures, target) -> Table:
     for label, unit, name, done in indicators:
         goal = getattr(target, name) if target is not None else None
         table.rows.append([label, unit, "" if goal is None else goal, done, _share(done, goal)])
+    # The rupiah row shows as rupiah on the page (the download keeps the number).
+    table.row_kinds[len(table.rows) - 1] = [TEXT, TEXT, RUPIAH, RUPIAH, TEXT]
     return table
 
 
