@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from aid.models import Program
 from dashboard import selectors
 from dashboard.selectors import Filters
+from development.selectors import target_years
 from registry.models import Region
 
 
@@ -37,8 +38,19 @@ class FilterForm(forms.Form):
         label=_("Diusulkan sampai"), required=False, widget=DateInput(), input_formats=["%Y-%m-%d"]
     )
 
+    year = forms.TypedChoiceField(
+        label=_("Tahun pembinaan"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=_("Tahun target dan capaian di bagian Pembinaan UMKM."),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", _("Tahun ini"))] + [
+            (year, str(year)) for year in target_years()
+        ]
         self.fields["proposer"].choices = [("", _("Semua pengusul"))] + [
             (name, name) for name in selectors.proposer_names()
         ]
@@ -60,4 +72,5 @@ class FilterForm(forms.Form):
             proposer=data.get("proposer") or "",
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),
+            year=data.get("year"),
         )

@@ -32,6 +32,8 @@ class Filters:
     proposer: str = ""
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
+    # The year of the pembinaan section's targets and yearly figures (None: this year).
+    year: int | None = None
 
 
 def summary_filtered(filters: Filters, model=ApplicationSummary) -> QuerySet:

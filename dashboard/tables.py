@@ -13,6 +13,7 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -284,11 +285,16 @@ def dashboard_tables(filters: Filters) -> dict[str, Table]:
 
 
 def development_tables(filters: Filters) -> list[Table]:
-    """The pembinaan UMKM section (development app): reach, coached recipients, referrals,
-    businesses moving up a size class."""
-    from development.tables import tables
+    """The pembinaan UMKM section (development app): the year's targets and figures (by
+    activity kind, kecamatan and sex), then reach, coached recipients, referrals, businesses
+    moving up a size class."""
+    from development.tables import tables, year_tables
 
-    return tables(filters, coached=selectors.coached_recipients(filters.kecamatan))
+    year = filters.year or timezone.localdate().year
+    return [
+        *year_tables(year),
+        *tables(filters, coached=selectors.coached_recipients(filters.kecamatan)),
+    ]
 
 
 def _cache_key(filters: Filters, refresh: SummaryRefresh) -> str:
@@ -301,6 +307,7 @@ def _cache_key(filters: Filters, refresh: SummaryRefresh) -> str:
             filters.proposer,
             str(filters.date_from or ""),
             str(filters.date_to or ""),
+            str(filters.year or timezone.localdate().year),
         ]
     )
     return "dashboard:tables:" + hashlib.sha1(key.encode()).hexdigest()  # any proposer name

@@ -20,7 +20,8 @@ FORMATS = content_types.BY_EXTENSION
 def dashboard(request):
     refresh = services.summary_ensure_fresh()
     form = FilterForm(request.GET or None)
-    tables = dashboard_tables_cached(form.filters(), refresh)
+    filters = form.filters()
+    tables = dashboard_tables_cached(filters, refresh)
     kecamatan, money = tables["kecamatan"], tables["dana"]
     series = [("bar-applied", _("Diusulkan")), ("bar-received", _("Menerima bantuan"))]
     return render(
@@ -31,6 +32,7 @@ def dashboard(request):
             "refresh": refresh,
             "tables": tables,
             "query": request.GET.urlencode(),
+            "pembinaan_year": filters.year or timezone.localdate().year,
             "headline": {
                 "applications": kecamatan.total[2],
                 "received": money.total[2],

@@ -14,6 +14,7 @@ from development import selectors, services, transitions
 
 # Case follow-up (pendamping, visits, overdue lists) registers its admin in its own module.
 from development.admin_cases import StaleReferralFilter
+from development.admin_targets import YearlyTargetAdmin  # noqa: F401 (registers the admin)
 from development.models import (
     Activity,
     BusinessReport,

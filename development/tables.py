@@ -12,10 +12,17 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from development import selectors
-from development.models import Referral, ReferralStatus
+from development.models import Activity, Referral, ReferralStatus
+from registry.models import Region, Sex
 from umkm_portal.reporting import COUNT, RUPIAH, TEXT, Column, Table, totals_row
 
 KEYS = ("pembinaan_jangkauan", "pembinaan_penerima", "pembinaan_rujukan", "pembinaan_naik_kelas")
+YEAR_KEYS = (
+    "pembinaan_capaian",
+    "pembinaan_per_jenis",
+    "pembinaan_per_kecamatan",
+    "pembinaan_per_jenis_kelamin",
+)
 
 
 def reach_table(filters) -> Table:
@@ -113,4 +120,159 @@ def tables(filters, *, coached: dict[str, int]) -> list[Table]:
         recipients_table(filters, coached),
         referral_table(filters),
         size_table(filters),
+    ]
+
+
+# --- the year: targets, progress, and the figures of the annual performance report -------
+
+
+def _share(done: int, target: int | None) -> str:
+    return f"{round(100 * done / target)}%" if target else "–"
+
+
+def progress_table(figures: selectors.YearFigures, target) -> Table:
+    """Each indicator's target for the year, what was reached, and the share."""
+    table = Table(
+        YEAR_KEYS[0],
+        _("Target dan capaian pembinaan %(year)s") % {"year": figures.year},
+        [
+            Column(_("Indikator"), TEXT),
+            Column(_("Satuan"), TEXT),
+            Column(_("Target"), COUNT),
+            Column(_("Realisasi"), COUNT),
+            Column(_("Capaian"), TEXT),
+        ],
+    )
+    indicators = [
+        (_("UMKM dibina"), _("orang"), "coached", figures.coached),
+        (_("Usaha naik kelas"), _("usaha"), "naik_kelas", figures.naik_kelas),
+        (_("Rujukan KUR"), _("rujukan"), "kur_referred", figures.kur_referred),
+        (_("KUR cair"), _("rujukan"), "kur_disbursed", figures.kur_disbursed),
+        (_("Nilai KUR cair"), _("rupiah"), "kur_disbursed_amount", figures.kur_disbursed_amount),
+    ]
+    for label, unit, name, done in indicators:
+        goal = getattr(target, name) if target is not None else None
+        table.rows.append([label, unit, "" if goal is None else goal, done, _share(done, goal)])
+    # The rupiah row shows as rupiah on the page (the download keeps the number).
+    table.row_kinds[len(table.rows) - 1] = [TEXT, TEXT, RUPIAH, RUPIAH, TEXT]
+    return table
+
+
+def _kind_label(kind: str) -> str:
+    if kind == selectors.VISITS:
+        return _("Kunjungan pendamping")
+    return str(Activity.Kind(kind).label)
+
+
+def kind_table(figures: selectors.YearFigures) -> Table:
+    """Per activity kind (and the pendamping's visits): activities held, owners present."""
+    table = Table(
+        YEAR_KEYS[1],
+        _("UMKM dibina per jenis kegiatan %(year)s") % {"year": figures.year},
+        [
+            Column(_("Jenis kegiatan"), TEXT),
+            Column(_("Kegiatan / kunjungan"), COUNT),
+            Column(_("UMKM dibina"), COUNT),
+            Column(_("Laki-laki"), COUNT),
+            Column(_("Perempuan"), COUNT),
+        ],
+    )
+    for kind in [*Activity.Kind.values, selectors.VISITS]:
+        row = figures.by_kind.get(kind)
+        if row:
+            table.rows.append([_kind_label(kind), row["events"], row["people"], row["M"], row["F"]])
+    # One owner may come to several kinds: the total counts each owner once.
+    table.total = [
+        _("Jumlah (tiap orang sekali)"),
+        table.column_total(1),
+        figures.coached,
+        figures.coached_by_sex.get(Sex.MALE, 0),
+        figures.coached_by_sex.get(Sex.FEMALE, 0),
+    ]
+    return table
+
+
+_INDICATOR_COLUMNS = ("naik_kelas", "kur_referred", "kur_disbursed", "kur_disbursed_amount")
+
+
+def _indicator_columns() -> list[Column]:
+    return [
+        Column(_("Usaha naik kelas"), COUNT),
+        Column(_("Rujukan KUR"), COUNT),
+        Column(_("KUR cair"), COUNT),
+        Column(_("Nilai KUR cair (Rp)"), RUPIAH),
+    ]
+
+
+def kecamatan_year_table(figures: selectors.YearFigures) -> Table:
+    """Every kecamatan of the city, then businesses without one: owners coached (by the
+    kecamatan of their businesses) and the indicators of businesses there."""
+    table = Table(
+        YEAR_KEYS[2],
+        _("Capaian pembinaan per kecamatan usaha %(year)s") % {"year": figures.year},
+        [
+            Column(_("Kecamatan usaha"), TEXT),
+            Column(_("UMKM dibina"), COUNT),
+            Column(_("Laki-laki"), COUNT),
+            Column(_("Perempuan"), COUNT),
+            *_indicator_columns(),
+        ],
+    )
+    names = [
+        (region.pk, region.name)
+        for region in Region.objects.filter(level=Region.Level.KECAMATAN).order_by("code")
+    ]
+    if selectors.NO_KECAMATAN in figures.by_kecamatan:
+        names.append((selectors.NO_KECAMATAN, _("Tanpa kecamatan")))
+    zero = dict(selectors.ZERO_FIGURES)
+    for pk, name in names:
+        row = figures.by_kecamatan.get(pk, zero)
+        table.rows.append(
+            [
+                name,
+                row["coached"],
+                row["M"],
+                row["F"],
+                *(row[column] for column in _INDICATOR_COLUMNS),
+            ]
+        )
+    total = totals_row(table, _("Jumlah (tiap orang sekali)"))
+    # An owner with businesses in two kecamatan is in both rows: the city counts them once.
+    total[1:4] = [
+        figures.coached,
+        figures.coached_by_sex.get(Sex.MALE, 0),
+        figures.coached_by_sex.get(Sex.FEMALE, 0),
+    ]
+    table.total = total
+    return table
+
+
+def sex_table(figures: selectors.YearFigures) -> Table:
+    """Per sex of the owner (from the NIK): owners coached and the indicators."""
+    table = Table(
+        YEAR_KEYS[3],
+        _("Capaian pembinaan per jenis kelamin pemilik %(year)s") % {"year": figures.year},
+        [Column(_("Jenis kelamin"), TEXT), Column(_("UMKM dibina"), COUNT), *_indicator_columns()],
+    )
+    for sex in Sex:
+        row = figures.by_sex.get(sex.value)
+        if row is None:
+            row = dict(selectors.ZERO_FIGURES)
+        table.rows.append(
+            [str(sex.label), row["coached"], *(row[column] for column in _INDICATOR_COLUMNS)]
+        )
+    table.total = totals_row(table, _("Jumlah"))
+    return table
+
+
+def year_tables(year: int) -> list[Table]:
+    """The yearly figures of pembinaan, city-wide (the dashboard's kecamatan filter does not
+    apply: the targets are the city's), in page order; also the sheets of the XLSX for the
+    annual performance report (LKjIP / IKU)."""
+    figures = selectors.yearly_figures(year)
+    return [
+        progress_table(figures, selectors.yearly_target(year)),
+        kind_table(figures),
+        kecamatan_year_table(figures),
+        sex_table(figures),
     ]

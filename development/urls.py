@@ -22,6 +22,11 @@ urlpatterns = [
         views.attendance_import,
         name="attendance_import",
     ),
+    path(
+        "pembinaan/capaian/<int:year>.xlsx",
+        views.yearly_report,
+        name="yearly_report",
+    ),
     path("pembinaan/usaha/<int:pk>/linimasa/", views.timeline, name="timeline"),
     path(
         "pembinaan/usaha/<int:pk>/linimasa.<str:fmt>",

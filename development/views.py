@@ -23,7 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from aid.importing.guards import ListRefused
-from development import ratelimits, selectors, services, spj
+from development import ratelimits, selectors, services, spj, tables
 from development.forms import AttendanceImportForm, DoorSearchForm, RegistrationForm
 from development.models import Activity, Attendance
 from privacy import masking
@@ -273,4 +273,21 @@ def attendance_sheet(request, pk: int):
     )
     response = HttpResponse(content, content_type=content_types.XLSX)
     response["Content-Disposition"] = f'attachment; filename="daftar-hadir-{activity.pk}.xlsx"'
+    return response
+
+
+YEARLY_REPORT_PERMISSION = "development.view_yearlytarget"
+
+
+@staff_view(YEARLY_REPORT_PERMISSION)
+def yearly_report(request, year: int):
+    """The year's targets and figures (by activity kind, kecamatan and sex) as one XLSX, a
+    sheet per table, for the annual performance report (LKjIP / IKU). Aggregates only, no
+    personal data (like the dashboard's downloads, not written to the access log)."""
+    if not 2000 <= year <= 2100:
+        raise Http404
+    book = tablib.Databook([table.dataset() for table in tables.year_tables(year)])
+    response = HttpResponse(book.export("xlsx"), content_type=content_types.XLSX)
+    name = f"capaian-pembinaan-{year}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

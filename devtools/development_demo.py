@@ -11,7 +11,14 @@ from django.utils import timezone
 
 from aid.transitions import RECEIVED_STATUSES
 from development import services, transitions
-from development.models import Activity, Attendance, Cooperative, Referral, ReferralStatus
+from development.models import (
+    Activity,
+    Attendance,
+    Cooperative,
+    Referral,
+    ReferralStatus,
+    YearlyTarget,
+)
 from proposers.models import Proposer
 from registry.models import Bank, Business, Region
 
@@ -29,10 +36,33 @@ ACTIVITIES = [
     ),
     (Activity.Kind.MARKETING, "Bazar UMKM Hari Jadi Kota Bekasi", datetime.date(2023, 3, 10)),
 ]
+# The demo's yearly targets (years of the demo activities): coached, naik kelas, KUR
+# referred, KUR disbursed, rupiah disbursed.
+TARGETS = {
+    2021: (40, 3, 4, 2, 50_000_000),
+    2022: (30, 4, 4, 3, 75_000_000),
+    2023: (30, 5, 3, 2, 50_000_000),
+}
+
+
+def seed_targets() -> None:
+    """The demo's yearly targets, each year once (also on a demo seeded before targets)."""
+    for year, (coached, naik_kelas, referred, disbursed, amount) in TARGETS.items():
+        if not YearlyTarget.objects.filter(year=year).exists():
+            services.yearly_target_save(
+                year=year,
+                coached=coached,
+                naik_kelas=naik_kelas,
+                kur_referred=referred,
+                kur_disbursed=disbursed,
+                kur_disbursed_amount=amount,
+                note="Data demo",
+            )
 
 
 def seed_development(stdout=None) -> None:
     """Add the demo's pembinaan data once; a second run finds it there and adds nothing."""
+    seed_targets()
     if Activity.objects.exists():
         return
     rng = random.Random(2021)

@@ -30,6 +30,9 @@ class Table:
     columns: list[Column]
     rows: list[list] = field(default_factory=list)
     total: list | None = None
+    # Rows whose cells are formatted otherwise than their columns say, by row index: a
+    # rupiah figure in a table of counts (the yearly targets' "Nilai KUR cair").
+    row_kinds: dict[int, list[str]] = field(default_factory=dict)
 
     def dataset(self) -> tablib.Dataset:
         """The table for download: numbers stay numbers, text is never a live formula (a
@@ -45,7 +48,10 @@ class Table:
     def body(self) -> list[list[tuple[str, object]]]:
         """Rows as (column kind, value) pairs, for the template to format."""
         kinds = [c.kind for c in self.columns]
-        return [list(zip(kinds, row, strict=True)) for row in self.rows]
+        return [
+            list(zip(self.row_kinds.get(i, kinds), row, strict=True))
+            for i, row in enumerate(self.rows)
+        ]
 
     @property
     def footer(self) -> list[tuple[str, object]] | None:

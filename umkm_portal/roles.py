@@ -194,7 +194,12 @@ ROLE_PERMISSIONS[PEMBINAAN] = [
     "development.add_businessreport",
     "development.view_businessreport",
     "dashboard.view_dashboard",
+    # The year's plan (targets) that the dashboard's coaching figures are measured against.
+    "development.add_yearlytarget",
+    "development.change_yearlytarget",
+    "development.view_yearlytarget",
 ]
+ROLE_PERMISSIONS[PIMPINAN] += ["development.view_yearlytarget"]
 
 
 def roles_with(permission: str) -> list[str]:

@@ -12,6 +12,7 @@ input is wrong. Owners and businesses are created and changed only through
 - ``referrals``     capital referrals
 - ``reports``       business reports and size class
 - ``cases``         case follow-up: the pendamping of a business, visits
+- ``targets``       the yearly plan: targets the coaching figures are measured against
 
 Callers import from here (``from development import services``).
 """
@@ -45,6 +46,7 @@ from development.services.registration import (
     public_registration,
 )
 from development.services.reports import business_report_add
+from development.services.targets import yearly_target_save
 
 __all__ = [
     "CONFIRMED_CHANNELS",
@@ -71,4 +73,5 @@ __all__ = [
     "referral_create",
     "registration_confirm",
     "visit_record",
+    "yearly_target_save",
 ]

@@ -189,6 +189,8 @@ PAGES = [
     "/admin/development/membership/",
     "/admin/development/participant/",
     "/admin/development/referral/",
+    "/admin/development/yearlytarget/",
+    "/admin/development/yearlytarget/add/",
     "/admin/notifications/messagetemplate/",
     "/admin/notifications/optout/",
     "/admin/notifications/outboxmessage/",
