@@ -11,6 +11,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from aid.money import rupiah
 from development import selectors, services, transitions
 
 # Case follow-up (pendamping, visits, overdue lists) registers its admin in its own module.
@@ -111,7 +112,7 @@ class ReferralFromActivityInline(admin.TabularInline):
     """The referrals that came from this temu usaha (chosen on the referral's page)."""
 
     model = Referral
-    fields = ["business", "channel", "bank", "amount_asked", "status", "referred_on"]
+    fields = ["business", "channel", "bank", "amount_asked_shown", "status", "referred_on"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -120,6 +121,10 @@ class ReferralFromActivityInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("nilai diajukan"))
+    def amount_asked_shown(self, obj):
+        return rupiah(obj.amount_asked)
 
 
 @admin.register(PartnerOrganisation)
@@ -150,10 +155,10 @@ class ActivityForm(forms.ModelForm):
     organisations (saved through development.services as ActivityPartner rows)."""
 
     organisers = _organisations_field(
-        _("penyelenggara"), _("Kosongkan bila diselenggarakan Dinas sendiri.")
+        _("Penyelenggara"), _("Kosongkan bila diselenggarakan Dinas sendiri.")
     )
     partners = _organisations_field(
-        _("mitra"), _("Lembaga pendukung, misalnya bank penyalur KUR atau BUMN.")
+        _("Mitra"), _("Lembaga pendukung, misalnya bank penyalur KUR atau BUMN.")
     )
 
     class Meta:

@@ -99,18 +99,7 @@ def attendance_sheet_xlsx(activity: Activity) -> bytes:
     sheet.append([])
     line(_("DAFTAR HADIR"), size=13, is_bold=True)
     sheet.append([])
-    organisers = ", ".join(o.name for o in activity.organisers())
-    organiser = organisers or settings.LETTERHEAD_OFFICE
-    place = ", ".join(
-        filter(None, [activity.venue, activity.kecamatan.name if activity.kecamatan_id else ""])
-    )
-    for label, value in (
-        (_("Kegiatan"), safe_cell(f"{activity.get_kind_display()}: {activity.topic}")),
-        (_("Hari, tanggal"), activity_dates(activity)),
-        (_("Tempat"), place or "-"),
-        (_("Penyelenggara"), organiser),
-        (_("Fasilitator / narasumber"), activity.facilitator or "-"),
-    ):
+    for label, value in activity_facts(activity):
         sheet.append([label, "", f": {value}"])
         row = sheet.max_row
         sheet.merge_cells(f"A{row}:B{row}")
