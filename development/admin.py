@@ -3,6 +3,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -10,6 +11,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from aid.money import rupiah
 from development import selectors, services, transitions
 
 # Case follow-up (pendamping, visits, overdue lists) registers its admin in its own module.
@@ -17,10 +19,12 @@ from development.admin_cases import StaleReferralFilter
 from development.admin_targets import YearlyTargetAdmin  # noqa: F401 (registers the admin)
 from development.models import (
     Activity,
+    ActivityPartner,
     BusinessReport,
     Cooperative,
     Membership,
     Participant,
+    PartnerOrganisation,
     PendingRegistration,
     Referral,
     ReferralChange,
@@ -105,15 +109,96 @@ class ParticipantInline(admin.TabularInline):
         return False
 
 
+class ReferralFromActivityInline(admin.TabularInline):
+    """The referrals that came from this temu usaha (chosen on the referral's page)."""
+
+    model = Referral
+    fields = ["business", "channel", "bank", "amount_asked_shown", "status", "referred_on"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name_plural = _("rujukan permodalan dari temu usaha ini")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("nilai diajukan"))
+    def amount_asked_shown(self, obj):
+        return rupiah(obj.amount_asked)
+
+
+@admin.register(PartnerOrganisation)
+class PartnerOrganisationAdmin(ServiceSaveMixin, admin.ModelAdmin):
+    list_display = ["name", "kind", "cooperative"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    fields = ["name", "kind", "cooperative"]
+    autocomplete_fields = ["cooperative"]
+
+    def save_with_service(self, request, obj, data, change):
+        original = PartnerOrganisation.objects.get(pk=obj.pk) if change else None
+        return services.partner_organisation_save(organisation=original, by=request.user, **data)
+
+
+def _organisations_field(label, help_text):
+    return forms.ModelMultipleChoiceField(
+        label=label,
+        queryset=PartnerOrganisation.objects.order_by("name"),
+        required=False,
+        widget=FilteredSelectMultiple(label, is_stacked=False),
+        help_text=help_text,
+    )
+
+
+class ActivityForm(forms.ModelForm):
+    """The activity's fields, with its organisers and partners as two lists of
+    organisations (saved through development.services as ActivityPartner rows)."""
+
+    organisers = _organisations_field(
+        _("Penyelenggara"), _("Kosongkan bila diselenggarakan Dinas sendiri.")
+    )
+    partners = _organisations_field(
+        _("Mitra"), _("Lembaga pendukung, misalnya bank penyalur KUR atau BUMN.")
+    )
+
+    class Meta:
+        model = Activity
+        fields = ["kind"]  # the admin gives the whole list (ACTIVITY_FIELDS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            links = self.instance.activity_partners.all()
+            self.initial.setdefault(
+                "organisers",
+                [
+                    link.organisation_id
+                    for link in links
+                    if link.role == ActivityPartner.Role.ORGANISER
+                ],
+            )
+            self.initial.setdefault(
+                "partners",
+                [
+                    link.organisation_id
+                    for link in links
+                    if link.role == ActivityPartner.Role.PARTNER
+                ],
+            )
+
+
 ACTIVITY_FIELDS = [
     "kind",
     "topic",
     "description",
     "starts_on",
     "ends_on",
+    "starts_at",
     "kecamatan",
     "venue",
-    "organiser",
+    "organisers",
+    "partners",
     "facilitator",
     "capacity",
     "target_kecamatan",
@@ -125,16 +210,37 @@ ACTIVITY_FIELDS = [
 
 @admin.register(Activity)
 class ActivityAdmin(ServiceSaveMixin, SimpleHistoryAdmin):
-    list_display = ["topic", "kind", "starts_on", "ends_on", "kecamatan", "organiser", "capacity"]
+    list_display = [
+        "topic",
+        "kind",
+        "starts_on",
+        "ends_on",
+        "kecamatan",
+        "organisers_shown",
+        "capacity",
+    ]
     list_filter = ["kind", "kecamatan", "registration_open"]
     search_fields = ["topic", "venue", "facilitator"]
     date_hierarchy = "starts_on"
-    autocomplete_fields = ["organiser"]
+    form = ActivityForm
     fields = ACTIVITY_FIELDS
-    inlines = [ParticipantInline]
+    inlines = [ParticipantInline, ReferralFromActivityInline]
     change_form_template = "admin/development/activity/change_form.html"
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("activity_partners__organisation")
+
+    @admin.display(description=_("penyelenggara"))
+    def organisers_shown(self, obj):
+        return obj.organiser_label
+
+    def get_inlines(self, request, obj):
+        if obj is None or obj.kind != Activity.Kind.MATCHING:
+            return [ParticipantInline]
+        return self.inlines
+
     def save_with_service(self, request, obj, data, change):
+        data = {**data, "organisers": list(data["organisers"]), "partners": list(data["partners"])}
         if change:
             original = Activity.objects.get(pk=obj.pk)
             return services.activity_update(activity=original, by=request.user, **data)
@@ -229,7 +335,7 @@ class ReferralAdmin(ServiceSaveMixin, LargeTableAdmin):
     list_filter = ["status", StaleReferralFilter, "channel", "bank"]
     list_select_related = ["business", "bank", "cooperative"]
     search_fields = ["business__name", "=business__owner__nik", "=business__nib"]
-    autocomplete_fields = ["business", "cooperative"]
+    autocomplete_fields = ["business", "cooperative", "activity"]
     inlines = [ReferralChangeInline]
     change_form_template = "admin/development/referral/change_form.html"
     add_fields = [
@@ -239,6 +345,7 @@ class ReferralAdmin(ServiceSaveMixin, LargeTableAdmin):
         "cooperative",
         "amount_asked",
         "referred_on",
+        "activity",
         "note",
     ]
 
@@ -252,11 +359,17 @@ class ReferralAdmin(ServiceSaveMixin, LargeTableAdmin):
         return [*self.add_fields, "status", "amount_approved", "created_by"]
 
     def get_readonly_fields(self, request, obj=None):
-        return [] if obj is None else self.get_fields(request, obj)
+        if obj is None:
+            return []
+        # The temu usaha it came from may be chosen later (a referral recorded before).
+        return [f for f in self.get_fields(request, obj) if f != "activity"]
 
     def save_with_service(self, request, obj, data, change):
         if change:
-            return Referral.objects.get(pk=obj.pk)
+            original = Referral.objects.get(pk=obj.pk)
+            return services.referral_activity_set(
+                referral=original, activity=data.get("activity"), by=request.user
+            )
         return services.referral_create(by=request.user, **data)
 
     def get_urls(self):

@@ -56,3 +56,19 @@ class AttendanceImportForm(forms.Form):
             "(kosong dianggap hadir)."
         ),
     )
+
+
+class ActivitySummaryForm(forms.Form):
+    summary = forms.CharField(
+        label=_("Ringkasan kegiatan"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Apa yang dilakukan, siapa narasumbernya, dan hasilnya bagi peserta."),
+    )
+
+
+class ActivityPhotoForm(forms.Form):
+    photo = forms.FileField(
+        label=_("Foto kegiatan (JPG atau PNG)"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
+    )
+    caption = forms.CharField(label=_("Keterangan foto"), max_length=200, required=False)

@@ -7,6 +7,8 @@ A referral's ``status`` is changed only by :mod:`development.transitions`, which
 never changed or deleted once written (a database trigger refuses it).
 """
 
+from __future__ import annotations
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -135,6 +137,12 @@ class Activity(models.Model):
     description = models.TextField(_("keterangan"), blank=True)
     starts_on = models.DateField(_("tanggal mulai"))
     ends_on = models.DateField(_("tanggal selesai"))
+    starts_at = models.TimeField(
+        _("jam mulai"),
+        null=True,
+        blank=True,
+        help_text=_("Disebut di pesan konfirmasi pendaftaran dan pengingat H-1."),
+    )
     kecamatan = models.ForeignKey(
         Region,
         verbose_name=_("kecamatan tempat"),
@@ -145,15 +153,6 @@ class Activity(models.Model):
         limit_choices_to=KECAMATAN_ONLY,
     )
     venue = models.CharField(_("tempat"), max_length=200, blank=True)
-    organiser = models.ForeignKey(
-        Cooperative,
-        verbose_name=_("koperasi penyelenggara"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="activities",
-        help_text=_("Kosongkan bila diselenggarakan Dinas sendiri."),
-    )
     facilitator = models.CharField(_("fasilitator / narasumber"), max_length=150, blank=True)
     capacity = models.PositiveIntegerField(
         _("kapasitas peserta"), null=True, blank=True, help_text=_("Kosong: tanpa batas.")
@@ -173,6 +172,13 @@ class Activity(models.Model):
         max_length=10,
         blank=True,
         choices=Business.SizeClass.choices,
+    )
+    organisations = models.ManyToManyField(
+        "PartnerOrganisation",
+        verbose_name=_("penyelenggara dan mitra"),
+        through="ActivityPartner",
+        related_name="activities",
+        blank=True,
     )
     registration_open = models.BooleanField(
         _("pendaftaran daring dibuka"),
@@ -209,9 +215,124 @@ class Activity(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.topic} ({self.starts_on:%d-%m-%Y})"
 
+    def organisers(self) -> list[PartnerOrganisation]:
+        """The organising partners (prefetch ``activity_partners__organisation`` for lists)."""
+        return [
+            link.organisation
+            for link in self.activity_partners.all()
+            if link.role == ActivityPartner.Role.ORGANISER
+        ]
+
+    def supporting_partners(self) -> list[PartnerOrganisation]:
+        return [
+            link.organisation
+            for link in self.activity_partners.all()
+            if link.role == ActivityPartner.Role.PARTNER
+        ]
+
     @property
     def organiser_label(self) -> str:
-        return self.organiser.name if self.organiser_id else str(_("Dinas Koperasi dan UKM"))
+        """The organisers' names, or the Dinas when it organises alone."""
+        names = [organisation.name for organisation in self.organisers()]
+        return ", ".join(names) if names else str(_("Dinas Koperasi dan UKM"))
+
+    @property
+    def partner_label(self) -> str:
+        return ", ".join(organisation.name for organisation in self.supporting_partners())
+
+
+class PartnerOrganisation(models.Model):
+    """An organisation that organises activities with the Dinas or supports them: a
+    cooperative, a bank, a BUMN, an association, a company."""
+
+    class Kind(models.TextChoices):
+        COOPERATIVE = "koperasi", _("Koperasi")
+        BANK = "bank", _("Bank")
+        BUMN = "bumn", _("BUMN / BUMD")
+        GOVERNMENT = "pemerintah", _("Instansi pemerintah")
+        COMPANY = "swasta", _("Perusahaan swasta")
+        ASSOCIATION = "asosiasi", _("Asosiasi / komunitas")
+        CAMPUS = "kampus", _("Perguruan tinggi")
+
+    name = models.CharField(_("nama lembaga"), max_length=150, unique=True)
+    kind = models.CharField(_("jenis lembaga"), max_length=10, choices=Kind.choices)
+    cooperative = models.OneToOneField(
+        Cooperative,
+        verbose_name=_("koperasi"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="partner",
+        help_text=_("Untuk lembaga berjenis koperasi: koperasi yang terdaftar di portal."),
+    )
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lembaga mitra")
+        verbose_name_plural = _("lembaga mitra")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="partner_name_present"),
+            models.CheckConstraint(
+                condition=Q(
+                    kind__in=[
+                        "koperasi",
+                        "bank",
+                        "bumn",
+                        "pemerintah",
+                        "swasta",
+                        "asosiasi",
+                        "kampus",
+                    ]
+                ),
+                name="partner_kind_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(cooperative__isnull=True) | Q(kind="koperasi"),
+                name="partner_cooperative_is_a_cooperative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display()})"
+
+
+class ActivityPartner(models.Model):
+    """An organisation's part in an activity: it organises it, or supports it as a partner."""
+
+    class Role(models.TextChoices):
+        ORGANISER = "penyelenggara", _("Penyelenggara")
+        PARTNER = "mitra", _("Mitra")
+
+    activity = models.ForeignKey(
+        Activity,
+        verbose_name=_("kegiatan"),
+        on_delete=models.CASCADE,
+        related_name="activity_partners",
+    )
+    organisation = models.ForeignKey(
+        PartnerOrganisation,
+        verbose_name=_("lembaga"),
+        on_delete=models.PROTECT,
+        related_name="activity_links",
+    )
+    role = models.CharField(_("peran"), max_length=13, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("penyelenggara / mitra kegiatan")
+        verbose_name_plural = _("penyelenggara dan mitra kegiatan")
+        ordering = ["activity", "role", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "organisation"], name="one_part_per_organisation_activity"
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=["penyelenggara", "mitra"]), name="activity_partner_role_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation.name} – {self.get_role_display()}"
 
 
 class Attendance(models.TextChoices):
@@ -257,6 +378,8 @@ class Participant(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    pre_test_score = models.PositiveSmallIntegerField(_("nilai pre-test"), null=True, blank=True)
+    post_test_score = models.PositiveSmallIntegerField(_("nilai post-test"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("peserta kegiatan")
@@ -270,10 +393,84 @@ class Participant(models.Model):
                 condition=Q(attendance="") | Q(attendance__in=Attendance.values),
                 name="participant_attendance_known",
             ),
+            models.CheckConstraint(
+                condition=Q(pre_test_score__isnull=True) | Q(pre_test_score__lte=100),
+                name="participant_pre_test_0_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(post_test_score__isnull=True) | Q(post_test_score__lte=100),
+                name="participant_post_test_0_100",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.owner} – {self.activity}"
+
+
+class ActivityReport(models.Model):
+    """The activity's report for the SPJ: what happened, in the organiser's words. Photos are
+    :class:`ActivityPhoto`; the test scores are on each :class:`Participant`."""
+
+    activity = models.OneToOneField(
+        Activity, verbose_name=_("kegiatan"), on_delete=models.PROTECT, related_name="report"
+    )
+    summary = models.TextField(_("ringkasan kegiatan"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diubah oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("diubah"), default=timezone.now)
+
+    history = HistoricalRecords(verbose_name=_("riwayat laporan kegiatan"))
+
+    class Meta:
+        verbose_name = _("laporan kegiatan")
+        verbose_name_plural = _("laporan kegiatan")
+        constraints = [
+            models.CheckConstraint(condition=~Q(summary=""), name="activity_report_has_summary")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.activity)
+
+
+class ActivityPhoto(models.Model):
+    """A photo of the activity for its report, kept in private storage (never served by URL;
+    staff download it through a permission-checked view)."""
+
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("kegiatan"), on_delete=models.PROTECT, related_name="photos"
+    )
+    file = models.FileField(_("foto"), upload_to="activity-photos/%Y/%m/")
+    content_type = models.CharField(_("jenis berkas"), max_length=20)
+    caption = models.CharField(_("keterangan foto"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diunggah oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("diunggah"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("foto kegiatan")
+        verbose_name_plural = _("foto kegiatan")
+        ordering = ["activity", "uploaded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(content_type__in=["image/jpeg", "image/png"]),
+                name="activity_photo_jpeg_or_png",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.caption or self.file.name.rsplit("/", 1)[-1]
 
 
 class ReferralStatus(models.TextChoices):
@@ -312,6 +509,16 @@ class Referral(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="referrals",
+    )
+    activity = models.ForeignKey(
+        Activity,
+        verbose_name=_("dari temu usaha"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals",
+        limit_choices_to={"kind": "temu_usaha"},
+        help_text=_("Isi bila rujukan ini lahir dari kegiatan temu usaha."),
     )
     amount_asked = models.PositiveBigIntegerField(_("nilai diajukan (Rp)"))
     amount_approved = models.PositiveBigIntegerField(

@@ -168,7 +168,8 @@ def door_activities(today: datetime.date | None = None) -> QuerySet[Activity]:
     week = datetime.timedelta(days=7)
     return (
         Activity.objects.filter(ends_on__gte=today - week, starts_on__lte=today + week)
-        .select_related("kecamatan", "organiser")
+        .select_related("kecamatan")
+        .prefetch_related("activity_partners__organisation")
         .order_by("starts_on", "pk")
     )
 
@@ -188,7 +189,8 @@ def upcoming_activities(today: datetime.date | None = None) -> list[Activity]:
     today = today or timezone.localdate()
     activities = list(
         Activity.objects.filter(ends_on__gte=today)
-        .select_related("kecamatan", "organiser", "target_kecamatan")
+        .select_related("kecamatan", "target_kecamatan")
+        .prefetch_related("activity_partners__organisation")
         .annotate(seats_taken=Count("participants"))
         .order_by("starts_on", "pk")[:100]
     )
@@ -306,7 +308,8 @@ def _activity_entries(business: Business) -> list[Entry]:
     participations = (
         Participant.objects.filter(owner_id=business.owner_id)
         .filter(Q(business=business) | Q(business__isnull=True))
-        .select_related("activity__kecamatan", "activity__organiser")
+        .select_related("activity__kecamatan")
+        .prefetch_related("activity__activity_partners__organisation")
     )
     entries = []
     for p in participations:

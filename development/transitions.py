@@ -14,7 +14,7 @@ import datetime
 from django.utils.translation import gettext as _
 
 from development.models import Referral, ReferralChange, ReferralStatus
-from umkm_portal import states
+from umkm_portal import events, states
 
 S = ReferralStatus
 
@@ -28,6 +28,8 @@ ALLOWED: dict[str, frozenset[str]] = {
 
 # Moves that need a reason in the note.
 NEEDS_NOTE = frozenset({S.REJECTED})
+# The lender's decisions: the owner is told of them (events.referral_decided).
+DECISIONS = frozenset({S.APPROVED, S.REJECTED})
 # The order a referral normally moves in, for seeders and reports.
 PATH: tuple[str, ...] = (S.REFERRED, S.PROCESSING, S.APPROVED, S.DISBURSED)
 
@@ -60,6 +62,8 @@ def _record(referral, from_status, to_status, *, by, note, at, **extra) -> None:
     ReferralChange.objects.create(
         referral=referral, from_status=from_status, to_status=to_status, note=note, by=by, at=at
     )
+    if to_status in DECISIONS:
+        events.send_on_commit(events.referral_decided, referral_id=referral.pk, to_status=to_status)
 
 
 def _refusal(current: str, to_status: str) -> str:

@@ -16,6 +16,22 @@ urlpatterns = [
         views.attendance_sheet,
         name="attendance_sheet",
     ),
+    path(
+        "pembinaan/kegiatan/<int:pk>/peserta.xlsx",
+        views.participants_download,
+        name="participants_download",
+    ),
+    path("pembinaan/kegiatan/<int:pk>/laporan/", views.activity_report, name="activity_report"),
+    path(
+        "pembinaan/kegiatan/<int:pk>/laporan.xlsx",
+        views.activity_report_download,
+        name="activity_report_download",
+    ),
+    path(
+        "pembinaan/kegiatan/<int:pk>/foto/<int:photo_pk>/",
+        views.activity_photo,
+        name="activity_photo",
+    ),
     path("pembinaan/kegiatan/<int:pk>/hadir/catat/", views.door_record, name="door_record"),
     path(
         "pembinaan/kegiatan/<int:pk>/impor-hadir/",

@@ -14,7 +14,7 @@ import tablib
 from django.contrib import messages
 from django.contrib.admin import site as admin_site
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,8 +24,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from aid.importing.guards import ListRefused
 from development import ratelimits, selectors, services, spj, tables
-from development.forms import AttendanceImportForm, DoorSearchForm, RegistrationForm
-from development.models import Activity, Attendance
+from development.forms import (
+    ActivityPhotoForm,
+    ActivitySummaryForm,
+    AttendanceImportForm,
+    DoorSearchForm,
+    RegistrationForm,
+)
+from development.models import Activity, ActivityPhoto, ActivityReport, Attendance
 from privacy import masking
 from privacy.models import AccessLog
 from privacy.services import access_log_record
@@ -290,4 +296,153 @@ def yearly_report(request, year: int):
     response = HttpResponse(book.export("xlsx"), content_type=content_types.XLSX)
     name = f"capaian-pembinaan-{year}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@staff_view("development.view_participant")
+def participants_download(request, pk: int):
+    """The activity's participants (XLSX): NIK and phone in full only for a role that may
+    export identities; the export is recorded in the access log."""
+    activity = get_object_or_404(Activity, pk=pk)
+    full = masking.can_export_full_identity(request.user)
+    content, rows = spj.participants_xlsx(activity, full_identity=full)
+    access_log_record(
+        user=request.user,
+        action=AccessLog.Action.EXPORT,
+        subject="development.activity.participants",
+        object_id=activity.pk,
+        rows=rows,
+        full_identity=full,
+    )
+    response = HttpResponse(content, content_type=content_types.XLSX)
+    response["Content-Disposition"] = f'attachment; filename="peserta-kegiatan-{activity.pk}.xlsx"'
+    return response
+
+
+REPORT_PERMISSION = "development.view_activityreport"
+REPORT_CHANGE_PERMISSIONS = (
+    "development.add_activityreport",
+    "development.change_activityreport",
+    "development.add_activityphoto",
+    "development.change_participant",
+)
+
+
+def _scores_posted(request, participants) -> dict[int, tuple[str, str]]:
+    return {
+        p.pk: (
+            request.POST.get(f"pre-{p.pk}", "").strip(),
+            request.POST.get(f"post-{p.pk}", "").strip(),
+        )
+        for p in participants
+    }
+
+
+@staff_view(REPORT_PERMISSION)
+def activity_report(request, pk: int):
+    """The activity's report for the SPJ: the summary, photos and each participant's pre/post
+    test scores (with the averages), and the report's download."""
+    activity = get_object_or_404(Activity, pk=pk)
+    report = ActivityReport.objects.filter(activity=activity).first()
+    can_change = all(request.user.has_perm(p) for p in REPORT_CHANGE_PERMISSIONS)
+    participants = list(
+        activity.participants.select_related("owner", "business").order_by("owner__full_name", "pk")
+    )
+    summary_form = ActivitySummaryForm(initial={"summary": report.summary if report else ""})
+    photo_form = ActivityPhotoForm()
+    score_errors: dict[str, list[str]] = {}
+    posted_scores: dict[int, tuple[str, str]] = {}
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied
+        part = request.POST.get("part")
+        try:
+            if part == "summary":
+                summary_form = ActivitySummaryForm(request.POST)
+                if summary_form.is_valid():
+                    services.activity_report_save(
+                        activity=activity,
+                        summary=summary_form.cleaned_data["summary"],
+                        by=request.user,
+                    )
+                    messages.success(request, _("Ringkasan kegiatan disimpan."))
+                    return redirect(request.path)
+            elif part == "photo":
+                photo_form = ActivityPhotoForm(request.POST, request.FILES)
+                if photo_form.is_valid():
+                    services.activity_photo_add(
+                        activity=activity,
+                        file=photo_form.cleaned_data["photo"],
+                        caption=photo_form.cleaned_data["caption"],
+                        by=request.user,
+                    )
+                    messages.success(request, _("Foto disimpan."))
+                    return redirect(request.path)
+            elif part == "scores":
+                posted_scores = _scores_posted(request, participants)
+                changed = services.participant_scores_record(
+                    activity=activity, scores=posted_scores, by=request.user
+                )
+                messages.success(
+                    request, _("Nilai %(count)d peserta disimpan.") % {"count": changed}
+                )
+                return redirect(request.path)
+        except ValidationError as refused:
+            if part == "scores":
+                score_errors = refused.message_dict
+            elif part == "photo":
+                photo_form.add_error("photo", refused.message_dict.get("photo", refused.messages))
+            else:
+                summary_form.add_error(None, refused.messages)
+    for participant in participants:
+        pre, post = posted_scores.get(
+            participant.pk, (participant.pre_test_score, participant.post_test_score)
+        )
+        participant.pre_shown = "" if pre is None else pre
+        participant.post_shown = "" if post is None else post
+        participant.score_errors = score_errors.get(str(participant.pk), [])
+    return render(
+        request,
+        "development/activity_report.html",
+        {
+            **admin_site.each_context(request),
+            "title": _("Laporan kegiatan: %(topic)s") % {"topic": activity.topic},
+            "activity": activity,
+            "facts": spj.activity_facts(activity),
+            "report": report,
+            "figures": spj.score_summary(activity),
+            "participants": participants,
+            "photos": activity.photos.all(),
+            "summary_form": summary_form,
+            "photo_form": photo_form,
+            "score_errors": bool(score_errors),
+            "can_change": can_change,
+        },
+    )
+
+
+@staff_view(REPORT_PERMISSION)
+def activity_report_download(request, pk: int):
+    """The report as an XLSX to print and file (participants' names, no NIK): logged."""
+    activity = get_object_or_404(Activity.objects.select_related("report"), pk=pk)
+    content = spj.activity_report_xlsx(activity)
+    access_log_record(
+        user=request.user,
+        action=AccessLog.Action.DOWNLOAD,
+        subject="development.activity.report",
+        object_id=activity.pk,
+        rows=activity.participants.count(),
+    )
+    response = HttpResponse(content, content_type=content_types.XLSX)
+    response["Content-Disposition"] = f'attachment; filename="laporan-kegiatan-{activity.pk}.xlsx"'
+    return response
+
+
+@staff_view("development.view_activityphoto")
+def activity_photo(request, pk: int, photo_pk: int):
+    """One photo of the activity, from private storage (never a public URL)."""
+    photo = get_object_or_404(ActivityPhoto, pk=photo_pk, activity_id=pk)
+    response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
+    response["Content-Disposition"] = f'inline; filename="{photo.file.name.rsplit("/", 1)[-1]}"'
+    response["X-Content-Type-Options"] = "nosniff"
     return response

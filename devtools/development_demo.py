@@ -15,6 +15,7 @@ from development.models import (
     Activity,
     Attendance,
     Cooperative,
+    PartnerOrganisation,
     Referral,
     ReferralStatus,
     YearlyTarget,
@@ -87,6 +88,18 @@ def seed_development(stdout=None) -> None:
     others = list(
         Business.objects.exclude(pk__in=[b.pk for b in paid]).select_related("owner")[:20]
     )
+    coop_partner = services.partner_organisation_save(
+        name=cooperatives[0].name,
+        kind=PartnerOrganisation.Kind.COOPERATIVE,
+        cooperative=cooperatives[0],
+    )
+    sponsors = [
+        services.partner_organisation_save(name=name, kind=kind)
+        for name, kind in (
+            ("Bank BRI Kantor Cabang Bekasi", PartnerOrganisation.Kind.BANK),
+            ("PT Pertamina (Persero) — Program UMK Binaan", PartnerOrganisation.Kind.BUMN),
+        )
+    ]
     activities = [
         services.activity_create(
             kind=kind,
@@ -94,7 +107,9 @@ def seed_development(stdout=None) -> None:
             starts_on=day,
             kecamatan=rng.choice(kecamatan) if kecamatan else None,
             venue="Aula Dinas Koperasi dan UKM",
-            organiser=cooperatives[0] if kind == Activity.Kind.MATCHING else None,
+            starts_at=datetime.time(9),
+            organisers=[coop_partner] if kind == Activity.Kind.MATCHING else [],
+            partners=sponsors if kind == Activity.Kind.MATCHING else [],
             capacity=40,
         )
         for kind, topic, day in ACTIVITIES
@@ -123,7 +138,8 @@ def seed_development(stdout=None) -> None:
             owner=business.owner,
             since=datetime.date(2021, 6, 1) + datetime.timedelta(days=7 * i),
         )
-    _referrals(rng, paid[:10], cooperatives)
+    matching = next(a for a in activities if a.kind == Activity.Kind.MATCHING)
+    _referrals(rng, paid[:10], cooperatives, matching)
     _reports(rng, paid[:20])
     if stdout is not None:
         stdout.write(
@@ -132,7 +148,7 @@ def seed_development(stdout=None) -> None:
         )
 
 
-def _referrals(rng, businesses, cooperatives) -> None:
+def _referrals(rng, businesses, cooperatives, matching) -> None:
     bank = Bank.objects.filter(code="002").first()
     for i, business in enumerate(businesses):
         channel = [Referral.Channel.KUR, Referral.Channel.COOPERATIVE, Referral.Channel.REVOLVING][
@@ -148,6 +164,8 @@ def _referrals(rng, businesses, cooperatives) -> None:
             cooperative=cooperatives[0],
             amount_asked=rng.choice([10, 25, 50, 100]) * 1_000_000,
             referred_on=day,
+            # Referrals made after the temu usaha came from it.
+            activity=matching if day >= matching.starts_on else None,
         )
         path = transitions.PATH[1 : 1 + i % 4]
         if i % 5 == 4:

@@ -23,6 +23,9 @@ class NotificationsConfig(AppConfig):
         events.owner_merging.connect(
             receivers.owner_merging, dispatch_uid="notifications.owner_merging"
         )
+        events.referral_decided.connect(
+            receivers.referral_decided, dispatch_uid="notifications.referral_decided"
+        )
         events.pending_registration_recorded.connect(
             receivers.pending_registration_recorded,
             dispatch_uid="notifications.pending_registration_recorded",

@@ -21,6 +21,12 @@ def pending_registration_recorded(*, pending_id: int, **kwargs) -> None:
     tasks.activity_pending.enqueue(pending_id)
 
 
+def referral_decided(*, referral_id: int, to_status: str, **kwargs) -> None:
+    """Tell the owner about the lender's decision on a KUR referral, in the background (the
+    event is sent on commit)."""
+    tasks.referral_decided.enqueue(referral_id, to_status)
+
+
 def owner_merging(*, survivor, merged, **kwargs) -> dict[str, int]:
     """An owner who asked for no more messages under the merged NIK gets none under the
     survivor's either (the opt-out is kept by the NIK's keyed hash)."""

@@ -20,12 +20,24 @@ from aid.money import rupiah
 from notifications.models import Event, MessageTemplate, OptOut, OutboxMessage
 from notifications.senders import SendFailed, get_sender
 from notifications.transitions import OUTBOX_STATUS
+from privacy.masking import mask_numbers_in
 
 logger = logging.getLogger(__name__)
 
 # What a template may name. Nothing here is a NIK, a name or an account number.
 PLACEHOLDERS = frozenset(
-    {"program", "amount", "date", "deadline", "reason", "advice", "number", "activity", "place"}
+    {
+        "program",
+        "amount",
+        "date",
+        "deadline",
+        "reason",
+        "advice",
+        "number",
+        "activity",
+        "place",
+        "lender",
+    }
 )
 # The application status whose move queues each event (on events.application_moved).
 STATUS_EVENTS = {
@@ -303,6 +315,9 @@ def notifications_queue_withdrawal_deadlines(*, today: datetime.date | None = No
 def _activity_values(activity) -> dict[str, str]:
     """An activity's topic, day(s) and place for a message: nothing about any participant."""
     date = _day(activity.starts_on)
+    if activity.starts_at is not None:
+        # The start time goes with the first day: "14 September 2026 pukul 09.00 WIB".
+        date = f"{date} pukul {activity.starts_at:%H.%M} WIB"
     if activity.ends_on and activity.ends_on != activity.starts_on:
         date = f"{date} s.d. {_day(activity.ends_on)}"
     kecamatan = f"Kecamatan {activity.kecamatan.name}" if activity.kecamatan_id else ""
@@ -393,6 +408,59 @@ def notifications_queue_activity_pending(*, pending_id: int) -> int:
                 event=Event.ACTIVITY_PENDING,
                 object_id=pending.pk,
                 phone=pending.phone,
+                nik_hash=nik_hash,
+                text=text,
+                status=OutboxMessage.Status.OPTED_OUT if opted_out else OutboxMessage.Status.QUEUED,
+            )
+        ]
+    )
+
+
+# The lender's decision on a KUR referral, by the status it moved to.
+REFERRAL_EVENTS = {"disetujui": Event.REFERRAL_APPROVED, "ditolak": Event.REFERRAL_REFUSED}
+
+
+def notifications_queue_referral_decision(*, referral_id: int, to_status: str) -> int:
+    """Tell the owner that the bank decided on their KUR referral (development app): approved
+    with the amount in rupiah, or refused with the bank's reason (long numbers in it masked).
+    Only KUR referrals; one message per referral and decision; opt-outs honoured."""
+    from development.models import Referral
+
+    event = REFERRAL_EVENTS.get(to_status)
+    template = _templates().get(event) if event else None
+    referral = (
+        Referral.objects.filter(pk=referral_id, channel=Referral.Channel.KUR, status=to_status)
+        .select_related("business__owner", "bank")
+        .first()
+    )
+    if not template or referral is None or not referral.business.owner.phone:
+        return 0
+    owner = referral.business.owner
+    reason = ""
+    if event == Event.REFERRAL_REFUSED:
+        change = referral.changes.filter(to_status=to_status).order_by("-at", "-pk").first()
+        reason = mask_numbers_in(change.note if change else "").strip().rstrip(".")
+    values = {
+        "lender": referral.lender or "bank penyalur",
+        "amount": rupiah(referral.amount_approved or referral.amount_asked),
+        "reason": reason or "tanpa keterangan",
+    }
+    try:
+        text = render(template, values)
+    except UnsafeTemplate:
+        logger.warning(
+            "referral message refused by the text guard", extra={"referral": referral_id}
+        )
+        return 0
+    nik_hash = _nik_digest(owner.nik)
+    out_phones, out_hashes = _opted_out([owner.phone], [nik_hash])
+    opted_out = owner.phone in out_phones or nik_hash in out_hashes
+    return _store(
+        [
+            OutboxMessage(
+                event=event,
+                object_id=referral.pk,
+                phone=owner.phone,
                 nik_hash=nik_hash,
                 text=text,
                 status=OutboxMessage.Status.OPTED_OUT if opted_out else OutboxMessage.Status.QUEUED,

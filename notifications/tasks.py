@@ -61,3 +61,12 @@ def activity_pending(pending_id: int) -> int:
     """Queue the "registration waits for staff" message (enqueued by development.services
     once a pending registration commits)."""
     return services.notifications_queue_activity_pending(pending_id=pending_id)
+
+
+@task()
+def referral_decided(referral_id: int, to_status: str) -> int:
+    """Queue the owner's message about the lender's decision on a KUR referral (enqueued
+    when development announces events.referral_decided, once the move commits)."""
+    return services.notifications_queue_referral_decision(
+        referral_id=referral_id, to_status=to_status
+    )

@@ -65,6 +65,10 @@ participant_registered = Signal()
 # and its typist is to be told so. kwargs: pending_id (int). Sent on commit.
 pending_registration_recorded = Signal()
 
+# A lender decided on a capital referral (development.transitions): approved or refused.
+# kwargs: referral_id (int), to_status (str). Sent on commit.
+referral_decided = Signal()
+
 
 def send(signal: Signal, **kwargs) -> list:
     """Send ``signal`` now, inside the caller's transaction; a receiver's error propagates.

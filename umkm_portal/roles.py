@@ -147,6 +147,10 @@ _DEVELOPMENT_MODELS = (
     "referral",
     "caseassignment",
     "visit",
+    # Partners of activities, and the activity's report for the SPJ (issue 26.6, 26.7).
+    "partnerorganisation",
+    "activityreport",
+    "activityphoto",
 )
 ROLE_PERMISSIONS[OPERATOR] += [
     *(

@@ -448,6 +448,8 @@ IMPORT_MAX_UPLOAD_MB = env.int("IMPORT_MAX_UPLOAD_MB", default=20)
 # Zip-bomb guard for XLSX: total size once unpacked, and the largest packing ratio of a part.
 IMPORT_MAX_UNCOMPRESSED_MB = env.int("IMPORT_MAX_UNCOMPRESSED_MB", default=200)
 IMPORT_MAX_COMPRESSION_RATIO = env.int("IMPORT_MAX_COMPRESSION_RATIO", default=100)
+# Largest photo accepted for an activity's report (pembinaan SPJ).
+ACTIVITY_PHOTO_MAX_MB = env.int("ACTIVITY_PHOTO_MAX_MB", default=5)
 
 # --- Decision files and bank reports --------------------------------------------------------
 # A file with more rows than this, or more data to parse, is applied by the background worker

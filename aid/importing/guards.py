@@ -161,3 +161,32 @@ def _declares_dtd(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
                 return True
             tail = chunk[-16:]
     return False
+
+
+_JPEG_MAGIC = b"\xff\xd8\xff"
+_PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+JPEG, PNG = "image/jpeg", "image/png"
+
+
+def check_uploaded_photo(f: IO[bytes], *, max_bytes: int) -> str:
+    """A photo (an activity's report): not empty, at most ``max_bytes``, and really a JPEG
+    or PNG by its content (never its name); returns its content type."""
+    size = _size(f)
+    if size == 0:
+        raise ListRefused(_("Berkas foto kosong. Pilih foto JPG atau PNG."))
+    if size > max_bytes:
+        raise ListRefused(
+            _(
+                "Foto terlalu besar (%(size).1f MB; batasnya %(max).0f MB). Perkecil ukuran "
+                "foto lalu unggah lagi."
+            )
+            % {"size": size / MB, "max": max_bytes / MB}
+        )
+    f.seek(0)
+    head = f.read(16)
+    f.seek(0)
+    if head.startswith(_JPEG_MAGIC):
+        return JPEG
+    if head.startswith(_PNG_MAGIC):
+        return PNG
+    raise ListRefused(_("Berkas ini bukan foto JPG atau PNG. Unggah foto berformat JPG atau PNG."))

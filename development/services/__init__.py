@@ -7,6 +7,7 @@ input is wrong. Owners and businesses are created and changed only through
 
 - ``cooperatives``  cooperatives and memberships
 - ``activities``    activities, participants, attendance (at the door and by upload)
+- ``activity_reports`` the activity's report for the SPJ: summary, photos, test scores
 - ``registration``  registration from the public page, and the pending registrations
                     (claims) it leaves for staff to confirm, link or refuse
 - ``referrals``     capital referrals
@@ -26,7 +27,13 @@ from development.services.activities import (
     attendance_record,
     attendance_take,
     participant_register,
+    partner_organisation_save,
     registration_confirm,
+)
+from development.services.activity_reports import (
+    activity_photo_add,
+    activity_report_save,
+    participant_scores_record,
 )
 from development.services.cases import case_assign, visit_record
 from development.services.cooperatives import (
@@ -35,7 +42,7 @@ from development.services.cooperatives import (
     membership_add,
     membership_end,
 )
-from development.services.referrals import referral_create
+from development.services.referrals import referral_activity_set, referral_create
 from development.services.registration import (
     PublicRegistration,
     RegistrationRefused,
@@ -54,6 +61,8 @@ __all__ = [
     "PublicRegistration",
     "RegistrationRefused",
     "activity_create",
+    "activity_photo_add",
+    "activity_report_save",
     "activity_update",
     "attendance_import",
     "attendance_record",
@@ -65,11 +74,14 @@ __all__ = [
     "membership_add",
     "membership_end",
     "participant_register",
+    "participant_scores_record",
+    "partner_organisation_save",
     "pending_registration_confirm",
     "pending_registration_link",
     "pending_registration_refuse",
     "pending_registrations_link_registered",
     "public_registration",
+    "referral_activity_set",
     "referral_create",
     "registration_confirm",
     "visit_record",

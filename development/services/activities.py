@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -15,8 +16,10 @@ from aid.importing.guards import check_uploaded_file
 from aid.importing.read import open_list, values_of
 from development.models import (
     Activity,
+    ActivityPartner,
     Attendance,
     Participant,
+    PartnerOrganisation,
 )
 from registry import identifiers
 from registry import selectors as registry_selectors
@@ -34,14 +37,18 @@ def activity_create(
     topic: str,
     starts_on: datetime.date,
     ends_on: datetime.date | None = None,
+    organisers: Iterable[PartnerOrganisation] = (),
+    partners: Iterable[PartnerOrganisation] = (),
     by=None,
     **details,
 ) -> Activity:
     """Plan an activity; ``ends_on`` defaults to ``starts_on`` (a one-day activity).
 
-    ``details``: description, kecamatan, venue, organiser, facilitator, capacity,
-    target_kecamatan, target_sector, target_size_class, registration_open.
+    ``organisers`` organise it with the Dinas (none: the Dinas alone), ``partners`` support
+    it (a bank, a BUMN). ``details``: description, starts_at, kecamatan, venue, facilitator,
+    capacity, target_kecamatan, target_sector, target_size_class, registration_open.
     """
+    organisers, partners = list(organisers), list(partners)
     activity = Activity(
         kind=kind,
         topic=" ".join((topic or "").split()),
@@ -50,34 +57,98 @@ def activity_create(
         created_by=by,
         **details,
     )
-    _activity_check(activity)
+    _activity_check(activity, organisers, partners)
     activity._history_user = by
     activity.save()
+    _partners_set(activity, organisers, partners)
     return activity
 
 
 @transaction.atomic
-def activity_update(*, activity: Activity, by=None, **changes) -> Activity:
-    """Change an activity's details; the same checks as :func:`activity_create`."""
+def activity_update(
+    *,
+    activity: Activity,
+    organisers: Iterable[PartnerOrganisation] | None = None,
+    partners: Iterable[PartnerOrganisation] | None = None,
+    by=None,
+    **changes,
+) -> Activity:
+    """Change an activity's details, and its organisers and partners when given (the lists
+    replace the ones before); the same checks as :func:`activity_create`."""
+    if organisers is None:
+        organisers = activity.organisers()
+    if partners is None:
+        partners = activity.supporting_partners()
+    organisers, partners = list(organisers), list(partners)
     changed = [f for f, v in changes.items() if getattr(activity, f) != v]
     for name in changed:
         setattr(activity, name, changes[name])
+    _activity_check(activity, organisers, partners)
     if changed:
-        _activity_check(activity)
         activity._history_user = by
         activity.save(update_fields=changed)
+    _partners_set(activity, organisers, partners)
     return activity
 
 
-def _activity_check(activity: Activity) -> None:
+def _activity_check(activity: Activity, organisers: list, partners: list) -> None:
     errors = {}
     if activity.ends_on and activity.starts_on and activity.ends_on < activity.starts_on:
         errors["ends_on"] = _("Tanggal selesai sebelum tanggal mulai.")
-    if activity.organiser_id and not activity.organiser.is_active:
-        errors["organiser"] = _("Koperasi penyelenggara tidak aktif.")
+    inactive = [
+        o.name for o in organisers if o.cooperative_id is not None and not o.cooperative.is_active
+    ]
+    if inactive:
+        errors["organisers"] = _("Koperasi penyelenggara tidak aktif: %(names)s.") % {
+            "names": ", ".join(inactive)
+        }
+    both = {o.pk for o in organisers} & {p.pk for p in partners}
+    if both:
+        names = ", ".join(o.name for o in organisers if o.pk in both)
+        errors["partners"] = _(
+            "%(names)s sudah dipilih sebagai penyelenggara; pilih satu peran untuk tiap lembaga."
+        ) % {"names": names}
     if errors:
         raise ValidationError(errors)
     activity.full_clean(exclude=["created_by"])
+
+
+def _partners_set(activity: Activity, organisers: list, partners: list) -> None:
+    """Make the activity's organisers and partners exactly these (one query each way)."""
+    wanted = {o.pk: ActivityPartner.Role.ORGANISER for o in organisers}
+    wanted.update({p.pk: ActivityPartner.Role.PARTNER for p in partners})
+    have = dict(
+        ActivityPartner.objects.filter(activity=activity).values_list("organisation_id", "role")
+    )
+    gone = [pk for pk, role in have.items() if wanted.get(pk) != role]
+    if gone:
+        ActivityPartner.objects.filter(activity=activity, organisation_id__in=gone).delete()
+    ActivityPartner.objects.bulk_create(
+        ActivityPartner(activity=activity, organisation_id=pk, role=role)
+        for pk, role in wanted.items()
+        if have.get(pk) != role
+    )
+    if hasattr(activity, "_prefetched_objects_cache"):
+        activity._prefetched_objects_cache.pop("activity_partners", None)
+
+
+@transaction.atomic
+def partner_organisation_save(
+    *, organisation: PartnerOrganisation | None = None, by=None, **values
+) -> PartnerOrganisation:
+    """Add a partner organisation, or change one (``organisation``); a cooperative partner
+    is of kind koperasi."""
+    organisation = organisation or PartnerOrganisation()
+    for name, value in values.items():
+        setattr(organisation, name, value)
+    organisation.name = " ".join((organisation.name or "").split())
+    if organisation.cooperative_id and organisation.kind != PartnerOrganisation.Kind.COOPERATIVE:
+        raise ValidationError(
+            {"kind": _("Lembaga yang ditautkan ke koperasi harus berjenis Koperasi.")}
+        )
+    organisation.full_clean()
+    organisation.save()
+    return organisation
 
 
 # Registrations that get a confirmation message (registration_confirm).

@@ -188,6 +188,7 @@ PAGES = [
     "/admin/development/cooperative/",
     "/admin/development/membership/",
     "/admin/development/participant/",
+    "/admin/development/partnerorganisation/",
     "/admin/development/referral/",
     "/admin/development/yearlytarget/",
     "/admin/development/yearlytarget/add/",
