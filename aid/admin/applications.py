@@ -171,7 +171,7 @@ class ApplicationAdmin(
     nik_field = "owner__nik"
     name_field = "owner__full_name"
     name_owner_path = "owner"
-    masked_fields = {"owner__nik": "nik"}
+    masked_fields = {"owner__nik": "nik", "proposed_phone": "phone"}
     identity_owner_path = "owner"
     # In the order staff read them; together they fit a 1366-pixel screen beside the filters.
     list_display = [

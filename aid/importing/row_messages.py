@@ -54,8 +54,9 @@ NOTE_TEXTS = {
     # Another name (beyond spelling and titles) or another phone than the registered owner's:
     # accepted, held until the Dinas decides which is right. Names nobody, like the above.
     "registry_conflict": _(
-        "Diterima, tetapi nama atau nomor HP berbeda dengan data registry untuk NIK ini; "
-        "Dinas memeriksanya sebelum permohonan diproses."
+        "Pemilik NIK ini sudah terdaftar dengan nama atau nomor HP lain (berbeda dengan data "
+        "registry). Baris diterima; Dinas memeriksa data mana yang benar sebelum permohonan "
+        "diproses."
     ),
     "registered_account": _(
         "Rekening di daftar berbeda dengan rekening aktif yang terdaftar; rekening terdaftar "

@@ -12,7 +12,6 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
-
 PROPOSED_PHONE = models.CharField(
     blank=True, db_default="", default="", max_length=16, verbose_name="nomor HP saat diusulkan"
 )
