@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from aid import services, transitions
+from aid.importing import review
 from aid.models import Application, ImportRow, RegistryConflict, Status
 from aid.todo import registry_conflicts as todo_count
 from aid.transitions import TransitionRefused
@@ -61,6 +62,8 @@ def test_another_name_and_phone_is_accepted_flagged_and_held(upload, registered,
     assert "berbeda dengan data registry" in row.remarks
     assert "Data terdaftar tetap dipakai" not in row.remarks  # the Dinas decides instead
     assert "Siti" not in row.remarks
+    # Listed among the rows to look at in the workspace (a wrong NIK can still be fixed).
+    assert list(review.problem_rows(proposal_list)) == [row]
 
     services.proposal_list_confirm(proposal_list=proposal_list, by=upload.operator)
 
