@@ -97,6 +97,8 @@ def _status_lookup_queryset(nik: str):
             **{status: F(field) for status, field in _STEP_FIELDS.items()},
             phone_last4=Right("phone", PHONE_MATCH_DIGITS),
             proposed_last4=Right("applications__proposed_phone", PHONE_MATCH_DIGITS),
+            # The name the list gave, when it differed from the registry's (issue 24.3).
+            list_name=F("applications__registry_conflict__list_name"),
             account_last4=Right("paid__account_number", 4),
             bank_name=Subquery(
                 Bank.objects.filter(code=OuterRef("paid__bank_code"))
@@ -175,6 +177,7 @@ def owner_status(rows: list[tuple], columns: tuple[str, ...], phone_last4: str):
     ]
     if not rows:
         return None
+    name = rows[0]["full_name"]
     if stored and matches:
         shown = rows
     else:
@@ -185,6 +188,9 @@ def owner_status(rows: list[tuple], columns: tuple[str, ...], phone_last4: str):
         ]
     if not shown:
         return None
+    if shown is not rows:
+        # Found by a list's phone: the name that list gave, not the registry's.
+        name = next((row["list_name"] for row in shown if row["list_name"]), name)
 
     chosen: dict[int, dict] = {}
     for row in shown:
@@ -196,7 +202,7 @@ def owner_status(rows: list[tuple], columns: tuple[str, ...], phone_last4: str):
         ):
             chosen[row["program_id"]] = row
     return OwnerStatus(
-        masked_name=mask_name(rows[0]["full_name"]),
+        masked_name=mask_name(name),
         applications=[_application_status(row) for row in chosen.values()],
     )
 

@@ -14,6 +14,7 @@ from aid.importing import review
 from aid.models import Application, ImportRow, RegistryConflict, Status
 from aid.todo import registry_conflicts as todo_count
 from aid.transitions import TransitionRefused
+from privacy.masking import mask_name
 from public.models import StatusLookup
 from tests.factories import OwnerFactory, ProgramFactory
 from tests.lists import as_csv
@@ -127,6 +128,10 @@ def test_the_status_check_finds_the_application_with_the_lists_digits(upload, re
     for response in (by_list, by_registry):
         assert "BPUM 2020" in _text(response)
         assert "Diusulkan" in _text(response)
+    # Whoever holds the list's phone sees the list's name masked, not the registry's.
+    assert mask_name("Joko Susilo") in _text(by_list)
+    assert mask_name("Siti Aminah") not in _text(by_list)
+    assert mask_name("Siti Aminah") in _text(by_registry)
     outcomes = list(StatusLookup.objects.order_by("at").values_list("outcome", flat=True))
     assert outcomes == [StatusLookup.Outcome.FOUND, StatusLookup.Outcome.FOUND]
 
