@@ -31,6 +31,7 @@ from aid.models import (
     PossibleDuplicate,
     Program,
     ProposalList,
+    RegistryConflict,
     Status,
     SubmissionBatch,
 )
@@ -139,6 +140,20 @@ def open_duplicate_application_ids() -> QuerySet:
     """Ids of applications named by an undecided possible duplicate, for filtering."""
     open_flags = PossibleDuplicate.objects.filter(decision="").order_by()
     return open_flags.values("application_id").union(open_flags.values("other_id"))
+
+
+def open_conflict_application_ids() -> QuerySet:
+    """Ids of applications held by an undecided conflict with the registry, for filtering."""
+    return RegistryConflict.objects.filter(decision="").order_by().values("application_id")
+
+
+def registry_conflict_of(application: Application) -> RegistryConflict | None:
+    """The application's conflict with the registry (open or decided), if it has one."""
+    return (
+        RegistryConflict.objects.filter(application=application)
+        .select_related("decided_by")
+        .first()
+    )
 
 
 def open_duplicates_of(application: Application) -> list[tuple]:

@@ -51,6 +51,16 @@ def held() -> int:
     ).count()
 
 
+def registry_conflicts() -> int:
+    from aid import selectors
+    from aid.models import Application, Status
+
+    return Application.objects.filter(
+        status__in=(Status.PROPOSED, Status.VERIFIED),
+        pk__in=selectors.open_conflict_application_ids(),
+    ).count()
+
+
 def failed_with_new_account() -> int:
     """Failed transfers whose owner has since given another account (aid.selectors)."""
     from aid.selectors import ready_to_transfer_again
@@ -91,6 +101,14 @@ ITEMS = [
         held,
         ("application", "data_ganda=open"),
         30,
+    ),
+    (
+        "aid.registry_conflicts",
+        "aid.verify_application",
+        _("permohonan ditahan: data berbeda dengan data registry"),
+        registry_conflicts,
+        ("application", "data_registry=berbeda"),
+        32,
     ),
     (
         "aid.awaiting_decision",

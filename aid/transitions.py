@@ -35,6 +35,7 @@ from aid.models import (
     PossibleDuplicate,
     ProposalList,
     Reason,
+    RegistryConflict,
     Status,
     StatusChange,
 )
@@ -85,7 +86,8 @@ PATH: tuple[str, ...] = (
 
 # Moves that carry an application towards the money. An application with an open possible
 # duplicate (a flagged pair nobody has decided yet) is held before them: that is how data
-# ganda reached the ministry in 2020.
+# ganda reached the ministry in 2020. So is one whose list contradicted the registry's name
+# or phone (an open RegistryConflict).
 HELD_BY_OPEN_DUPLICATES = frozenset({Status.VERIFIED, Status.SUBMITTED})
 
 # Moves the owner is told about by a message to their phone (notifications app), once per
@@ -122,11 +124,20 @@ def open_duplicates(applications: QuerySet[Application]) -> QuerySet[PossibleDup
     )
 
 
+def open_conflicts(applications: QuerySet[Application]) -> QuerySet[RegistryConflict]:
+    """The undecided "berbeda dengan data registry" conflicts of any of ``applications``."""
+    return RegistryConflict.objects.filter(
+        decision="", application_id__in=applications.order_by().values("pk")
+    )
+
+
 def held_ids(applications: QuerySet[Application]) -> set[int]:
-    """Ids among ``applications`` that an open possible duplicate holds back."""
+    """Ids among ``applications`` that an open possible duplicate or an open conflict with
+    the registry holds back."""
     flagged: set[int] = set()
     for first, second in open_duplicates(applications).values_list("application_id", "other_id"):
         flagged.update((first, second))
+    flagged.update(open_conflicts(applications).values_list("application_id", flat=True))
     if not flagged:
         return set()
     return set(applications.filter(pk__in=flagged).values_list("pk", flat=True))
@@ -134,18 +145,35 @@ def held_ids(applications: QuerySet[Application]) -> set[int]:
 
 def _held_message() -> str:
     return _(
-        "Ditahan: ada kemungkinan data ganda yang belum diputuskan. Putuskan pasangannya "
-        "di antrian kemungkinan data ganda lebih dulu."
+        "Ditahan: ada kemungkinan data ganda atau data berbeda dengan registry yang belum "
+        "diputuskan. Putuskan lebih dulu (antrian kemungkinan data ganda, atau halaman "
+        "permohonan untuk data berbeda dengan registry)."
     )
 
 
 def _guard(application: Application, to_status: str, context: dict) -> None:
-    """An application with an open possible duplicate is held before the money moves."""
-    if (
-        to_status in HELD_BY_OPEN_DUPLICATES
-        and open_duplicates(Application.objects.filter(pk=application.pk)).exists()
-    ):
-        raise TransitionRefused(_held_message(), object_id=application.pk)
+    """An application with an open possible duplicate, or whose list contradicted the
+    registry and nobody decided yet, is held before the money moves."""
+    if to_status not in HELD_BY_OPEN_DUPLICATES:
+        return
+    one = Application.objects.filter(pk=application.pk)
+    if open_duplicates(one).exists():
+        raise TransitionRefused(
+            _(
+                "Ditahan: ada kemungkinan data ganda yang belum diputuskan. Putuskan "
+                "pasangannya di antrian kemungkinan data ganda lebih dulu."
+            ),
+            object_id=application.pk,
+        )
+    if open_conflicts(one).exists():
+        raise TransitionRefused(
+            _(
+                "Ditahan: nama atau nomor HP di daftar usulan berbeda dengan data registry. "
+                'Pilih "Pakai data registry" atau "Pakai data daftar" di halaman permohonan '
+                "lebih dulu."
+            ),
+            object_id=application.pk,
+        )
 
 
 def _values(application, to_status: str, at: datetime, context: dict) -> dict:

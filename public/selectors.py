@@ -97,6 +97,9 @@ def _status_lookup_queryset(nik: str):
             paid_at=F("paid__transferred_at"),
             **{status: F(field) for status, field in _STEP_FIELDS.items()},
             phone_last4=Right("phone", PHONE_MATCH_DIGITS),
+            proposed_last4=Right("applications__proposed_phone", PHONE_MATCH_DIGITS),
+            # The name the list gave, when it differed from the registry's (issue 24.3).
+            list_name=F("applications__registry_conflict__list_name"),
             account_last4=Right("paid__account_number", 4),
             bank_name=Subquery(
                 Bank.objects.filter(code=OuterRef("paid__bank_code"))
@@ -132,7 +135,8 @@ def _aware(value):
 
 
 def status_lookup(*, nik: str, phone_last4: str) -> OwnerStatus | None:
-    """The owner's applications when ``nik`` exists and its phone ends in ``phone_last4``.
+    """The owner's applications when ``nik`` exists and its phone ends in ``phone_last4``, or
+    those of its applications proposed with a phone ending in those digits.
 
     One query: the owner by NIK (unique index), each application (index on owner), its
     program, its successful disbursement (partial unique index) and that bank's name. Only
@@ -160,17 +164,37 @@ def status_lookup_statement(nik: str) -> tuple[str, tuple, tuple[str, ...]]:
 
 def owner_status(rows: list[tuple], columns: tuple[str, ...], phone_last4: str):
     """The :class:`OwnerStatus` of the lookup's ``rows``, or None unless they hold an owner
-    whose phone ends in ``phone_last4``."""
+    whose phone ends in ``phone_last4`` (then every application is shown) or applications
+    proposed with a phone ending in those digits (then only those: a list that proposed this
+    NIK with its own phone, issue 24.3, learns nothing of the owner's other applications)."""
     rows = [dict(zip(columns, row, strict=True)) for row in rows]
     stored = rows[0]["phone_last4"] if rows else None
     # Compare even when nothing was found, in constant time, so that an unknown NIK and wrong
-    # digits cost the same.
+    # digits cost the same; every application's proposed phone is compared too.
     matches = hmac.compare_digest((stored or "\x00" * 4).encode(), phone_last4.encode())
-    if not rows or not stored or not matches:
+    proposed = [
+        hmac.compare_digest((row["proposed_last4"] or "\x00" * 4).encode(), phone_last4.encode())
+        for row in rows or [{"proposed_last4": None}]
+    ]
+    if not rows:
         return None
+    name = rows[0]["full_name"]
+    if stored and matches:
+        shown = rows
+    else:
+        shown = [
+            row
+            for row, match in zip(rows, proposed, strict=True)
+            if match and row["proposed_last4"] and row["application_id"] is not None
+        ]
+    if not shown:
+        return None
+    if shown is not rows:
+        # Found by a list's phone: the name that list gave, not the registry's.
+        name = next((row["list_name"] for row in shown if row["list_name"]), name)
 
     chosen: dict[int, dict] = {}
-    for row in rows:
+    for row in shown:
         if row["application_id"] is None:
             continue
         current = chosen.get(row["program_id"])
@@ -179,7 +203,7 @@ def owner_status(rows: list[tuple], columns: tuple[str, ...], phone_last4: str):
         ):
             chosen[row["program_id"]] = row
     return OwnerStatus(
-        masked_name=mask_name(rows[0]["full_name"]),
+        masked_name=mask_name(name),
         applications=[_application_status(row) for row in chosen.values()],
     )
 

@@ -12,7 +12,7 @@ from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from aid.models import ImportRow, ProposalList, Reason
+from aid.models import Application, ImportRow, ProposalList, Reason
 from public.models import RefusedProposal, StatusLookup
 from public.selectors import OwnerStatus, RefusedStatus, status_answer, status_statement
 from registry.identifiers import phone_match_digits, phone_match_sql
@@ -101,8 +101,9 @@ def status_check(
 
     The INSERT rides along in a data-modifying CTE of the lookup, with the same asynchronous
     commit as :func:`status_lookup_record`; its outcome is decided in SQL by the same rule as
-    the page (an owner with this NIK whose phone ends in these digits, or, with no such
-    owner, a refused proposal of this NIK whose phone did). It is part of the statement,
+    the page (an owner with this NIK whose phone, or one of whose applications' proposed
+    phone, ends in these digits, or, with no such owner, a refused proposal of this NIK
+    whose phone did). It is part of the statement,
     not deferred: when the statement fails, the check fails with it, and a returned answer
     has always been logged. Prepared once per connection. Elsewhere (SQLite), the lookup
     and then the INSERT.
@@ -120,6 +121,8 @@ def status_check(
         timezone.now(),
         nik_hash,
         client_ip or None,
+        nik,
+        phone_last4,
         nik,
         phone_last4,
         nik,
@@ -162,6 +165,7 @@ def _logged_lookup_sql(lookup_sql: str) -> str:
     table, columns = _quoted_columns()
     quote = connection.ops.quote_name
     owner = Owner._meta
+    application = Application._meta
     refused = RefusedProposal._meta
     owners = quote(owner.db_table)
     owner_nik = quote(owner.get_field("nik").column)
@@ -172,6 +176,11 @@ def _logged_lookup_sql(lookup_sql: str) -> str:
         f"SELECT 1 FROM {owners} "
         f"WHERE {owner_nik} = %s "
         f"AND {phone_match_sql(quote(owner.get_field('phone').column))} = %s"
+        f") OR EXISTS (SELECT 1 FROM {owners} po JOIN {quote(application.db_table)} pa "
+        f"ON pa.{quote(application.get_field('owner').column)} = po.{quote('id')} "
+        f"WHERE po.{owner_nik} = %s "
+        f"AND {phone_match_sql('pa.' + quote(application.get_field('proposed_phone').column))}"
+        " = %s"
         f") OR (NOT EXISTS (SELECT 1 FROM {owners} WHERE {owner_nik} = %s) AND EXISTS ("
         f"SELECT 1 FROM {quote(refused.db_table)} "
         f"WHERE {quote(refused.get_field('nik_hash').column)} = %s "

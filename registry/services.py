@@ -184,6 +184,33 @@ def owner_update(
     return _owner_apply(owner, values, by)
 
 
+@transaction.atomic
+def owner_take_listed_details(
+    *, owner: Owner, full_name: str = "", phone: str = "", by, reason: str
+) -> Owner:
+    """Take a proposal list's name and/or phone for ``owner`` (a verifier chose "Pakai data
+    daftar" on a conflict with the registry). Empty values leave that detail as it is. The
+    phone is checked like any other; the change is kept in the owner's history with ``by``
+    and ``reason``. Raises ValidationError keyed by field, writing nothing."""
+    errors: dict[str, str] = {}
+    values = {}
+    if full_name:
+        values["full_name"] = _require(errors, "full_name", " ".join(full_name.split()))
+    if phone:
+        values["phone"] = _checked(errors, "phone", identifiers.phone(phone), required=True)
+    if errors:
+        raise ValidationError(errors)
+    owner = Owner.objects.select_for_update().get(pk=owner.pk)
+    changed = [field for field, value in values.items() if getattr(owner, field) != value]
+    if changed:
+        for field in changed:
+            setattr(owner, field, values[field])
+        owner._history_user = by
+        owner._change_reason = reason[:100]
+        owner.save(update_fields=[*changed, "updated_at"])
+    return owner
+
+
 def nik_locked_message() -> str:
     return _(
         "NIK pemilik yang sudah memiliki permohonan tidak dapat diubah di sini; ajukan "

@@ -3,10 +3,12 @@ actions, which call aid.services (and so aid.transitions) and report refusals in
 
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
@@ -21,14 +23,16 @@ from aid.forms import (
 )
 from aid.models import (
     Application,
+    RegistryConflict,
     StatusChange,
 )
 from aid.resources import ApplicationResource
-from aid.transitions import MoveResult
+from aid.transitions import MoveResult, TransitionRefused
 from jobs import selectors as job_selectors
 from jobs import services as job_services
 from privacy.admin import MaskedIdentityMixin
 from privacy.exports import PersonalDataExportAdminMixin
+from privacy.masking import can_view_full_identity, mask_phone
 from registry.admin_filters import KecamatanFilter, KelurahanFilter, NikOrNameSearchMixin
 from umkm_portal.admin import (
     DateRangeFilter,
@@ -76,6 +80,28 @@ class OpenDuplicateFilter(admin.SimpleListFilter):
             return queryset.filter(pk__in=selectors.open_duplicate_application_ids())
         if self.value() == "none":
             return queryset.exclude(pk__in=selectors.open_duplicate_application_ids())
+        return queryset
+
+
+class RegistryConflictFilter(admin.SimpleListFilter):
+    """Applications whose list gave another name or phone than the registry's."""
+
+    title = _lazy("data registry")
+    parameter_name = "data_registry"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("berbeda", _lazy("Berbeda dengan data registry, belum diputuskan")),
+            ("diputuskan", _lazy("Berbeda dengan data registry, sudah diputuskan")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "berbeda":
+            return queryset.filter(pk__in=selectors.open_conflict_application_ids())
+        if self.value() == "diputuskan":
+            return queryset.filter(registry_conflict__isnull=False).exclude(
+                registry_conflict__decision=""
+            )
         return queryset
 
 
@@ -145,7 +171,7 @@ class ApplicationAdmin(
     nik_field = "owner__nik"
     name_field = "owner__full_name"
     name_owner_path = "owner"
-    masked_fields = {"owner__nik": "nik"}
+    masked_fields = {"owner__nik": "nik", "proposed_phone": "phone"}
     identity_owner_path = "owner"
     # In the order staff read them; together they fit a 1366-pixel screen beside the filters.
     list_display = [
@@ -161,6 +187,7 @@ class ApplicationAdmin(
         "program",
         ProposalListFilter,
         OpenDuplicateFilter,
+        RegistryConflictFilter,
         ReadyToTransferAgainFilter,
         ApplicationKecamatanFilter,
         ApplicationKelurahanFilter,
@@ -172,6 +199,7 @@ class ApplicationAdmin(
     search_fields = ["=owner__nik", "owner__full_name"]
     search_help_text = _lazy("Cari dengan NIK lengkap (16 digit) atau sebagian nama pemilik.")
     raw_id_fields = ["owner", "business", "proposal_list"]
+    change_form_template = "admin/aid/application/change_form.html"
     readonly_fields = [
         "open_duplicates",
         "status",
@@ -249,6 +277,68 @@ class ApplicationAdmin(
             ),
         )
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The page, and when the list gave another name or phone than the registry's, both
+        side by side (masked as elsewhere) with, while open and for a verifier, the two
+        decisions."""
+        extra_context = dict(extra_context or {})
+        conflict = (
+            RegistryConflict.objects.filter(application_id=object_id)
+            .select_related("decided_by")
+            .first()
+            if str(object_id).isdigit()
+            else None
+        )
+        if conflict is not None:
+            full = can_view_full_identity(request.user)
+            extra_context["registry_conflict"] = {
+                "conflict": conflict,
+                "registry_phone": conflict.registry_phone
+                if full
+                else mask_phone(conflict.registry_phone),
+                "list_phone": conflict.list_phone if full else mask_phone(conflict.list_phone),
+                "can_decide": not conflict.decision and self.has_verify_permission(request),
+                "url": reverse("admin:aid_application_registry_conflict", args=[object_id]),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self):
+        decide = path(
+            "<int:object_id>/data-registry/",
+            self.admin_site.admin_view(self.registry_conflict_view),
+            name="aid_application_registry_conflict",
+        )
+        return [decide, *super().get_urls()]
+
+    def registry_conflict_view(self, request, object_id):
+        """POST only: "Pakai data registry" or "Pakai data daftar", back to the page."""
+        if request.method != "POST":
+            return redirect(reverse("admin:aid_application_change", args=[object_id]))
+        if not self.has_verify_permission(request):
+            raise PermissionDenied
+        conflict = RegistryConflict.objects.filter(application_id=object_id).first()
+        if conflict is None:
+            raise Http404
+        decision = request.POST.get("decision", "")
+        try:
+            services.registry_conflict_decide(
+                conflict=conflict,
+                decision=decision,
+                by=request.user,
+                note=request.POST.get("note", "").strip(),
+            )
+        except (TransitionRefused, ValidationError) as exc:
+            message = getattr(exc, "message", None) or "; ".join(exc.messages)
+            self.message_user(request, message, messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                _("Keputusan dicatat: %(decision)s.")
+                % {"decision": RegistryConflict.Decision(decision).label},
+                messages.SUCCESS,
+            )
+        return redirect(reverse("admin:aid_application_change", args=[object_id]))
+
     def has_verify_permission(self, request):
         return request.user.has_perm("aid.verify_application")
 
@@ -306,7 +396,10 @@ class ApplicationAdmin(
         back) how many will not, apart."""
         count = queryset.count()
         flagged = (
-            queryset.filter(pk__in=selectors.open_duplicate_application_ids()).count()
+            queryset.filter(
+                Q(pk__in=selectors.open_duplicate_application_ids())
+                | Q(pk__in=selectors.open_conflict_application_ids())
+            ).count()
             if held_back
             else 0
         )

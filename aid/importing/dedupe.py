@@ -13,8 +13,9 @@ from collections import defaultdict
 
 from django.db import connection
 
+from aid.importing import conflicts
 from aid.importing.row_messages import append_code_sql, json_object_sql
-from aid.importing.sql import execute, stream, table
+from aid.importing.sql import BATCH_SIZE, execute, stream, table
 from aid.models import Application, ImportRow, Program, ProposalList, Reason, Status
 from aid.transitions import RECEIVED_STATUSES
 from registry.models import BankAccount, Owner
@@ -237,13 +238,24 @@ def note_registered_owners(proposal_list: ProposalList, row_ids: list[int] | Non
     rows, owners, accounts = table(ImportRow), table(Owner), table(BankAccount)
     only, only_params = _only(row_ids)
     append = append_code_sql("r.note_codes")
-    touched = execute(
+    # Another name (beyond spelling and titles) or another phone: the row is accepted and
+    # the Dinas checks which is right (conflicts); the other differences are only noted.
+    conflicting = conflicts.conflicting_row_ids(proposal_list.pk, only, only_params)
+    touched = 0
+    for start in range(0, len(conflicting), BATCH_SIZE):
+        chunk, chunk_params = _in(conflicting[start : start + BATCH_SIZE])
+        touched += execute(
+            f"UPDATE {rows} AS r SET note_codes = {append} WHERE r.id IN ({chunk})",
+            ["registry_conflict", *chunk_params],
+        )
+    touched += execute(
         f"""UPDATE {rows} AS r SET note_codes = {append}
             FROM {owners} o
             WHERE r.proposal_list_id = %s AND r.outcome = %s AND o.id = r.owner_id
               AND (LOWER(o.full_name) <> LOWER(r.full_name) OR o.ktp_address <> r.ktp_address
-                   OR o.phone <> r.phone){only}""",
-        ["registered_owner", proposal_list.pk, ACCEPTED, *only_params],
+                   OR o.phone <> r.phone)
+              AND COALESCE(CAST(r.note_codes AS TEXT), '') NOT LIKE %s{only}""",
+        ["registered_owner", proposal_list.pk, ACCEPTED, '%"registry_conflict"%', *only_params],
     )
     touched += execute(
         f"""UPDATE {rows} AS r SET note_codes = {append}

@@ -10,7 +10,10 @@ registry (django-simple-history) and the first status record of each application
 ``record_proposed``) are written in bulk alongside.
 
 Existing owners (matched by NIK) are not changed: the registry's details win, and the row's
-note says so when the list differs. A business with the same name (any case) under that owner
+note says so when the list differs. When the list gives another name (beyond spelling and
+titles) or another phone, the application is held with a "berbeda dengan data registry"
+conflict (:mod:`.conflicts`) for a verifier to decide. Every application keeps the phone it
+was proposed with (``proposed_phone``), which the public status check accepts. A business with the same name (any case) under that owner
 is reused; otherwise a new one is created. An account from the list becomes the owner's active
 account only when the owner has none.
 """
@@ -22,6 +25,7 @@ from collections import defaultdict
 from django.db import connection
 
 from aid import transitions
+from aid.importing import conflicts
 from aid.importing.dedupe import ACCEPTED, FLAG_RULES, present_sql
 from aid.importing.sql import (
     BATCH_SIZE,
@@ -206,8 +210,8 @@ def merge_rows(
     # decision keeps the earlier); then their first status record.
     created = execute(
         f"""INSERT INTO {applications} (owner_id, business_id, program_id, proposal_list_id,
-                status, reason_code, reason_note, proposed_at, updated_at)
-            SELECT o.id, COALESCE(r.business_id, b.id), %s, %s, %s, '', '', %s, %s
+                status, reason_code, reason_note, proposed_phone, proposed_at, updated_at)
+            SELECT o.id, COALESCE(r.business_id, b.id), %s, %s, %s, '', '', r.phone, %s, %s
             FROM {rows} r JOIN {owners} o ON o.nik = r.nik
                  LEFT JOIN {businesses} b ON r.business_id IS NULL AND b.owner_id = o.id
                                          AND b.created_at = %s
@@ -218,6 +222,9 @@ def merge_rows(
     transitions.record_proposed_where(
         Application.objects.filter(proposal_list_id=pk, pk__gt=before), by=by, source=source
     )
+    # Registered owners whose name (beyond spelling) or phone the list contradicts: the
+    # application is held until a verifier decides (aid.services.registry_conflicts).
+    conflicts.record(pk, accepted, after_application=before)
     return created
 
 

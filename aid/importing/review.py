@@ -51,10 +51,13 @@ def counts(proposal_list: ProposalList) -> dict:
 
 
 def problem_rows(proposal_list: ProposalList):
-    """Rows refused, or accepted with a possible-duplicate flag, of the list."""
+    """Rows refused, or accepted with a possible-duplicate flag or a difference from the
+    registry (the proposer may have typed a wrong NIK), of the list."""
+    accepted = Q(outcome=ImportRow.Outcome.ACCEPTED)
     return ImportRow.objects.filter(proposal_list=proposal_list).filter(
         Q(outcome=ImportRow.Outcome.REJECTED)
-        | (Q(outcome=ImportRow.Outcome.ACCEPTED) & ~Q(flags=[]))
+        | (accepted & ~Q(flags=[]))
+        | (accepted & Q(note_codes__icontains='"registry_conflict"'))
     )
 
 

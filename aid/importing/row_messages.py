@@ -51,6 +51,13 @@ NOTE_TEXTS = {
         "Pemilik NIK ini sudah terdaftar. Data terdaftar tetap dipakai; nama, alamat atau nomor "
         "HP yang berbeda di daftar ini tidak mengubah registri (perbaikannya lewat Dinas)."
     ),
+    # Another name (beyond spelling and titles) or another phone than the registered owner's:
+    # accepted, held until the Dinas decides which is right. Names nobody, like the above.
+    "registry_conflict": _(
+        "Pemilik NIK ini sudah terdaftar dengan nama atau nomor HP lain (berbeda dengan data "
+        "registry). Baris diterima; Dinas memeriksa data mana yang benar sebelum permohonan "
+        "diproses."
+    ),
     "registered_account": _(
         "Rekening di daftar berbeda dengan rekening aktif yang terdaftar; rekening terdaftar "
         "tetap dipakai untuk penyaluran."

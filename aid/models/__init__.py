@@ -12,7 +12,12 @@ and the migrations keep working:
 An application's ``status`` is changed only by :mod:`aid.transitions`.
 """
 
-from aid.models.applications import Application, PossibleDuplicate, StatusChange
+from aid.models.applications import (
+    Application,
+    PossibleDuplicate,
+    RegistryConflict,
+    StatusChange,
+)
 from aid.models.choices import REASON_ADVICE, Reason, Status
 from aid.models.import_rows import ImportRow, ImportRowCorrection
 from aid.models.money import (
@@ -45,6 +50,7 @@ __all__ = [
     "Program",
     "ProposalList",
     "Reason",
+    "RegistryConflict",
     "RequiredColumn",
     "Status",
     "StatusChange",

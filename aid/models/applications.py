@@ -62,6 +62,11 @@ class Application(models.Model):
         _("kode catatan alasan"), max_length=30, blank=True, default="", db_default=""
     )
     reason_note_params = models.JSONField(_("nilai catatan alasan"), null=True, blank=True)
+    # The phone the application was proposed with (the list's, normalised +628…), kept even
+    # when the registry's owner has another: the public status check accepts its digits.
+    proposed_phone = models.CharField(
+        _("nomor HP saat diusulkan"), max_length=16, blank=True, default="", db_default=""
+    )
 
     proposed_at = models.DateTimeField(_("diusulkan"), default=timezone.now)
     verified_at = models.DateTimeField(_("diverifikasi"), null=True, blank=True)
@@ -261,3 +266,71 @@ class PossibleDuplicate(models.Model):
 
     def get_rules_display(self) -> str:
         return ", ".join(str(rule.label) for rule in self.rule_list)
+
+
+class RegistryConflict(models.Model):
+    """A list row accepted for an owner already in the registry under another name (beyond
+    spelling and titles, :func:`registry.names.same_person_name`) or another phone: "berbeda
+    dengan data registry". The application is held like one with an open possible duplicate
+    until a verifier keeps the registry's values or takes the list's (which updates the owner,
+    with history). One per application; an empty ``decision`` means open. Decisions are kept
+    in ``history`` (who, when, which, and the note)."""
+
+    class Decision(models.TextChoices):
+        KEEP_REGISTRY = "keep_registry", _("Pakai data registry")
+        TAKE_LIST = "take_list", _("Pakai data daftar")
+
+    application = models.OneToOneField(
+        Application,
+        verbose_name=_("permohonan"),
+        on_delete=models.PROTECT,
+        related_name="registry_conflict",
+    )
+    list_name = models.CharField(_("nama di daftar"), max_length=150)
+    list_phone = models.CharField(_("nomor HP di daftar"), max_length=16, blank=True)
+    registry_name = models.CharField(_("nama di registry"), max_length=150)
+    registry_phone = models.CharField(_("nomor HP di registry"), max_length=16, blank=True)
+    name_differs = models.BooleanField(_("nama berbeda"), default=False)
+    phone_differs = models.BooleanField(_("nomor HP berbeda"), default=False)
+    decision = models.CharField(_("keputusan"), max_length=20, choices=Decision.choices, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diputuskan oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("diputuskan"), null=True, blank=True)
+    note = models.TextField(_("catatan keputusan"), blank=True)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    history = HistoricalRecords(verbose_name=_("riwayat data berbeda dengan registry"))
+
+    class Meta:
+        verbose_name = _("data berbeda dengan registry")
+        verbose_name_plural = _("data berbeda dengan registry")
+        indexes = [
+            # The open ones are few and read often (held applications, the to-do panel).
+            models.Index(
+                fields=["application"],
+                condition=Q(decision=""),
+                name="registryconflict_open_idx",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(name_differs=True) | Q(phone_differs=True),
+                name="registryconflict_something_differs",
+            ),
+            models.CheckConstraint(
+                condition=Q(decision__in=["", "keep_registry", "take_list"]),
+                name="registryconflict_decision_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(decision="") | Q(decided_at__isnull=False),
+                name="registryconflict_decision_dated",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.application_id}: {self.list_name} / {self.registry_name}"

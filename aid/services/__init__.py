@@ -9,6 +9,7 @@ below are where each function lives:
 - :mod:`.programs`: create and change programs; the BPUM 2020 program
 - :mod:`.applications`: propose, verify, reject, submit, approve, return
 - :mod:`.duplicates`: decisions on possible duplicates, and reopening them
+- :mod:`.registry_conflicts`: decisions on list rows that contradicted the registry
 - :mod:`.submissions`: the batch and file sent to the ministry
 - :mod:`.reconciliation`: the ministry's decision file and the bank's report (kept, checked, queued), with :mod:`.bank_reports` applying a bank report set-based
 - :mod:`.disbursements`: transfers, withdrawals and the withdrawal deadline
@@ -63,6 +64,7 @@ from aid.services.reconciliation import (
     decision_file_import,
     decision_file_process,
 )
+from aid.services.registry_conflicts import registry_conflict_decide
 from aid.services.retention import kept_files_purge
 from aid.services.submissions import submission_create, submission_export
 
@@ -94,6 +96,7 @@ __all__ = [
     "program_ensure_bpum_2020",
     "program_money_moved",
     "program_update",
+    "registry_conflict_decide",
     "proposal_list_cancel",
     "proposal_list_confirm",
     "proposal_list_return",
