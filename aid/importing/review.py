@@ -79,6 +79,25 @@ def first_problems(proposal_list: ProposalList, limit: int = FIRST_PROBLEMS):
     )
 
 
+def problems_by_column(import_row: ImportRow) -> dict[str, list[str]]:
+    """A refused row's problems per column it concerns (canonical names), for marking the
+    fields to fix: the check run again on the row as it is now; a refusal by the list's or
+    the program's rules (a NIK already proposed, received, or listed twice) marks the NIK."""
+    from aid.importing.check import Context, check_row
+    from aid.importing.columns import map_header
+    from aid.importing.read import values_of
+
+    if import_row.outcome != ImportRow.Outcome.REJECTED:
+        return {}
+    cells = [str(c) for c in import_row.raw]
+    mapping = map_header(import_row.proposal_list.headers or [])
+    checked = check_row(import_row.row_number, cells, values_of(cells, mapping), Context.load())
+    result = {column: list(texts) for column, texts in checked.columns.items()}
+    if import_row.message_code and not checked.problems:
+        result.setdefault("nik", []).append(import_row.explanation)
+    return result
+
+
 def _header(proposal_list: ProposalList) -> list[str]:
     return [
         _("Baris"),
