@@ -130,6 +130,7 @@ def detail(request, proposer, pk):
             "checked": checked,
             "outcomes": review.outcome_table(counts) if checked else [],
             "flagged": counts.get("flagged", 0),
+            "several": counts.get("several", 0),
             "filters": filters,
             "shown": shown,
             "several_kelurahan": checked and len(review.kelurahan_of_rows(proposal_list)) > 1,
