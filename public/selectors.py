@@ -22,7 +22,7 @@ from django.db.models.functions import Right
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from aid.models import REASON_ADVICE, Disbursement, Reason, Status
+from aid.models import REASON_ADVICE, Disbursement, Program, ProposalList, Reason, Status
 from privacy.masking import mask_name
 from proposers.models import Proposer
 from public.models import RefusedProposal
@@ -231,6 +231,7 @@ class Refusal:
     reason_label: str
     reason_advice: str
     message: str
+    program_name: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,6 +251,7 @@ REFUSED_COLUMNS = (
     "address",
     "opening_hours",
     "kelurahan_name",
+    "program_name",
 )
 
 
@@ -257,7 +259,7 @@ REFUSED_COLUMNS = (
 def _refused_sql(vendor: str, owner_columns: int) -> str:
     quote = connection.ops.quote_name
     refused, proposer, region = RefusedProposal._meta, Proposer._meta, Region._meta
-    owner = Owner._meta
+    owner, proposal_list, program = Owner._meta, ProposalList._meta, Program._meta
 
     def r(name):
         return f"r.{quote(refused.get_field(name).column)}"
@@ -277,6 +279,7 @@ def _refused_sql(vendor: str, owner_columns: int) -> str:
         p("address"),
         p("opening_hours"),
         f"k.{quote(region.get_field('name').column)}",
+        f"g.{quote(program.get_field('name').column)}",
     ]
     nulls = ", ".join(["NULL"] * owner_columns)
     return (
@@ -284,6 +287,10 @@ def _refused_sql(vendor: str, owner_columns: int) -> str:
         f"FROM {quote(refused.db_table)} r "
         f"LEFT JOIN {quote(proposer.db_table)} p ON p.{quote('id')} = {r('proposer')} "
         f"LEFT JOIN {quote(region.db_table)} k ON k.{quote('id')} = {p('kelurahan')} "
+        # The program the refused proposal was for, named on its card.
+        f"LEFT JOIN {quote(proposal_list.db_table)} l ON l.{quote('id')} = {r('proposal_list')} "
+        f"LEFT JOIN {quote(program.db_table)} g "
+        f"ON g.{quote('id')} = l.{quote(proposal_list.get_field('program').column)} "
         f"WHERE {r('nik_hash')} = %s AND NOT EXISTS (SELECT 1 FROM {quote(owner.db_table)} "
         f"WHERE {quote(owner.get_field('nik').column)} = %s)"
     )
@@ -348,5 +355,6 @@ def _refusal(row: dict) -> Refusal:
         reason_code=reason.value,
         reason_label=str(reason.label),
         reason_advice=str(REASON_ADVICE.get(reason, "")),
+        program_name=row["program_name"] or "",
         message=row["message"] or "",
     )
