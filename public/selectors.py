@@ -69,6 +69,8 @@ class OwnerApplicationStatus:
 class OwnerStatus:
     masked_name: str
     applications: list[OwnerApplicationStatus]
+    # The registered owner: what follows the check (a pengaduan) uses the phone on record.
+    owner_id: int | None = None
 
 
 _STEP_FIELDS = {status: f"applications__{status}_at" for status in OWNER_STEPS}
@@ -86,6 +88,7 @@ def _status_lookup_queryset(nik: str):
         )
         .values(
             "full_name",
+            owner_id=F("id"),
             application_id=F("applications__id"),
             program_id=F("applications__program_id"),
             program_name=F("applications__program__name"),
@@ -179,6 +182,7 @@ def owner_status(rows: list[tuple], columns: tuple[str, ...], phone_last4: str):
             chosen[row["program_id"]] = row
     return OwnerStatus(
         masked_name=mask_name(rows[0]["full_name"]),
+        owner_id=rows[0]["owner_id"],
         applications=[_application_status(row) for row in chosen.values()],
     )
 
