@@ -11,6 +11,7 @@ from django.contrib.auth.views import LoginView, redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -64,7 +65,13 @@ def proposer_required(view):
 
 @proposer_required
 def home(request, proposer):
-    lists = selectors.lists_for(proposer).order_by("-created_at", "-pk")[:100]
+    # Lists the Dinas entered by hand (no import status, e.g. the 2020 round) show the
+    # applications they hold instead of an import's counts.
+    lists = (
+        selectors.lists_for(proposer)
+        .annotate(applications_n=Count("applications"))
+        .order_by("-created_at", "-pk")[:100]
+    )
     return render(request, "proposers/home.html", {"proposer": proposer, "lists": lists})
 
 
@@ -92,10 +99,16 @@ def upload(request, proposer):
 def detail(request, proposer, pk):
     proposal_list = get_object_or_404(selectors.lists_for(proposer), pk=pk)
     status = proposal_list.import_status
-    checked = status not in IN_PROGRESS and status not in (
-        ImportStatus.REFUSED,
-        ImportStatus.FAILED,
-        ImportStatus.CANCELLED,
+    # A list the Dinas entered by hand (no import status) was never checked.
+    checked = (
+        bool(status)
+        and status not in IN_PROGRESS
+        and status
+        not in (
+            ImportStatus.REFUSED,
+            ImportStatus.FAILED,
+            ImportStatus.CANCELLED,
+        )
     )
     problems = None
     counts = proposal_list.counts or {}
@@ -140,7 +153,7 @@ def detail(request, proposer, pk):
             "applications": selectors.applications_for(proposer)
             .filter(proposal_list=proposal_list)
             .count()
-            if status == ImportStatus.MERGED
+            if status in (ImportStatus.MERGED, "")
             else None,
         },
     )

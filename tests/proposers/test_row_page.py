@@ -2,11 +2,13 @@
 numeric keypad for digits, removing a row is asked first and stands apart from saving, and
 the list's problem rows can be filtered by what is wrong, with the flagged count shown."""
 
+import datetime
 import re
 
 from django.urls import reverse
 
 from aid.models import ImportRow, ProposalList
+from tests.factories import ApplicationFactory
 from tests.lists import as_csv
 from tests.proposers.conftest import upload_file
 from tests.proposers.test_workspace import BAD_PHONE, GOOD, NO_ADDRESS
@@ -90,3 +92,25 @@ def test_the_problem_rows_filter_by_reason_and_the_flagged_count_is_shown(aren_c
     flagged = aren_client.get(url, {"alasan": "ditandai"}).content.decode()
     assert "Perbaiki baris 2" in flagged and "Perbaiki baris 6" in flagged
     assert "Perbaiki baris 4" not in flagged
+
+
+def test_a_list_the_dinas_entered_by_hand_shows_its_applications_not_an_empty_import(
+    aren_client, program, aren
+):
+    # As devtools seed_demo writes the 2020 lists: no import status, no counts.
+    entered = ProposalList.objects.create(
+        program=program,
+        proposer=aren,
+        proposer_name=aren.name,
+        received_on=datetime.date(2020, 8, 20),
+    )
+    ApplicationFactory.create_batch(2, program=program, proposal_list=entered)
+
+    home = aren_client.get(reverse("proposers:home")).content.decode()
+    assert 'class="badge badge-"' not in home
+    assert "Dicatat oleh Dinas" in home and "2 usulan tercatat dari daftar ini" in home
+    assert "20 Agustus 2020" in home
+
+    detail = aren_client.get(reverse("proposers:detail", args=[entered.pk])).content.decode()
+    assert "Dicatat oleh Dinas" in detail and "2 usulan tercatat dari daftar ini" in detail
+    assert "Hasil pemeriksaan" not in detail and "Diterima" not in detail
