@@ -4,6 +4,7 @@ names the other problem."""
 
 import io
 
+from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -11,6 +12,7 @@ from aid.models import ImportRow, ProposalList, Reason
 from tests.lists import COLUMNS, as_csv
 from tests.proposers.conftest import upload_file
 from tests.proposers.test_workspace import BAD_PHONE, GOOD
+from umkm_portal import roles
 
 # Excel's damage to a NIK and no KTP address: two problems on one row.
 DAMAGED_AND_INCOMPLETE = [
@@ -66,3 +68,17 @@ def test_a_corrected_nik_leaves_the_other_problem_counted(aren_client, program):
     summary = {label: n for label, n in _summary(aren_client, proposal_list) if label}
     assert summary["Data kurang lengkap"] == 1 and "NIK tidak valid" not in summary
     assert "Tidak ada baris dengan lebih dari satu masalah." in summary
+
+
+def test_the_operator_sees_the_same_count_once_rule(aren_client, program, make_staff):
+    upload_file(aren_client, program, as_csv(*GOOD, DAMAGED_AND_INCOMPLETE))
+    proposal_list = ProposalList.objects.get()
+    desk = Client()
+    desk.force_login(make_staff(roles.OPERATOR))
+
+    page = desk.get(reverse("admin:aid_proposallist_import", args=[proposal_list.pk]))
+
+    text = page.content.decode()
+    assert "Ditolak dengan lebih dari satu masalah" in text
+    row = text[text.index("Ditolak dengan lebih dari satu masalah") :]
+    assert '<td class="number">1</td>' in row[: row.index("</tr>")]
