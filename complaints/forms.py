@@ -22,13 +22,28 @@ class ComplaintForm(forms.Form):
     contact_phone = forms.CharField(
         label=_("Nomor HP yang dapat dihubungi"),
         max_length=20,
+        required=False,
         help_text=_("Misalnya 0812-3456-7890. Kami mengirim kabar bila pengaduan dijawab."),
     )
+
+    def __init__(self, *args, phone_known: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A registered owner's phone is on record (the check matched its last digits): the
+        # form does not ask for it again, and takes another number only when given.
+        self.phone_known = phone_known
+        if phone_known:
+            self.fields["contact_phone"].label = _("Nomor HP lain (tidak wajib)")
+            self.fields["contact_phone"].help_text = _(
+                "Kami menghubungi Anda di nomor HP yang terdaftar. Isi hanya bila ingin "
+                "dihubungi di nomor lain."
+            )
 
     def clean_message(self) -> str:
         return " ".join(self.cleaned_data["message"].split(" ")).strip()
 
     def clean_contact_phone(self) -> str:
+        if self.phone_known and not self.cleaned_data["contact_phone"].strip():
+            return ""
         checked = identifiers.phone(self.cleaned_data["contact_phone"])
         if checked.error or not checked.value:
             raise forms.ValidationError(

@@ -9,6 +9,7 @@ from django.utils import timezone
 from complaints import transitions
 from complaints.models import Category, Complaint, ComplaintChange, State
 from complaints.selectors import target_for
+from registry.models import Owner
 from umkm_portal import events
 
 
@@ -19,6 +20,7 @@ def complaint_create(
     category: str,
     message: str,
     contact_phone: str = "",
+    owner_id: int | None = None,
     source: str = Complaint.Source.OWNER,
     application=None,
     by=None,
@@ -27,6 +29,11 @@ def complaint_create(
     """Record a new request (state ``new``) with its target time by category, and its first
     history record."""
     at = at or timezone.now()
+    if not contact_phone and owner_id is not None:
+        # The registered owner gave no other number: the one on record is the contact.
+        contact_phone = (
+            Owner.objects.filter(pk=owner_id).values_list("phone", flat=True).first() or ""
+        )
     complaint = Complaint.objects.create(
         nik_hash=nik_hash,
         category=category,

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from complaints import ratelimits, services
 from complaints.forms import ComplaintForm
-from umkm_portal.owner_tokens import owner_from_token
+from umkm_portal.owner_tokens import owner_from_token, registered_owner_from_token
 from umkm_portal.ratelimits import CountersUnavailable
 
 
@@ -25,7 +25,9 @@ def complaint_start(request):
     token = request.POST.get("token", "")
     if owner_from_token(token) is None:
         return render(request, "complaints/expired.html", status=403)
-    form = ComplaintForm(initial={"token": token})
+    form = ComplaintForm(
+        initial={"token": token}, phone_known=registered_owner_from_token(token) is not None
+    )
     return render(request, "complaints/form_page.html", {"form": form})
 
 
@@ -34,7 +36,9 @@ def complaint_start(request):
 def complaint_send(request):
     if request.method != "POST":  # as complaint_start: the language switch reloads with a GET
         return redirect("status_check")
-    form = ComplaintForm(request.POST)
+    token = request.POST.get("token", "")
+    owner_id = registered_owner_from_token(token)
+    form = ComplaintForm(request.POST, phone_known=owner_id is not None)
     nik_hash = owner_from_token(request.POST.get("token", ""))
     if nik_hash is None:
         # Forged, altered or older than COMPLAINT_TOKEN_MAX_AGE: check the status again.
@@ -51,5 +55,6 @@ def complaint_send(request):
         category=form.cleaned_data["category"],
         message=form.cleaned_data["message"],
         contact_phone=form.cleaned_data["contact_phone"],
+        owner_id=owner_id,
     )
     return render(request, "complaints/sent.html", {"complaint": complaint})

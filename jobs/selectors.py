@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.urls import NoReverseMatch, reverse
-from django.utils.formats import number_format
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
 from django.utils.text import capfirst
 
 from jobs import kinds
@@ -73,6 +74,10 @@ def status(job: Job) -> dict:
         "stale": is_stale(job),
         "links": links,
         "attempt": job.attempt,
+        # The facts table's "Mulai dikerjakan": a queued job gets it when a worker takes it.
+        "started_at_text": date_format(timezone.localtime(job.started_at), "j F Y H:i:s")
+        if job.started_at
+        else "",
     }
 
 

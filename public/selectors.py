@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
-from aid.models import REASON_ADVICE, Disbursement, Reason, Status
+from aid.models import REASON_ADVICE, Disbursement, Program, ProposalList, Reason, Status
 from privacy.masking import mask_name
 from proposers.models import Proposer
 from public.models import RefusedProposal
@@ -70,6 +70,8 @@ class OwnerApplicationStatus:
 class OwnerStatus:
     masked_name: str
     applications: list[OwnerApplicationStatus]
+    # The registered owner: what follows the check (a pengaduan) uses the phone on record.
+    owner_id: int | None = None
 
 
 _STEP_FIELDS = {status: f"applications__{status}_at" for status in OWNER_STEPS}
@@ -87,6 +89,7 @@ def _status_lookup_queryset(nik: str):
         )
         .values(
             "full_name",
+            owner_id=F("id"),
             application_id=F("applications__id"),
             program_id=F("applications__program_id"),
             program_name=F("applications__program__name"),
@@ -204,6 +207,9 @@ def owner_status(rows: list[tuple], columns: tuple[str, ...], phone_last4: str):
             chosen[row["program_id"]] = row
     return OwnerStatus(
         masked_name=mask_name(name),
+        # The pengaduan may use the registry's phone only when the owner's own digits found
+        # the owner; found by a list's phone, the registry's number is not this person's.
+        owner_id=rows[0]["owner_id"] if shown is rows else None,
         applications=[_application_status(row) for row in chosen.values()],
     )
 
@@ -260,6 +266,7 @@ class Refusal:
     reason_label: str
     reason_advice: str
     message: str
+    program_name: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,6 +292,7 @@ REFUSED_COLUMNS = (
     "office_phone",
     "office_address",
     "office_opening_hours",
+    "program_name",
 )
 
 
@@ -292,7 +300,7 @@ REFUSED_COLUMNS = (
 def _refused_sql(vendor: str, owner_columns: int) -> str:
     quote = connection.ops.quote_name
     refused, proposer, region = RefusedProposal._meta, Proposer._meta, Region._meta
-    owner = Owner._meta
+    owner, proposal_list, program = Owner._meta, ProposalList._meta, Program._meta
 
     def r(name):
         return f"r.{quote(refused.get_field(name).column)}"
@@ -319,6 +327,7 @@ def _refused_sql(vendor: str, owner_columns: int) -> str:
         p("phone", "o"),
         p("address", "o"),
         p("opening_hours", "o"),
+        f"g.{quote(program.get_field('name').column)}",
     ]
     nulls = ", ".join(["NULL"] * owner_columns)
     # The office of the row's kelurahan: the first active kelurahan office registered for it.
@@ -334,6 +343,10 @@ def _refused_sql(vendor: str, owner_columns: int) -> str:
         f"LEFT JOIN {quote(region.db_table)} k ON k.{quote('id')} = {p('kelurahan')} "
         f"LEFT JOIN {quote(region.db_table)} rk ON rk.{quote('id')} = {r('kelurahan')} "
         f"LEFT JOIN {quote(proposer.db_table)} o ON o.{quote('id')} = ({office}) "
+        # The program the refused proposal was for, named on its card.
+        f"LEFT JOIN {quote(proposal_list.db_table)} l ON l.{quote('id')} = {r('proposal_list')} "
+        f"LEFT JOIN {quote(program.db_table)} g "
+        f"ON g.{quote('id')} = l.{quote(proposal_list.get_field('program').column)} "
         f"WHERE {r('nik_hash')} = %s AND NOT EXISTS (SELECT 1 FROM {quote(owner.db_table)} "
         f"WHERE {quote(owner.get_field('nik').column)} = %s)"
     )
@@ -416,6 +429,7 @@ def _refusal(row: dict) -> Refusal:
         reason_code=reason.value,
         reason_label=str(reason.label),
         reason_advice=str(REASON_ADVICE.get(reason, "")),
+        program_name=row["program_name"] or "",
         message=row["message"] or "",
         **office,
     )

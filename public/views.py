@@ -69,7 +69,7 @@ def _checked(request, ip):
     # match, so a failed check costs the same single query as before.
     context = {
         "result": result,
-        "owner_token": owner_token(nik_hash),
+        "owner_token": owner_token(nik_hash, getattr(result, "owner_id", None)),
         "complaints": complaints_for_owner(nik_hash),
     }
     if isinstance(result, RefusedStatus):

@@ -14,15 +14,32 @@ from django.core import signing
 _SALT = "public.owner-token"
 
 
-def owner_token(nik_hash: str) -> str:
-    return signing.dumps({"h": nik_hash}, salt=_SALT, compress=True)
+def owner_token(nik_hash: str, owner_id: int | None = None) -> str:
+    """The token of a successful check; ``owner_id`` when the check found a registered owner
+    (whose phone the portal has, so a form that follows need not ask for it)."""
+    data = {"h": nik_hash}
+    if owner_id is not None:
+        data["o"] = owner_id
+    return signing.dumps(data, salt=_SALT, compress=True)
+
+
+def _data(token: str) -> dict:
+    try:
+        data = signing.loads(token or "", salt=_SALT, max_age=settings.COMPLAINT_TOKEN_MAX_AGE)
+    except signing.BadSignature:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def registered_owner_from_token(token: str) -> int | None:
+    """The registered owner (id) the token's check found, or None (a refused proposal, or a
+    token forged, altered or expired)."""
+    owner_id = _data(token).get("o")
+    return owner_id if isinstance(owner_id, int) else None
 
 
 def owner_from_token(token: str) -> str | None:
     """The NIK hash the token was issued for, or None when it is forged, altered or expired."""
-    try:
-        data = signing.loads(token or "", salt=_SALT, max_age=settings.COMPLAINT_TOKEN_MAX_AGE)
-    except signing.BadSignature:
-        return None
+    data = _data(token)
     nik_hash = data.get("h") if isinstance(data, dict) else None
     return nik_hash if isinstance(nik_hash, str) and len(nik_hash) == 64 else None

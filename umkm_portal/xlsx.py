@@ -47,11 +47,14 @@ _CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Default Extension="xml" ContentType="application/xml"/>
 <Override PartName="/xl/workbook.xml" \
 ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>
-<Override PartName="/xl/worksheets/sheet1.xml" \
-ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>
+{sheets}
 <Override PartName="/xl/styles.xml" \
 ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>
 </Types>"""
+_SHEET_TYPE = (
+    '<Override PartName="/xl/worksheets/sheet{n}.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+)
 
 _ROOT_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
@@ -62,13 +65,16 @@ Target="xl/workbook.xml"/>
 
 _WORKBOOK_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
-<Relationship Id="rId1" \
-Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" \
-Target="worksheets/sheet1.xml"/>
-<Relationship Id="rId2" \
+{sheets}
+<Relationship Id="rIdStyles" \
 Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" \
 Target="styles.xml"/>
 </Relationships>"""
+_SHEET_REL = (
+    '<Relationship Id="rId{n}" '
+    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+    'Target="worksheets/sheet{n}.xml"/>'
+)
 
 
 def column_letter(index: int) -> str:
@@ -95,6 +101,35 @@ def _cell(ref: str, value, style: int) -> str:
     return f'<c r="{ref}" t="inlineStr" s="{style}"><is><t xml:space="preserve">{text}</t></is></c>'
 
 
+def _sheet_name(name: str) -> str:
+    return _text(re.sub(r"[\[\]:*?/\\]", " ", name)[:31] or "Sheet1")
+
+
+def _small_sheet(rows: Sequence[Sequence], widths: Sequence[float]) -> str:
+    """A small sheet's XML: the first row bold, long text cells wrapped."""
+    parts = [
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    ]
+    if widths:
+        parts.append("<cols>")
+        parts.extend(
+            f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
+            for i, w in enumerate(widths, start=1)
+        )
+        parts.append("</cols>")
+    parts.append("<sheetData>")
+    for number, values in enumerate(rows, start=1):
+        style = BOLD if number == 1 else TEXT_WRAP
+        cells = "".join(
+            _cell(f"{column_letter(i)}{number}", value, style)
+            for i, value in enumerate(values, start=1)
+        )
+        parts.append(f'<row r="{number}">{cells}</row>')
+    parts.append("</sheetData></worksheet>")
+    return "".join(parts)
+
+
 def write(
     out,
     rows: Iterable[Sequence],
@@ -106,19 +141,30 @@ def write(
     wrap_column: int | None = None,
     freeze: str | None = None,
     autofilter: bool = False,
+    extra_sheets: Sequence[tuple[str, Sequence[Sequence], Sequence[float]]] = (),
 ) -> None:
     """Write one sheet to the binary file ``out``: ``header`` in bold, then ``rows``.
+
+    ``extra_sheets`` are small sheets after it, each ``(name, rows, widths)``: the first row
+    in bold, the rest as given (a summary beside a big list).
 
     Numbers stay numbers; other values are text cells, formatted as Text ("@") with
     ``text``; the column at index ``wrap_column`` (0-based) wraps. ``freeze`` is the first
     cell that scrolls (e.g. "B2"); ``autofilter`` puts a filter on the header row.
     """
-    sheet_name = _text(re.sub(r"[\[\]:*?/\\]", " ", sheet)[:31] or "Sheet1")
+    sheet_name = _sheet_name(sheet)
     last = column_letter(max(len(header), 1))
+    numbers = range(1, len(extra_sheets) + 2)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-        archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        archive.writestr(
+            "[Content_Types].xml",
+            _CONTENT_TYPES.format(sheets="\n".join(_SHEET_TYPE.format(n=n) for n in numbers)),
+        )
         archive.writestr("_rels/.rels", _ROOT_RELS)
-        archive.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels",
+            _WORKBOOK_RELS.format(sheets="\n".join(_SHEET_REL.format(n=n) for n in numbers)),
+        )
         archive.writestr("xl/styles.xml", _STYLES)
         defined = ""
         if autofilter:
@@ -131,9 +177,15 @@ def write(
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
             'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-            f'<sheets><sheet name="{sheet_name}" sheetId="1" r:id="rId1"/></sheets>'
-            f"{defined}</workbook>",
+            f'<sheets><sheet name="{sheet_name}" sheetId="1" r:id="rId1"/>'
+            + "".join(
+                f'<sheet name="{_sheet_name(name)}" sheetId="{n}" r:id="rId{n}"/>'
+                for n, (name, _rows, _widths) in enumerate(extra_sheets, start=2)
+            )
+            + f"</sheets>{defined}</workbook>",
         )
+        for n, (_name, extra_rows, extra_widths) in enumerate(extra_sheets, start=2):
+            archive.writestr(f"xl/worksheets/sheet{n}.xml", _small_sheet(extra_rows, extra_widths))
         with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as raw:
             parts = [
                 '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'

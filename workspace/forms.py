@@ -43,15 +43,41 @@ class UploadForm(forms.Form):
         return clean_list_upload(self.cleaned_data["upload"])
 
 
+# Columns typed as digits: a phone opens its numeric keypad for them.
+NUMERIC_COLUMNS = ("nik", "kk", "phone", "account_number", "rt", "rw")
+
+
 class RowForm(forms.Form):
     """One field per column the list's file has, filled with what the row holds."""
 
     def __init__(self, *args, columns: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         for column in columns:
+            attrs = {"autocomplete": "off"}
+            if column in NUMERIC_COLUMNS:
+                attrs["inputmode"] = "numeric"
             self.fields[column] = forms.CharField(
-                label=LABELS[column], required=False, max_length=255
+                label=LABELS[column],
+                required=False,
+                max_length=255,
+                widget=forms.TextInput(attrs=attrs),
             )
+        self.problems: dict[str, list[str]] = {}
+
+    def mark(self, problems: dict[str, list[str]]) -> None:
+        """Mark the fields the row's check found wrong (``{column: [message]}``) and the
+        ones this form refused: invalid, described by the message shown beside them."""
+        for name, field in self.fields.items():
+            texts = [*(self.errors.get(name, []) if self.is_bound else []), *problems.get(name, [])]
+            if texts:
+                self.problems[name] = texts
+                field.widget.attrs.update(
+                    {"aria-invalid": "true", "aria-describedby": f"id_{name}-error"}
+                )
+
+    def fields_with_problems(self):
+        """(bound field, its messages) per column, in the file's order."""
+        return [(self[name], self.problems.get(name, [])) for name in self.fields]
 
 
 class SubmitForm(forms.Form):

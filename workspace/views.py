@@ -11,6 +11,7 @@ from django.contrib.auth.views import LoginView, redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,7 +22,7 @@ from django.views.decorators.http import require_POST
 from aid import jobs as aid_jobs
 from aid import services
 from aid.importing import review
-from aid.models import ImportRow, ImportStatus
+from aid.models import ImportRow, ImportStatus, Reason
 from aid.services.proposer_lists import EDITABLE, editable_columns
 from umkm_portal import content_types
 from umkm_portal.views import throttled_login
@@ -29,7 +30,9 @@ from workspace import selectors
 from workspace.forms import RowForm, SubmitForm, UploadForm
 
 IN_PROGRESS = (ImportStatus.UPLOADED, ImportStatus.PROCESSING)
-PROBLEMS_PER_PAGE = 50
+PROBLEMS_PER_PAGE = 20
+# The problem list's filter for accepted rows flagged as possible duplicates.
+FLAGGED = "ditandai"
 
 
 _login_view = LoginView.as_view(
@@ -62,7 +65,13 @@ def proposer_required(view):
 
 @proposer_required
 def home(request, proposer):
-    lists = selectors.lists_for(proposer).order_by("-created_at", "-pk")[:100]
+    # Lists the Dinas entered by hand (no import status, e.g. the 2020 round) show the
+    # applications they hold instead of an import's counts.
+    lists = (
+        selectors.lists_for(proposer)
+        .annotate(applications_n=Count("applications"))
+        .order_by("-created_at", "-pk")[:100]
+    )
     return render(request, "proposers/home.html", {"proposer": proposer, "lists": lists})
 
 
@@ -90,14 +99,38 @@ def upload(request, proposer):
 def detail(request, proposer, pk):
     proposal_list = get_object_or_404(selectors.lists_for(proposer), pk=pk)
     status = proposal_list.import_status
-    checked = status not in IN_PROGRESS and status not in (
-        ImportStatus.REFUSED,
-        ImportStatus.FAILED,
-        ImportStatus.CANCELLED,
+    # A list the Dinas entered by hand (no import status) was never checked.
+    checked = (
+        bool(status)
+        and status not in IN_PROGRESS
+        and status
+        not in (
+            ImportStatus.REFUSED,
+            ImportStatus.FAILED,
+            ImportStatus.CANCELLED,
+        )
     )
     problems = None
+    counts = proposal_list.counts or {}
+    shown = request.GET.get("alasan", "")
+    filters = []
     if checked:
         rows = review.problem_rows(proposal_list).order_by("row_number")
+        # The problem rows by what is wrong: each refusal reason the list has, and the rows
+        # accepted but flagged as possible duplicates (what the Operator sees counted).
+        filters = [
+            (code, label, n)
+            for label, code, n in review.outcome_table(counts)
+            if code in Reason.values
+        ]
+        if counts.get("flagged"):
+            filters.append((FLAGGED, _("Ditandai kemungkinan data ganda"), counts["flagged"]))
+        if shown == FLAGGED:
+            rows = rows.filter(outcome=ImportRow.Outcome.ACCEPTED)
+        elif shown in Reason.values:
+            rows = rows.filter(outcome=ImportRow.Outcome.REJECTED, reason_code=shown)
+        else:
+            shown = ""
         problems = Paginator(rows, PROBLEMS_PER_PAGE).get_page(request.GET.get("halaman"))
     return render(
         request,
@@ -109,7 +142,11 @@ def detail(request, proposer, pk):
             "progress_text": review.progress_text(proposal_list),
             "outcome_jobs": aid_jobs.outcome_being_written(proposal_list) if checked else [],
             "checked": checked,
-            "outcomes": review.outcome_table(proposal_list.counts or {}) if checked else [],
+            "outcomes": review.outcome_table(counts) if checked else [],
+            "flagged": counts.get("flagged", 0),
+            "several": counts.get("several", 0),
+            "filters": filters,
+            "shown": shown,
             "several_kelurahan": checked and len(review.kelurahan_of_rows(proposal_list)) > 1,
             "problems": problems,
             "editable": status in EDITABLE,
@@ -117,7 +154,7 @@ def detail(request, proposer, pk):
             "applications": selectors.applications_for(proposer)
             .filter(proposal_list=proposal_list)
             .count()
-            if status == ImportStatus.MERGED
+            if status in (ImportStatus.MERGED, "")
             else None,
         },
     )
@@ -219,6 +256,9 @@ def row(request, proposer, pk, row):
         # The service checks again, under the list's lock, that the list and the row may
         # still change (another request may have sent the list or removed the row since).
         try:
+            if "remove" in request.POST and "confirmed" not in request.POST:
+                # Removing is asked once more, on a page of its own: nothing is removed yet.
+                return redirect(reverse("proposers:row", args=[proposal_list.pk, row]) + "?hapus=1")
             if "remove" in request.POST:
                 change = services.import_row_remove(row=import_row, by=request.user)
                 messages.success(request, _("Baris %(n)s dihapus dari daftar.") % {"n": row})
@@ -254,6 +294,8 @@ def row(request, proposer, pk, row):
             return redirect("proposers:detail", pk=proposal_list.pk)
     headers = proposal_list.headers
     original = import_row.original_raw
+    # The fields the row's check finds wrong are marked (a form sent back: its own errors).
+    form.mark(review.problems_by_column(import_row) if editable and not form.is_bound else {})
     return render(
         request,
         "proposers/row.html",
@@ -263,6 +305,7 @@ def row(request, proposer, pk, row):
             "row": import_row,
             "form": form,
             "editable": editable,
+            "confirm_remove": editable and request.method == "GET" and "hapus" in request.GET,
             "original": list(zip(headers, original, strict=False)) if original else None,
             "corrections": import_row.corrections.select_related("by"),
         },

@@ -119,7 +119,12 @@ def _side(application: Application, user) -> list[str]:
         else "–",
         owner.ktp_address,
         f"{business.name} ({business.sector})",
-        str(kelurahan) if kelurahan else "–",
+        # A list often names the kecamatan only: the business keeps it on its own.
+        str(kelurahan)
+        if kelurahan
+        else f"–, {business.kecamatan.name}"
+        if business.kecamatan_id
+        else "–",
         str(application.proposal_list or _("input manual")),
         application.get_status_display(),
         date_format(timezone.localtime(application.proposed_at), "j F Y H:i"),

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from aid import jobs as aid_jobs
 from aid import services, transitions
 from aid.admin.applications import applications_of_list_url
+from aid.admin.numbers import grouped
 from aid.forms import (
     ProposalListUploadForm,
 )
@@ -108,7 +109,7 @@ class ProposalListAdmin(ServiceSaveMixin, LargeTableAdmin):
         "received_on",
         "original_filename",
         "import_status",
-        "rows_read",
+        "rows_read_grouped",
         "import_error",
         "uploaded_by",
         "merged_by",
@@ -118,13 +119,15 @@ class ProposalListAdmin(ServiceSaveMixin, LargeTableAdmin):
     readonly_fields = [
         "original_filename",
         "import_status",
-        "rows_read",
+        "rows_read_grouped",
         "import_error",
         "uploaded_by",
         "merged_by",
         "merged_at",
         "created_at",
     ]
+
+    rows_read_grouped = grouped(ProposalList, "rows_read")
 
     @admin.display(description=_lazy("nama pengusul"), ordering="proposer_name")
     def name_link(self, obj):

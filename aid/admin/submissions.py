@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from aid import jobs as aid_jobs
 from aid import services
+from aid.admin.numbers import grouped
 from aid.forms import (
     SubmissionForm,
 )
@@ -33,11 +34,27 @@ class SubmissionBatchAdmin(ReadOnlyRecordAdmin):
     """Submissions to the ministry. "Ajukan" exports and submits in one step; a batch can be
     exported again at any time without submitting anything."""
 
-    list_display = ["pk", "program", "proposal_list", "rows", "created_by", "created_at", "files"]
+    list_display = [
+        "pk",
+        "program",
+        "proposal_list",
+        "rows_grouped",
+        "created_by",
+        "created_at",
+        "files",
+    ]
     list_filter = ["program"]
     list_select_related = ["program", "proposal_list", "created_by"]
-    readonly_fields = ["program", "proposal_list", "rows", "created_by", "created_at", "files"]
+    readonly_fields = [
+        "program",
+        "proposal_list",
+        "rows_grouped",
+        "created_by",
+        "created_at",
+        "files",
+    ]
     fields = readonly_fields
+    rows_grouped = grouped(SubmissionBatch, "rows")
 
     def has_add_permission(self, request):
         return False

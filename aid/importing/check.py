@@ -154,6 +154,11 @@ class CheckedRow:
     reason_code: str = ""
     message: str = ""
     problems: dict[str, list[str]] = field(default_factory=dict)
+    # The problems of each column (canonical name), for marking the field that is wrong.
+    columns: dict[str, list[str]] = field(default_factory=dict)
+    # The reasons of a refused row other than ``reason_code`` (space-separated codes): a
+    # row is counted once, under the first reason, and the outcome file names these.
+    other_reasons: str = ""
     # What the row was read as where that differs from what was written (accepted rows).
     warnings: list[str] = field(default_factory=list)
 
@@ -229,6 +234,7 @@ def _refuse_nul(row: CheckedRow, values: dict[str, str], ctx: Context, problem) 
             "ulang isinya lalu kirim ulang baris ini."
         )
         % {"columns": ", ".join(columns)},
+        *(column for column, value in values.items() if _NUL in value),
     )
     row.raw = [cell.replace(_NUL, _NUL_SHOWN_AS) for cell in row.raw]
 
@@ -239,8 +245,10 @@ def check_row(row_number: int, cells: list[str], values: dict[str, str], ctx: Co
     problems = row.problems
     missing: list[str] = []
 
-    def problem(reason: str, text: str) -> None:
+    def problem(reason: str, text: str, *columns: str) -> None:
         problems.setdefault(reason, []).append(text)
+        for column in columns:
+            row.columns.setdefault(column, []).append(text)
 
     def bounded(column: str) -> str:
         """The column's text, refused (not cut) when longer than what the registry keeps."""
@@ -252,6 +260,7 @@ def check_row(row_number: int, cells: list[str], values: dict[str, str], ctx: Co
                     "%(field)s terlalu panjang (%(n)s karakter; paling banyak %(limit)s). Singkatkan."
                 )
                 % {"field": ctx.label(column), "n": len(text), "limit": limit},
+                column,
             )
         return text[:limit]
 
@@ -261,7 +270,7 @@ def check_row(row_number: int, cells: list[str], values: dict[str, str], ctx: Co
 
     nik = identifiers.nik(_raw_for_check(values.get("nik", "")))
     if nik.error:
-        problem(Reason.INVALID_NIK, nik.error)
+        problem(Reason.INVALID_NIK, nik.error, "nik")
     elif not nik.value:
         missing.append("nik")
     else:
@@ -272,7 +281,7 @@ def check_row(row_number: int, cells: list[str], values: dict[str, str], ctx: Co
     kk = identifiers.kk(_raw_for_check(values.get("kk", "")))
     if kk.error:
         if RequiredColumn.KK in ctx.required:
-            problem(Reason.INVALID_FIELD, kk.error)
+            problem(Reason.INVALID_FIELD, kk.error, "kk")
         else:  # not asked for by the program: noted, not kept, the row stands
             row.warnings.append(_("%(error)s Nomor KK tidak disimpan.") % {"error": kk.error})
     elif kk.value:
@@ -297,11 +306,12 @@ def check_row(row_number: int, cells: list[str], values: dict[str, str], ctx: Co
                 "KTP, tidak hanya RT/RW, blok atau nomor. Lengkapi lalu kirim ulang baris ini."
             )
             % {"field": ctx.label("ktp_address")},
+            "ktp_address",
         )
 
     phone = ctx.phone(values.get("phone", ""))
     if phone.error:
-        problem(Reason.INVALID_FIELD, phone.error)
+        problem(Reason.INVALID_FIELD, phone.error, "phone")
     elif not phone.value:
         missing.append("phone")
     row.phone = phone.value
@@ -323,7 +333,8 @@ def check_row(row_number: int, cells: list[str], values: dict[str, str], ctx: Co
         match = ctx.region(kecamatan, kelurahan)
         if match.error:
             region_refused = True
-            problem(Reason.INVALID_FIELD, match.error)
+            named = [c for c in ("kecamatan", "kelurahan") if values.get(c, "").strip()]
+            problem(Reason.INVALID_FIELD, match.error, *named)
         else:
             row.kecamatan_id = match.kecamatan.pk if match.kecamatan else None
             row.kelurahan_id = match.kelurahan.pk if match.kelurahan else None
@@ -344,7 +355,7 @@ def check_row(row_number: int, cells: list[str], values: dict[str, str], ctx: Co
     bank_text = _text(values.get("bank", ""))
     account = identifiers.account_number(_raw_for_check(values.get("account_number", "")))
     if account.error:
-        problem(Reason.INVALID_FIELD, account.error)
+        problem(Reason.INVALID_FIELD, account.error, "account_number")
     if bank_text:
         bank = ctx.bank(bank_text)
         if bank is None:
@@ -355,6 +366,7 @@ def check_row(row_number: int, cells: list[str], values: dict[str, str], ctx: Co
                     "nama singkatnya (BRI, BNI, Mandiri, BSI, bank bjb)."
                 )
                 % {"bank": bank_text},
+                "bank",
             )
         else:
             row.bank_id = bank.pk
@@ -362,6 +374,7 @@ def check_row(row_number: int, cells: list[str], values: dict[str, str], ctx: Co
         problem(
             Reason.INVALID_FIELD,
             _("Isi Bank dan No Rekening bersama-sama, atau kosongkan keduanya."),
+            "account_number" if bank_text else "bank",
         )
     elif row.bank_id is not None:
         row.account_number = account.value
@@ -385,9 +398,12 @@ def check_row(row_number: int, cells: list[str], values: dict[str, str], ctx: Co
             Reason.INCOMPLETE,
             _("Data kurang lengkap: %(fields)s belum diisi. Lengkapi lalu kirim ulang baris ini.")
             % {"fields": ", ".join(labels)},
+            *missing,
+            *(["sector"] if "business_name" in missing else []),
         )
     if problems:
         row.outcome = ImportRow.Outcome.REJECTED
         row.reason_code = next(r for r in _PRIORITY if r in problems)
         row.message = " ".join(text for r in _PRIORITY for text in problems.get(r, ()))
+        row.other_reasons = " ".join(r for r in _PRIORITY if r in problems and r != row.reason_code)
     return row

@@ -145,6 +145,8 @@ class Parsed:
     rows: list = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
     damaged_niks: int = 0  # rows whose NIK could not be read at all
+    # Rows of a note at the bottom of a decision file (not a recipient): skipped, said so.
+    note_rows: list[int] = field(default_factory=list)
 
 
 def read_table(
@@ -181,8 +183,49 @@ def read_table(
             for key, index in positions.items():
                 value = values[index] if index < len(values) else None
                 row[key] = value.number if isinstance(value, NumericCell) else value
+            if not _nik_like(row.get("nik")):
+                # Whatever the row says in words, in any column: a note row at the bottom
+                # of a ministry file is recognised by it (decision_rows).
+                row["_words"] = " ".join(
+                    str(v).strip() for v in values if v is not None and _WORDS.search(str(v))
+                )
             rows.append(row)
     return rows
+
+
+_WORDS = re.compile(r"[^\W\d_]{3}")
+_DIGIT = re.compile(r"\d")
+
+
+def _nik_like(value: object) -> bool:
+    """Whether a NIK cell holds a number that could be a NIK (damaged or not): ten digits or
+    more, or a number Excel stored."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return True
+    return len(_DIGIT.findall(str(value or ""))) >= 10
+
+
+def _note_rows(table: list[dict]) -> set[int]:
+    """The rows at the bottom of a decision file that are a note, not a recipient (the
+    ministry's files end with "Keterangan: …" or "Catatan: …"): after the last row with a
+    NIK-like number, each row with none, with words in it and no name, or a name that reads
+    like a note."""
+    notes: set[int] = set()
+    for index in range(len(table) - 1, -1, -1):
+        row = table[index]
+        words = row.get("_words")
+        if words is None:  # a NIK-like number: the list of people ends here
+            break
+        name = _text(row.get("name"))
+        if words and (not name or _NOTE.match(name)):
+            notes.add(index)
+    return notes
+
+
+_NOTE = re.compile(
+    r"^\s*(?:\*|catatan|keterangan|ket\.|note|sumber|ditetapkan|jumlah|total|mengetahui)",
+    re.IGNORECASE,
+)
 
 
 def _text(value: object) -> str:
@@ -201,10 +244,15 @@ def _nik(row: dict, parsed: Parsed) -> str:
 
 
 def decision_rows(table: list[dict]) -> Parsed:
-    """Check each NIK of a decision file; a NIK listed again is reported, not applied twice."""
+    """Check each NIK of a decision file; a NIK listed again is reported, not applied twice.
+    A note at the bottom of the file (:func:`_note_rows`) is skipped, its rows named."""
     parsed = Parsed()
     first_row: dict[str, int] = {}
-    for row in table:
+    notes = _note_rows(table)
+    for index, row in enumerate(table):
+        if index in notes:
+            parsed.note_rows.append(row["_row"])
+            continue
         nik = _nik(row, parsed)
         if not nik:
             continue

@@ -25,9 +25,18 @@ FIRST_PROBLEMS = 50
 
 def counts(proposal_list: ProposalList) -> dict:
     """``{"rows": N, "accepted": N, "rejected": {reason: N}, "flagged": N, "previous": N,
-    "removed": N}`` of the list (previous: accepted from an earlier version of a resent
-    list; removed: taken out by the proposer)."""
-    result = {"rows": 0, "accepted": 0, "rejected": {}, "flagged": 0, "previous": 0, "removed": 0}
+    "removed": N, "several": N}`` of the list (previous: accepted from an earlier version of
+    a resent list; removed: taken out by the proposer; several: refused rows with another
+    problem besides the one they are counted under)."""
+    result = {
+        "rows": 0,
+        "accepted": 0,
+        "rejected": {},
+        "flagged": 0,
+        "previous": 0,
+        "removed": 0,
+        "several": 0,
+    }
     grouped = (
         ImportRow.objects.filter(proposal_list=proposal_list)
         .order_by()
@@ -42,6 +51,12 @@ def counts(proposal_list: ProposalList) -> dict:
             result[outcome] += n
         else:
             result["rejected"][reason] = result["rejected"].get(reason, 0) + n
+    # Refused rows that have another problem besides the one they are counted under.
+    result["several"] = (
+        ImportRow.objects.filter(proposal_list=proposal_list, outcome=ImportRow.Outcome.REJECTED)
+        .exclude(other_reasons="")
+        .count()
+    )
     result["flagged"] = (
         ImportRow.objects.filter(proposal_list=proposal_list, outcome=ImportRow.Outcome.ACCEPTED)
         .exclude(flags=[])
@@ -80,6 +95,25 @@ def first_problems(proposal_list: ProposalList, limit: int = FIRST_PROBLEMS):
         )
         .order_by("row_number")[:limit]
     )
+
+
+def problems_by_column(import_row: ImportRow) -> dict[str, list[str]]:
+    """A refused row's problems per column it concerns (canonical names), for marking the
+    fields to fix: the check run again on the row as it is now; a refusal by the list's or
+    the program's rules (a NIK already proposed, received, or listed twice) marks the NIK."""
+    from aid.importing.check import Context, check_row
+    from aid.importing.columns import map_header
+    from aid.importing.read import values_of
+
+    if import_row.outcome != ImportRow.Outcome.REJECTED:
+        return {}
+    cells = [str(c) for c in import_row.raw]
+    mapping = map_header(import_row.proposal_list.headers or [])
+    checked = check_row(import_row.row_number, cells, values_of(cells, mapping), Context.load())
+    result = {column: list(texts) for column, texts in checked.columns.items()}
+    if import_row.message_code and not checked.problems:
+        result.setdefault("nik", []).append(import_row.explanation)
+    return result
 
 
 def _header(proposal_list: ProposalList) -> list[str]:
@@ -170,6 +204,7 @@ def _write_outcome_xlsx(proposal_list: ProposalList, out, only: Q | None = None)
 
     rows = outcome_rows(proposal_list, only)
     header = next(rows)
+    summary = (_("Ringkasan"), summary_rows(proposal_list, only), [70, 12])
     xlsx.write(
         out,
         ([row[0], *(safe_cell(value) for value in row[1:])] for row in rows),
@@ -179,7 +214,85 @@ def _write_outcome_xlsx(proposal_list: ProposalList, out, only: Q | None = None)
         wrap_column=len(header) - 2,
         freeze="B2",
         autofilter=True,
+        extra_sheets=[summary],
     )
+
+
+def summary_rows(proposal_list: ProposalList, only: Q | None = None) -> list[list]:
+    """The outcome file's summary sheet: rows per outcome and reason (each row counted
+    once, under its first problem, as on the page), the total, the flagged rows, and then
+    the refused rows that have another problem too, by which: what a kelurahan fixes adds
+    up to what it is told."""
+    labels = dict(ImportRow.Outcome.choices)
+    reasons = dict(Reason.choices)
+    grouped = (
+        ImportRow.objects.filter(proposal_list=proposal_list)
+        .filter(only or Q())
+        .order_by()
+        .values_list("outcome", "reason_code", "other_reasons")
+        .annotate(n=Count("id"))
+    )
+    by_outcome: dict[str, int] = {}
+    by_reason: dict[str, int] = {}
+    also: dict[tuple[str, str], int] = {}
+    for outcome, reason, others, n in grouped:
+        if outcome == ImportRow.Outcome.REJECTED:
+            by_reason[reason] = by_reason.get(reason, 0) + n
+            for other in others.split():
+                also[reason, other] = also.get((reason, other), 0) + n
+        else:
+            by_outcome[outcome] = by_outcome.get(outcome, 0) + n
+    flagged = (
+        ImportRow.objects.filter(proposal_list=proposal_list, outcome=ImportRow.Outcome.ACCEPTED)
+        .filter(only or Q())
+        .exclude(flags=[])
+        .count()
+    )
+    table = [[_("Hasil"), _("Baris")]]
+    table.append([str(labels[ImportRow.Outcome.ACCEPTED]), by_outcome.get("accepted", 0)])
+    for outcome in (ImportRow.Outcome.PREVIOUS, ImportRow.Outcome.REMOVED):
+        if by_outcome.get(outcome.value):
+            table.append([str(outcome.label), by_outcome[outcome.value]])
+    for reason in Reason:
+        if by_reason.get(reason.value):
+            table.append([str(reason.label), by_reason[reason.value]])
+    table.append([_("Jumlah baris"), sum(by_outcome.values()) + sum(by_reason.values())])
+    table.append(
+        [_("Diterima tetapi ditandai kemungkinan data ganda (diperiksa Verifikator)"), flagged]
+    )
+    table.append(["", ""])
+    table.append(
+        [
+            _(
+                "Setiap baris dihitung sekali, menurut masalah pertamanya (NIK tidak valid, "
+                "lalu data kurang lengkap, lalu data tidak sesuai format). Baris yang punya "
+                "masalah lain juga harus diperbaiki semuanya sebelum diterima:"
+            ),
+            "",
+        ]
+    )
+    if not also:
+        table.append([_("Tidak ada baris dengan lebih dari satu masalah."), ""])
+    for (reason, other), n in sorted(also.items(), key=lambda item: _ORDER[item[0]]):
+        table.append(
+            [
+                _("%(first)s, juga %(other)s")
+                % {
+                    "first": reasons.get(reason, reason),
+                    "other": str(reasons.get(other, other)).lower(),
+                },
+                n,
+            ]
+        )
+    return table
+
+
+# Reasons in the check's order (a row's first reason comes first).
+_ORDER = {
+    (reason, other): (i, j)
+    for i, reason in enumerate(Reason.values)
+    for j, other in enumerate(Reason.values)
+}
 
 
 def outcome_xlsx(proposal_list: ProposalList, only: Q | None = None):

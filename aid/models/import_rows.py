@@ -56,6 +56,11 @@ class ImportRow(models.Model):
     reason_code = models.CharField(
         _("kode alasan"), max_length=20, choices=Reason.choices, blank=True
     )
+    # A refused row's other reasons (space-separated codes, in the check's order): the row
+    # is counted once, under ``reason_code``, and the outcome file's summary names these.
+    other_reasons = models.CharField(
+        _("alasan lain"), max_length=60, blank=True, default="", db_default=""
+    )
     message = models.TextField(_("keterangan"), blank=True)
     # Why a set-based rule refused the row, as a code and values (aid.importing.row_messages),
     # put into words when shown; ``message`` keeps the check's own text.

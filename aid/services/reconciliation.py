@@ -179,7 +179,9 @@ def _read_rows(record: ImportedFile, f: IO[bytes], kind: str, *, columns: tuple,
     registered)."""
     table = returned_files.read_table(f, kind, *columns)
     parsed = parse(table)
-    record.rows = len(table)
+    # A note row is no row of data: not counted, and named on the result (note_rows).
+    record.rows = len(table) - len(parsed.note_rows)
+    record.note_rows = parsed.note_rows
     if commit and not record.file:
         _keep(record, f, kind)
     niks = [row.nik for row in parsed.rows]

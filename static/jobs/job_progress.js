@@ -14,6 +14,8 @@
   var phase = box.querySelector("[data-role=phase-label]");
   var label = box.querySelector("[data-role=state-label]");
   var message = box.querySelector("[data-role=message]");
+  // In the facts table below the box: when a worker took the job.
+  var startedAt = document.querySelector("[data-role=started-at]");
   var phasePrefix = box.dataset.phasePrefix || "";
   var countsTemplate = box.dataset.countsTemplate || "";
 
@@ -50,6 +52,9 @@
           }
           if (message) {
             message.textContent = data.message;
+          }
+          if (startedAt && data.started_at_text) {
+            startedAt.textContent = data.started_at_text;
           }
         }
         window.setTimeout(poll, 1000);

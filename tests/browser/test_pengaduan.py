@@ -67,13 +67,15 @@ def test_owner_sends_a_pengaduan_and_reads_the_answer_on_a_phone(
     screenshot(page, "pengaduan-form-phone")
     page.get_by_label("Belum menerima dana").check()
     page.get_by_label("Pesan Anda").fill("Dana belum masuk ke rekening saya.")
-    page.get_by_label("Nomor HP yang dapat dihubungi").fill("0812 1111 2222")
+    # The portal has the owner's phone: it is not asked for again (issue 25.7).
+    assert page.get_by_label("Nomor HP lain (tidak wajib)").input_value() == ""
     page.get_by_role("button", name="Kirim pengaduan").click()
     page.wait_for_selector("text=Pengaduan terkirim")
     assert _serious_violations(page) == []
     assert _fits_the_screen(page)
 
     complaint = Complaint.objects.get()
+    assert complaint.contact_phone == owner.phone
     services.complaint_answer(
         complaint=complaint,
         answer="Kami sudah mengecek ke bank: dana masuk 10 September 2020.",

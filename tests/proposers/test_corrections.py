@@ -44,7 +44,7 @@ def correct(client, proposal_list, number, row):
 
 def remove(client, proposal_list, number):
     url = reverse("proposers:row", args=[proposal_list.pk, number])
-    response = client.post(url, {"remove": "1"}, follow=True)
+    response = client.post(url, {"remove": "1", "confirmed": "1"}, follow=True)
     assert response.redirect_chain
     return response
 

@@ -77,6 +77,7 @@ def test_a_refused_owner_finds_who_proposed_them_when_why_and_where_to_go(client
     assert response.status_code == 200
     text = _text(response)
     assert "Usulan dari Kelurahan Arenjaya, 20 Agustus 2020" in text
+    assert f"Program bantuan: <strong>{merged_list.program.name}</strong>" in text
     assert "Data kurang lengkap" in text
     assert "Alamat KTP belum diisi" in text
     assert "Lengkapi alamat, nomor HP dan data usaha melalui kelurahan Anda" in text
