@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from dashboard import charts, services
 from dashboard.forms import FilterForm
-from dashboard.tables import dashboard_tables_cached
+from dashboard.tables import dashboard_tables_cached, development_live_at
 from umkm_portal import content_types
 
 PERMISSION = "dashboard.view_dashboard"
@@ -20,7 +20,8 @@ FORMATS = content_types.BY_EXTENSION
 def dashboard(request):
     refresh = services.summary_ensure_fresh()
     form = FilterForm(request.GET or None)
-    tables = dashboard_tables_cached(form.filters(), refresh)
+    filters = form.filters()
+    tables = dashboard_tables_cached(filters, refresh)
     kecamatan, money = tables["kecamatan"], tables["dana"]
     series = [("bar-applied", _("Diusulkan")), ("bar-received", _("Menerima bantuan"))]
     return render(
@@ -29,6 +30,7 @@ def dashboard(request):
         {
             "form": form,
             "refresh": refresh,
+            "pembinaan_at": development_live_at(filters),
             "tables": tables,
             "query": request.GET.urlencode(),
             "headline": {
