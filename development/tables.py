@@ -94,10 +94,18 @@ def referral_table(filters) -> Table:
         for status in ReferralStatus:
             f = figures.get((channel.value, status.value))
             if f:
+                # Nothing approved reads "–" (None), not "Rp0".
                 table.rows.append(
-                    [str(channel.label), str(status.label), f["n"], f["asked"], f["approved"]]
+                    [
+                        str(channel.label),
+                        str(status.label),
+                        f["n"],
+                        f["asked"],
+                        f["approved"] or None,
+                    ]
                 )
     table.total = totals_row(table, _("Jumlah"))
+    table.total[4] = table.total[4] or None
     return table
 
 

@@ -34,7 +34,7 @@ from development.services.cooperatives import (
     membership_add,
     membership_end,
 )
-from development.services.referrals import referral_create
+from development.services.referrals import referral_correct, referral_create
 from development.services.registration import (
     PublicRegistration,
     RegistrationRefused,
@@ -68,6 +68,7 @@ __all__ = [
     "pending_registration_refuse",
     "pending_registrations_link_registered",
     "public_registration",
+    "referral_correct",
     "referral_create",
     "registration_confirm",
     "visit_record",

@@ -67,3 +67,18 @@ def test_without_a_change_the_figures_come_from_the_cache(client, make_staff, bu
     )
     _response, rows = referral_rows(client)
     assert rows == []
+
+
+def test_nothing_approved_reads_a_dash_not_rp0(client, make_staff, business):
+    services.referral_create(
+        business=business,
+        channel="kur",
+        bank=Bank.objects.get(code="002"),
+        amount_asked=25_000_000,
+        referred_on=datetime.date(2024, 2, 1),
+    )
+    client.force_login(make_staff(roles.PIMPINAN))
+    response, rows = referral_rows(client)
+    assert response.context["tables"]["pembinaan_rujukan"].rows[0][4] is None
+    section = response.content.decode().split('id="pembinaan"')[1]
+    assert "Rp25.000.000" in section and "Rp0" not in section
