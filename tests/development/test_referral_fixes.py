@@ -231,3 +231,14 @@ def test_a_typo_in_an_amount_says_how_to_write_it(business, operator, client):
 def test_admin_dates_read_like_the_public_pages_and_messages(referral, operator, client):
     client.force_login(operator)
     assert "1 Februari 2024" in change_page(client, referral)
+
+
+def test_the_timeline_shows_a_correction_as_such(referral, operator):
+    from development import selectors
+
+    services.referral_correct(
+        referral=referral, amount_asked=30_000_000, reason="Salah ketik", by=operator
+    )
+    titles = [e.title for e in selectors.business_timeline(referral.business, with_grants=False)]
+    assert "KUR melalui bank (BRI): dikoreksi (Dirujuk)" in titles
+    assert titles.count("KUR melalui bank (BRI): Dirujuk") == 1
