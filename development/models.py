@@ -212,6 +212,19 @@ class Activity(models.Model):
         return f"{self.get_kind_display()}: {self.topic} ({date_format(self.starts_on, 'j F Y')})"
 
     @property
+    def dates_label(self) -> str:
+        """The day or days, in the portal's one date format, as short as reads well:
+        "27 Desember 2026", "27–28 Desember 2026", "30 November – 2 Desember 2026"."""
+        start, end = self.starts_on, self.ends_on
+        if not end or end == start:
+            return date_format(start, "j F Y")
+        if (start.year, start.month) == (end.year, end.month):
+            return f"{start.day}–{date_format(end, 'j F Y')}"
+        if start.year == end.year:
+            return f"{date_format(start, 'j F')} – {date_format(end, 'j F Y')}"
+        return f"{date_format(start, 'j F Y')} – {date_format(end, 'j F Y')}"
+
+    @property
     def target_label(self) -> str:
         """Whom the activity is for, as one translated phrase ("usaha mikro bidang kuliner di
         Kec. Bekasi Timur"; "micro businesses in kuliner in Kec. Bekasi Timur"), not words

@@ -189,6 +189,8 @@ PAGES = [
     "/admin/development/membership/",
     "/admin/development/participant/",
     "/admin/development/referral/",
+    "/admin/development/referral/{referral}/change/",
+    "/admin/development/referral/{referral}/koreksi/",
     "/admin/notifications/messagetemplate/",
     "/admin/notifications/optout/",
     "/admin/notifications/outboxmessage/",
@@ -221,6 +223,7 @@ def test_every_registered_list_is_in_the_scan():
 
 def _objects() -> dict[str, int]:
     from aid.models import Disbursement, Program
+    from development.models import Referral
     from registry.models import Business, Region
 
     return {
@@ -233,6 +236,8 @@ def _objects() -> dict[str, int]:
         "business": Business.objects.order_by("pk").first().pk,
         "kecamatan": Region.objects.filter(level="kecamatan").first().pk,
         "job": _a_job().pk,
+        # a referral the lender has not decided: its page offers the correction
+        "referral": Referral.objects.filter(status="diproses").order_by("pk").first().pk,
     }
 
 

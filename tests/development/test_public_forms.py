@@ -76,3 +76,21 @@ def test_activities_read_dates_in_words_and_the_target_as_a_phrase(make_activity
     page = client.get("/kegiatan/").content.decode()
     assert "micro businesses in kuliner in Kec. Bekasi Timur" in page
     assert "business micro" not in page
+
+
+@pytest.mark.parametrize(
+    ("starts", "ends", "label"),
+    [
+        ("2026-12-27", "2026-12-27", "27 Desember 2026"),
+        ("2026-12-27", "2026-12-28", "27–28 Desember 2026"),
+        ("2026-11-30", "2026-12-02", "30 November – 2 Desember 2026"),
+        ("2026-12-31", "2027-01-02", "31 Desember 2026 – 2 Januari 2027"),
+    ],
+)
+def test_an_activity_s_days_read_in_the_one_date_format(starts, ends, label):
+    from development.models import Activity
+
+    activity = Activity(
+        starts_on=datetime.date.fromisoformat(starts), ends_on=datetime.date.fromisoformat(ends)
+    )
+    assert activity.dates_label == label
