@@ -285,16 +285,13 @@ def dashboard_tables(filters: Filters) -> dict[str, Table]:
 
 
 def development_tables(filters: Filters) -> list[Table]:
-    """The pembinaan UMKM section (development app): the year's targets and figures (by
-    activity kind, kecamatan and sex), then reach, coached recipients, referrals, businesses
-    moving up a size class."""
-    from development.tables import tables, year_tables
+    """The pembinaan UMKM section (development app): reach, coached recipients, referrals,
+    businesses moving up a size class. All but the coached recipients (which follow the
+    summary) are replaced by the live ones, with the year's targets and figures, in
+    :func:`dashboard_tables_cached`."""
+    from development.tables import tables
 
-    year = filters.year or timezone.localdate().year
-    return [
-        *year_tables(year),
-        *tables(filters, coached=selectors.coached_recipients(filters.kecamatan)),
-    ]
+    return tables(filters, coached=selectors.coached_recipients(filters.kecamatan))
 
 
 def _cache_key(filters: Filters, refresh: SummaryRefresh) -> str:
@@ -317,14 +314,26 @@ def dashboard_tables_cached(filters: Filters, refresh: SummaryRefresh) -> dict[s
     """:func:`dashboard_tables`, cached until the summary is rebuilt.
 
     The summary changes only when it is rebuilt, so the tables of one summary, one set of
-    filters and one language can be kept; the next rebuild has another key.
+    filters and one language can be kept; the next rebuild has another key. The pembinaan
+    tables read live are not part of it: they come from
+    :func:`development.tables.live_tables_cached`, recomputed after each pembinaan change.
     """
+    from development.tables import live_tables_cached
+
     key = _cache_key(filters, refresh)
     tables = cache.get(key)
     if tables is None:
         tables = dashboard_tables(filters)
         cache.set(key, tables, timeout=max(settings.DASHBOARD_SUMMARY_MAX_AGE * 2, 600))
-    return tables
+    live, _computed_at = live_tables_cached(filters)
+    return {**tables, **{table.key: table for table in live}}
+
+
+def development_live_at(filters: Filters):
+    """When the dashboard's live pembinaan tables for these filters were computed."""
+    from development.tables import live_tables_cached
+
+    return live_tables_cached(filters)[1]
 
 
 def dashboard_tables_forget(filters: Filters, refresh: SummaryRefresh) -> None:

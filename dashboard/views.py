@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from dashboard import charts, services
 from dashboard.forms import FilterForm
-from dashboard.tables import dashboard_tables_cached
+from dashboard.tables import dashboard_tables_cached, development_live_at
 from umkm_portal import content_types
 
 PERMISSION = "dashboard.view_dashboard"
@@ -30,6 +30,7 @@ def dashboard(request):
         {
             "form": form,
             "refresh": refresh,
+            "pembinaan_at": development_live_at(filters),
             "tables": tables,
             "query": request.GET.urlencode(),
             "pembinaan_year": filters.year or timezone.localdate().year,

@@ -11,6 +11,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from aid import money
+from aid.forms import RupiahField
 from aid.money import rupiah
 from development import selectors, services, transitions
 
@@ -33,9 +35,9 @@ from development.models import (
 from privacy import masking
 from privacy.admin import MaskedIdentityMixin
 from registry.admin_filters import NikOrNameSearchMixin
-from registry.models import Owner
-from umkm_portal.admin import LargeTableAdmin
-from umkm_portal.service_admin import ServiceSaveMixin
+from registry.models import Business, Owner
+from umkm_portal.admin import LargeTableAdmin, autocomplete_widget
+from umkm_portal.service_admin import ServiceSaveMixin, apply_service_error
 from umkm_portal.states import TransitionRefused
 
 
@@ -213,8 +215,7 @@ class ActivityAdmin(ServiceSaveMixin, SimpleHistoryAdmin):
     list_display = [
         "topic",
         "kind",
-        "starts_on",
-        "ends_on",
+        "dates",
         "kecamatan",
         "organisers_shown",
         "capacity",
@@ -238,6 +239,10 @@ class ActivityAdmin(ServiceSaveMixin, SimpleHistoryAdmin):
         if obj is None or obj.kind != Activity.Kind.MATCHING:
             return [ParticipantInline]
         return self.inlines
+
+    @admin.display(description=_("tanggal"), ordering="starts_on")
+    def dates(self, obj):
+        return obj.dates_label  # one column: the dates written out fit the list at 1366 px
 
     def save_with_service(self, request, obj, data, change):
         data = {**data, "organisers": list(data["organisers"]), "partners": list(data["partners"])}
@@ -298,18 +303,77 @@ class ParticipantAdmin(
 
 class ReferralChangeInline(admin.TabularInline):
     model = ReferralChange
-    fields = ["at", "from_status", "to_status", "note", "by"]
+    fields = ["at", "move", "note", "by"]
     readonly_fields = fields
     extra = 0
     can_delete = False
+
+    @admin.display(description=_("perubahan"))
+    def move(self, obj):
+        return obj.summary  # in words: "Dirujuk → Diproses", never the stored codes
 
     def has_add_permission(self, request, obj=None):
         return False
 
 
+def rupiah_or_dash(amount) -> str:
+    """``Rp2.400.000``; "–" where there is no amount (nothing approved yet), never "Rp0"."""
+    return money.rupiah(amount) if amount else "–"
+
+
+class ReferralForm(forms.ModelForm):
+    """A new referral; the amount typed as people write rupiah."""
+
+    amount_asked = RupiahField(label=_("Nilai diajukan (Rp)"), min_value=1)
+
+    class Meta:
+        model = Referral
+        fields = ["amount_asked"]
+
+
+class ReferralCorrectForm(forms.Form):
+    """What a correction may change (the business, the amount asked) and why."""
+
+    business = forms.ModelChoiceField(
+        label=_("Usaha yang benar"), queryset=Business.objects.all(), required=False
+    )
+    amount_asked = RupiahField(label=_("Nilai diajukan yang benar (Rp)"), required=False)
+    reason = forms.CharField(
+        label=_("Alasan koreksi"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Misalnya: usaha lain dengan nama yang sama terpilih."),
+    )
+
+    def __init__(self, *args, referral: Referral, admin_site, **kwargs):
+        super().__init__(*args, **kwargs)
+        business = self.fields["business"]
+        business.widget = autocomplete_widget(Referral, "business", admin_site)
+        business.widget.choices = business.choices  # the field's own, as Django's admin does
+        self.fields["business"].help_text = _("Kosongkan bila usahanya sudah benar.")
+        self.fields["amount_asked"].help_text = _("Sekarang %(amount)s; kosongkan bila benar.") % {
+            "amount": money.rupiah(referral.amount_asked)
+        }
+
+
+class ReferralActivityForm(forms.Form):
+    """The temu usaha a referral came from (none: unlinked)."""
+
+    activity = forms.ModelChoiceField(
+        label=_("Temu usaha asal"),
+        queryset=Activity.objects.filter(kind=Activity.Kind.MATCHING),
+        required=False,
+    )
+
+    def __init__(self, *args, admin_site, **kwargs):
+        super().__init__(*args, **kwargs)
+        activity = self.fields["activity"]
+        activity.widget = autocomplete_widget(Referral, "activity", admin_site)
+        activity.widget.choices = activity.choices
+
+
 class ReferralMoveForm(forms.Form):
     to_status = forms.ChoiceField(label=_("Status baru"))
-    amount_approved = forms.IntegerField(
+    amount_approved = RupiahField(
         label=_("Nilai disetujui (Rp)"),
         required=False,
         min_value=1,
@@ -319,7 +383,10 @@ class ReferralMoveForm(forms.Form):
         label=_("Alasan / catatan"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Wajib untuk penolakan: tulis alasan dari lembaga penyalur."),
+        help_text=_(
+            "Wajib untuk penolakan (alasan dari lembaga penyalur) dan pembatalan (mengapa "
+            "dibatalkan, misalnya usaha yang dirujuk keliru)."
+        ),
     )
 
     def __init__(self, *args, referral: Referral, **kwargs):
@@ -331,7 +398,19 @@ class ReferralMoveForm(forms.Form):
 
 @admin.register(Referral)
 class ReferralAdmin(ServiceSaveMixin, LargeTableAdmin):
-    list_display = ["business", "channel", "lender", "amount_asked", "status", "referred_on"]
+    """Referrals are made here, then only moved (status, with a reason where needed),
+    corrected (business or amount, with a reason, before the lender decides) or cancelled
+    (with a reason): their page has no Save button."""
+
+    form = ReferralForm
+    list_display = [
+        "business",
+        "channel",
+        "lender",
+        "amount_asked_rp",
+        "status",
+        "referred_on",
+    ]
     list_filter = ["status", StaleReferralFilter, "channel", "bank"]
     list_select_related = ["business", "bank", "cooperative"]
     search_fields = ["business__name", "=business__owner__nik", "=business__nib"]
@@ -348,39 +427,58 @@ class ReferralAdmin(ServiceSaveMixin, LargeTableAdmin):
         "activity",
         "note",
     ]
+    shown_fields = [
+        "business",
+        "channel",
+        "bank",
+        "cooperative",
+        "amount_asked_rp",
+        "referred_on",
+        "note",
+        "status",
+        "amount_approved_rp",
+        "activity",
+        "created_by",
+    ]
 
     @admin.display(description=_("penyalur"))
     def lender(self, obj):
         return obj.lender
 
+    @admin.display(description=_("nilai diajukan"), ordering="amount_asked")
+    def amount_asked_rp(self, obj):
+        return money.rupiah(obj.amount_asked)
+
+    @admin.display(description=_("nilai disetujui"))
+    def amount_approved_rp(self, obj):
+        return rupiah_or_dash(obj.amount_approved)
+
     def get_fields(self, request, obj=None):
-        if obj is None:
-            return self.add_fields
-        return [*self.add_fields, "status", "amount_approved", "created_by"]
+        return self.add_fields if obj is None else self.shown_fields
 
     def get_readonly_fields(self, request, obj=None):
-        if obj is None:
-            return []
-        # The temu usaha it came from may be chosen later (a referral recorded before).
-        return [f for f in self.get_fields(request, obj) if f != "activity"]
+        return [] if obj is None else self.shown_fields
 
     def save_with_service(self, request, obj, data, change):
-        if change:
-            original = Referral.objects.get(pk=obj.pk)
-            return services.referral_activity_set(
-                referral=original, activity=data.get("activity"), by=request.user
-            )
         return services.referral_create(by=request.user, **data)
 
     def get_urls(self):
         move = self.admin_site.admin_view(self.move_view)
+        correct = self.admin_site.admin_view(self.correct_view)
         return [
             path("<int:pk>/status/", move, name="development_referral_move"),
+            path("<int:pk>/koreksi/", correct, name="development_referral_correct"),
+            path(
+                "<int:pk>/temu-usaha/",
+                self.admin_site.admin_view(self.activity_view),
+                name="development_referral_activity",
+            ),
             *super().get_urls(),
         ]
 
     def move_view(self, request, pk: int):
-        """Change a referral's status, with the reason, through transitions.move."""
+        """Change a referral's status (cancel it too), with the reason, through
+        transitions.move."""
         if not request.user.has_perm("development.move_referral"):
             raise PermissionDenied
         referral = get_object_or_404(Referral, pk=pk)
@@ -399,32 +497,137 @@ class ReferralAdmin(ServiceSaveMixin, LargeTableAdmin):
             else:
                 messages.success(request, _("Status rujukan diubah."))
                 return redirect(reverse("admin:development_referral_change", args=[pk]))
+        return self._form_page(
+            request,
+            form,
+            title=_("Ubah status rujukan: %(referral)s") % {"referral": referral},
+            intro=_("Status sekarang: %(status)s.") % {"status": referral.get_status_display()},
+            submit_label=_("Simpan status"),
+        )
+
+    def correct_view(self, request, pk: int):
+        """Correct the business or the amount asked of a referral, with the reason, through
+        services.referral_correct."""
+        if not request.user.has_perm("development.change_referral"):
+            raise PermissionDenied
+        referral = get_object_or_404(Referral.objects.select_related("business"), pk=pk)
+        form = ReferralCorrectForm(
+            request.POST or None, referral=referral, admin_site=self.admin_site
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.referral_correct(referral=referral, by=request.user, **form.cleaned_data)
+            except ValidationError as refused:
+                apply_service_error(form, refused)
+            else:
+                messages.success(request, _("Rujukan dikoreksi; koreksinya tercatat di riwayat."))
+                return redirect(reverse("admin:development_referral_change", args=[pk]))
+        return self._form_page(
+            request,
+            form,
+            title=_("Koreksi rujukan: %(referral)s") % {"referral": referral},
+            intro=_(
+                "Koreksi usaha atau nilai yang diajukan selama lembaga penyalur belum "
+                "memutuskan; alasannya tercatat di riwayat rujukan."
+            ),
+            submit_label=_("Simpan koreksi"),
+        )
+
+    def activity_view(self, request, pk: int):
+        """Link the referral to the temu usaha it came from (also later, for a referral
+        recorded before), or unlink it, through services.referral_activity_set."""
+        if not request.user.has_perm("development.change_referral"):
+            raise PermissionDenied
+        referral = get_object_or_404(Referral, pk=pk)
+        form = ReferralActivityForm(
+            request.POST or None,
+            initial={"activity": referral.activity_id},
+            admin_site=self.admin_site,
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.referral_activity_set(
+                    referral=referral, activity=form.cleaned_data["activity"], by=request.user
+                )
+            except ValidationError as refused:
+                form.add_error("activity", refused.message_dict.get("activity", refused.messages))
+            else:
+                messages.success(request, _("Temu usaha asal rujukan disimpan."))
+                return redirect(reverse("admin:development_referral_change", args=[pk]))
+        return self._form_page(
+            request,
+            form,
+            title=_("Temu usaha asal rujukan: %(referral)s") % {"referral": referral},
+            intro=_("Pilih kegiatan temu usaha tempat rujukan ini lahir, atau kosongkan."),
+            submit_label=_("Simpan"),
+        )
+
+    def _form_page(self, request, form, **context):
         return TemplateResponse(
             request,
             "admin/aid/form_page.html",
-            {
-                **self.admin_site.each_context(request),
-                "opts": self.opts,
-                "title": _("Ubah status rujukan: %(referral)s") % {"referral": referral},
-                "form": form,
-                "intro": _("Status sekarang: %(status)s.")
-                % {"status": referral.get_status_display()},
-                "submit_label": _("Simpan status"),
-            },
+            {**self.admin_site.each_context(request), "opts": self.opts, "form": form, **context},
         )
 
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
-        can_move = request.user.has_perm("development.move_referral")
-        if obj is not None and can_move and transitions.targets(obj):
-            context["move_url"] = reverse("admin:development_referral_move", args=[obj.pk])
+        if obj is not None:
+            user = request.user
+            if user.has_perm("development.move_referral") and transitions.targets(obj):
+                context["move_url"] = reverse("admin:development_referral_move", args=[obj.pk])
+            if (
+                user.has_perm("development.change_referral")
+                and obj.status in transitions.CORRECTABLE
+            ):
+                context["correct_url"] = reverse(
+                    "admin:development_referral_correct", args=[obj.pk]
+                )
+            if user.has_perm("development.change_referral"):
+                context["activity_url"] = reverse(
+                    "admin:development_referral_activity", args=[obj.pk]
+                )
+            owner = obj.business.owner
+            context["owner"] = {
+                "name": owner.full_name,
+                "nik": masking.nik_for(user, owner.nik),
+                "phone": masking.value_for(user, "phone", owner.phone or "") or "–",
+                "business": obj.business,
+                "kecamatan": obj.business.kecamatan.name if obj.business.kecamatan else "–",
+            }
+            # Nothing on the page is edited in place: no Save buttons.
+            context.update(
+                show_save=False, show_save_and_continue=False, show_save_and_add_another=False
+            )
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
+
+
+class BusinessReportForm(forms.ModelForm):
+    """A new report; capital and sales typed as people write rupiah ("350.000.000")."""
+
+    capital = RupiahField(
+        label=_("Modal usaha (Rp)"),
+        min_value=0,
+        help_text=_("Tidak termasuk tanah dan bangunan tempat usaha."),
+    )
+    annual_sales = RupiahField(label=_("Hasil penjualan tahunan (Rp)"), min_value=0)
+
+    class Meta:
+        model = BusinessReport
+        fields = ["capital", "annual_sales"]
 
 
 @admin.register(BusinessReport)
 class BusinessReportAdmin(ServiceSaveMixin, LargeTableAdmin):
     """Reports are added, never changed or deleted: a correction is a new report."""
 
-    list_display = ["business", "reported_on", "size_class", "capital", "annual_sales", "workers"]
+    form = BusinessReportForm
+    list_display = [
+        "business",
+        "reported_on",
+        "size_class",
+        "capital_rp",
+        "annual_sales_rp",
+        "workers",
+    ]
     list_filter = ["size_class"]
     list_select_related = ["business"]
     search_fields = ["business__name", "=business__owner__nik", "=business__nib"]
@@ -440,14 +643,33 @@ class BusinessReportAdmin(ServiceSaveMixin, LargeTableAdmin):
         "kbli",
         "note",
     ]
+    shown_fields = [
+        "business",
+        "reported_on",
+        "capital_rp",
+        "annual_sales_rp",
+        "workers",
+        "nib",
+        "kbli",
+        "note",
+        "size_class",
+        "by",
+        "created_at",
+    ]
+
+    @admin.display(description=_("modal usaha"), ordering="capital")
+    def capital_rp(self, obj):
+        return money.rupiah(obj.capital)
+
+    @admin.display(description=_("hasil penjualan tahunan"), ordering="annual_sales")
+    def annual_sales_rp(self, obj):
+        return money.rupiah(obj.annual_sales)
 
     def get_readonly_fields(self, request, obj=None):
-        if obj is None:
-            return []
-        return [*self.fields, "size_class", "by", "created_at"]
+        return [] if obj is None else self.shown_fields
 
     def get_fields(self, request, obj=None):
-        return self.fields if obj is None else self.get_readonly_fields(request, obj)
+        return self.fields if obj is None else self.shown_fields
 
     def has_change_permission(self, request, obj=None):
         return False

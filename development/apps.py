@@ -24,9 +24,34 @@ class DevelopmentConfig(AppConfig):
         from umkm_portal import events
 
         cases.register_items()
+        self._connect_dashboard()
         events.proposal_list_merged.connect(
             _link_pending_after_merge, dispatch_uid="development.link_pending_after_merge"
         )
         events.owner_merging.connect(
             receivers.owner_merging, dispatch_uid="development.owner_merging"
         )
+
+    def _connect_dashboard(self) -> None:
+        """Every saved or deleted activity, participant, referral (and its moves), business
+        report, pendamping's visit or yearly target refreshes the dashboard's live pembinaan tables; bulk writes call
+        development.tables.live_tables_changed themselves."""
+        from django.db.models.signals import post_delete, post_save
+
+        from development import models, tables
+
+        for model in (
+            models.Activity,
+            models.Participant,
+            models.Referral,
+            models.ReferralChange,
+            models.BusinessReport,
+            models.Visit,
+            models.YearlyTarget,
+        ):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    tables.live_tables_changed,
+                    sender=model,
+                    dispatch_uid=f"development.dashboard.{signal is post_save}.{model.__name__}",
+                )

@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -213,7 +215,40 @@ class Activity(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.topic} ({self.starts_on:%d-%m-%Y})"
+        return f"{self.get_kind_display()}: {self.topic} ({date_format(self.starts_on, 'j F Y')})"
+
+    @property
+    def dates_label(self) -> str:
+        """The day or days, in the portal's one date format, as short as reads well:
+        "27 Desember 2026", "27–28 Desember 2026", "30 November – 2 Desember 2026"."""
+        start, end = self.starts_on, self.ends_on
+        if not end or end == start:
+            return date_format(start, "j F Y")
+        if (start.year, start.month) == (end.year, end.month):
+            return f"{start.day}–{date_format(end, 'j F Y')}"
+        if start.year == end.year:
+            return f"{date_format(start, 'j F')} – {date_format(end, 'j F Y')}"
+        return f"{date_format(start, 'j F Y')} – {date_format(end, 'j F Y')}"
+
+    @property
+    def target_label(self) -> str:
+        """Whom the activity is for, as one translated phrase ("usaha mikro bidang kuliner di
+        Kec. Bekasi Timur"; "micro businesses in kuliner in Kec. Bekasi Timur"), not words
+        strung in Indonesian order. Blank without a target."""
+        size = self.get_target_size_class_display().lower() if self.target_size_class else ""
+        kecamatan = self.target_kecamatan.name if self.target_kecamatan_id else ""
+        values = {"size": size, "sector": self.target_sector, "kecamatan": kecamatan}
+        phrases = {
+            (True, True): gettext("usaha %(size)s bidang %(sector)s"),
+            (True, False): gettext("usaha %(size)s"),
+            (False, True): gettext("usaha bidang %(sector)s"),
+        }
+        parts = []
+        if size or self.target_sector:
+            parts.append(phrases[(bool(size), bool(self.target_sector))] % values)
+        if kecamatan:
+            parts.append(gettext("di Kec. %(kecamatan)s") % values)
+        return " ".join(parts)
 
     def organisers(self) -> list[PartnerOrganisation]:
         """The organising partners (prefetch ``activity_partners__organisation`` for lists)."""
@@ -479,6 +514,7 @@ class ReferralStatus(models.TextChoices):
     APPROVED = "disetujui", _("Disetujui")
     REJECTED = "ditolak", _("Ditolak")
     DISBURSED = "dicairkan", _("Dicairkan")
+    CANCELLED = "dibatalkan", _("Dibatalkan")
 
 
 class Referral(models.Model):
@@ -598,7 +634,17 @@ class ReferralChange(ChangeRecord):
         verbose_name_plural = _("perubahan status rujukan")
 
     def __str__(self) -> str:
-        return f"{self.from_status or '∅'} → {self.to_status}"
+        return self.summary
+
+    @property
+    def summary(self) -> str:
+        """The move in words: "dibuat: Dirujuk", "Dirujuk → Diproses", "dikoreksi (Dirujuk)"."""
+        to = ReferralStatus(self.to_status).label
+        if not self.from_status:
+            return gettext("dibuat: %(to)s") % {"to": to}
+        if self.from_status == self.to_status:
+            return gettext("dikoreksi (%(status)s)") % {"status": to}
+        return f"{ReferralStatus(self.from_status).label} → {to}"
 
 
 class BusinessReport(models.Model):
@@ -664,7 +710,7 @@ class BusinessReport(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.business} – {self.reported_on:%d-%m-%Y}"
+        return f"{self.business} – {date_format(self.reported_on, 'j F Y')}"
 
 
 class CaseAssignment(models.Model):
@@ -735,7 +781,7 @@ class Visit(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.business} – {self.visited_on:%d-%m-%Y}"
+        return f"{self.business} – {date_format(self.visited_on, 'j F Y')}"
 
 
 class PendingRegistration(models.Model):

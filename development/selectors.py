@@ -349,10 +349,13 @@ def _referral_entries(business: Business) -> list[Entry]:
     for change in changes:
         referral = change.referral
         lender = f" ({referral.lender})" if referral.lender else ""
-        title = (
-            f"{referral.get_channel_display()}{lender}: {ReferralStatus(change.to_status).label}"
-        )
-        if change.to_status == ReferralStatus.REFERRED:
+        # A correction (services.referral_correct) keeps the status: its note says what.
+        corrected = change.from_status == change.to_status
+        step = change.summary if corrected else ReferralStatus(change.to_status).label
+        title = f"{referral.get_channel_display()}{lender}: {step}"
+        if corrected:
+            detail = ""
+        elif change.to_status == ReferralStatus.REFERRED:
             detail = _("diajukan %(amount)s") % {"amount": rupiah(referral.amount_asked)}
         elif change.to_status == ReferralStatus.APPROVED and referral.amount_approved:
             detail = _("disetujui %(amount)s") % {"amount": rupiah(referral.amount_approved)}

@@ -4,11 +4,21 @@ in the shared :class:`~umkm_portal.reporting.Table` form (page, CSV and XLSX ali
 Of the dashboard's filters, the kecamatan applies (the business's kecamatan); the program,
 proposer and dates select applications and do not apply here. The coached recipients are
 given by the dashboard, from its summary (counting paid owners live is too slow at a million
-applications); the other three tables read the development app's small tables live.
+applications); the other three (:data:`LIVE_KEYS`) read the development app's small tables and
+are kept in the cache only until the next pembinaan change (:func:`live_tables_changed`, called
+on commit of every write that moves their figures), so the page is never more than one request
+behind.
 """
 
 from __future__ import annotations
 
+import datetime
+import uuid
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from development import selectors
@@ -23,6 +33,9 @@ YEAR_KEYS = (
     "pembinaan_per_kecamatan",
     "pembinaan_per_jenis_kelamin",
 )
+# The tables read live (not from the dashboard's summary).
+LIVE_KEYS = (KEYS[0], KEYS[2], KEYS[3])
+_VERSION_KEY = "development:dashboard:version"
 
 
 def reach_table(filters) -> Table:
@@ -88,10 +101,18 @@ def referral_table(filters) -> Table:
         for status in ReferralStatus:
             f = figures.get((channel.value, status.value))
             if f:
+                # Nothing approved reads "–" (None), not "Rp0".
                 table.rows.append(
-                    [str(channel.label), str(status.label), f["n"], f["asked"], f["approved"]]
+                    [
+                        str(channel.label),
+                        str(status.label),
+                        f["n"],
+                        f["asked"],
+                        f["approved"] or None,
+                    ]
                 )
     table.total = totals_row(table, _("Jumlah"))
+    table.total[4] = table.total[4] or None
     return table
 
 
@@ -121,6 +142,52 @@ def tables(filters, *, coached: dict[str, int]) -> list[Table]:
         referral_table(filters),
         size_table(filters),
     ]
+
+
+def _year(filters) -> int:
+    return getattr(filters, "year", None) or timezone.localdate().year
+
+
+def live_tables(filters) -> list[Table]:
+    """The tables read live, in page order: the year's targets and figures
+    (:func:`year_tables`), then the three of :data:`LIVE_KEYS`."""
+    return [
+        *year_tables(_year(filters)),
+        reach_table(filters),
+        referral_table(filters),
+        size_table(filters),
+    ]
+
+
+def _version() -> str:
+    version = cache.get(_VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        cache.set(_VERSION_KEY, version, timeout=None)
+    return version
+
+
+def live_tables_cached(filters) -> tuple[list[Table], datetime.datetime]:
+    """:func:`live_tables` and the time they were computed, kept until the next change of
+    pembinaan data (:func:`live_tables_changed`) for these filters and this language."""
+    kecamatan = filters.kecamatan.pk if filters.kecamatan else ""
+    key = f"development:dashboard:{_version()}:{get_language() or ''}:{kecamatan}:{_year(filters)}"
+    kept = cache.get(key)
+    if kept is None:
+        kept = (live_tables(filters), timezone.now())
+        cache.set(key, kept, timeout=24 * 3600)
+    return kept
+
+
+def _forget() -> None:
+    cache.set(_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def live_tables_changed(**kwargs) -> None:
+    """Pembinaan data changed: the next dashboard computes the live tables again. Called on
+    commit (a rolled-back write changes nothing); a signal receiver, so it takes any
+    arguments."""
+    transaction.on_commit(_forget, robust=True)
 
 
 # --- the year: targets, progress, and the figures of the annual performance report -------

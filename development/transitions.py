@@ -19,17 +19,22 @@ from umkm_portal import events, states
 S = ReferralStatus
 
 ALLOWED: dict[str, frozenset[str]] = {
-    S.REFERRED: frozenset({S.PROCESSING}),
-    S.PROCESSING: frozenset({S.APPROVED, S.REJECTED}),
-    S.APPROVED: frozenset({S.DISBURSED}),
+    S.REFERRED: frozenset({S.PROCESSING, S.CANCELLED}),
+    S.PROCESSING: frozenset({S.APPROVED, S.REJECTED, S.CANCELLED}),
+    # Approved but not paid out: the owner may withdraw, or the referral named the wrong
+    # business; once the money is paid nothing undoes it.
+    S.APPROVED: frozenset({S.DISBURSED, S.CANCELLED}),
     S.REJECTED: frozenset(),
     S.DISBURSED: frozenset(),
+    S.CANCELLED: frozenset(),
 }
 
 # Moves that need a reason in the note.
-NEEDS_NOTE = frozenset({S.REJECTED})
+NEEDS_NOTE = frozenset({S.REJECTED, S.CANCELLED})
 # The lender's decisions: the owner is told of them (events.referral_decided).
 DECISIONS = frozenset({S.APPROVED, S.REJECTED})
+# Statuses in which a referral's details may still be corrected (services.referral_correct).
+CORRECTABLE = frozenset({S.REFERRED, S.PROCESSING})
 # The order a referral normally moves in, for seeders and reports.
 PATH: tuple[str, ...] = (S.REFERRED, S.PROCESSING, S.APPROVED, S.DISBURSED)
 
@@ -40,9 +45,14 @@ TransitionRefused = states.TransitionRefused
 
 def _guard(referral: Referral, to_status: str, context: dict) -> None:
     """A rejection needs the lender's reason; an approved amount is more than zero."""
-    if to_status in NEEDS_NOTE and not context.get("note"):
+    if to_status == S.REJECTED and not context.get("note"):
         raise TransitionRefused(
             _("Tuliskan alasan penolakan dari lembaga penyalur."), object_id=referral.pk
+        )
+    if to_status == S.CANCELLED and not context.get("note"):
+        raise TransitionRefused(
+            _("Tuliskan alasan pembatalan, misalnya usaha yang dirujuk keliru."),
+            object_id=referral.pk,
         )
     amount = context.get("amount_approved")
     if to_status == S.APPROVED and amount is not None and amount <= 0:
@@ -102,7 +112,7 @@ def move(
 ) -> Referral:
     """Move ``referral`` to ``to_status`` and record it; return the updated referral.
 
-    A rejection needs a note (the lender's reason). ``amount_approved`` may be given when
+    A rejection needs a note (the lender's reason), a cancellation too (why). ``amount_approved`` may be given when
     approving; it defaults to the amount asked. Raises :class:`TransitionRefused` with an
     Indonesian message and changes nothing otherwise.
     """

@@ -88,11 +88,13 @@ def _registered(request, activity):
         )
     except services.RegistrationRefused:
         ratelimits.nik_failed(request, nik_hash)
-        return _register_page(request, activity, RegistrationForm(), refused=True)
+        # What was typed stays in the fields, NIK too: it is the visitor's own input, sent
+        # back only to the browser that typed it (never cached, never stored), and the page
+        # reads the same for a known and an unknown NIK.
+        return _register_page(request, activity, form, refused=True)
     except ValidationError as error:
         if getattr(error, "code", "") in ("full", "closed"):
             return render(request, "development/register_closed.html", {"activity": activity})
-        form = RegistrationForm()  # never echo a NIK back
         return _register_page(request, activity, form, details_wrong=True)
     if outcome.pending is not None:
         # An unknown NIK and a known one with another number: the same claim, the same

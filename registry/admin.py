@@ -252,6 +252,7 @@ class BusinessAdmin(PersonalDataExportAdminMixin, SimpleHistoryAdmin, LargeTable
     list_select_related = ["owner", "kecamatan", "kelurahan"]
     search_fields = ["name", "=owner__nik", "=nib"]
     autocomplete_fields = ["owner", "kecamatan", "kelurahan"]
+    autocomplete_select_related = ["owner", "kecamatan"]
 
     fields = [
         "owner",
@@ -265,6 +266,18 @@ class BusinessAdmin(PersonalDataExportAdminMixin, SimpleHistoryAdmin, LargeTable
         "workers",
         "year_started",
     ]
+
+    def autocomplete_label(self, request, obj) -> str:
+        """A business picked elsewhere (a referral, a report): its name with the owner, the
+        owner's NIK masked for everyone (enough to tell two namesakes apart), its kecamatan
+        and size; umkm_portal.admin.LabelledAutocompleteJsonView."""
+        return gettext("%(business)s – %(owner)s (NIK %(nik)s), %(kecamatan)s, %(size)s") % {
+            "business": obj.name,
+            "owner": obj.owner.full_name,
+            "nik": masking.mask_nik(obj.owner.nik),
+            "kecamatan": obj.kecamatan.name if obj.kecamatan else gettext("tanpa kecamatan"),
+            "size": obj.get_size_class_display(),
+        }
 
     def save_model(self, request, obj, form, change):
         data = {f: form.cleaned_data.get(f) for f in self.fields}

@@ -8,6 +8,7 @@ import datetime
 
 from django.contrib import admin
 from django.contrib.admin import helpers
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
@@ -129,3 +130,36 @@ class ReadOnlyRecordAdmin(LargeTableAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class LabelledAutocompleteJsonView(AutocompleteJsonView):
+    """The admin's autocomplete, where a model admin may say more than ``str(obj)`` about
+    each match: ``autocomplete_label(request, obj)`` (three "Warung sembako Rahmi" need their
+    owner and kecamatan to be told apart) and ``autocomplete_select_related`` (the relations
+    the label reads, fetched in the same query)."""
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        related = getattr(self.model_admin, "autocomplete_select_related", None)
+        return queryset.select_related(*related) if related else queryset
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        label = getattr(self.model_admin, "autocomplete_label", None)
+        if label is not None:
+            result["text"] = str(label(self.request, obj))
+        return result
+
+
+def autocomplete_widget(model, field_name: str, admin_site=None):
+    """The admin's autocomplete widget for ``model.field_name``, for a form of our own (a
+    page beside the change form), searching like the related model's admin."""
+    from django.contrib.admin.widgets import AutocompleteSelect
+
+    return AutocompleteSelect(model._meta.get_field(field_name), admin_site or admin.site)
+
+
+def autocomplete_view(request):
+    """Served at the admin's own autocomplete URL (umkm_portal/urls.py), before it."""
+    view = LabelledAutocompleteJsonView.as_view(admin_site=admin.site)
+    return admin.site.admin_view(view)(request)

@@ -325,6 +325,9 @@ LOGIN_FAILURES_PER_USERNAME = env.str("LOGIN_FAILURES_PER_USERNAME", default="20
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates read one way on every page, in the admin and in messages: "6 Desember 2026"
+# (umkm_portal/formats/<language>/formats.py); typed as 06-12-2026.
+FORMAT_MODULE_PATH = ["umkm_portal.formats"]
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True

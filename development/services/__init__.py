@@ -42,7 +42,11 @@ from development.services.cooperatives import (
     membership_add,
     membership_end,
 )
-from development.services.referrals import referral_activity_set, referral_create
+from development.services.referrals import (
+    referral_activity_set,
+    referral_correct,
+    referral_create,
+)
 from development.services.registration import (
     PublicRegistration,
     RegistrationRefused,
@@ -82,6 +86,7 @@ __all__ = [
     "pending_registrations_link_registered",
     "public_registration",
     "referral_activity_set",
+    "referral_correct",
     "referral_create",
     "registration_confirm",
     "visit_record",

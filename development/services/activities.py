@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from aid.importing.columns import header_key
 from aid.importing.guards import check_uploaded_file
 from aid.importing.read import open_list, values_of
+from development import tables
 from development.models import (
     Activity,
     ActivityPartner,
@@ -385,6 +386,7 @@ def attendance_import(*, activity: Activity, file, by) -> AttendanceImport:
         participant.attendance_at, participant.attendance_by = now, by
         changed.append(participant)
     Participant.objects.bulk_update(changed, ["attendance", "attendance_at", "attendance_by"])
+    tables.live_tables_changed()  # bulk writes send no post_save
     outcome.registered = len(new)
     outcome.recorded = len(new) + len(changed)
     outcome.problems.sort()

@@ -9,12 +9,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aid import money
 from development.models import (
     Activity,
     Cooperative,
     Referral,
     ReferralChange,
 )
+from development.transitions import CORRECTABLE
 from registry.models import Bank, Business
 
 # --- capital referrals --------------------------------------------------------------------
@@ -80,3 +82,61 @@ def referral_activity_set(*, referral: Referral, activity: Activity | None, by=N
         Referral.objects.filter(pk=referral.pk).update(activity=activity)
         referral.activity = activity
     return referral
+
+
+@transaction.atomic
+def referral_correct(
+    *,
+    referral: Referral,
+    reason: str,
+    business: Business | None = None,
+    amount_asked: int | None = None,
+    by=None,
+) -> Referral:
+    """Correct a referral made for the wrong business or with the wrong amount, while the
+    lender has not decided (dirujuk or diproses). The status stays; the correction is
+    recorded as a :class:`ReferralChange` from and to the same status, whose note says what
+    changed and why. Later than that, cancel it (``transitions.move`` to dibatalkan, with a
+    reason) and refer again."""
+    reason = (reason or "").strip()
+    locked = Referral.objects.select_for_update().select_related("business").get(pk=referral.pk)
+    errors = {}
+    if locked.status not in CORRECTABLE:
+        errors["__all__"] = _(
+            "Rujukan yang sudah %(status)s tidak dapat dikoreksi; batalkan dengan alasan "
+            "lalu buat rujukan baru."
+        ) % {"status": locked.get_status_display().lower()}
+    if not reason:
+        errors["reason"] = _("Tuliskan alasan koreksi.")
+    if amount_asked is not None and amount_asked <= 0:
+        errors["amount_asked"] = _("Nilai yang diajukan harus lebih dari nol.")
+    changed = []
+    if business is not None and business.pk != locked.business_id:
+        changed.append(
+            _("usaha %(old)s → %(new)s") % {"old": locked.business.name, "new": business.name}
+        )
+    if amount_asked is not None and amount_asked != locked.amount_asked:
+        changed.append(
+            _("nilai diajukan %(old)s → %(new)s")
+            % {"old": money.rupiah(locked.amount_asked), "new": money.rupiah(amount_asked)}
+        )
+    if not changed and not errors:
+        errors["__all__"] = _("Tidak ada yang dikoreksi: ubah usaha atau nilai yang diajukan.")
+    if errors:
+        raise ValidationError(errors)
+    if business is not None:
+        locked.business = business
+    if amount_asked is not None:
+        locked.amount_asked = amount_asked
+    locked.updated_at = timezone.now()
+    locked.save(update_fields=["business", "amount_asked", "updated_at"])
+    ReferralChange.objects.create(
+        referral=locked,
+        from_status=locked.status,
+        to_status=locked.status,
+        note=_("Dikoreksi: %(what)s. Alasan: %(reason)s")
+        % {"what": "; ".join(str(c) for c in changed), "reason": reason},
+        by=by,
+        at=locked.updated_at,
+    )
+    return locked

@@ -114,3 +114,18 @@ def test_the_pembinaan_pages_have_no_serious_accessibility_violations(
     ):
         page.goto(path)
         assert _serious_violations(page) == [], path
+
+
+def test_the_activity_facts_do_not_overlap_their_labels_on_a_phone(phone_page, activity):
+    """Issue 26.10: "Penyelenggara" ran into its value at 360 px."""
+    page = phone_page
+    page.goto("/kegiatan/")
+    overlaps = page.evaluate(
+        """() => [...document.querySelectorAll('.facts div')].filter(row => {
+            const dt = row.querySelector('dt'), dd = row.querySelector('dd');
+            return dt.scrollWidth > dt.clientWidth
+                || dt.getBoundingClientRect().right > dd.getBoundingClientRect().left;
+        }).map(row => row.innerText)"""
+    )
+    assert overlaps == []
+    assert _fits_the_screen(page)

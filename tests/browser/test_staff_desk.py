@@ -192,6 +192,8 @@ PAGES = [
     "/admin/development/referral/",
     "/admin/development/yearlytarget/",
     "/admin/development/yearlytarget/add/",
+    "/admin/development/referral/{referral}/change/",
+    "/admin/development/referral/{referral}/koreksi/",
     "/admin/notifications/messagetemplate/",
     "/admin/notifications/optout/",
     "/admin/notifications/outboxmessage/",
@@ -224,6 +226,7 @@ def test_every_registered_list_is_in_the_scan():
 
 def _objects() -> dict[str, int]:
     from aid.models import Disbursement, Program
+    from development.models import Referral
     from registry.models import Business, Region
 
     return {
@@ -236,6 +239,8 @@ def _objects() -> dict[str, int]:
         "business": Business.objects.order_by("pk").first().pk,
         "kecamatan": Region.objects.filter(level="kecamatan").first().pk,
         "job": _a_job().pk,
+        # a referral the lender has not decided: its page offers the correction
+        "referral": Referral.objects.filter(status="diproses").order_by("pk").first().pk,
     }
 
 
