@@ -242,10 +242,15 @@ def clean_list_upload(upload):
     return upload
 
 
+def program_requirements(program: Program) -> list[str]:
+    """What ``program`` requires of every row on top of every program's, as labels."""
+    labels = dict(RequiredColumn.choices)
+    return [str(labels[c]) for c in program.required_columns or () if c in labels]
+
+
 def program_with_requirements(program: Program) -> str:
     """A program as the upload forms list it: its name, and what its rows must also carry."""
-    labels = dict(RequiredColumn.choices)
-    extra = [str(labels[c]) for c in program.required_columns or () if c in labels]
+    extra = program_requirements(program)
     if not extra:
         return str(program)
     return _("%(program)s (juga wajib: %(columns)s)") % {

@@ -5,9 +5,10 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from aid.forms import clean_list_upload, program_with_requirements
+from aid.forms import clean_list_upload, program_requirements, program_with_requirements
 from aid.importing.columns import LABELS
 from aid.models import Program
 
@@ -32,7 +33,16 @@ class UploadForm(forms.Form):
         self.fields["program"].queryset = Program.objects.exclude(ends_on__lt=today).order_by(
             "-starts_on", "code"
         )
-        self.fields["program"].label_from_instance = program_with_requirements
+        field = self.fields["program"]
+        field.label_from_instance = program_with_requirements
+        # On a phone the select cuts long names short: what each program also requires is
+        # said above it too.
+        field.help_text = " ".join(
+            gettext("%(program)s juga mewajibkan kolom %(columns)s di setiap baris.")
+            % {"program": program, "columns": ", ".join(program_requirements(program))}
+            for program in field.queryset
+            if program_requirements(program)
+        )
 
     @property
     def has_programs(self) -> bool:

@@ -247,7 +247,9 @@ class ProposalListAdmin(ServiceSaveMixin, LargeTableAdmin):
     def _get_list(self, request, pk) -> ProposalList:
         if not self.has_view_permission(request):
             raise PermissionDenied
-        return get_object_or_404(ProposalList.objects.select_related("program"), pk=pk)
+        return get_object_or_404(
+            ProposalList.objects.select_related("program", "kelurahan__parent"), pk=pk
+        )
 
     def template_view(self, request, fmt):
         if not self.has_add_permission(request):

@@ -162,6 +162,14 @@ def test_with_no_running_program_the_upload_page_says_so(aren_client, program):
     assert 'type="file"' not in page
 
 
+def test_the_upload_page_says_what_the_program_also_requires(aren_client, program):
+    program.required_columns = ["kk"]
+    program.save()
+    page = aren_client.get(reverse("proposers:upload")).content.decode()
+    assert f"{program.name} (juga wajib: Nomor KK)" in page
+    assert f"{program.name} juga mewajibkan kolom Nomor KK di setiap baris." in page
+
+
 def test_a_proposer_whose_quota_is_full_is_refused(aren_client, program):
     upload_file(aren_client, program, as_csv(*GOOD))
     first = ProposalList.objects.get()

@@ -149,7 +149,7 @@ def test_the_ministry_file_carries_no_kk_when_the_program_requires_it(program, v
     assert line[1] == KK
 
 
-def test_a_file_without_kelurahan_takes_the_one_chosen_at_upload(program, make_staff):
+def test_a_file_without_kelurahan_takes_the_one_chosen_at_upload(program, make_staff, admin_client):
     import io
 
     from umkm_portal import roles
@@ -179,3 +179,8 @@ def test_a_file_without_kelurahan_takes_the_one_chosen_at_upload(program, make_s
     assert rows[3].kelurahan_id == Region.objects.get(name="Margahayu").pk
     assert rows[4].kelurahan_id is None
     assert rows[4].kecamatan_id == Region.objects.get(name="Bantargebang", level="kecamatan").pk
+
+    from django.urls import reverse
+
+    page = admin_client.get(reverse("admin:aid_proposallist_import", args=[proposal_list.pk]))
+    assert "Baris tanpa kelurahan dibaca sebagai Kelurahan Arenjaya, Bekasi Timur" in page.text
