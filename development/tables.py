@@ -220,8 +220,11 @@ def progress_table(figures: selectors.YearFigures, target) -> Table:
     for label, unit, name, done in indicators:
         goal = getattr(target, name) if target is not None else None
         table.rows.append([label, unit, "" if goal is None else goal, done, _share(done, goal)])
-    # The rupiah row shows as rupiah on the page (the download keeps the number).
+    # The rupiah row shows as rupiah on the page (the download keeps the number); nothing
+    # disbursed reads "–", not "Rp0".
     table.row_kinds[len(table.rows) - 1] = [TEXT, TEXT, RUPIAH, RUPIAH, TEXT]
+    if not table.rows[-1][3]:
+        table.rows[-1][3] = None
     return table
 
 

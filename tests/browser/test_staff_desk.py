@@ -194,6 +194,7 @@ PAGES = [
     "/admin/development/yearlytarget/add/",
     "/admin/development/referral/{referral}/change/",
     "/admin/development/referral/{referral}/koreksi/",
+    "/admin/development/referral/{referral}/temu-usaha/",
     "/admin/notifications/messagetemplate/",
     "/admin/notifications/optout/",
     "/admin/notifications/outboxmessage/",

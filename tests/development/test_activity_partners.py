@@ -145,11 +145,16 @@ def test_a_referral_names_the_temu_usaha_it_came_from(make_activity, make_staff,
     unlinked = services.referral_create(**kur)
     client.force_login(make_staff(roles.PEMBINAAN))
 
-    # An earlier referral is linked on its admin page.
+    # An earlier referral is linked from its admin page (which has no Save button) through
+    # its own small page; a training is refused there too.
     url = reverse("admin:development_referral_change", args=[unlinked.pk])
-    response = client.post(
-        url, {"activity": matching.pk, "changes-TOTAL_FORMS": 0, "changes-INITIAL_FORMS": 0}
-    )
+    link = reverse("admin:development_referral_activity", args=[unlinked.pk])
+    page = client.get(url).content.decode()
+    assert link in page and 'name="_save"' not in page
+    refused_page = client.post(link, {"activity": training.pk})
+    assert refused_page.status_code == 200
+    assert Referral.objects.get(pk=unlinked.pk).activity is None
+    response = client.post(link, {"activity": matching.pk})
 
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Referral.objects.get(pk=unlinked.pk).activity == matching
