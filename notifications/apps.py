@@ -14,6 +14,9 @@ class NotificationsConfig(AppConfig):
         events.application_moved.connect(
             tasks.on_application_moved, dispatch_uid="notifications.application_moved"
         )
+        events.transfer_sent_again.connect(
+            tasks.on_transfer_sent_again, dispatch_uid="notifications.transfer_sent_again"
+        )
         events.complaint_answered.connect(
             receivers.complaint_answered, dispatch_uid="notifications.complaint_answered"
         )

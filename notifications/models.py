@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 class Event(models.TextChoices):
     TRANSFERRED = "transferred", _("Dana ditransfer")
+    TRANSFER_FAILED = "transfer_failed", _("Transfer gagal")
+    TRANSFER_SENT_AGAIN = "transfer_sent_again", _("Transfer dikirim ulang")
     REJECTED = "rejected", _("Usulan ditolak")
     RETURNED = "returned", _("Dana dikembalikan ke kas negara")
     WITHDRAWAL_DEADLINE = "withdrawal_deadline", _("Batas pencairan 14 hari lagi")

@@ -30,6 +30,7 @@ PLACEHOLDERS = frozenset(
 # The application status whose move queues each event (on events.application_moved).
 STATUS_EVENTS = {
     Status.TRANSFERRED: Event.TRANSFERRED,
+    Status.TRANSFER_FAILED: Event.TRANSFER_FAILED,
     Status.REJECTED: Event.REJECTED,
     Status.RETURNED: Event.RETURNED,
 }

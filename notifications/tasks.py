@@ -6,6 +6,7 @@ from django.utils import timezone
 from django_tasks import default_task_backend, task
 
 from notifications import services
+from notifications.models import Event
 
 
 @task()
@@ -61,3 +62,13 @@ def activity_pending(pending_id: int) -> int:
     """Queue the "registration waits for staff" message (enqueued by development.services
     once a pending registration commits)."""
     return services.notifications_queue_activity_pending(pending_id=pending_id)
+
+
+def on_transfer_sent_again(sender, *, application_ids: list[int], **kwargs) -> None:
+    """Receiver of ``umkm_portal.events.transfer_sent_again`` (sent once a re-transfer
+    export commits): tell the owners their money is being sent again, one background task
+    per 5,000 applications."""
+    for start in range(0, len(application_ids), services.CHUNK):
+        notifications_queue.enqueue(
+            str(Event.TRANSFER_SENT_AGAIN), application_ids[start : start + services.CHUNK]
+        )

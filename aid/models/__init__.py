@@ -20,6 +20,8 @@ from aid.models.money import (
     DecisionFile,
     Disbursement,
     ImportedFile,
+    RetransferBatch,
+    RetransferItem,
     SubmissionBatch,
 )
 from aid.models.programs import ImportPhase, ImportStatus, Program, ProposalList
@@ -38,6 +40,8 @@ __all__ = [
     "PossibleDuplicate",
     "Program",
     "ProposalList",
+    "RetransferBatch",
+    "RetransferItem",
     "Reason",
     "Status",
     "StatusChange",

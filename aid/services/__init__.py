@@ -10,6 +10,7 @@ below are where each function lives:
 - :mod:`.applications`: propose, verify, reject, submit, approve, return
 - :mod:`.duplicates`: decisions on possible duplicates, and reopening them
 - :mod:`.submissions`: the batch and file sent to the ministry
+- :mod:`.retransfers`: the re-transfer queue's export for the bank
 - :mod:`.reconciliation`: the ministry's decision file and the bank's report (kept, checked, queued), with :mod:`.bank_reports` applying a bank report set-based
 - :mod:`.disbursements`: transfers, withdrawals and the withdrawal deadline
 - :mod:`.proposer_lists`: a proposer fixes rows, sends a list with its SPTJM; the Dinas
@@ -64,6 +65,7 @@ from aid.services.reconciliation import (
     decision_file_process,
 )
 from aid.services.retention import kept_files_purge
+from aid.services.retransfers import retransfer_create, retransfer_export
 from aid.services.submissions import submission_create, submission_export
 
 __all__ = [
@@ -102,6 +104,8 @@ __all__ = [
     "proposal_list_submit",
     "proposal_list_upload",
     "proposal_lists_recover",
+    "retransfer_create",
+    "retransfer_export",
     "submission_create",
     "submission_export",
 ]
