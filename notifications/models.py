@@ -21,6 +21,8 @@ class Event(models.TextChoices):
     ACTIVITY_REGISTERED = "activity_registered", _("Terdaftar di kegiatan pembinaan")
     ACTIVITY_REMINDER = "activity_reminder", _("Pengingat kegiatan pembinaan (H-1)")
     ACTIVITY_PENDING = "activity_pending", _("Pendaftaran kegiatan menunggu pemeriksaan")
+    LIST_MERGED = "list_merged", _("Daftar usulan digabungkan (ke pengusul)")
+    LIST_RETURNED = "list_returned", _("Daftar usulan dikembalikan (ke pengusul)")
 
 
 class MessageTemplate(models.Model):
@@ -62,7 +64,8 @@ class OutboxMessage(models.Model):
     event = models.CharField(_("peristiwa"), max_length=24, choices=Event.choices)
     # The application (for complaint_answered, the complaint; for activity_registered and
     # activity_reminder, the development.Participant; for activity_pending, the
-    # development.PendingRegistration) the event is about.
+    # development.PendingRegistration; for list_merged and list_returned, the
+    # aid.ProposalList, told to its proposer's contact number) the event is about.
     object_id = models.BigIntegerField(_("objek"))
     phone = models.CharField(_("nomor HP"), max_length=16)
     nik_hash = models.CharField(_("hash NIK"), max_length=64, blank=True, db_index=True)

@@ -72,3 +72,12 @@ def on_transfer_sent_again(sender, *, application_ids: list[int], **kwargs) -> N
         notifications_queue.enqueue(
             str(Event.TRANSFER_SENT_AGAIN), application_ids[start : start + services.CHUNK]
         )
+
+
+@task()
+def proposal_list_told(event: str, proposal_list_id: int) -> int:
+    """Queue the proposer's message that its list was merged or returned (enqueued once the
+    merge or the return commits)."""
+    return services.notifications_queue_for_proposal_list(
+        event=event, proposal_list_id=proposal_list_id
+    )

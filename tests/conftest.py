@@ -117,10 +117,8 @@ REFERENCE_DATA = [
     ("notifications.migrations.0002_seed_templates", "seed"),  # message templates
     ("notifications.migrations.0004_seed_activity_templates", "seed"),
     ("notifications.migrations.0005_outbox_refusals", "seed"),  # the claim's message
-    (
-        "notifications.migrations.0007_seed_transfer_templates",
-        "seed",
-    ),  # transfer failed, sent again
+    # transfer failed / sent again (owners), list merged / returned (proposers)
+    ("notifications.migrations.0007_seed_transfer_and_list_templates", "seed"),
 ]
 
 

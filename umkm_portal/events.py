@@ -40,6 +40,10 @@ proposal_list_merged = Signal()
 # commit.
 transfer_sent_again = Signal()
 
+# A proposal list sent to the Dinas was returned to its proposer with a note.
+# kwargs: proposal_list (aid.ProposalList). On commit.
+proposal_list_returned = Signal()
+
 # A background job ended (done, failed or cancelled). kwargs: job (the job row). On commit.
 job_finished = Signal()
 
