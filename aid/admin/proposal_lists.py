@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
+from django.db.models import Q
 from django.http import (
     FileResponse,
     Http404,
@@ -16,17 +17,20 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 
 from aid import jobs as aid_jobs
-from aid import services, transitions
+from aid import money, services, transitions
 from aid.admin.applications import applications_of_list_url
 from aid.forms import (
     ProposalListUploadForm,
 )
 from aid.importing import review, template_file
 from aid.models import (
+    ImportRow,
     ImportStatus,
     ProposalList,
 )
@@ -94,6 +98,7 @@ class ProposalListAdmin(ServiceSaveMixin, LargeTableAdmin):
         "received_on",
         "import_status",
         "applications_link",
+        "refused_file_link",
     ]
     # The name opens the list's review page (its import), not the edit form.
     list_display_links = None
@@ -135,6 +140,20 @@ class ProposalListAdmin(ServiceSaveMixin, LargeTableAdmin):
     def applications_link(self, obj):
         return format_html(
             '<a href="{}">{}</a>', applications_of_list_url(obj), _("Lihat permohonan")
+        )
+
+    @admin.display(description=_lazy("baris ditolak untuk pengusul"))
+    def refused_file_link(self, obj):
+        """For a list the Dinas uploaded on a proposer's behalf: the refused rows with their
+        reasons, to send back to that proposer (who has no workspace copy of this list)."""
+        refused = sum(((obj.counts or {}).get("rejected") or {}).values())
+        if obj.sent_by_proposer or obj.import_status not in REVIEWABLE or not refused:
+            return "–"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:aid_proposallist_refused", args=[obj.pk]),
+            ngettext("%(n)s baris ditolak (Excel)", "%(n)s baris ditolak (Excel)", refused)
+            % {"n": money.thousands(refused)},
         )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -202,6 +221,11 @@ class ProposalListAdmin(ServiceSaveMixin, LargeTableAdmin):
                 "<int:pk>/impor/hasil.<str:fmt>",
                 view(self.outcome_view),
                 name="aid_proposallist_outcome",
+            ),
+            path(
+                "<int:pk>/impor/ditolak.xlsx",
+                view(self.refused_view),
+                name="aid_proposallist_refused",
             ),
             path(
                 "<int:pk>/impor/gabungkan/",
@@ -363,6 +387,34 @@ class ProposalListAdmin(ServiceSaveMixin, LargeTableAdmin):
             rows=rows,
             full_identity=True,
             detail=_("Hasil pemeriksaan daftar usulan (%(fmt)s)") % {"fmt": fmt.upper()},
+        )
+        return response
+
+    def refused_view(self, request, pk):
+        """Only the refused rows of a list, in the outcome file's format (the proposer's
+        columns, then the outcome and the reason), named for the proposer it goes back to."""
+        proposal_list = self._get_list(request, pk)
+        if not can_view_full_identity(request.user):
+            raise PermissionDenied  # the file holds full NIKs and account numbers
+        if proposal_list.import_status not in REVIEWABLE:
+            raise Http404
+        refused = Q(outcome=ImportRow.Outcome.REJECTED)
+        rows = ImportRow.objects.filter(refused, proposal_list=proposal_list).count()
+        response = FileResponse(
+            review.outcome_xlsx(proposal_list, refused),
+            as_attachment=True,
+            filename=f"baris-ditolak-{slugify(proposal_list.proposer_name)}-daftar-"
+            f"{proposal_list.pk}.xlsx",
+            content_type=content_types.XLSX,
+        )
+        access_log_record(
+            user=request.user,
+            action=AccessLog.Action.EXPORT,
+            subject="aid.importrow",
+            object_id=proposal_list.pk,
+            rows=rows,
+            full_identity=True,
+            detail=_("Baris ditolak daftar usulan untuk pengusul (XLSX)"),
         )
         return response
 
