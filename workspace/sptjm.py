@@ -43,16 +43,24 @@ _SECTION = (
     'w:footer="709" w:gutter="0"/></w:sectPr>'
 )
 _FIELD_TAB = 2552
+# Numbered points: the number, then the text indented 1 cm, wrapped lines too.
+_ITEM_TAB = 567
 BLANK = "…………………………………………"
 
 
-def _paragraph(text: str = "", *, bold=False, center=False, size=24, after=120, tab=False):
+def _paragraph(
+    text: str = "", *, bold=False, center=False, size=24, after=120, tab=False, hanging=False
+):
+    # WordprocessingML wants a paragraph's properties in schema order: tabs, spacing, ind, jc.
     props = []
+    if tab or hanging:
+        position = _ITEM_TAB if hanging else _FIELD_TAB
+        props.append(f'<w:tabs><w:tab w:val="left" w:pos="{position}"/></w:tabs>')
+    props.append(f'<w:spacing w:after="{after}"/>')
+    if hanging:
+        props.append(f'<w:ind w:left="{_ITEM_TAB}" w:hanging="{_ITEM_TAB}"/>')
     if center:
         props.append('<w:jc w:val="center"/>')
-    if tab:
-        props.append(f'<w:tabs><w:tab w:val="left" w:pos="{_FIELD_TAB}"/></w:tabs>')
-    props.append(f'<w:spacing w:after="{after}"/>')
     run_props = f'{"<w:b/>" if bold else ""}<w:sz w:val="{size}"/>'
     runs = []
     for i, part in enumerate(text.split("\t")):
@@ -94,7 +102,7 @@ def _body(proposer: Proposer, *, officer: str, position: str, program: str) -> l
             "penuh dan bersedia menerima sanksi sesuai ketentuan peraturan perundang-undangan."
         ),
     ]
-    parts += [_paragraph(f"{n}.\t{text}", tab=True) for n, text in enumerate(points, start=1)]
+    parts += [_paragraph(f"{n}.\t{text}", hanging=True) for n, text in enumerate(points, start=1)]
     parts += [
         _paragraph(
             _("Demikian surat pernyataan ini kami buat dengan sebenar-benarnya."), after=480
