@@ -98,7 +98,6 @@ class ProposalListAdmin(ServiceSaveMixin, LargeTableAdmin):
         "received_on",
         "import_status",
         "applications_link",
-        "refused_file_link",
     ]
     # The name opens the list's review page (its import), not the edit form.
     list_display_links = None
@@ -138,20 +137,23 @@ class ProposalListAdmin(ServiceSaveMixin, LargeTableAdmin):
 
     @admin.display(description=_lazy("permohonan"))
     def applications_link(self, obj):
-        return format_html(
+        link = format_html(
             '<a href="{}">{}</a>', applications_of_list_url(obj), _("Lihat permohonan")
         )
+        refused = self._refused_file_link(obj)
+        return format_html("{}<br>{}", link, refused) if refused else link
 
-    @admin.display(description=_lazy("baris ditolak untuk pengusul"))
-    def refused_file_link(self, obj):
+    def _refused_file_link(self, obj):
         """For a list the Dinas uploaded on a proposer's behalf: the refused rows with their
-        reasons, to send back to that proposer (who has no workspace copy of this list)."""
+        reasons, to send back to that proposer (who has no workspace copy of this list).
+        Under the applications link, so the list stays as wide as it was."""
         refused = sum(((obj.counts or {}).get("rejected") or {}).values())
         if obj.sent_by_proposer or obj.import_status not in REVIEWABLE or not refused:
-            return "–"
+            return ""
         return format_html(
-            '<a href="{}">{}</a>',
+            '<a href="{}" title="{}">{}</a>',
             reverse("admin:aid_proposallist_refused", args=[obj.pk]),
+            _("Hanya baris yang ditolak, dengan alasannya, untuk dikirim ke pengusul"),
             ngettext("%(n)s baris ditolak (Excel)", "%(n)s baris ditolak (Excel)", refused)
             % {"n": money.thousands(refused)},
         )

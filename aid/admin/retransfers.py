@@ -70,6 +70,7 @@ class RetransferBatchAdmin(ReadOnlyRecordAdmin):
             "can_send": self.has_export_permission(request),
             "queue_url": reverse("admin:aid_application_changelist") + "?kirim_ulang=siap",
             "queue_size": selectors.ready_to_transfer_again().count(),
+            "queue_sent": selectors.already_sent_again(selectors.ready_to_transfer_again()).count(),
         }
         return super().changelist_view(request, extra_context)
 
@@ -77,6 +78,14 @@ class RetransferBatchAdmin(ReadOnlyRecordAdmin):
         if not self.has_export_permission(request):
             raise PermissionDenied
         form = RetransferForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            program = data["program"]
+            refusal = services.retransfer_refusal(
+                program=program, include_repeats=data["include_repeats"]
+            )
+            if refusal:
+                form.add_error(None, refusal)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             program = data["program"]

@@ -65,7 +65,7 @@ from aid.services.reconciliation import (
     decision_file_process,
 )
 from aid.services.retention import kept_files_purge
-from aid.services.retransfers import retransfer_create, retransfer_export
+from aid.services.retransfers import retransfer_create, retransfer_export, retransfer_refusal
 from aid.services.submissions import submission_create, submission_export
 
 __all__ = [
@@ -106,6 +106,7 @@ __all__ = [
     "proposal_lists_recover",
     "retransfer_create",
     "retransfer_export",
+    "retransfer_refusal",
     "submission_create",
     "submission_export",
 ]

@@ -35,6 +35,31 @@ def _log_export(*, by, batch: RetransferBatch, file_format: str, what: str, full
     )
 
 
+def _to_send(program: Program, include_repeats: bool) -> tuple[list[int], set[int], str]:
+    """The ids to send (sorted), those already sent to the same account, and why nothing
+    can be sent ("" when something can)."""
+    queue = selectors.retransfer_candidates(program)
+    repeats = set(selectors.already_sent_again(queue).values_list("pk", flat=True))
+    ids = sorted(set(queue.values_list("pk", flat=True)) - (set() if include_repeats else repeats))
+    if ids:
+        return ids, repeats, ""
+    message = _(
+        "Tidak ada transfer gagal dengan rekening baru yang siap dikirim ulang di %(p)s."
+    ) % {"p": program.name}
+    if repeats:
+        message += " " + _(
+            "%(n)s permohonan sudah pernah diekspor ke rekening yang sama; centang "
+            '"Sertakan yang sudah pernah diekspor" untuk mengirimnya lagi.'
+        ) % {"n": money.thousands(len(repeats))}
+    return ids, repeats, message
+
+
+def retransfer_refusal(*, program: Program, include_repeats: bool = False) -> str:
+    """Why an export of ``program``'s re-transfer queue would send nothing, or "" (for the
+    form, before a job is started)."""
+    return _to_send(program, include_repeats)[2]
+
+
 def retransfer_create(
     *, program: Program, file_format: str, by, include_repeats: bool = False, on_progress=None
 ) -> RetransferBatch:
@@ -51,18 +76,8 @@ def retransfer_create(
     """
     if file_format not in resources.FORMATS:
         raise ValidationError(_("Format berkas harus CSV atau XLSX."))
-    queue = selectors.retransfer_candidates(program)
-    repeats = set(selectors.already_sent_again(queue).values_list("pk", flat=True))
-    ids = sorted(set(queue.values_list("pk", flat=True)) - (set() if include_repeats else repeats))
-    if not ids:
-        message = _(
-            "Tidak ada transfer gagal dengan rekening baru yang siap dikirim ulang di %(p)s."
-        ) % {"p": program.name}
-        if repeats:
-            message += " " + _(
-                "%(n)s permohonan sudah pernah diekspor ke rekening yang sama; centang "
-                '"Sertakan yang sudah pernah diekspor" untuk mengirimnya lagi.'
-            ) % {"n": money.thousands(len(repeats))}
+    ids, repeats, message = _to_send(program, include_repeats)
+    if message:
         raise ValidationError(message)
     with transaction.atomic():
         batch = RetransferBatch.objects.create(

@@ -142,6 +142,8 @@ def test_the_bendahara_exports_from_the_admin_as_a_background_job(program, make_
     download = client.get(reverse("admin:aid_retransferbatch_file", args=[batch.pk]))
     assert download.status_code == 200
     assert b"".join(download.streaming_content)[:2] == b"PK"
+    listing = client.get(reverse("admin:aid_retransferbatch_changelist")).content.decode()
+    assert "1 di antaranya sudah diekspor ke rekening yang sama" in listing
 
 
 @pytest.mark.parametrize("role", [roles.OPERATOR, roles.VERIFIKATOR, roles.PIMPINAN])
@@ -149,3 +151,17 @@ def test_only_the_bendahara_exports_the_queue(role, make_staff, client):
     client.force_login(make_staff(role))
     response = client.post(reverse("admin:aid_retransferbatch_send"), {})
     assert response.status_code == 403
+
+
+def test_nothing_to_send_is_said_on_the_form_without_starting_a_job(program, make_staff, client):
+    from jobs.models import Job
+
+    client.force_login(make_staff(roles.BENDAHARA))
+
+    response = client.post(
+        reverse("admin:aid_retransferbatch_send"), {"program": program.pk, "file_format": "csv"}
+    )
+
+    assert response.status_code == 200
+    assert "Tidak ada transfer gagal dengan rekening baru" in response.content.decode()
+    assert not Job.objects.exists()
