@@ -79,7 +79,8 @@ def transfer_refusal(
     program); the application is not approved or failed before; ``amount`` (when given)
     differs from the program amount; the owner has no active ``account``, or it awaits
     confirmation, or ``account_number``/``bank_code`` (when given) differ from it; the
-    transfer is dated (``transferred_at``, when given) before the application was approved.
+    transfer is dated (``transferred_at``, when given) on a day before the application was
+    approved.
     """
     if status in RECEIVED_STATUSES or (
         paid_application_id is not None
@@ -93,10 +94,12 @@ def transfer_refusal(
         return _(
             'Permohonan %(name)s berstatus "%(status)s", belum ditetapkan sebagai penerima.'
         ) % {"name": owner.full_name, "status": Status(status).label}
+    # By day (Jakarta): a bank report's date often has no time, and a transfer on the day
+    # of the approval is possible.
     if (
         transferred_at is not None
         and application.approved_at is not None
-        and transferred_at < application.approved_at
+        and timezone.localdate(transferred_at) < timezone.localdate(application.approved_at)
     ):
         return _(
             "Tanggal transfer %(date)s lebih awal dari tanggal penetapan %(name)s sebagai "

@@ -298,20 +298,25 @@ def _approved_on(program, day: datetime.date) -> Application:
 def test_a_transfer_dated_before_the_approval_is_refused_in_a_bank_report(program, bendahara):
     early = _approved_on(program, datetime.date(2020, 9, 10))
     fine = _approved_on(program, datetime.date(2020, 9, 1))
+    same_day = _approved_on(program, datetime.date(2020, 9, 5))  # 09:00; the bank says 00:00
 
     report = _import(
         program,
         bendahara,
-        [row(early, "EARLY-1", date="05/09/2020"), row(fine, "FINE-1", date="05/09/2020")],
+        [
+            row(early, "EARLY-1", date="05/09/2020"),
+            row(fine, "FINE-1", date="05/09/2020"),
+            row(same_day, "SAME-1", date="05/09/2020"),
+        ],
     )
 
-    assert (report.applied, report.refused) == (1, 1)
+    assert (report.applied, report.refused) == (2, 1)
     assert _messages(report)[2] == (
         f"Tanggal transfer 05-09-2020 lebih awal dari tanggal penetapan {early.owner.full_name} "
         "sebagai penerima (10-09-2020). Periksa tanggal transfer."
     )
     assert statuses(early) == [Status.APPROVED]
-    assert statuses(fine) == [Status.TRANSFERRED]
+    assert statuses(fine) == statuses(same_day) == [Status.TRANSFERRED]
 
 
 def test_a_transfer_dated_before_the_approval_is_refused_by_hand(program, make_staff, client):
