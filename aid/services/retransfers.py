@@ -35,6 +35,12 @@ def _log_export(*, by, batch: RetransferBatch, file_format: str, what: str, full
     )
 
 
+def _nothing_ready(program: Program) -> str:
+    return _("Tidak ada transfer gagal dengan rekening baru yang siap dikirim ulang di %(p)s.") % {
+        "p": program.name
+    }
+
+
 def _to_send(program: Program, include_repeats: bool) -> tuple[list[int], set[int], str]:
     """The ids to send (sorted), those already sent to the same account, and why nothing
     can be sent ("" when something can)."""
@@ -43,9 +49,7 @@ def _to_send(program: Program, include_repeats: bool) -> tuple[list[int], set[in
     ids = sorted(set(queue.values_list("pk", flat=True)) - (set() if include_repeats else repeats))
     if ids:
         return ids, repeats, ""
-    message = _(
-        "Tidak ada transfer gagal dengan rekening baru yang siap dikirim ulang di %(p)s."
-    ) % {"p": program.name}
+    message = _nothing_ready(program)
     if repeats:
         message += " " + _(
             "%(n)s permohonan sudah pernah diekspor ke rekening yang sama; centang "
@@ -80,9 +84,7 @@ def retransfer_create(
     if message:
         raise ValidationError(message)
     with transaction.atomic():
-        batch = RetransferBatch.objects.create(
-            program=program, created_by=by, repeated=len(repeats & set(ids))
-        )
+        batch = RetransferBatch.objects.create(program=program, created_by=by)
         items = []
         for chunk in selectors.chunks(ids):
             owners = dict(Application.objects.filter(pk__in=chunk).values_list("pk", "owner_id"))
@@ -93,7 +95,9 @@ def retransfer_create(
                 ).select_related("bank")
             }
             for application_id in chunk:
-                account = accounts[owners[application_id]]
+                account = accounts.get(owners.get(application_id))
+                if account is None:
+                    continue  # the account was removed since the queue was read
                 items.append(
                     RetransferItem(
                         batch=batch,
@@ -103,9 +107,12 @@ def retransfer_create(
                         holder_name=account.holder_name,
                     )
                 )
+        if not items:  # rolls the batch back
+            raise ValidationError(_nothing_ready(program))
         RetransferItem.objects.bulk_create(items, batch_size=ITEM_BATCH)
         batch.rows = len(items)
-        batch.save(update_fields=["rows"])
+        batch.repeated = len(repeats & {item.application_id for item in items})
+        batch.save(update_fields=["rows", "repeated"])
         if on_progress:
             on_progress(len(items), len(items))
         with tempfile.TemporaryFile() as out:
@@ -116,7 +123,9 @@ def retransfer_create(
             )
         batch.save(update_fields=["file"])
         _log_export(by=by, batch=batch, file_format=file_format, what="ekspor", full_identity=True)
-        events.send_on_commit(events.transfer_sent_again, application_ids=ids)
+        events.send_on_commit(
+            events.transfer_sent_again, application_ids=[item.application_id for item in items]
+        )
     return batch
 
 
