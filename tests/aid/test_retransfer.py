@@ -2,6 +2,7 @@
 account are exported in the bank's format and recorded, never twice without saying so, and
 the owner is told both that the transfer failed and that it is being sent again."""
 
+import csv
 import io
 import re
 
@@ -47,7 +48,7 @@ def _new_account(application, number="5550001112"):
 
 def _csv(batch) -> list[list[str]]:
     text = batch.file.open("rb").read().decode("utf-8-sig")
-    return [line.split(",") for line in text.strip().split("\r\n")]
+    return list(csv.reader(io.StringIO(text)))
 
 
 def test_the_ready_failures_are_exported_in_the_banks_format_and_recorded(program, bendahara):
