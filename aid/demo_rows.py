@@ -132,6 +132,18 @@ def open_program(today: datetime.date) -> Program:
     return program
 
 
+def recent_period(program: Program, today: datetime.date) -> Period:
+    """Steps of ``program`` in the weeks before ``today``: proposed 60-46 days ago (see
+    :func:`proposal_day`), so that the four steps to a transfer (1-6 days each) end 30-13
+    days before ``today``, well inside the withdrawal window."""
+    return Period(
+        proposals_from=today - datetime.timedelta(days=60),
+        transfers_from=today - datetime.timedelta(days=30),
+        ends_on=None,
+        withdrawal_days=program.withdrawal_days,
+    )
+
+
 def office_hours(day: datetime.date, rng: random.Random) -> datetime.datetime:
     """A time between 08:00 and 15:59 WIB on ``day``."""
     return datetime.datetime.combine(

@@ -143,6 +143,23 @@ class SubmissionForm(forms.Form):
         return cleaned
 
 
+class RetransferForm(forms.Form):
+    """The re-transfer queue of a program, exported for the bank."""
+
+    program = forms.ModelChoiceField(label=_("Program"), queryset=Program.objects.all())
+    file_format = forms.ChoiceField(
+        label=_("Format berkas"), choices=[("xlsx", "Excel (XLSX)"), ("csv", "CSV")]
+    )
+    include_repeats = forms.BooleanField(
+        label=_("Sertakan yang sudah pernah diekspor"),
+        required=False,
+        help_text=_(
+            "Permohonan yang sudah ada di kiriman ulang sebelumnya ke rekening yang sama "
+            "biasanya dilewati. Centang hanya bila bank meminta berkasnya dikirim lagi."
+        ),
+    )
+
+
 class _ImportForm(forms.Form):
     program = forms.ModelChoiceField(label=_("Program"), queryset=Program.objects.all())
     file = forms.FileField(label=_("Berkas (CSV atau XLSX)"))

@@ -34,6 +34,7 @@ BANK_REPORT = "aid.bank_report"
 VERIFY = "aid.verify"
 REJECT = "aid.reject"
 OUTCOME_XLSX = "aid.outcome_xlsx"
+RETRANSFER = "aid.retransfer"
 
 
 def check_key(proposal_list_id: int) -> str:
@@ -46,6 +47,10 @@ def merge_key(proposal_list_id: int) -> str:
 
 def submission_key(program_id: int) -> str:
     return f"submission:program:{program_id}"
+
+
+def retransfer_key(program_id: int) -> str:
+    return f"retransfer:program:{program_id}"
 
 
 def imported_file_key(record) -> str:
@@ -215,6 +220,42 @@ def submission_links(job) -> list:
             )
         )
     return links
+
+
+# --- re-transfer export for the bank ------------------------------------------------------
+
+
+def retransfer(job, progress) -> dict:
+    from aid import services
+    from aid.models import Program
+
+    params = job.params
+    progress.phase("exporting")
+    batch = services.retransfer_create(
+        program=Program.objects.get(pk=params["program_id"]),
+        file_format=params["file_format"],
+        include_repeats=params.get("include_repeats", False),
+        by=job.started_by,
+        on_progress=progress.update,
+    )
+    message = _("%(n)s transfer gagal diekspor untuk dikirim ulang (%(batch)s).") % {
+        "n": money.thousands(batch.rows),
+        "batch": batch,
+    }
+    if batch.repeated:
+        message += " " + _("%(n)s di antaranya sudah pernah diekspor ke rekening yang sama.") % {
+            "n": money.thousands(batch.repeated)
+        }
+    progress.message = message
+    return {"batch_id": batch.pk, "rows": batch.rows, "repeated": batch.repeated}
+
+
+def retransfer_links(job) -> list:
+    batch_id = job.result.get("batch_id")
+    return [
+        (_("Unduh berkas untuk bank"), reverse("admin:aid_retransferbatch_file", args=[batch_id])),
+        (_("Daftar kiriman ulang"), reverse("admin:aid_retransferbatch_changelist")),
+    ]
 
 
 # --- decision file and bank report ----------------------------------------------------------
@@ -480,6 +521,14 @@ def register_all() -> None:
         phases={"submitting": _lazy("Mengajukan permohonan dan menulis berkas")},
         links=submission_links,
         permission="aid.submit_application",
+    )
+    register(
+        RETRANSFER,
+        run=retransfer,
+        label=_lazy("Ekspor kiriman ulang ke bank"),
+        phases={"exporting": _lazy("Mencatat permohonan dan menulis berkas")},
+        links=retransfer_links,
+        permission="aid.add_retransferbatch",
     )
     register(
         DECISION_FILE,

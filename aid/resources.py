@@ -234,12 +234,61 @@ def render_to(
 ) -> int:
     """Write the rows (:func:`ministry_rows`) in ``file_format`` (``csv`` or ``xlsx``) to the
     binary file ``out``, streamed; returns the number of applications written."""
+    return write_rows(
+        out,
+        ministry_rows(queryset, full_identity=full_identity, program=program),
+        file_format,
+        "Pengajuan",
+    )
+
+
+# The bank's columns for a re-transfer (docs/grant-lifecycle.md, "Files"): the fields the
+# bank report that comes back names (NIK, NO_REKENING, KODE_BANK, NOMINAL), the failed
+# transfer's reference, and the portal's application number.
+_BANK_VALUES = (
+    ("NIK", "application__owner__nik"),
+    ("NAMA", "application__owner__full_name"),
+    ("KODE_BANK", "bank_code"),
+    ("NAMA_BANK", "bank_name"),
+    ("NO_REKENING", "account_number"),
+    ("NAMA_PEMILIK_REKENING", "holder_name"),
+    ("NOMINAL", "application__program__amount"),
+    ("REFERENSI_GAGAL", "failed_reference"),
+    ("ID_PERMOHONAN", "application_id"),
+)
+_BANK_MASKS = {"NIK": masking.mask_nik, "NO_REKENING": masking.mask_account}
+
+
+def retransfer_rows(queryset, *, full_identity: bool = True):
+    """The bank's header, then each item of ``queryset`` (from
+    :func:`aid.selectors.retransfer_rows`) as text cells, streamed; masked as the ministry's
+    rows are without ``full_identity``. None is a live formula (safe_cell)."""
+    headers = [name for name, _path in _BANK_VALUES]
+    yield headers
+    masks = [None if full_identity else _BANK_MASKS.get(name) for name in headers]
+    values = queryset.values_list(*(path for _name, path in _BANK_VALUES))
+    for row in values.iterator(chunk_size=2000):
+        texts = ["" if value is None else str(value) for value in row]
+        yield [
+            safe_cell(mask(text) if mask else text) for mask, text in zip(masks, texts, strict=True)
+        ]
+
+
+def render_retransfer_to(out, queryset, file_format: str, *, full_identity: bool = True) -> int:
+    """Write a re-transfer export (:func:`retransfer_rows`) to ``out``; returns the rows."""
+    return write_rows(
+        out, retransfer_rows(queryset, full_identity=full_identity), file_format, "Kirim ulang"
+    )
+
+
+def write_rows(out, rows, file_format: str, sheet: str) -> int:
+    """Write ``rows`` (header first, then text cells) in ``file_format`` (``csv`` or
+    ``xlsx``) to the binary file ``out``, streamed; returns the rows after the header."""
     import csv
     import io
 
     from umkm_portal import xlsx
 
-    rows = ministry_rows(queryset, full_identity=full_identity, program=program)
     header = next(rows)
     count = 0
 
@@ -250,7 +299,7 @@ def render_to(
             yield row
 
     if file_format == "xlsx":
-        xlsx.write(out, counted(), header=header, sheet="Pengajuan")
+        xlsx.write(out, counted(), header=header, sheet=sheet)
         return count
     if file_format != "csv":
         raise ValueError(file_format)

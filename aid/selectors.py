@@ -32,11 +32,12 @@ from aid.models import (
     Program,
     ProposalList,
     RegistryConflict,
+    RetransferItem,
     Status,
     SubmissionBatch,
 )
 from registry import selectors as registry_selectors
-from registry.models import BankAccount, Owner
+from registry.models import Bank, BankAccount, Owner
 
 # Lookups by NIK are chunked so a 66,000-row file stays within every database's limit on
 # query parameters (SQLite's is 32,766).
@@ -372,3 +373,42 @@ def ready_to_transfer_again() -> QuerySet[Application]:
         .exclude(Exists(failed_on_it))
     )
     return Application.objects.filter(status=Status.TRANSFER_FAILED).filter(Exists(other_account))
+
+
+def retransfer_candidates(program: Program) -> QuerySet[Application]:
+    """The re-transfer queue of ``program`` (:func:`ready_to_transfer_again`)."""
+    return ready_to_transfer_again().filter(program=program)
+
+
+def already_sent_again(applications: QuerySet[Application]) -> QuerySet[Application]:
+    """Those of ``applications`` already in a re-transfer export to the owner's current
+    active account (same bank and number): sending them again is a repeat."""
+    sent = RetransferItem.objects.filter(
+        application_id=OuterRef("pk"),
+        bank_code=OuterRef("active_bank_code"),
+        account_number=OuterRef("active_account_number"),
+    )
+    active = BankAccount.objects.filter(owner=OuterRef("owner_id"), is_active=True)
+    return applications.annotate(
+        active_bank_code=Subquery(active.values("bank__code")[:1]),
+        active_account_number=Subquery(active.values("account_number")[:1]),
+    ).filter(Exists(sent))
+
+
+def retransfer_rows(batch):
+    """The applications of a re-transfer export, one row each in the bank's order: the
+    account as recorded on the export, the program's amount, the reference of the last
+    failed transfer (the bank finds its own record by it)."""
+    last_failure = Disbursement.objects.filter(
+        application_id=OuterRef("application_id"), outcome=Disbursement.Outcome.FAILED
+    ).order_by("-transferred_at", "-pk")
+    return (
+        RetransferItem.objects.filter(batch=batch)
+        .annotate(
+            bank_name=Subquery(
+                Bank.objects.filter(code=OuterRef("bank_code")).values("short_name")[:1]
+            ),
+            failed_reference=Subquery(last_failure.values("bank_reference")[:1]),
+        )
+        .order_by("application_id")
+    )

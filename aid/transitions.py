@@ -92,7 +92,9 @@ HELD_BY_OPEN_DUPLICATES = frozenset({Status.VERIFIED, Status.SUBMITTED})
 
 # Moves the owner is told about by a message to their phone (notifications app), once per
 # application and status, after the move commits.
-NOTIFIED_STATUSES = frozenset({Status.TRANSFERRED, Status.REJECTED, Status.RETURNED})
+NOTIFIED_STATUSES = frozenset(
+    {Status.TRANSFERRED, Status.TRANSFER_FAILED, Status.REJECTED, Status.RETURNED}
+)
 
 # The timestamp each step sets: Status.VERIFIED -> "verified_at", and so on.
 STEP_FIELD = {status: f"{status}_at" for status in Status.values}

@@ -14,6 +14,15 @@ class NotificationsConfig(AppConfig):
         events.application_moved.connect(
             tasks.on_application_moved, dispatch_uid="notifications.application_moved"
         )
+        events.transfer_sent_again.connect(
+            tasks.on_transfer_sent_again, dispatch_uid="notifications.transfer_sent_again"
+        )
+        events.proposal_list_merged.connect(
+            receivers.proposal_list_merged, dispatch_uid="notifications.proposal_list_merged"
+        )
+        events.proposal_list_returned.connect(
+            receivers.proposal_list_returned, dispatch_uid="notifications.proposal_list_returned"
+        )
         events.complaint_answered.connect(
             receivers.complaint_answered, dispatch_uid="notifications.complaint_answered"
         )

@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 class Event(models.TextChoices):
     TRANSFERRED = "transferred", _("Dana ditransfer")
+    TRANSFER_FAILED = "transfer_failed", _("Transfer gagal")
+    TRANSFER_SENT_AGAIN = "transfer_sent_again", _("Transfer dikirim ulang")
     REJECTED = "rejected", _("Usulan ditolak")
     RETURNED = "returned", _("Dana dikembalikan ke kas negara")
     WITHDRAWAL_DEADLINE = "withdrawal_deadline", _("Batas pencairan 14 hari lagi")
@@ -21,6 +23,8 @@ class Event(models.TextChoices):
     ACTIVITY_PENDING = "activity_pending", _("Pendaftaran kegiatan menunggu pemeriksaan")
     REFERRAL_APPROVED = "referral_approved", _("Pengajuan KUR disetujui bank")
     REFERRAL_REFUSED = "referral_refused", _("Pengajuan KUR ditolak bank")
+    LIST_MERGED = "list_merged", _("Daftar usulan digabungkan (ke pengusul)")
+    LIST_RETURNED = "list_returned", _("Daftar usulan dikembalikan (ke pengusul)")
 
 
 class MessageTemplate(models.Model):
@@ -63,7 +67,8 @@ class OutboxMessage(models.Model):
     # The application (for complaint_answered, the complaint; for activity_registered and
     # activity_reminder, the development.Participant; for activity_pending, the
     # development.PendingRegistration; for referral_approved and referral_refused, the
-    # development.Referral) the event is about.
+    # development.Referral; for list_merged and list_returned, the aid.ProposalList, told to
+    # its proposer's contact number) the event is about.
     object_id = models.BigIntegerField(_("objek"))
     phone = models.CharField(_("nomor HP"), max_length=16)
     nik_hash = models.CharField(_("hash NIK"), max_length=64, blank=True, db_index=True)

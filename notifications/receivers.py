@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from django.db import transaction
+
 from notifications import services, tasks
+from notifications.models import Event
 
 
 def complaint_answered(*, complaint, **kwargs) -> None:
@@ -33,3 +36,18 @@ def owner_merging(*, survivor, merged, **kwargs) -> dict[str, int]:
     return {
         "notifications.optout": services.opt_out_carry(from_nik=merged.nik, to_nik=survivor.nik)
     }
+
+
+def proposal_list_merged(*, proposal_list, **kwargs) -> None:
+    """Tell the list's proposer once the merge commits (this is called inside it: nothing is
+    queued when it rolls back, and the message never undoes the merge)."""
+    if proposal_list.proposer_id is None:
+        return
+    pk = proposal_list.pk
+    transaction.on_commit(lambda: tasks.proposal_list_told.enqueue(str(Event.LIST_MERGED), pk))
+
+
+def proposal_list_returned(*, proposal_list, **kwargs) -> None:
+    """Tell the list's proposer that the Dinas sent it back (called on commit)."""
+    if proposal_list.proposer_id is not None:
+        tasks.proposal_list_told.enqueue(str(Event.LIST_RETURNED), proposal_list.pk)

@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
 
 from aid.models import REASON_ADVICE, Application, Program, Reason, Status
-from aid.money import rupiah
+from aid.money import rupiah, thousands
 from notifications.models import Event, MessageTemplate, OptOut, OutboxMessage
 from notifications.senders import SendFailed, get_sender
 from notifications.transitions import OUTBOX_STATUS
@@ -37,11 +37,13 @@ PLACEHOLDERS = frozenset(
         "activity",
         "place",
         "lender",
+        "count",
     }
 )
 # The application status whose move queues each event (on events.application_moved).
 STATUS_EVENTS = {
     Status.TRANSFERRED: Event.TRANSFERRED,
+    Status.TRANSFER_FAILED: Event.TRANSFER_FAILED,
     Status.REJECTED: Event.REJECTED,
     Status.RETURNED: Event.RETURNED,
 }
@@ -111,16 +113,18 @@ def _nik_digest(nik: str) -> str:
     return nik_digest(nik)
 
 
-def _store(messages: list[OutboxMessage]) -> int:
+def _store(messages: list[OutboxMessage], *, staff_entered: bool = False) -> int:
     """Insert, one per (event, object): a message already queued for the event is kept.
 
     Every message passes :func:`_number_rules` first: one to a number the registry does
     not hold for its NIK is refused, with its reason kept, beyond once a day per number
-    and beyond the daily cap."""
+    and beyond the daily cap. ``staff_entered``: the numbers are ones the Dinas keeps
+    (a proposer's contact), not typed on a public form, so those rules do not apply."""
     if not messages:
         return 0
     with transaction.atomic():
-        _number_rules(messages, timezone.now())
+        if not staff_entered:
+            _number_rules(messages, timezone.now())
         OutboxMessage.objects.bulk_create(messages, batch_size=CHUNK, ignore_conflicts=True)
     transaction.on_commit(_deliver_soon)
     return len(messages)
@@ -591,3 +595,52 @@ def opt_out_carry(*, from_nik: str, to_nik: str) -> int:
         return 0
     opt_out(source=old.source, nik_hash=new_hash)
     return 1
+
+
+# The proposer's messages: the list event and the moment it names.
+_LIST_EVENTS = {Event.LIST_MERGED: "merged_at", Event.LIST_RETURNED: "returned_at"}
+
+
+def notifications_queue_for_proposal_list(*, event: str, proposal_list_id: int) -> int:
+    """Queue the ``event`` message (list merged or returned) to the contact number of the
+    list's proposer (``Proposer.phone``, kept by the Dinas). A list without a proposer, or
+    a proposer whose contact is not a mobile number, gets none (logged). The text names the
+    program, the list's number and date, and for a merge the new proposals: never a row's
+    NIK or name, nor the Dinas's note (read in the workspace). Returns the messages offered."""
+    from aid.models import ProposalList
+    from registry.identifiers import phone as checked_phone
+
+    template = _templates().get(event)
+    proposal_list = (
+        ProposalList.objects.select_related("program", "proposer")
+        .filter(pk=proposal_list_id)
+        .first()
+    )
+    if not template or proposal_list is None or proposal_list.proposer is None:
+        return 0
+    number = checked_phone(proposal_list.proposer.phone).value
+    if not number:
+        logger.warning(
+            "proposer has no mobile contact number; not told",
+            extra={"event": event, "proposal_list": proposal_list_id},
+        )
+        return 0
+    values = {
+        "program": proposal_list.program.name,
+        "number": f"#{proposal_list.pk}",
+        "date": _day(getattr(proposal_list, _LIST_EVENTS[event])),
+        "count": thousands(int((proposal_list.counts or {}).get("merged", 0))),
+    }
+    opted_out = OptOut.objects.filter(phone=number).exists()
+    return _store(
+        [
+            OutboxMessage(
+                event=event,
+                object_id=proposal_list.pk,
+                phone=number,
+                text=render(template, values),
+                status=OutboxMessage.Status.OPTED_OUT if opted_out else OutboxMessage.Status.QUEUED,
+            )
+        ],
+        staff_entered=True,
+    )

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django_tasks import default_task_backend, task
 
 from notifications import services
+from notifications.models import Event
 
 
 @task()
@@ -69,4 +70,23 @@ def referral_decided(referral_id: int, to_status: str) -> int:
     when development announces events.referral_decided, once the move commits)."""
     return services.notifications_queue_referral_decision(
         referral_id=referral_id, to_status=to_status
+    )
+
+
+def on_transfer_sent_again(sender, *, application_ids: list[int], **kwargs) -> None:
+    """Receiver of ``umkm_portal.events.transfer_sent_again`` (sent once a re-transfer
+    export commits): tell the owners their money is being sent again, one background task
+    per 5,000 applications."""
+    for start in range(0, len(application_ids), services.CHUNK):
+        notifications_queue.enqueue(
+            str(Event.TRANSFER_SENT_AGAIN), application_ids[start : start + services.CHUNK]
+        )
+
+
+@task()
+def proposal_list_told(event: str, proposal_list_id: int) -> int:
+    """Queue the proposer's message that its list was merged or returned (enqueued once the
+    merge or the return commits)."""
+    return services.notifications_queue_for_proposal_list(
+        event=event, proposal_list_id=proposal_list_id
     )

@@ -118,6 +118,8 @@ REFERENCE_DATA = [
     ("notifications.migrations.0004_seed_activity_templates", "seed"),
     ("notifications.migrations.0005_outbox_refusals", "seed"),  # the claim's message
     ("notifications.migrations.0006_referral_decision_templates", "seed"),  # KUR decisions
+    # transfer failed / sent again (owners), list merged / returned (proposers)
+    ("notifications.migrations.0008_seed_transfer_and_list_templates", "seed"),
 ]
 
 

@@ -35,6 +35,15 @@ application_moved = Signal()
 # that writes does so with the merge, all or nothing.
 proposal_list_merged = Signal()
 
+# Failed transfers are being sent again: the applications were put in a re-transfer export
+# for the bank (aid.services.retransfer_create). kwargs: application_ids (list[int]). On
+# commit.
+transfer_sent_again = Signal()
+
+# A proposal list sent to the Dinas was returned to its proposer with a note.
+# kwargs: proposal_list (aid.ProposalList). On commit.
+proposal_list_returned = Signal()
+
 # A background job ended (done, failed or cancelled). kwargs: job (the job row). On commit.
 job_finished = Signal()
 

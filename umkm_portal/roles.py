@@ -106,6 +106,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "aid.view_disbursement",
         "aid.reconcile_disbursement",
         "aid.view_bankreport",
+        # The re-transfer queue's export for the bank.
+        "aid.add_retransferbatch",
+        "aid.view_retransferbatch",
         "dashboard.view_dashboard",
         *_COMPLAINT_WORK,
         "complaints.close_account_change",
@@ -127,6 +130,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "aid.view_submissionbatch",
         "aid.view_decisionfile",
         "aid.view_bankreport",
+        "aid.view_retransferbatch",
         "privacy.view_accesslog",
         "dashboard.view_dashboard",
         "public.view_statuslookup",

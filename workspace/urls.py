@@ -15,4 +15,6 @@ urlpatterns = [
     path("daftar/<int:pk>/kirim/", views.submit, name="submit"),
     path("daftar/<int:pk>/hasil.<str:fmt>", views.outcome_file, name="outcome"),
     path("daftar/<int:pk>/baris/<int:row>/", views.row, name="row"),
+    path("sptjm.docx", views.sptjm_template, name="sptjm"),
+    path("daftar/<int:pk>/sptjm.docx", views.sptjm_template, name="sptjm_for_list"),
 ]

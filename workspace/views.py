@@ -12,9 +12,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -26,7 +27,7 @@ from aid.models import ImportRow, ImportStatus, Reason
 from aid.services.proposer_lists import EDITABLE, editable_columns
 from umkm_portal import content_types
 from umkm_portal.views import throttled_login
-from workspace import selectors
+from workspace import selectors, sptjm
 from workspace.forms import RowForm, SubmitForm, UploadForm
 
 IN_PROGRESS = (ImportStatus.UPLOADED, ImportStatus.PROCESSING)
@@ -236,6 +237,27 @@ def outcome_file(request, proposer, pk, fmt):
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
     raise Http404
+
+
+@proposer_required
+def sptjm_template(request, proposer, pk=None):
+    """The SPTJM to print and sign, filled with the organisation's name and the officer's
+    (for one list: its program too)."""
+    program = ""
+    if pk is not None:
+        program = get_object_or_404(selectors.lists_for(proposer), pk=pk).program.name
+    member = getattr(request.user, "proposer_membership", None)
+    response = HttpResponse(
+        sptjm.sptjm_docx(
+            proposer,
+            officer=request.user.get_full_name(),
+            position=member.position if member else "",
+            program=program,
+        ),
+        content_type=content_types.DOCX,
+    )
+    response["Content-Disposition"] = f'attachment; filename="sptjm-{slugify(proposer.name)}.docx"'
+    return response
 
 
 @proposer_required

@@ -9,6 +9,7 @@ from aid.admin import (  # noqa: F401  (imported to register the model admins)
     imported_files,
     programs,
     proposal_lists,
+    retransfers,
     submissions,
 )
 from aid.admin.applications import ApplicationAdmin, StatusChangeAdmin
@@ -17,6 +18,7 @@ from aid.admin.duplicates import PossibleDuplicateAdmin
 from aid.admin.imported_files import BankReportAdmin, DecisionFileAdmin
 from aid.admin.programs import ProgramAdmin
 from aid.admin.proposal_lists import ProposalListAdmin
+from aid.admin.retransfers import RetransferBatchAdmin
 from aid.admin.submissions import SubmissionBatchAdmin
 
 __all__ = [
@@ -27,6 +29,7 @@ __all__ = [
     "PossibleDuplicateAdmin",
     "ProgramAdmin",
     "ProposalListAdmin",
+    "RetransferBatchAdmin",
     "StatusChangeAdmin",
     "SubmissionBatchAdmin",
 ]

@@ -4,6 +4,7 @@ through aid.services."""
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
+from django.db.models import Q
 from django.http import (
     FileResponse,
     Http404,
@@ -15,11 +16,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 
 from aid import jobs as aid_jobs
-from aid import services, transitions
+from aid import money, services, transitions
 from aid.admin.applications import applications_of_list_url
 from aid.admin.numbers import grouped
 from aid.forms import (
@@ -27,6 +30,7 @@ from aid.forms import (
 )
 from aid.importing import review, template_file
 from aid.models import (
+    ImportRow,
     ImportStatus,
     ProposalList,
 )
@@ -137,8 +141,25 @@ class ProposalListAdmin(ServiceSaveMixin, LargeTableAdmin):
 
     @admin.display(description=_lazy("permohonan"))
     def applications_link(self, obj):
-        return format_html(
+        link = format_html(
             '<a href="{}">{}</a>', applications_of_list_url(obj), _("Lihat permohonan")
+        )
+        refused = self._refused_file_link(obj)
+        return format_html("{}<br>{}", link, refused) if refused else link
+
+    def _refused_file_link(self, obj):
+        """For a list the Dinas uploaded on a proposer's behalf: the refused rows with their
+        reasons, to send back to that proposer (who has no workspace copy of this list).
+        Under the applications link, so the list stays as wide as it was."""
+        refused = sum(((obj.counts or {}).get("rejected") or {}).values())
+        if obj.sent_by_proposer or obj.import_status not in REVIEWABLE or not refused:
+            return ""
+        return format_html(
+            '<a href="{}" title="{}">{}</a>',
+            reverse("admin:aid_proposallist_refused", args=[obj.pk]),
+            _("Hanya baris yang ditolak, dengan alasannya, untuk dikirim ke pengusul"),
+            ngettext("%(n)s baris ditolak (Excel)", "%(n)s baris ditolak (Excel)", refused)
+            % {"n": money.thousands(refused)},
         )
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
@@ -221,6 +242,11 @@ class ProposalListAdmin(ServiceSaveMixin, LargeTableAdmin):
                 "<int:pk>/impor/hasil.<str:fmt>",
                 view(self.outcome_view),
                 name="aid_proposallist_outcome",
+            ),
+            path(
+                "<int:pk>/impor/ditolak.xlsx",
+                view(self.refused_view),
+                name="aid_proposallist_refused",
             ),
             path(
                 "<int:pk>/impor/gabungkan/",
@@ -375,6 +401,34 @@ class ProposalListAdmin(ServiceSaveMixin, LargeTableAdmin):
             rows=rows,
             full_identity=True,
             detail=_("Hasil pemeriksaan daftar usulan (%(fmt)s)") % {"fmt": fmt.upper()},
+        )
+        return response
+
+    def refused_view(self, request, pk):
+        """Only the refused rows of a list, in the outcome file's format (the proposer's
+        columns, then the outcome and the reason), named for the proposer it goes back to."""
+        proposal_list = self._get_list(request, pk)
+        if not can_view_full_identity(request.user):
+            raise PermissionDenied  # the file holds full NIKs and account numbers
+        if proposal_list.import_status not in REVIEWABLE:
+            raise Http404
+        refused = Q(outcome=ImportRow.Outcome.REJECTED)
+        rows = ImportRow.objects.filter(refused, proposal_list=proposal_list).count()
+        response = FileResponse(
+            review.outcome_xlsx(proposal_list, refused),
+            as_attachment=True,
+            filename=f"baris-ditolak-{slugify(proposal_list.proposer_name)}-daftar-"
+            f"{proposal_list.pk}.xlsx",
+            content_type=content_types.XLSX,
+        )
+        access_log_record(
+            user=request.user,
+            action=AccessLog.Action.EXPORT,
+            subject="aid.importrow",
+            object_id=proposal_list.pk,
+            rows=rows,
+            full_identity=True,
+            detail=_("Baris ditolak daftar usulan untuk pengusul (XLSX)"),
         )
         return response
 

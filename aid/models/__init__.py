@@ -25,6 +25,8 @@ from aid.models.money import (
     DecisionFile,
     Disbursement,
     ImportedFile,
+    RetransferBatch,
+    RetransferItem,
     SubmissionBatch,
 )
 from aid.models.programs import (
@@ -49,6 +51,8 @@ __all__ = [
     "PossibleDuplicate",
     "Program",
     "ProposalList",
+    "RetransferBatch",
+    "RetransferItem",
     "Reason",
     "RegistryConflict",
     "RequiredColumn",

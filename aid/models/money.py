@@ -211,3 +211,71 @@ class BankReport(ImportedFile):
     @property
     def source(self) -> str:
         return f"laporan bank #{self.pk} ({self.original_filename})"[:120]
+
+
+class RetransferBatch(models.Model):
+    """One export of the re-transfer queue for the bank: failed transfers whose owner now has
+    another active account (aid.selectors.ready_to_transfer_again), sent again. The file as
+    sent is kept; each application in it is recorded (:class:`RetransferItem`) with the
+    account it went to, so a second export leaves it out unless staff ask for it again."""
+
+    program = models.ForeignKey(
+        Program, verbose_name=_("program"), on_delete=models.PROTECT, related_name="+"
+    )
+    file = models.FileField(_("berkas untuk bank"), upload_to="retransfers/%Y/%m/", blank=True)
+    rows = models.PositiveIntegerField(_("jumlah permohonan"), default=0)
+    # Of ``rows``, those already in an earlier export to the same account (asked for again).
+    repeated = models.PositiveIntegerField(_("diekspor ulang"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diekspor oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("waktu ekspor"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("kiriman ulang ke bank")
+        verbose_name_plural = _("kiriman ulang ke bank")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return _("Kiriman ulang #%(id)s") % {"id": self.pk}
+
+    @property
+    def source(self) -> str:
+        return f"kiriman ulang #{self.pk}"
+
+
+class RetransferItem(models.Model):
+    """An application in a re-transfer export, with the account it was sent to."""
+
+    batch = models.ForeignKey(
+        RetransferBatch,
+        verbose_name=_("kiriman ulang"),
+        on_delete=models.PROTECT,
+        related_name="items",
+    )
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("permohonan"),
+        on_delete=models.PROTECT,
+        related_name="retransfers",
+    )
+    bank_code = models.CharField(_("kode bank"), max_length=3)
+    account_number = models.CharField(_("nomor rekening"), max_length=20)
+    holder_name = models.CharField(_("nama pemilik rekening"), max_length=150)
+
+    class Meta:
+        verbose_name = _("permohonan dalam kiriman ulang")
+        verbose_name_plural = _("permohonan dalam kiriman ulang")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["batch", "application"], name="retransfer_item_once_per_batch"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch} – #{self.application_id}"

@@ -11,6 +11,7 @@ below are where each function lives:
 - :mod:`.duplicates`: decisions on possible duplicates, and reopening them
 - :mod:`.registry_conflicts`: decisions on list rows that contradicted the registry
 - :mod:`.submissions`: the batch and file sent to the ministry
+- :mod:`.retransfers`: the re-transfer queue's export for the bank
 - :mod:`.reconciliation`: the ministry's decision file and the bank's report (kept, checked, queued), with :mod:`.bank_reports` applying a bank report set-based
 - :mod:`.disbursements`: transfers, withdrawals and the withdrawal deadline
 - :mod:`.proposer_lists`: a proposer fixes rows, sends a list with its SPTJM; the Dinas
@@ -66,6 +67,7 @@ from aid.services.reconciliation import (
 )
 from aid.services.registry_conflicts import registry_conflict_decide
 from aid.services.retention import kept_files_purge
+from aid.services.retransfers import retransfer_create, retransfer_export, retransfer_refusal
 from aid.services.submissions import submission_create, submission_export
 
 __all__ = [
@@ -105,6 +107,9 @@ __all__ = [
     "proposal_list_submit",
     "proposal_list_upload",
     "proposal_lists_recover",
+    "retransfer_create",
+    "retransfer_export",
+    "retransfer_refusal",
     "submission_create",
     "submission_export",
 ]

@@ -177,6 +177,7 @@ def _bank_plan(record, rows, live, registered, problems) -> list[_BankAction]:
             amount=row.amount,
             account_number=row.account_number,
             bank_code=row.bank_code,
+            transferred_at=row.at,
         )
         if message:
             _problem(problems, row.row, row.nik, message)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from aid import money, selectors, transitions
@@ -52,6 +53,11 @@ def reference_refusal(bank_reference: str, used_by: int) -> str:
     }
 
 
+def _day(value) -> str:
+    """A moment as staff read dates (Jakarta time, d-m-Y)."""
+    return date_format(timezone.localtime(value), "d-m-Y")
+
+
 def transfer_refusal(
     *,
     application: Application,
@@ -63,6 +69,7 @@ def transfer_refusal(
     amount: int | None,
     account_number: str | None,
     bank_code: str,
+    transferred_at=None,
 ) -> str:
     """Why a transfer attempt for ``application`` (now in ``status``) is refused, or "".
 
@@ -71,7 +78,9 @@ def transfer_refusal(
     (``paid_application_id``: the application of a successful transfer of the owner in the
     program); the application is not approved or failed before; ``amount`` (when given)
     differs from the program amount; the owner has no active ``account``, or it awaits
-    confirmation, or ``account_number``/``bank_code`` (when given) differ from it.
+    confirmation, or ``account_number``/``bank_code`` (when given) differ from it; the
+    transfer is dated (``transferred_at``, when given) on a day before the application was
+    approved.
     """
     if status in RECEIVED_STATUSES or (
         paid_application_id is not None
@@ -85,6 +94,21 @@ def transfer_refusal(
         return _(
             'Permohonan %(name)s berstatus "%(status)s", belum ditetapkan sebagai penerima.'
         ) % {"name": owner.full_name, "status": Status(status).label}
+    # By day (Jakarta): a bank report's date often has no time, and a transfer on the day
+    # of the approval is possible.
+    if (
+        transferred_at is not None
+        and application.approved_at is not None
+        and timezone.localdate(transferred_at) < timezone.localdate(application.approved_at)
+    ):
+        return _(
+            "Tanggal transfer %(date)s lebih awal dari tanggal penetapan %(name)s sebagai "
+            "penerima (%(approved)s). Periksa tanggal transfer."
+        ) % {
+            "date": _day(transferred_at),
+            "name": owner.full_name,
+            "approved": _day(application.approved_at),
+        }
     if amount is not None and amount != program.amount:
         return _(
             "Nominal Rp%(amount)s berbeda dengan nilai bantuan %(program)s (Rp%(expected)s)."
@@ -169,6 +193,7 @@ def disbursement_record(
         amount=amount,
         account_number=account_number,
         bank_code=bank_code,
+        transferred_at=transferred_at,
     )
     if message:
         refuse(message, locked)

@@ -20,6 +20,7 @@ from aid.importing.check import Context, check_row
 from aid.importing.columns import map_header
 from aid.importing.read import values_of
 from aid.models import ImportRow, ImportRowCorrection, ImportStatus, ProposalList
+from umkm_portal import events
 
 # The staged columns that checking a row decides (what staging writes, less the row as sent,
 # its number and what the duplicate rules add later).
@@ -247,4 +248,5 @@ def proposal_list_return(*, proposal_list: ProposalList, by, note: str) -> Propo
         proposal_list, ImportStatus.RETURNED, returned_note=note, returned_at=timezone.now()
     ):
         raise ValidationError(_("Hanya daftar yang sudah dikirim ke Dinas dapat dikembalikan."))
+    events.send_on_commit(events.proposal_list_returned, proposal_list=proposal_list)
     return proposal_list

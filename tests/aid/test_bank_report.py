@@ -285,3 +285,58 @@ def test_other_roles_cannot_import_bank_reports_or_record_transfers(role, make_s
     assert client.get(reverse("admin:aid_bankreport_add")).status_code == 403
     assert client.get(reverse("admin:aid_disbursement_add")).status_code == 403
     assert Reason  # the reason table is shared with the status page
+
+
+def _approved_on(program, day: datetime.date) -> Application:
+    application = in_status(program, Status.APPROVED)
+    approved_at = datetime.datetime.combine(day, datetime.time(9), tzinfo=datetime.UTC)
+    Application.objects.filter(pk=application.pk).update(approved_at=approved_at)
+    application.refresh_from_db()
+    return application
+
+
+def test_a_transfer_dated_before_the_approval_is_refused_in_a_bank_report(program, bendahara):
+    early = _approved_on(program, datetime.date(2020, 9, 10))
+    fine = _approved_on(program, datetime.date(2020, 9, 1))
+    same_day = _approved_on(program, datetime.date(2020, 9, 5))  # 09:00; the bank says 00:00
+
+    report = _import(
+        program,
+        bendahara,
+        [
+            row(early, "EARLY-1", date="05/09/2020"),
+            row(fine, "FINE-1", date="05/09/2020"),
+            row(same_day, "SAME-1", date="05/09/2020"),
+        ],
+    )
+
+    assert (report.applied, report.refused) == (2, 1)
+    assert _messages(report)[2] == (
+        f"Tanggal transfer 05-09-2020 lebih awal dari tanggal penetapan {early.owner.full_name} "
+        "sebagai penerima (10-09-2020). Periksa tanggal transfer."
+    )
+    assert statuses(early) == [Status.APPROVED]
+    assert statuses(fine) == statuses(same_day) == [Status.TRANSFERRED]
+
+
+def test_a_transfer_dated_before_the_approval_is_refused_by_hand(program, make_staff, client):
+    client.force_login(make_staff(roles.BENDAHARA))
+    application = _approved_on(program, datetime.date(2020, 9, 10))
+    data = {
+        "program": program.pk,
+        "nik": application.owner.nik,
+        "outcome": "success",
+        "bank_reference": "MAN-EARLY",
+        "transferred_at": "09/09/2020 10:00",
+        "amount": "2400000",
+        "account_number": application.owner.bank_accounts.get().account_number,
+        "failure_reason": "",
+    }
+
+    refused = client.post(reverse("admin:aid_disbursement_add"), data)
+
+    assert "Tanggal transfer 09-09-2020 lebih awal dari tanggal penetapan" in (
+        refused.content.decode()
+    )
+    assert statuses(application) == [Status.APPROVED]
+    assert not Disbursement.objects.exists()

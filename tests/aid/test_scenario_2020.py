@@ -1,6 +1,7 @@
 """The 2020 story at small scale, from three overlapping proposal lists to the money that
 went back to the treasury. Counts and rupiah totals are worked out by hand below."""
 
+import datetime
 import io
 import json
 import random
@@ -197,6 +198,11 @@ def test_bpum_2020_from_proposal_lists_to_the_treasury(program, make_staff, tmp_
     )
     assert (decision.applied, decision.not_approved, decision.refused) == (8, 2, 1)
     assert _counts(program) == {Status.APPROVED: 8, Status.REJECTED: 4}
+    # The SK was signed on 1 September 2020 and is recorded today: the approval is dated by
+    # the SK, so the bank's September transfers do not precede it.
+    Application.objects.filter(program=program, status=Status.APPROVED).update(
+        approved_at=datetime.datetime(2020, 9, 1, 9, tzinfo=datetime.UTC)
+    )
 
     # 5. The bank transfers on 10 September: six succeed, o8 and o9 fail.
     first = services.bank_report_import(

@@ -160,6 +160,8 @@ PAGES = [
     "/admin/aid/decisionfile/add/",
     "/admin/aid/bankreport/",
     "/admin/aid/bankreport/add/",
+    "/admin/aid/retransferbatch/",
+    "/admin/aid/retransferbatch/send/",
     "/admin/aid/statuschange/",
     "/admin/registry/owner/",
     "/admin/registry/owner/?q=budi",

@@ -53,6 +53,7 @@ from django.contrib.auth import get_user_model
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.utils import timezone
 
 from aid import services
 from aid.importing import review
@@ -528,7 +529,8 @@ class Command(BaseCommand):
                         accounts.get(nik, ""),
                         bank_codes.get(nik, ""),
                         program.amount,
-                        "10/09/2020",
+                        # The day of the decision: a transfer before its approval is refused.
+                        timezone.localdate().strftime("%d/%m/%Y"),
                         f"TRX-{program.pk}-{number:06d}",
                         "GAGAL" if nik in failed else "BERHASIL",
                         "Rekening tidak aktif" if nik in failed else "",

@@ -2,7 +2,9 @@
 
 Idempotent: running it again adds nothing that is already there. Every application's steps
 are dated in order inside BPUM 2020's period (proposals from 17 August 2020, transfers from
-10 September 2020).
+10 September 2020), except the money still in owners' accounts (*Ditransfer*): that is the
+open demo program's, transferred a few weeks ago, so that run_periodic's expire_withdrawals
+(started by ./run) finds nothing to return and the demo keeps every status.
 
 Passwords are random; the database keeps only their hashes. A new password (a user just
 created, or every demo user with ``--reset-passwords``) is printed and written to the
@@ -100,18 +102,32 @@ class Command(BaseCommand):
 
     def handle(self, *args, owners, reset_passwords, logins_file, **options):
         program, period = demo_rows.bpum_2020()
+        today = timezone.localdate()
+        open_program = demo_rows.open_program(today)
         with transaction.atomic():
-            created = self._owners_and_applications(program, period, owners)
+            created = self._owners_and_applications(
+                program, period, owners, open_program=open_program, today=today
+            )
         self.stdout.write(f"Program {program.code}: {created} permohonan demo baru.")
-        open_program = demo_rows.open_program(timezone.localdate())
         self.stdout.write(f"Program {open_program.code}: terbuka untuk unggahan pengusul.")
         seed_development(self.stdout)  # pembinaan: activities, cooperatives, referrals
-        counts = {s.label: program.applications.filter(status=s).count() for s in Status}
-        for label, n in counts.items():
-            self.stdout.write(f"  {label}: {n}")
+        for shown in (program, open_program):
+            counts = {s.label: shown.applications.filter(status=s).count() for s in Status}
+            self.stdout.write(f"{shown.code}:")
+            for label, n in counts.items():
+                if n or shown == program:
+                    self.stdout.write(f"  {label}: {n}")
         self._users(reset_passwords, logins_file)
 
-    def _owners_and_applications(self, program: Program, period, count: int) -> int:
+    def _owners_and_applications(
+        self, program: Program, period, count: int, *, open_program: Program, today
+    ) -> int:
+        """``count`` owners, each with one application in a status of the demo's spread.
+
+        The money still in owners' accounts (final status *Ditransfer*) is this year's, in
+        ``open_program``, transferred a few weeks before ``today``: a BPUM 2020 transfer not
+        withdrawn is long past its 90 days, and ``run_periodic``'s ``expire_withdrawals``
+        would return it to the treasury as soon as ``./run`` starts."""
         pools = demo_rows.Pools.make(2020)
         kelurahan = demo_rows.kelurahan_pool()
         banks = demo_rows.bank_pool()
@@ -144,24 +160,30 @@ class Command(BaseCommand):
             wants_account = demo_rows.wants_account(rng, final)
             if wants_account and not owner.bank_accounts.filter(is_active=True).exists():
                 registry_services.bank_account_set(owner=owner, **account)
-            if Application.objects.filter(owner=owner, program=program).exists():
+            if final == Status.TRANSFERRED:
+                applied_to, proposal_list = open_program, None
+                proposed_at = None
+                steps = demo_rows.recent_period(open_program, today)
+            else:
+                applied_to, proposal_list = program, rng.choice(lists)
+                proposed_at = demo_rows.office_hours(
+                    proposal_list.received_on + datetime.timedelta(days=rng.randint(0, 3)), rng
+                )
+                steps = period
+            if Application.objects.filter(owner=owner, program=applied_to).exists():
                 continue
-            proposal_list = rng.choice(lists)
-            proposed_at = demo_rows.office_hours(
-                proposal_list.received_on + datetime.timedelta(days=rng.randint(0, 3)), rng
-            )
-            dates = demo_rows.step_dates(final, rng, period, proposed_at=proposed_at)
+            dates = demo_rows.step_dates(final, rng, steps, proposed_at=proposed_at)
             application = demo_rows.propose(
                 business=business,
-                program=program,
+                program=applied_to,
                 proposal_list=proposal_list,
-                at=proposed_at,
+                at=dates[Status.PROPOSED],
                 source=SOURCE,
             )
             demo_rows.walk(
                 application,
                 dates,
-                reference=f"DEMO-BPUM-{i + 1:06d}",
+                reference=f"DEMO-{'BPUM' if applied_to == program else 'BARU'}-{i + 1:06d}",
                 reason_code=demo_rows.rejection_reason(rng),
                 source=SOURCE,
             )
