@@ -1,4 +1,3 @@
-import re
 """The dashboard's pembinaan figures follow each change (issue 26.3), and say when they were
 read."""
 
@@ -82,4 +81,4 @@ def test_nothing_approved_reads_a_dash_not_rp0(client, make_staff, business):
     response, rows = referral_rows(client)
     assert response.context["tables"]["pembinaan_rujukan"].rows[0][4] is None
     section = response.content.decode().split('id="pembinaan"')[1]
-    assert "Rp25.000.000" in section and "Rp0" not in section, re.findall(r".{300}Rp0.{80}", section, re.S)
+    assert "Rp25.000.000" in section and "Rp0" not in section
