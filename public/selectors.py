@@ -72,6 +72,8 @@ class OwnerStatus:
     applications: list[OwnerApplicationStatus]
     # The registered owner: what follows the check (a pengaduan) uses the phone on record.
     owner_id: int | None = None
+    # Found by the digits a list proposed the NIK with (issue 24.3), not the owner's own.
+    by_list_phone: bool = False
 
 
 _STEP_FIELDS = {status: f"applications__{status}_at" for status in OWNER_STEPS}
@@ -210,6 +212,7 @@ def owner_status(rows: list[tuple], columns: tuple[str, ...], phone_last4: str):
         # The pengaduan may use the registry's phone only when the owner's own digits found
         # the owner; found by a list's phone, the registry's number is not this person's.
         owner_id=rows[0]["owner_id"] if shown is rows else None,
+        by_list_phone=shown is not rows,
         applications=[_application_status(row) for row in chosen.values()],
     )
 

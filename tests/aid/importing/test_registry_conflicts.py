@@ -265,3 +265,47 @@ def test_pimpinan_sees_the_conflict_masked_and_cannot_decide(
     url = reverse("admin:aid_application_registry_conflict", args=[application.pk])
     assert client.post(url, {"decision": "take_list"}).status_code == 403
     assert RegistryConflict.objects.get().decision == ""
+
+
+def _token(response) -> str:
+    return re.search(r'name="token" value="([^"]+)"', response.content.decode()).group(1)
+
+
+def test_the_lists_digits_neither_read_the_owners_pengaduan_nor_stop_their_messages(
+    upload, registered, client
+):
+    """Whoever holds the phone a list proposed the NIK with is not the registered owner: the
+    owner's pengaduan and the Dinas's answers stay hidden, and that check's token cannot stop
+    the owner's messages (which go to the registry's number)."""
+    from complaints import services as complaint_services
+    from complaints.models import Category
+    from notifications.models import OptOut
+    from public.services import nik_digest
+
+    complaint = complaint_services.complaint_create(
+        nik_hash=nik_digest(NIK), category=Category.OTHER, message="Rekening saya berubah"
+    )
+    complaint_services.complaint_answer(
+        complaint=complaint, answer="Rekening BRI Anda sudah kami ganti.", by=upload.operator
+    )
+    _merge(upload, _row("Joko Susilo", LIST_PHONE))
+
+    by_list = check(client, NIK, LIST_PHONE[-4:])
+    by_registry = check(client, NIK, REGISTERED_PHONE[-4:])
+
+    assert "Rekening BRI Anda sudah kami ganti." in _text(by_registry)
+    assert "Berhenti menerima pesan" in _text(by_registry)
+    assert "Rekening BRI Anda sudah kami ganti." not in _text(by_list)
+    assert "Berhenti menerima pesan" not in _text(by_list)
+    # The pengaduan form stays open to the list's person (asking for a phone).
+    assert "Tulis pengaduan" in _text(by_list)
+
+    stopped = client.post(reverse("notifications_stop"), {"token": _token(by_list)})
+
+    assert stopped.status_code == 403
+    assert not OptOut.objects.exists()
+    assert (
+        client.post(reverse("notifications_stop"), {"token": _token(by_registry)}).status_code
+        == 200
+    )
+    assert OptOut.objects.filter(nik_hash=nik_digest(NIK)).exists()
