@@ -309,3 +309,34 @@ def test_the_lists_digits_neither_read_the_owners_pengaduan_nor_stop_their_messa
         == 200
     )
     assert OptOut.objects.filter(nik_hash=nik_digest(NIK)).exists()
+
+
+def test_a_pengaduan_after_the_lists_digits_is_kept_apart_from_the_owners(
+    upload, registered, client
+):
+    """A request sent after a check by a list's phone is marked as such for staff and is not
+    shown to the registered owner as theirs (its answer goes to the number typed)."""
+    from complaints.models import Category, Complaint
+
+    _merge(upload, _row("Joko Susilo", LIST_PHONE))
+    by_list = check(client, NIK, LIST_PHONE[-4:])
+    assert "nomor HP yang Anda tulis di formulir" in _text(by_list)
+    opened = client.post(reverse("complaint_start"), {"token": _token(by_list)})
+    assert "nomor HP yang Anda tulis di bawah" in _text(opened)
+
+    sent = client.post(
+        reverse("complaint_send"),
+        {
+            "token": _token(by_list),
+            "category": Category.DATA_WRONG,
+            "message": "Nama saya Joko Susilo, bukan yang lain.",
+            "contact_phone": LIST_PHONE,
+        },
+    )
+
+    assert sent.status_code == 200
+    complaint = Complaint.objects.get()
+    assert complaint.source == Complaint.Source.LIST_PHONE
+    assert complaint.contact_phone.endswith("99998888")
+    assert "muncul di halaman cek status" not in _text(sent)
+    assert f"Pengaduan #{complaint.pk}" not in _text(check(client, NIK, REGISTERED_PHONE[-4:]))
