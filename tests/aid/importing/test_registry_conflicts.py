@@ -340,3 +340,31 @@ def test_a_pengaduan_after_the_lists_digits_is_kept_apart_from_the_owners(
     assert complaint.contact_phone.endswith("99998888")
     assert "muncul di halaman cek status" not in _text(sent)
     assert f"Pengaduan #{complaint.pk}" not in _text(check(client, NIK, REGISTERED_PHONE[-4:]))
+
+
+def test_a_list_phone_judged_wrong_no_longer_finds_the_application(
+    upload, registered, verifier, client
+):
+    """The Verifikator keeps the registry's phone over the list's: the list's digits no
+    longer show the application (its transfer, bank and account digits are the owner's)."""
+    _merge(upload, _row("Joko Susilo", LIST_PHONE))
+    assert "BPUM 2020" in _text(check(client, NIK, LIST_PHONE[-4:]))
+    conflict = RegistryConflict.objects.get()
+    services.registry_conflict_decide(
+        conflict=conflict,
+        decision=RegistryConflict.Decision.KEEP_REGISTRY,
+        by=verifier,
+    )
+
+    wrong = check(client, NIK, LIST_PHONE[-4:])
+    unknown = check(client, "3275015708900009", LIST_PHONE[-4:])
+
+    strip = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+    assert strip.sub("", wrong.content.decode()) == strip.sub("", unknown.content.decode())
+    assert "BPUM 2020" in _text(check(client, NIK, REGISTERED_PHONE[-4:]))
+    outcomes = list(StatusLookup.objects.order_by("at", "pk").values_list("outcome", flat=True))
+    assert outcomes[-3:] == [
+        StatusLookup.Outcome.NOT_FOUND,
+        StatusLookup.Outcome.NOT_FOUND,
+        StatusLookup.Outcome.FOUND,
+    ]
