@@ -202,6 +202,10 @@ ROLE_PERMISSIONS[PEMBINAAN] = [
     "development.add_businessreport",
     "development.view_businessreport",
     "dashboard.view_dashboard",
+    # Registrations from /kegiatan/ that matched no registered owner: the officer at the door
+    # meets these people and confirms or refuses their claims, as the Operator can.
+    "development.view_pendingregistration",
+    "development.decide_pendingregistration",
     # The year's plan (targets) that the dashboard's coaching figures are measured against.
     "development.add_yearlytarget",
     "development.change_yearlytarget",
