@@ -86,7 +86,9 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def _text(value: str) -> str:
+def xml_text(value: str) -> str:
+    """``value`` as XML character data: escaped, without the characters XML 1.0 cannot carry
+    (also for the other Office files the portal writes, e.g. the SPTJM)."""
     return escape(_ILLEGAL.sub("", value))
 
 
@@ -97,12 +99,12 @@ def _cell(ref: str, value, style: int) -> str:
         value = str(value)
     if isinstance(value, int | float):
         return f'<c r="{ref}" s="{PLAIN}"><v>{value}</v></c>'
-    text = _text(str(value))
+    text = xml_text(str(value))
     return f'<c r="{ref}" t="inlineStr" s="{style}"><is><t xml:space="preserve">{text}</t></is></c>'
 
 
 def _sheet_name(name: str) -> str:
-    return _text(re.sub(r"[\[\]:*?/\\]", " ", name)[:31] or "Sheet1")
+    return xml_text(re.sub(r"[\[\]:*?/\\]", " ", name)[:31] or "Sheet1")
 
 
 def _small_sheet(rows: Sequence[Sequence], widths: Sequence[float]) -> str:

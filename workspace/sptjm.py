@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import io
 import zipfile
-from xml.sax.saxutils import escape
 
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from proposers.models import Proposer
+from umkm_portal.xlsx import xml_text
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _CONTENT_TYPES = (
@@ -67,7 +67,7 @@ def _paragraph(
         if i:
             runs.append("<w:r><w:tab/></w:r>")
         runs.append(
-            f'<w:r><w:rPr>{run_props}</w:rPr><w:t xml:space="preserve">{escape(part)}</w:t></w:r>'
+            f'<w:r><w:rPr>{run_props}</w:rPr><w:t xml:space="preserve">{xml_text(part)}</w:t></w:r>'
         )
     return f"<w:p><w:pPr>{''.join(props)}</w:pPr>{''.join(runs)}</w:p>"
 

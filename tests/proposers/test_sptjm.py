@@ -58,3 +58,18 @@ def test_a_lists_sptjm_names_its_program_and_stays_in_the_organisation(
 
     client.force_login(other_officer)
     assert client.get(url).status_code == 404
+
+
+def test_a_control_character_in_a_name_still_gives_a_document_word_opens(
+    aren, aren_client, officer
+):
+    """Names are typed by staff and officers; a stray control character (pasted from another
+    program) must not make the XML, and so the DOCX, unreadable."""
+    aren.address = "Jl. Arenjaya\x0b Raya 1"
+    aren.save()
+    officer.first_name = "Sri\x1f"
+    officer.save()
+
+    text = _text(aren_client.get(reverse("proposers:sptjm")).content)
+
+    assert "Jl. Arenjaya Raya 1" in text and "Sri" in text
