@@ -327,8 +327,8 @@ def _bulk(job, progress, apply) -> dict:
                 refused[str(pk)] = reason
         progress.update(min(start + step, len(ids)))
     progress.message = _(
-        "%(moved)s permohonan dipindahkan, %(held)s ditahan karena kemungkinan data ganda, "
-        "%(refused)s ditolak."
+        "%(moved)s permohonan dipindahkan, %(held)s ditahan karena kemungkinan data ganda "
+        "atau data berbeda dengan registry yang belum diputuskan, %(refused)s ditolak."
     ) % {
         "moved": money.thousands(moved),
         "held": money.thousands(held),

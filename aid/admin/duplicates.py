@@ -103,6 +103,11 @@ class PairKecamatanFilter(KecamatanFilter):
         return selectors.possible_duplicates_matching(queryset, kecamatan_id=kecamatan_id)
 
 
+# A value both sides lack ("–", nothing written) is not a match: highlighting it as "the same
+# on both" would point the verifier at a likeness that is not there.
+_NOTHING = frozenset({"", "–", "-", None})
+
+
 def _side(application: Application, user) -> list[str]:
     owner, business = application.owner, application.business
     account = next(iter(owner.active_accounts), None)
@@ -317,7 +322,7 @@ class PossibleDuplicateAdmin(ReadOnlyRecordAdmin):
                 "flag": flag,
                 "pair": pair,
                 "rows": [
-                    {"label": label, "left": a, "right": b, "same": a == b}
+                    {"label": label, "left": a, "right": b, "same": a == b and a not in _NOTHING}
                     for label, a, b in zip(COMPARE_LABELS, left, right, strict=True)
                 ],
                 "decide_form": decide_form,

@@ -23,10 +23,19 @@ def registry_conflict_decide(
     owner's history naming ``by`` and this conflict. Either way the application is no longer
     held by it, and the decision (who, when, which, note) is kept in the conflict's history.
     Refused (``TransitionRefused`` or ``ValidationError``, nothing written) when already
-    decided or when the list's phone is not a valid one.
+    decided, when the list's phone is not a valid one, or when ``take_list`` comes without a
+    note: it rewrites the owner's registered identity for good, so the why must be on record.
     """
     if decision not in RegistryConflict.Decision.values:
         raise ValidationError(_("Keputusan tidak dikenal."))
+    note = note.strip()
+    if decision == RegistryConflict.Decision.TAKE_LIST and not note:
+        raise ValidationError(
+            _(
+                "Tulis catatan mengapa data daftar usulan yang benar (misalnya: KTP dicek di "
+                "kelurahan), lalu tekan Pakai data daftar lagi. Data pemilik belum diubah."
+            )
+        )
     locked = (
         RegistryConflict.objects.select_for_update(of=("self",))
         .select_related("application__owner", "decided_by")

@@ -78,7 +78,8 @@ def submission_create(
     }
     if held:
         message += " " + _(
-            "%(n)s permohonan ditahan karena kemungkinan data ganda yang belum diputuskan."
+            "%(n)s permohonan ditahan karena kemungkinan data ganda atau data berbeda dengan "
+            "registry yang belum diputuskan."
         ) % {"n": money.thousands(len(held))}
     if not ids:
         raise ValidationError(message)

@@ -123,3 +123,30 @@ def test_result_and_error_pages_have_no_serious_accessibility_violations(
     assert error.get_attribute("aria-invalid") == "true"
     assert "16 angka" in audit_page.locator("#nik-error").inner_text()
     assert _serious_violations(audit_page) == []
+
+
+def test_a_refused_owner_reads_the_offices_details_label_beside_value_on_a_phone(
+    phone_page, program, make_staff, screenshot
+):
+    """Where to go, on a phone: "Alamat", "Jam layanan", "Telepon / WhatsApp" each sit on the
+    line of their value, not as a bare word above an indented one."""
+    from tests.public.test_refused_proposals import REFUSED_NIK
+    from tests.public.test_refused_proposals import merged_list as make_list
+    from tests.public.test_refused_proposals import proposer as make_proposer
+
+    make_list.__wrapped__(program, make_staff, make_proposer.__wrapped__())
+    phone_page.goto("/cek-status/")
+    phone_page.get_by_label("NIK (16 digit, sesuai KTP)").fill(REFUSED_NIK)
+    phone_page.get_by_label("4 digit terakhir nomor HP yang didaftarkan").fill("5432")
+    phone_page.get_by_role("button", name="Cek status").click()
+
+    contact = phone_page.locator("dl.proposer-contact")
+    assert "Jl. Arenjaya Raya 1" in contact.inner_text()
+    for label in ("Alamat", "Jam layanan", "Telepon / WhatsApp"):
+        item = contact.locator("div", has=phone_page.locator("dt", has_text=label))
+        label_box = item.locator("dt").bounding_box()
+        value_box = item.locator("dd").bounding_box()
+        assert abs(label_box["y"] - value_box["y"]) < 4, label
+        assert value_box["x"] > label_box["x"] + label_box["width"], label
+    assert _fits_the_screen(phone_page)
+    screenshot(phone_page, "status-refused-office-phone")

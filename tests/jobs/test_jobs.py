@@ -397,3 +397,34 @@ def test_a_job_no_worker_ever_took_is_requeued_and_then_counts_as_fresh(
     waiting.refresh_from_db()
     assert waiting.state == Job.State.DONE
     assert proposal_list.applications.count() == 8
+
+
+def test_bulk_verify_job_names_a_registry_conflict_among_what_held_an_application(
+    program, make_staff, client, settings
+):
+    from aid.models import RegistryConflict
+
+    settings.JOBS_BULK_INLINE_MAX = 2
+    applications = [in_status(program) for _ in range(3)]
+    RegistryConflict.objects.create(
+        application=applications[0],
+        list_name="Joko Susilo",
+        registry_name=applications[0].owner.full_name,
+        name_differs=True,
+    )
+    client.force_login(make_staff(roles.VERIFIKATOR))
+
+    response = client.post(
+        reverse("admin:aid_application_changelist"),
+        {
+            "action": "verify",
+            admin.helpers.ACTION_CHECKBOX_NAME: [a.pk for a in applications],
+            "confirm": "1",
+        },
+        follow=True,
+    )
+
+    text = response.content.decode()
+    assert "2 permohonan dipindahkan, 1 ditahan" in text
+    assert "data berbeda dengan registry" in text
+    assert statuses(*applications) == [Status.PROPOSED, Status.VERIFIED, Status.VERIFIED]

@@ -368,3 +368,22 @@ def test_a_list_phone_judged_wrong_no_longer_finds_the_application(
         StatusLookup.Outcome.NOT_FOUND,
         StatusLookup.Outcome.FOUND,
     ]
+
+
+def test_taking_the_lists_data_without_a_note_is_refused_and_changes_nothing(
+    upload, registered, make_staff, client
+):
+    _merge(upload, _row("Joko Susilo", LIST_PHONE))
+    application = Application.objects.get()
+    client.force_login(make_staff(roles.VERIFIKATOR))
+
+    response = client.post(
+        reverse("admin:aid_application_registry_conflict", args=[application.pk]),
+        {"decision": "take_list", "note": "  "},
+        follow=True,
+    )
+
+    assert "Tulis catatan mengapa data daftar usulan yang benar" in _text(response)
+    registered.refresh_from_db()
+    assert (registered.full_name, registered.phone) == ("Siti Aminah", REGISTERED_PHONE)
+    assert RegistryConflict.objects.get().decision == ""
