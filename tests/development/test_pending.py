@@ -328,3 +328,23 @@ def test_pimpinan_reads_the_queue_masked_and_cannot_decide(make_activity, make_s
     decide = f"/admin/development/pendingregistration/{pending.pk}/periksa/"
     assert client.post(decide, {"decision": "confirm"}).status_code == 403
     assert not Owner.objects.filter(nik=UNKNOWN_NIK).exists()
+
+
+def test_the_pembinaan_officer_at_the_door_can_decide_a_waiting_claim(
+    make_activity, make_staff, client
+):
+    """Walkthrough: the door told the pembinaan officer to check a claim's KTP and decide,
+    but offered no button, and the queue answered 403: only the Operator could decide."""
+    activity = make_activity(registration_open=True)
+    pending = _claim(activity)
+    client.force_login(make_staff(roles.PEMBINAAN))
+
+    door = client.get(f"/pembinaan/kegiatan/{activity.pk}/hadir/", {"q": "Budi"})
+    decide = f"/admin/development/pendingregistration/{pending.pk}/periksa/"
+    assert decide in door.content.decode()
+    assert client.get("/admin/development/pendingregistration/").status_code == 200
+    client.post(decide, {"decision": "confirm"})
+
+    pending.refresh_from_db()
+    assert pending.state == "pemilik_baru"
+    assert Owner.objects.filter(nik=UNKNOWN_NIK).exists()
