@@ -348,3 +348,23 @@ def test_the_pembinaan_officer_at_the_door_can_decide_a_waiting_claim(
     pending.refresh_from_db()
     assert pending.state == "pemilik_baru"
     assert Owner.objects.filter(nik=UNKNOWN_NIK).exists()
+
+
+def test_a_claim_decided_from_the_door_returns_to_the_door(make_activity, make_staff, client):
+    """Walkthrough: after "Periksa" at the door the officer landed on the admin queue and had
+    to find the door and the person again to tap Hadir; a foreign address is not followed."""
+    activity = make_activity(registration_open=True)
+    pending = _claim(activity)
+    client.force_login(make_staff(roles.PEMBINAAN))
+    door = f"/pembinaan/kegiatan/{activity.pk}/hadir/?q=Budi"
+
+    page = client.get(door).content.decode()
+    decide = f"/admin/development/pendingregistration/{pending.pk}/periksa/"
+    assert f"{decide}?next=/pembinaan/kegiatan/{activity.pk}/hadir/%3Fq%3DBudi" in page
+    response = client.post(f"{decide}?next={door.replace('?', '%3F')}", {"decision": "confirm"})
+    assert response.status_code == 302 and response.url == door
+
+    other = _claim(activity, nik="3275015505900099", phone="081299997777")
+    url = f"/admin/development/pendingregistration/{other.pk}/periksa/?next=https://evil.example/"
+    response = client.post(url, {"decision": "confirm"})
+    assert response.url == "/admin/development/pendingregistration/"
