@@ -757,7 +757,10 @@ class PendingRegistrationAdmin(MaskedIdentityMixin, LargeTableAdmin):
                     services.pending_registration_confirm(pending=pending, by=request.user)
                     done = _("Pemilik baru dibuat dan didaftarkan sebagai peserta.")
                 elif decision == "link":
-                    owner = get_object_or_404(Owner, pk=request.POST.get("owner"))
+                    chosen = request.POST.get("owner", "")
+                    if not chosen.isdigit():
+                        raise ValidationError(_("Pilih pemilik terdaftar yang akan ditautkan."))
+                    owner = get_object_or_404(Owner, pk=chosen)
                     services.pending_registration_link(
                         pending=pending, owner=owner, by=request.user
                     )

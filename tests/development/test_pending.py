@@ -368,3 +368,20 @@ def test_a_claim_decided_from_the_door_returns_to_the_door(make_activity, make_s
     url = f"/admin/development/pendingregistration/{other.pk}/periksa/?next=https://evil.example/"
     response = client.post(url, {"decision": "confirm"})
     assert response.url == "/admin/development/pendingregistration/"
+
+
+def test_linking_without_choosing_an_owner_says_what_to_do(
+    make_activity, make_staff, client, registered
+):
+    """Walkthrough: "Tautkan" pressed with no owner chosen answered a 404 page."""
+    activity = make_activity(registration_open=True)
+    pending = _claim(activity, nik=registered.nik)
+    client.force_login(make_staff(roles.OPERATOR))
+
+    url = f"/admin/development/pendingregistration/{pending.pk}/periksa/"
+    response = client.post(url, {"decision": "link"})
+
+    assert response.status_code == 200
+    assert "Pilih pemilik terdaftar yang akan ditautkan." in response.content.decode()
+    pending.refresh_from_db()
+    assert pending.state == "menunggu"
