@@ -381,6 +381,11 @@ def bulk_links(job) -> list:
 # --- outcome workbook of a big list ---------------------------------------------------------
 
 
+# Raised when the outcome file's layout changes (2: the "Ringkasan" sheet), so that a file
+# kept from before is written again.
+OUTCOME_LAYOUT = 2
+
+
 def outcome_fingerprint(proposal_list) -> str:
     """What the outcome file of ``proposal_list`` depends on: its status, counts, last check
     or merge, and the proposers' last correction of a row. A kept file whose fingerprint
@@ -391,6 +396,7 @@ def outcome_fingerprint(proposal_list) -> str:
         row__proposal_list=proposal_list
     ).aggregate(last=Max("pk"))["last"]
     parts = [
+        str(OUTCOME_LAYOUT),
         proposal_list.import_status,
         json.dumps(proposal_list.counts or {}, sort_keys=True),
         str(proposal_list.import_updated_at),

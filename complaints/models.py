@@ -48,6 +48,9 @@ class Complaint(models.Model):
         OWNER = "owner", _("Pemilik usaha (halaman cek status)")
         PAYMENT_CHECK = "payment_check", _("Verifikasi pembayaran (sampel)")
         STAFF = "staff", _("Dicatat petugas")
+        # A status check matched the phone a list proposed the NIK with, not the registered
+        # owner's (issue 24.3): maybe another person; the owner's page does not show it.
+        LIST_PHONE = "list_phone", _("Cek status dengan nomor HP dari daftar usulan")
 
     nik_hash = models.CharField(
         _("hash NIK"),

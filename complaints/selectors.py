@@ -30,13 +30,19 @@ _OWNER_COLUMNS = ("pk", "category", "created_at", "state", "answer", "answered_a
 
 def complaints_for_owner(nik_hash: str, *, limit: int = 10) -> list[OwnerComplaint]:
     """The owner's latest requests with their state and the answer staff gave; the message
-    and contact number they typed are not shown back.
+    and contact number they typed are not shown back. Requests sent after a check that
+    matched a list's phone (``Source.LIST_PHONE``) are not the owner's and are left out.
 
     Read on every successful status check, so the statement is built once and, on
     PostgreSQL, prepared once per connection (no ORM compilation or planning per check).
     """
     with connection.cursor() as cursor:
-        execute_prepared(cursor, f"owner_complaints_{limit}", _owner_sql(limit), (nik_hash,))
+        execute_prepared(
+            cursor,
+            f"owner_complaints_{limit}",
+            _owner_sql(limit),
+            (nik_hash, Complaint.Source.LIST_PHONE),
+        )
         rows = cursor.fetchall()
     return [
         OwnerComplaint(
@@ -56,11 +62,13 @@ def complaints_for_owner(nik_hash: str, *, limit: int = 10) -> list[OwnerComplai
 def _owner_sql(limit: int) -> str:
     query = (
         Complaint.objects.filter(nik_hash="")
+        .exclude(source=Complaint.Source.LIST_PHONE)
         .order_by("-created_at", "-pk")
         .values_list(*_OWNER_COLUMNS)[:limit]
     )
     sql, params = query.query.sql_with_params()
-    assert params == ("",), params  # the NIK hash is the statement's only parameter
+    # The NIK hash and the source left out are the statement's only parameters.
+    assert params == ("", Complaint.Source.LIST_PHONE), params
     return sql
 
 

@@ -8,7 +8,12 @@ from django.views.decorators.http import require_http_methods
 
 from complaints import ratelimits, services
 from complaints.forms import ComplaintForm
-from umkm_portal.owner_tokens import owner_from_token, registered_owner_from_token
+from complaints.models import Complaint
+from umkm_portal.owner_tokens import (
+    found_by_list_phone,
+    owner_from_token,
+    registered_owner_from_token,
+)
 from umkm_portal.ratelimits import CountersUnavailable
 
 
@@ -28,7 +33,11 @@ def complaint_start(request):
     form = ComplaintForm(
         initial={"token": token}, phone_known=registered_owner_from_token(token) is not None
     )
-    return render(request, "complaints/form_page.html", {"form": form})
+    return render(
+        request,
+        "complaints/form_page.html",
+        {"form": form, "by_list_phone": found_by_list_phone(token)},
+    )
 
 
 @never_cache
@@ -49,12 +58,21 @@ def complaint_send(request):
     except CountersUnavailable:
         return render(request, "public/unavailable.html", status=503)
     if not form.is_valid():
-        return render(request, "complaints/form_page.html", {"form": form}, status=200)
+        return render(
+            request,
+            "complaints/form_page.html",
+            {"form": form, "by_list_phone": found_by_list_phone(token)},
+            status=200,
+        )
     complaint = services.complaint_create(
         nik_hash=nik_hash,
         category=form.cleaned_data["category"],
         message=form.cleaned_data["message"],
         contact_phone=form.cleaned_data["contact_phone"],
         owner_id=owner_id,
+        # After a check by a list's phone: kept apart from the registered owner's requests.
+        source=Complaint.Source.LIST_PHONE
+        if found_by_list_phone(token)
+        else Complaint.Source.OWNER,
     )
     return render(request, "complaints/sent.html", {"complaint": complaint})

@@ -274,6 +274,15 @@ def _indicator_columns() -> list[Column]:
     ]
 
 
+def _dash_for_no_rupiah(table: Table) -> Table:
+    """Nothing disbursed reads "–", not "Rp0" (in the rows and the total)."""
+    column = len(table.columns) - 1  # "Nilai KUR cair (Rp)", the last column
+    for row in [*table.rows, table.total or []]:
+        if len(row) > column and not row[column]:
+            row[column] = None
+    return table
+
+
 def kecamatan_year_table(figures: selectors.YearFigures) -> Table:
     """Every kecamatan of the city, then businesses without one: owners coached (by the
     kecamatan of their businesses) and the indicators of businesses there."""
@@ -314,7 +323,7 @@ def kecamatan_year_table(figures: selectors.YearFigures) -> Table:
         figures.coached_by_sex.get(Sex.FEMALE, 0),
     ]
     table.total = total
-    return table
+    return _dash_for_no_rupiah(table)
 
 
 def sex_table(figures: selectors.YearFigures) -> Table:
@@ -332,7 +341,7 @@ def sex_table(figures: selectors.YearFigures) -> Table:
             [str(sex.label), row["coached"], *(row[column] for column in _INDICATOR_COLUMNS)]
         )
     table.total = totals_row(table, _("Jumlah"))
-    return table
+    return _dash_for_no_rupiah(table)
 
 
 def year_tables(year: int) -> list[Table]:

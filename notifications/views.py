@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from notifications import services
 from notifications.models import OptOut
 from registry import identifiers
-from umkm_portal.owner_tokens import owner_from_token
+from umkm_portal.owner_tokens import found_by_list_phone, owner_from_token
 
 STOP_WORDS = frozenset({"STOP", "BERHENTI", "UNREG", "UNSUBSCRIBE"})
 
@@ -51,8 +51,11 @@ def inbound(request):
 @require_POST
 def status_page_stop(request):
     """The owner, just checked on the status page, asks for no more messages."""
-    nik_hash = owner_from_token(request.POST.get("token", ""))
-    if nik_hash is None:
+    token = request.POST.get("token", "")
+    nik_hash = owner_from_token(token)
+    # A check that matched a list's proposed phone (issue 24.3) is not the registered
+    # owner's: it never stops the owner's messages (the page offers no button for it).
+    if nik_hash is None or found_by_list_phone(token):
         return render(request, "complaints/expired.html", status=403)
     services.opt_out(source=OptOut.Source.STATUS_PAGE, nik_hash=nik_hash)
     return render(request, "notifications/stopped.html")

@@ -17,13 +17,31 @@ from dataclasses import dataclass
 from functools import cache
 
 from django.db import connection
-from django.db.models import F, FilteredRelation, OuterRef, Q, Subquery
+from django.db.models import (
+    Case,
+    CharField,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Right
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
-from aid.models import REASON_ADVICE, Disbursement, Program, ProposalList, Reason, Status
+from aid.models import (
+    REASON_ADVICE,
+    Disbursement,
+    Program,
+    ProposalList,
+    Reason,
+    RegistryConflict,
+    Status,
+)
 from privacy.masking import mask_name
 from proposers.models import Proposer
 from public.models import RefusedProposal
@@ -72,6 +90,8 @@ class OwnerStatus:
     applications: list[OwnerApplicationStatus]
     # The registered owner: what follows the check (a pengaduan) uses the phone on record.
     owner_id: int | None = None
+    # Found by the digits a list proposed the NIK with (issue 24.3), not the owner's own.
+    by_list_phone: bool = False
 
 
 _STEP_FIELDS = {status: f"applications__{status}_at" for status in OWNER_STEPS}
@@ -100,7 +120,18 @@ def _status_lookup_queryset(nik: str):
             paid_at=F("paid__transferred_at"),
             **{status: F(field) for status, field in _STEP_FIELDS.items()},
             phone_last4=Right("phone", PHONE_MATCH_DIGITS),
-            proposed_last4=Right("applications__proposed_phone", PHONE_MATCH_DIGITS),
+            # A proposed phone the Verifikator judged wrong (the registry's kept over the
+            # list's differing phone) no longer finds the application.
+            proposed_last4=Case(
+                When(
+                    applications__registry_conflict__decision=(
+                        RegistryConflict.Decision.KEEP_REGISTRY
+                    ),
+                    applications__registry_conflict__phone_differs=True,
+                    then=Value(None, output_field=CharField()),
+                ),
+                default=Right("applications__proposed_phone", PHONE_MATCH_DIGITS),
+            ),
             # The name the list gave, when it differed from the registry's (issue 24.3).
             list_name=F("applications__registry_conflict__list_name"),
             account_last4=Right("paid__account_number", 4),
@@ -210,6 +241,7 @@ def owner_status(rows: list[tuple], columns: tuple[str, ...], phone_last4: str):
         # The pengaduan may use the registry's phone only when the owner's own digits found
         # the owner; found by a list's phone, the registry's number is not this person's.
         owner_id=rows[0]["owner_id"] if shown is rows else None,
+        by_list_phone=shown is not rows,
         applications=[_application_status(row) for row in chosen.values()],
     )
 

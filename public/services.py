@@ -12,7 +12,7 @@ from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from aid.models import Application, ImportRow, ProposalList, Reason
+from aid.models import Application, ImportRow, ProposalList, Reason, RegistryConflict
 from public.models import RefusedProposal, StatusLookup
 from public.selectors import OwnerStatus, RefusedStatus, status_answer, status_statement
 from registry.identifiers import phone_match_digits, phone_match_sql
@@ -166,6 +166,7 @@ def _logged_lookup_sql(lookup_sql: str) -> str:
     quote = connection.ops.quote_name
     owner = Owner._meta
     application = Application._meta
+    conflict = RegistryConflict._meta
     refused = RefusedProposal._meta
     owners = quote(owner.db_table)
     owner_nik = quote(owner.get_field("nik").column)
@@ -178,9 +179,15 @@ def _logged_lookup_sql(lookup_sql: str) -> str:
         f"AND {phone_match_sql(quote(owner.get_field('phone').column))} = %s"
         f") OR EXISTS (SELECT 1 FROM {owners} po JOIN {quote(application.db_table)} pa "
         f"ON pa.{quote(application.get_field('owner').column)} = po.{quote('id')} "
+        f"LEFT JOIN {quote(conflict.db_table)} rc "
+        f"ON rc.{quote(conflict.get_field('application').column)} = pa.{quote('id')} "
         f"WHERE po.{owner_nik} = %s "
         f"AND {phone_match_sql('pa.' + quote(application.get_field('proposed_phone').column))}"
-        " = %s"
+        " = %s "
+        # A proposed phone judged wrong (the registry's kept) finds nothing, as on the page.
+        f"AND NOT (COALESCE(rc.{quote(conflict.get_field('decision').column)}, '') = "
+        f"'{RegistryConflict.Decision.KEEP_REGISTRY}' "
+        f"AND COALESCE(rc.{quote(conflict.get_field('phone_differs').column)}, FALSE))"
         f") OR (NOT EXISTS (SELECT 1 FROM {owners} WHERE {owner_nik} = %s) AND EXISTS ("
         f"SELECT 1 FROM {quote(refused.db_table)} "
         f"WHERE {quote(refused.get_field('nik_hash').column)} = %s "

@@ -67,10 +67,16 @@ def _checked(request, ip):
     # What follows a successful check (a request, stopping messages) trusts this signed
     # token, never a NIK from the browser. The owner's requests are read only now, after a
     # match, so a failed check costs the same single query as before.
+    # Found by a list's phone (issue 24.3): the registered owner's pengaduan (and the
+    # Dinas's answers) and the opt-out from their messages are not this person's.
+    by_list_phone = getattr(result, "by_list_phone", False)
     context = {
         "result": result,
-        "owner_token": owner_token(nik_hash, getattr(result, "owner_id", None)),
-        "complaints": complaints_for_owner(nik_hash),
+        "owner_token": owner_token(
+            nik_hash, getattr(result, "owner_id", None), by_list_phone=by_list_phone
+        ),
+        "complaints": [] if by_list_phone else complaints_for_owner(nik_hash),
+        "by_list_phone": by_list_phone,
     }
     if isinstance(result, RefusedStatus):
         return render(request, "public/refused_result.html", context)

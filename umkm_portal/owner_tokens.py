@@ -14,12 +14,16 @@ from django.core import signing
 _SALT = "public.owner-token"
 
 
-def owner_token(nik_hash: str, owner_id: int | None = None) -> str:
+def owner_token(nik_hash: str, owner_id: int | None = None, *, by_list_phone: bool = False) -> str:
     """The token of a successful check; ``owner_id`` when the check found a registered owner
-    (whose phone the portal has, so a form that follows need not ask for it)."""
+    (whose phone the portal has, so a form that follows need not ask for it);
+    ``by_list_phone`` when the digits were those a list proposed the NIK with, not the
+    registry's (issue 24.3): that person may not act for the registered owner."""
     data = {"h": nik_hash}
     if owner_id is not None:
         data["o"] = owner_id
+    if by_list_phone:
+        data["l"] = 1
     return signing.dumps(data, salt=_SALT, compress=True)
 
 
@@ -36,6 +40,13 @@ def registered_owner_from_token(token: str) -> int | None:
     token forged, altered or expired)."""
     owner_id = _data(token).get("o")
     return owner_id if isinstance(owner_id, int) else None
+
+
+def found_by_list_phone(token: str) -> bool:
+    """The token's check matched a list's proposed phone, not the registered owner's: it
+    may send a pengaduan of its own, but neither reads the owner's pengaduan nor stops the
+    owner's messages."""
+    return _data(token).get("l") == 1
 
 
 def owner_from_token(token: str) -> str | None:

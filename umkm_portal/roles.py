@@ -201,11 +201,11 @@ ROLE_PERMISSIONS[PEMBINAAN] = [
     "development.view_referralchange",
     "development.add_businessreport",
     "development.view_businessreport",
-    # Registrations from /kegiatan/ that matched no registered owner: checked at the door with
-    # the KTP in hand (the door page's "Periksa"), or from the queue (issue 24.1).
+    "dashboard.view_dashboard",
+    # Registrations from /kegiatan/ that matched no registered owner: the officer at the door
+    # meets these people and confirms or refuses their claims, as the Operator can.
     "development.view_pendingregistration",
     "development.decide_pendingregistration",
-    "dashboard.view_dashboard",
     # The year's plan (targets) that the dashboard's coaching figures are measured against.
     "development.add_yearlytarget",
     "development.change_yearlytarget",

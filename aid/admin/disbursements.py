@@ -35,7 +35,7 @@ class DisbursementAdmin(MaskedIdentityMixin, PersonalDataExportAdminMixin, ReadO
     identity_owner_path = "application__owner"
     list_display = [
         "bank_reference",
-        "application",
+        "application_shown",
         "amount_rp",
         "outcome",
         "account_number",
@@ -57,6 +57,11 @@ class DisbursementAdmin(MaskedIdentityMixin, PersonalDataExportAdminMixin, ReadO
     @admin.display(description=_lazy("alasan gagal"))
     def failure_reason_words(self, obj):
         return obj.failure_reason_text
+
+    @admin.display(description=_lazy("permohonan"), ordering="application")
+    def application_shown(self, obj):
+        # Number and owner; the program is in the filter (its code made the list too wide).
+        return f"#{obj.application_id} {obj.application.owner}"
 
     @admin.display(description=_lazy("nilai"), ordering="amount")
     def amount_rp(self, obj):

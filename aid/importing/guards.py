@@ -15,6 +15,7 @@ from typing import IO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 CSV, XLSX = "csv", "xlsx"
@@ -76,10 +77,10 @@ def check_upload(f: IO[bytes], *, max_bytes: int | None) -> str:
     if max_bytes is not None and size > max_bytes:
         raise ListRefused(
             _(
-                "Berkas terlalu besar (%(size).1f MB; batasnya %(max).0f MB). Bagi daftar menjadi "
+                "Berkas terlalu besar (%(size)s MB; batasnya %(max)s MB). Bagi daftar menjadi "
                 "beberapa berkas."
             )
-            % {"size": size / MB, "max": max_bytes / MB}
+            % _sizes(size, max_bytes)
         )
     f.seek(0)
     head = f.read(64 * 1024)
@@ -168,6 +169,14 @@ _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 JPEG, PNG = "image/jpeg", "image/png"
 
 
+def _sizes(size: int, max_bytes: int) -> dict[str, str]:
+    """A file's size and the limit in MB, written the reader's way ("11,0" in Indonesian)."""
+    return {
+        "size": number_format(size / MB, 1),
+        "max": number_format(max_bytes / MB, 0),
+    }
+
+
 def check_uploaded_photo(f: IO[bytes], *, max_bytes: int) -> str:
     """A photo (an activity's report): not empty, at most ``max_bytes``, and really a JPEG
     or PNG by its content (never its name); returns its content type."""
@@ -177,10 +186,10 @@ def check_uploaded_photo(f: IO[bytes], *, max_bytes: int) -> str:
     if size > max_bytes:
         raise ListRefused(
             _(
-                "Foto terlalu besar (%(size).1f MB; batasnya %(max).0f MB). Perkecil ukuran "
+                "Foto terlalu besar (%(size)s MB; batasnya %(max)s MB). Perkecil ukuran "
                 "foto lalu unggah lagi."
             )
-            % {"size": size / MB, "max": max_bytes / MB}
+            % _sizes(size, max_bytes)
         )
     f.seek(0)
     head = f.read(16)

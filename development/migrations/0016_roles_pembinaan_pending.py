@@ -4,8 +4,8 @@ from umkm_portal.roles import sync_roles
 
 
 class Migration(migrations.Migration):
-    """Let the Pembinaan role read and decide registrations waiting for a check, as the
-    Operator does: the pembinaan officer runs the door where they are checked (roles.py)."""
+    """Let the Pembinaan role see and decide pending registrations (roles.py): the officer at
+    the door meets the people who registered from /kegiatan/ with an unknown NIK."""
 
     dependencies = [("development", "0015_referral_cancelled")]
 

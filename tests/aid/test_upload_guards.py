@@ -87,7 +87,8 @@ def test_an_oversized_csv_is_refused_on_both_forms(which, program, make_staff, c
     header = ",".join(FORMS[which][3]).encode() + b"\n"
     big = header + b"\n" * (2 * 1024 * 1024)
     response = _post(client, make_staff, program, which, "besar.csv", big)
-    assert "Berkas terlalu besar" in response.content.decode()
+    # The size is written the Indonesian way, with a decimal comma.
+    assert "Berkas terlalu besar (2,0 MB; batasnya 1 MB)" in response.content.decode()
     assert not FORMS[which][2].objects.exists()
 
 

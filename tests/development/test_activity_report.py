@@ -162,7 +162,8 @@ def test_wrong_scores_and_files_are_refused_and_nothing_is_half_written(
 
     with override_settings(ACTIVITY_PHOTO_MAX_MB=settings_mb):
         page = client.post(page_url, {"part": "photo", "photo": big}).content.decode()
-    assert "Foto terlalu besar" in page
+    # The size is written the Indonesian way, with a decimal comma.
+    assert "Foto terlalu besar (1,0 MB; batasnya 1 MB)" in page
     assert not ActivityPhoto.objects.exists()
 
 

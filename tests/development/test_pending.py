@@ -146,10 +146,14 @@ def _claim(activity, nik=UNKNOWN_NIK, phone="081299998888", **details):
     return outcome.pending
 
 
-def test_staff_confirm_a_claim_as_a_new_owner_from_the_queue(make_activity, make_staff, client):
+@pytest.mark.parametrize("role", [roles.OPERATOR, roles.PEMBINAAN])
+def test_staff_confirm_a_claim_as_a_new_owner_from_the_queue(
+    make_activity, make_staff, client, role
+):
+    """The Operator, and the pembinaan officer who meets these people at the door."""
     activity = make_activity(registration_open=True)
     pending = _claim(activity)
-    operator = make_staff(roles.OPERATOR)
+    operator = make_staff(role)
     client.force_login(operator)
     url = f"/admin/development/pendingregistration/{pending.pk}/periksa/"
 

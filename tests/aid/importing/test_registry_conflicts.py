@@ -265,3 +265,106 @@ def test_pimpinan_sees_the_conflict_masked_and_cannot_decide(
     url = reverse("admin:aid_application_registry_conflict", args=[application.pk])
     assert client.post(url, {"decision": "take_list"}).status_code == 403
     assert RegistryConflict.objects.get().decision == ""
+
+
+def _token(response) -> str:
+    return re.search(r'name="token" value="([^"]+)"', response.content.decode()).group(1)
+
+
+def test_the_lists_digits_neither_read_the_owners_pengaduan_nor_stop_their_messages(
+    upload, registered, client
+):
+    """Whoever holds the phone a list proposed the NIK with is not the registered owner: the
+    owner's pengaduan and the Dinas's answers stay hidden, and that check's token cannot stop
+    the owner's messages (which go to the registry's number)."""
+    from complaints import services as complaint_services
+    from complaints.models import Category
+    from notifications.models import OptOut
+    from public.services import nik_digest
+
+    complaint = complaint_services.complaint_create(
+        nik_hash=nik_digest(NIK), category=Category.OTHER, message="Rekening saya berubah"
+    )
+    complaint_services.complaint_answer(
+        complaint=complaint, answer="Rekening BRI Anda sudah kami ganti.", by=upload.operator
+    )
+    _merge(upload, _row("Joko Susilo", LIST_PHONE))
+
+    by_list = check(client, NIK, LIST_PHONE[-4:])
+    by_registry = check(client, NIK, REGISTERED_PHONE[-4:])
+
+    assert "Rekening BRI Anda sudah kami ganti." in _text(by_registry)
+    assert "Berhenti menerima pesan" in _text(by_registry)
+    assert "Rekening BRI Anda sudah kami ganti." not in _text(by_list)
+    assert "Berhenti menerima pesan" not in _text(by_list)
+    # The pengaduan form stays open to the list's person (asking for a phone).
+    assert "Tulis pengaduan" in _text(by_list)
+
+    stopped = client.post(reverse("notifications_stop"), {"token": _token(by_list)})
+
+    assert stopped.status_code == 403
+    assert not OptOut.objects.exists()
+    assert (
+        client.post(reverse("notifications_stop"), {"token": _token(by_registry)}).status_code
+        == 200
+    )
+    assert OptOut.objects.filter(nik_hash=nik_digest(NIK)).exists()
+
+
+def test_a_pengaduan_after_the_lists_digits_is_kept_apart_from_the_owners(
+    upload, registered, client
+):
+    """A request sent after a check by a list's phone is marked as such for staff and is not
+    shown to the registered owner as theirs (its answer goes to the number typed)."""
+    from complaints.models import Category, Complaint
+
+    _merge(upload, _row("Joko Susilo", LIST_PHONE))
+    by_list = check(client, NIK, LIST_PHONE[-4:])
+    assert "nomor HP yang Anda tulis di formulir" in _text(by_list)
+    opened = client.post(reverse("complaint_start"), {"token": _token(by_list)})
+    assert "nomor HP yang Anda tulis di bawah" in _text(opened)
+
+    sent = client.post(
+        reverse("complaint_send"),
+        {
+            "token": _token(by_list),
+            "category": Category.DATA_WRONG,
+            "message": "Nama saya Joko Susilo, bukan yang lain.",
+            "contact_phone": LIST_PHONE,
+        },
+    )
+
+    assert sent.status_code == 200
+    complaint = Complaint.objects.get()
+    assert complaint.source == Complaint.Source.LIST_PHONE
+    assert complaint.contact_phone.endswith("99998888")
+    assert "muncul di halaman cek status" not in _text(sent)
+    assert f"Pengaduan #{complaint.pk}" not in _text(check(client, NIK, REGISTERED_PHONE[-4:]))
+
+
+def test_a_list_phone_judged_wrong_no_longer_finds_the_application(
+    upload, registered, verifier, client
+):
+    """The Verifikator keeps the registry's phone over the list's: the list's digits no
+    longer show the application (its transfer, bank and account digits are the owner's)."""
+    _merge(upload, _row("Joko Susilo", LIST_PHONE))
+    assert "BPUM 2020" in _text(check(client, NIK, LIST_PHONE[-4:]))
+    conflict = RegistryConflict.objects.get()
+    services.registry_conflict_decide(
+        conflict=conflict,
+        decision=RegistryConflict.Decision.KEEP_REGISTRY,
+        by=verifier,
+    )
+
+    wrong = check(client, NIK, LIST_PHONE[-4:])
+    unknown = check(client, "3275015708900009", LIST_PHONE[-4:])
+
+    strip = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+    assert strip.sub("", wrong.content.decode()) == strip.sub("", unknown.content.decode())
+    assert "BPUM 2020" in _text(check(client, NIK, REGISTERED_PHONE[-4:]))
+    outcomes = list(StatusLookup.objects.order_by("at", "pk").values_list("outcome", flat=True))
+    assert outcomes[-3:] == [
+        StatusLookup.Outcome.NOT_FOUND,
+        StatusLookup.Outcome.NOT_FOUND,
+        StatusLookup.Outcome.FOUND,
+    ]
