@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -756,7 +757,10 @@ class PendingRegistrationAdmin(MaskedIdentityMixin, LargeTableAdmin):
                     services.pending_registration_confirm(pending=pending, by=request.user)
                     done = _("Pemilik baru dibuat dan didaftarkan sebagai peserta.")
                 elif decision == "link":
-                    owner = get_object_or_404(Owner, pk=request.POST.get("owner"))
+                    chosen = request.POST.get("owner", "")
+                    if not chosen.isdigit():
+                        raise ValidationError(_("Pilih pemilik terdaftar yang akan ditautkan."))
+                    owner = get_object_or_404(Owner, pk=chosen)
                     services.pending_registration_link(
                         pending=pending, owner=owner, by=request.user
                     )
@@ -774,7 +778,13 @@ class PendingRegistrationAdmin(MaskedIdentityMixin, LargeTableAdmin):
                 error = refused.message
             else:
                 messages.success(request, done)
-                return redirect(reverse("admin:development_pendingregistration_changelist"))
+                # From the door page: back to its search, to tap Hadir for the person.
+                back = request.GET.get("next", "")
+                if not url_has_allowed_host_and_scheme(
+                    back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+                ):
+                    back = reverse("admin:development_pendingregistration_changelist")
+                return redirect(back)
         user = request.user
         for match in matches:
             match.nik_shown = masking.nik_for(user, match.owner.nik)

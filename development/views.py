@@ -173,7 +173,14 @@ def door_record(request, pk: int):
     attendance = request.POST.get("attendance", "")
     if attendance not in Attendance.values:
         raise Http404
-    services.attendance_take(activity=activity, owner=owner, attendance=attendance, by=request.user)
+    try:
+        services.attendance_take(
+            activity=activity, owner=owner, attendance=attendance, by=request.user
+        )
+    except ValidationError as refused:
+        # E.g. "Hadir" before the activity's day: said on the page, nothing recorded.
+        messages.error(request, " ".join(refused.messages))
+        return redirect(reverse("development:door", args=[activity.pk]))
     messages.success(
         request,
         _("%(name)s: %(attendance)s.")

@@ -139,3 +139,20 @@ def test_an_uploaded_row_whose_name_is_not_the_registered_one_is_reported(
     assert list(Participant.objects.filter(activity=activity).values_list("owner", flat=True)) == [
         siti.pk
     ]
+
+
+def test_hadir_tapped_at_the_door_before_the_day_says_why_and_records_nothing(
+    make_activity, make_staff, client
+):
+    """Walkthrough: tapping Hadir at the door before the activity's day gave a server error."""
+    activity = make_activity(starts_on=timezone.localdate() + datetime.timedelta(days=2))
+    owner = OwnerFactory()
+    client.force_login(make_staff("Pembinaan"))
+    response = client.post(
+        f"/pembinaan/kegiatan/{activity.pk}/hadir/catat/",
+        {"owner": owner.pk, "attendance": "hadir"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "mulai hari kegiatan" in response.content.decode()
+    assert not Participant.objects.filter(activity=activity).exists()

@@ -332,3 +332,60 @@ def test_pimpinan_reads_the_queue_masked_and_cannot_decide(make_activity, make_s
     decide = f"/admin/development/pendingregistration/{pending.pk}/periksa/"
     assert client.post(decide, {"decision": "confirm"}).status_code == 403
     assert not Owner.objects.filter(nik=UNKNOWN_NIK).exists()
+
+
+def test_the_pembinaan_officer_at_the_door_can_decide_a_waiting_claim(
+    make_activity, make_staff, client
+):
+    """Walkthrough: the door told the pembinaan officer to check a claim's KTP and decide,
+    but offered no button, and the queue answered 403: only the Operator could decide."""
+    activity = make_activity(registration_open=True)
+    pending = _claim(activity)
+    client.force_login(make_staff(roles.PEMBINAAN))
+
+    door = client.get(f"/pembinaan/kegiatan/{activity.pk}/hadir/", {"q": "Budi"})
+    decide = f"/admin/development/pendingregistration/{pending.pk}/periksa/"
+    assert decide in door.content.decode()
+    assert client.get("/admin/development/pendingregistration/").status_code == 200
+    client.post(decide, {"decision": "confirm"})
+
+    pending.refresh_from_db()
+    assert pending.state == "pemilik_baru"
+    assert Owner.objects.filter(nik=UNKNOWN_NIK).exists()
+
+
+def test_a_claim_decided_from_the_door_returns_to_the_door(make_activity, make_staff, client):
+    """Walkthrough: after "Periksa" at the door the officer landed on the admin queue and had
+    to find the door and the person again to tap Hadir; a foreign address is not followed."""
+    activity = make_activity(registration_open=True)
+    pending = _claim(activity)
+    client.force_login(make_staff(roles.PEMBINAAN))
+    door = f"/pembinaan/kegiatan/{activity.pk}/hadir/?q=Budi"
+
+    page = client.get(door).content.decode()
+    decide = f"/admin/development/pendingregistration/{pending.pk}/periksa/"
+    assert f"{decide}?next=/pembinaan/kegiatan/{activity.pk}/hadir/%3Fq%3DBudi" in page
+    response = client.post(f"{decide}?next={door.replace('?', '%3F')}", {"decision": "confirm"})
+    assert response.status_code == 302 and response.url == door
+
+    other = _claim(activity, nik="3275015505900099", phone="081299997777")
+    url = f"/admin/development/pendingregistration/{other.pk}/periksa/?next=https://evil.example/"
+    response = client.post(url, {"decision": "confirm"})
+    assert response.url == "/admin/development/pendingregistration/"
+
+
+def test_linking_without_choosing_an_owner_says_what_to_do(
+    make_activity, make_staff, client, registered
+):
+    """Walkthrough: "Tautkan" pressed with no owner chosen answered a 404 page."""
+    activity = make_activity(registration_open=True)
+    pending = _claim(activity, nik=registered.nik)
+    client.force_login(make_staff(roles.OPERATOR))
+
+    url = f"/admin/development/pendingregistration/{pending.pk}/periksa/"
+    response = client.post(url, {"decision": "link"})
+
+    assert response.status_code == 200
+    assert "Pilih pemilik terdaftar yang akan ditautkan." in response.content.decode()
+    pending.refresh_from_db()
+    assert pending.state == "menunggu"
