@@ -27,7 +27,7 @@ from development.models import (
 from notifications.models import OptOut
 from public.services import nik_digest
 from registry import selectors, services
-from registry.models import BankAccount, Business, NikCorrection, Owner, OwnerMerge
+from registry.models import BankAccount, Business, NikCorrection, Owner, OwnerMerge, Region
 from tests.factories import (
     ApplicationFactory,
     BankAccountFactory,
@@ -70,8 +70,11 @@ def _pairs():
 @pytest.mark.django_db
 def test_queue_finds_each_rule_and_says_which_matched():
     kelurahan = OwnerFactory().kelurahan
+    elsewhere = Region.objects.filter(level=kelurahan.level).exclude(pk=kelurahan.pk).first()
     _owner(NIK_A, "Siti Aminah", phone="+6281234567890", kelurahan=kelurahan)
-    _owner(NIK_A_TYPO, "Siti Aminah", phone="+6281200000001")
+    # In another kelurahan, so that only the one-digit rule pairs it (a random kelurahan
+    # was the same one time in 56, and the name-birth-kelurahan rule matched as well).
+    _owner(NIK_A_TYPO, "Siti Aminah", phone="+6281200000001", kelurahan=elsewhere)
     _owner(NIK_B, "siti aminah", phone="+6281200000002", kelurahan=kelurahan)
     _owner("3275031203850011", "Hj. Budi Santoso, S.E.", phone="+6281311112222")
     _owner("3275041510700012", "Budi Santosa", phone="+6281311112222")
