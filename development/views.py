@@ -8,6 +8,7 @@ list import, and one timeline per business (page, CSV, XLSX).
 
 from __future__ import annotations
 
+import re
 from functools import wraps
 
 import tablib
@@ -301,7 +302,15 @@ def yearly_report(request, year: int):
     personal data (like the dashboard's downloads, not written to the access log)."""
     if not 2000 <= year <= 2100:
         raise Http404
-    book = tablib.Databook([table.dataset() for table in tables.year_tables(year)])
+    sheets = []
+    for table in tables.year_tables(year):
+        sheet = table.dataset()
+        # The sheet is named as the table is headed (without the year, which the file's name
+        # has), not by its key; Excel allows 31 characters, none of them []:*?/ or backslash.
+        heading = re.sub(r"\s*\d{4}$", "", str(table.title))
+        sheet.title = re.sub(r"[\[\]:*?/\\]", " ", heading)[:31].strip()
+        sheets.append(sheet)
+    book = tablib.Databook(sheets)
     response = HttpResponse(book.export("xlsx"), content_type=content_types.XLSX)
     name = f"capaian-pembinaan-{year}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

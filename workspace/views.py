@@ -145,6 +145,7 @@ def detail(request, proposer, pk):
             "checked": checked,
             "outcomes": review.outcome_table(counts) if checked else [],
             "flagged": counts.get("flagged", 0),
+            "registry_conflicts": counts.get("registry_conflicts", 0),
             "several": counts.get("several", 0),
             "filters": filters,
             "shown": shown,

@@ -23,6 +23,10 @@ from umkm_portal.spreadsheets import safe_cell
 FIRST_PROBLEMS = 50
 
 
+# Rows noted at check time as differing from the registry (aid.importing.conflicts).
+REGISTRY_CONFLICT = Q(note_codes__icontains='"registry_conflict"')
+
+
 def counts(proposal_list: ProposalList) -> dict:
     """``{"rows": N, "accepted": N, "rejected": {reason: N}, "flagged": N, "previous": N,
     "removed": N, "several": N}`` of the list (previous: accepted from an earlier version of
@@ -36,6 +40,7 @@ def counts(proposal_list: ProposalList) -> dict:
         "previous": 0,
         "removed": 0,
         "several": 0,
+        "registry_conflicts": 0,
     }
     grouped = (
         ImportRow.objects.filter(proposal_list=proposal_list)
@@ -62,6 +67,13 @@ def counts(proposal_list: ProposalList) -> dict:
         .exclude(flags=[])
         .count()
     )
+    # Accepted rows whose NIK is registered with another name or phone (issue 24.3): held for
+    # the Verifikator like the flagged ones, so counted beside them.
+    result["registry_conflicts"] = (
+        ImportRow.objects.filter(proposal_list=proposal_list, outcome=ImportRow.Outcome.ACCEPTED)
+        .filter(REGISTRY_CONFLICT)
+        .count()
+    )
     return result
 
 
@@ -72,7 +84,7 @@ def problem_rows(proposal_list: ProposalList):
     return ImportRow.objects.filter(proposal_list=proposal_list).filter(
         Q(outcome=ImportRow.Outcome.REJECTED)
         | (accepted & ~Q(flags=[]))
-        | (accepted & Q(note_codes__icontains='"registry_conflict"'))
+        | (accepted & REGISTRY_CONFLICT)
     )
 
 
@@ -257,8 +269,17 @@ def summary_rows(proposal_list: ProposalList, only: Q | None = None) -> list[lis
         if by_reason.get(reason.value):
             table.append([str(reason.label), by_reason[reason.value]])
     table.append([_("Jumlah baris"), sum(by_outcome.values()) + sum(by_reason.values())])
+    conflicts = (
+        ImportRow.objects.filter(proposal_list=proposal_list, outcome=ImportRow.Outcome.ACCEPTED)
+        .filter(only or Q())
+        .filter(REGISTRY_CONFLICT)
+        .count()
+    )
     table.append(
         [_("Diterima tetapi ditandai kemungkinan data ganda (diperiksa Verifikator)"), flagged]
+    )
+    table.append(
+        [_("Diterima tetapi berbeda dengan data registry (diperiksa Verifikator)"), conflicts]
     )
     table.append(["", ""])
     table.append(

@@ -63,8 +63,14 @@ def test_another_name_and_phone_is_accepted_flagged_and_held(upload, registered,
     assert "berbeda dengan data registry" in row.remarks
     assert "Data terdaftar tetap dipakai" not in row.remarks  # the Dinas decides instead
     assert "Siti" not in row.remarks
-    # Listed among the rows to look at in the workspace (a wrong NIK can still be fixed).
+    # Listed among the rows to look at in the workspace (a wrong NIK can still be fixed),
+    # and counted in the check's summary beside the possible duplicates.
     assert list(review.problem_rows(proposal_list)) == [row]
+    assert (proposal_list.counts["registry_conflicts"], proposal_list.counts["flagged"]) == (1, 0)
+    assert [
+        "Diterima tetapi berbeda dengan data registry (diperiksa Verifikator)",
+        1,
+    ] in review.summary_rows(proposal_list)
 
     services.proposal_list_confirm(proposal_list=proposal_list, by=upload.operator)
 
