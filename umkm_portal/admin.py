@@ -141,7 +141,11 @@ class LabelledAutocompleteJsonView(AutocompleteJsonView):
     def get_queryset(self):
         queryset = super().get_queryset()
         related = getattr(self.model_admin, "autocomplete_select_related", None)
-        return queryset.select_related(*related) if related else queryset
+        if related:
+            queryset = queryset.select_related(*related)
+        # Paged: a model without a default ordering is put in one, so pages neither repeat
+        # nor skip a match.
+        return queryset if queryset.ordered else queryset.order_by("pk")
 
     def serialize_result(self, obj, to_field_name):
         result = super().serialize_result(obj, to_field_name)
