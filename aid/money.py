@@ -30,6 +30,11 @@ def rupiah(value: int | None) -> str:
     return f"{sign}Rp{thousands(abs(number))}"
 
 
+def rupiah_or_dash(value: int | None) -> str:
+    """``Rp2.400.000``; "–" where there is no amount (nothing approved yet), never "Rp0"."""
+    return rupiah(value) if value else "–"
+
+
 def parse_rupiah(text: str) -> int | None:
     """``"Rp2.400.000"``, ``"2.400.000"``, ``"2400000"``, ``"Rp 2.400.000,-"`` → ``2400000``.
 
