@@ -52,6 +52,10 @@ def _held_elsewhere(job: str, settings):
         try:
             yield
         finally:
+            # Unlock before closing: a closed client's backend releases its locks a moment
+            # later, and the next run must find the lock free.
+            with other.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
             other.close()
         return
     folder = settings.VAR_DIR / "locks"

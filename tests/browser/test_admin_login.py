@@ -1,6 +1,9 @@
 """A staff member logs in through the browser and meets the admin in Indonesian."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from umkm_portal import roles
 
@@ -13,6 +16,6 @@ def test_verifier_logs_in_and_sees_applications_in_indonesian(
     verifier = make_staff(roles.VERIFIKATOR)
     admin_login(page, verifier)
     page.click("text=Permohonan")
-    assert page.locator("h1").inner_text().startswith("Pilih permohonan")
+    expect(page.locator("h1")).to_have_text(re.compile(r"^Pilih permohonan"))
     assert page.locator("#changelist-search").is_visible()
     screenshot(page, "admin-applications")

@@ -7,6 +7,7 @@ from pathlib import Path
 import axe_playwright_python
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from development import services
 from development.models import Activity, Attendance, Participant
@@ -88,8 +89,10 @@ def test_a_walk_in_is_registered_at_the_door(phone_page, activity, admin_login, 
     page.goto(f"/pembinaan/kegiatan/{activity.pk}/hadir/")
     page.get_by_label("Cari NIK, nomor HP atau nama").fill("Sutini")
     page.get_by_label("Cari NIK, nomor HP atau nama").press("Enter")
-    assert page.get_by_text("Belum terdaftar").is_visible()
-    page.get_by_role("button", name="Izin: Sutini Wulandari").click()
+    walk_in_izin = page.get_by_role("button", name="Izin: Sutini Wulandari")
+    expect(walk_in_izin).to_be_visible()  # the search's answer has loaded
+    expect(page.get_by_text("Belum terdaftar").first).to_be_visible()
+    walk_in_izin.click()
     page.wait_for_selector("text=izin 1")
     assert Participant.objects.get(activity=activity, owner=walk_in).attendance == "izin"
 
