@@ -271,7 +271,10 @@ def _imported_file(model, process):
         record.refresh_from_db()
         if record.state == record.State.FAILED:
             raise JobFailed(record.error)
-        progress.update(record.rows, record.rows)
+        # The page ends where the run's numbers went: a decision file's count the
+        # applications approved and then the submitted ones not listed, rejected.
+        total = max(progress.job.total, record.rows)
+        progress.update(total, total)
         progress.message = _(
             "%(rows)s baris: %(applied)s diterapkan, %(unchanged)s tidak berubah, "
             "%(refused)s bermasalah."
@@ -281,6 +284,13 @@ def _imported_file(model, process):
             "unchanged": money.thousands(record.unchanged),
             "refused": money.thousands(record.refused),
         }
+        not_approved = getattr(record, "not_approved", 0)
+        if not_approved:
+            progress.message += " " + ngettext(
+                "%(n)s permohonan diajukan yang tidak tercantum ditolak.",
+                "%(n)s permohonan diajukan yang tidak tercantum ditolak.",
+                not_approved,
+            ) % {"n": money.thousands(not_approved)}
         return {
             "record_id": record.pk,
             "rows": record.rows,

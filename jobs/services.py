@@ -314,7 +314,9 @@ def run(job_id: int) -> Job | None:
         State.DONE,
         result=result,
         message=progress.message or job.message,
+        # The last numbers reported: an update within the interval was not written yet.
         done=max(job.done, job.total),
+        total=job.total,
     )
 
 

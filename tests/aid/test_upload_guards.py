@@ -167,6 +167,38 @@ def test_a_big_decision_file_is_applied_in_the_background(
     assert "Selesai" in page.content.decode()
 
 
+def test_a_big_decision_file_ends_on_its_page_with_every_application_it_moved(
+    program, make_staff, client, settings, django_capture_on_commit_callbacks
+):
+    """The walkthrough of issue 23: 3,000 approved and 63,559 rejected as not listed ended
+    on "3.000 dari 66.559" under Selesai, and the sentence named only the 3,000."""
+    settings.RECONCILIATION_SYNC_MAX_ROWS = 2
+    settings.JOBS_PROGRESS_INTERVAL = 3600  # only the phase and the end are written
+    listed = [in_status(program, Status.SUBMITTED) for _ in range(3)]
+    unlisted = [in_status(program, Status.SUBMITTED) for _ in range(2)]
+    client.force_login(make_staff(roles.PIMPINAN))
+    upload = csv_bytes([["NIK"], *[[a.owner.nik] for a in listed]])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:aid_decisionfile_add"),
+            {
+                "program": program.pk,
+                "file": SimpleUploadedFile("sk.csv", upload),
+                "reject_missing": "on",
+            },
+            follow=True,
+        )
+
+    text = response.content.decode()
+    assert "Selesai" in text
+    assert "5 dari 5" in text
+    assert 'max="5" value="5"' in text
+    assert "3 baris: 3 diterapkan, 0 tidak berubah, 0 bermasalah." in text
+    assert "2 permohonan diajukan yang tidak tercantum ditolak." in text
+    assert statuses(*listed, *unlisted) == [Status.APPROVED] * 3 + [Status.REJECTED] * 2
+
+
 def test_a_big_file_cannot_be_only_checked(program, make_staff, client, settings):
     settings.RECONCILIATION_SYNC_MAX_ROWS = 2
     listed = [in_status(program, Status.SUBMITTED) for _ in range(3)]

@@ -74,6 +74,28 @@ def test_a_job_moves_from_queued_to_done_with_its_progress_shown(
     assert "Muat ulang" not in done_page
 
 
+def test_a_job_ends_on_its_last_numbers_even_when_they_came_within_the_interval(
+    make_staff, client, settings
+):
+    settings.JOBS_PROGRESS_INTERVAL = 3600  # only the phase and the end are written
+
+    def estimate(job, progress):
+        progress.phase("counting", total=10)  # an estimate: 6 turn out to be there
+        progress.update(6, 6)
+        progress.message = "6 dihitung."
+
+    kinds.register("tests.estimate", run=estimate, label="Perkiraan", phases={})
+    try:
+        user = make_staff(None)
+        client.force_login(user)
+        job, _created = services.start(kind="tests.estimate", key="estimate", by=user)
+        page = client.get(reverse("admin:jobs_job_progress", args=[job.pk])).content.decode()
+    finally:
+        kinds._KINDS.pop("tests.estimate", None)
+    assert "Selesai" in page
+    assert "6 dari 6" in page and "dari 10" not in page
+
+
 def test_a_second_click_while_the_merge_runs_finds_the_running_job(upload, make_staff, client):
     proposal_list = upload("outcomes.csv")
     operator = make_staff(roles.OPERATOR)
