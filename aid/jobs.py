@@ -477,10 +477,10 @@ def outcome_xlsx(job, progress) -> dict:
     fingerprint = outcome_fingerprint(proposal_list)
     progress.phase("writing", total=(proposal_list.counts or {}).get("rows", 0))
     if fmt == "zip":
-        written = review.outcome_zip_by_kelurahan(proposal_list)
+        written = review.outcome_zip_by_kelurahan(proposal_list, on_row=progress.advance)
         suffix = "-per-kelurahan.zip"
     else:
-        written = review.outcome_xlsx(proposal_list)
+        written = review.outcome_xlsx(proposal_list, on_row=progress.advance)
         suffix = ".xlsx"
     with written as out:
         name = default_storage.save(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.utils.text import capfirst
@@ -148,10 +148,13 @@ _PROBLEMS_FIRST = Case(
 )
 
 
-def outcome_rows(proposal_list: ProposalList, only: Q | None = None) -> Iterator[list]:
+def outcome_rows(
+    proposal_list: ProposalList, only: Q | None = None, on_row: Callable[[], None] | None = None
+) -> Iterator[list]:
     """Every row as the proposer sent it, followed by its outcome and the explanation in
     Indonesian; refused rows first, then flagged ones, then the rest, each in file order.
-    The reason code, for software, is the last column. The row number is a number."""
+    The reason code, for software, is the last column. The row number is a number.
+    ``on_row()`` is called for each row (a background job counts them on its page)."""
     labels = dict(ImportRow.Outcome.choices)
     reasons = dict(Reason.choices)
     width = len(proposal_list.headers)
@@ -183,6 +186,8 @@ def outcome_rows(proposal_list: ProposalList, only: Q | None = None) -> Iterator
             # Why it was refused before its removal no longer asks anything of anyone.
             reason = message = note = ""
             flags, codes = [], []
+        if on_row:
+            on_row()
         yield [
             number,
             *cells,
@@ -207,14 +212,19 @@ def outcome_csv(proposal_list: ProposalList) -> Iterator[str]:
         yield writer.writerow([safe_cell(value) for value in row])
 
 
-def _write_outcome_xlsx(proposal_list: ProposalList, out, only: Q | None = None) -> None:
+def _write_outcome_xlsx(
+    proposal_list: ProposalList,
+    out,
+    only: Q | None = None,
+    on_row: Callable[[], None] | None = None,
+) -> None:
     """The outcome file as an XLSX, written to the binary file ``out``: a bold,
     frozen header with filters, column widths to read by, the row number as a number, every
     other cell as text (NIKs and account numbers stay digits) and none a formula
     (safe_cell). Streamed (:mod:`umkm_portal.xlsx`), so memory stays flat."""
     from umkm_portal import xlsx
 
-    rows = outcome_rows(proposal_list, only)
+    rows = outcome_rows(proposal_list, only, on_row)
     header = next(rows)
     summary = (_("Ringkasan"), summary_rows(proposal_list, only), [70, 12])
     xlsx.write(
@@ -316,11 +326,13 @@ _ORDER = {
 }
 
 
-def outcome_xlsx(proposal_list: ProposalList, only: Q | None = None):
+def outcome_xlsx(
+    proposal_list: ProposalList, only: Q | None = None, on_row: Callable[[], None] | None = None
+):
     """The outcome file (:func:`_write_outcome_xlsx`) in a temporary file (rewound), ready
     to send back."""
     out = tempfile.TemporaryFile()  # noqa: SIM115 (returned open; the response closes it)
-    _write_outcome_xlsx(proposal_list, out, only)
+    _write_outcome_xlsx(proposal_list, out, only, on_row)
     out.seek(0)
     return out
 
@@ -348,9 +360,10 @@ def kelurahan_of_rows(proposal_list: ProposalList) -> list[tuple[int | None, str
     return places + ([(None, _("tanpa kelurahan"))] if None in ids else [])
 
 
-def outcome_zip_by_kelurahan(proposal_list: ProposalList):
+def outcome_zip_by_kelurahan(proposal_list: ProposalList, on_row: Callable[[], None] | None = None):
     """One outcome XLSX per kelurahan named in the list (and one for rows naming none), in a
-    ZIP in a temporary file (rewound), for a list that spans several kelurahan."""
+    ZIP in a temporary file (rewound), for a list that spans several kelurahan. ``on_row()``
+    is called for each row written, across the parts."""
     import zipfile
 
     from django.utils.text import slugify
@@ -358,7 +371,7 @@ def outcome_zip_by_kelurahan(proposal_list: ProposalList):
     out = tempfile.TemporaryFile()  # noqa: SIM115 (returned open; the response closes it)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for pk, name in kelurahan_of_rows(proposal_list):
-            with outcome_xlsx(proposal_list, Q(kelurahan_id=pk)) as part:
+            with outcome_xlsx(proposal_list, Q(kelurahan_id=pk), on_row) as part:
                 archive.writestr(f"hasil-{proposal_list.pk}-{slugify(name)}.xlsx", part.read())
     out.seek(0)
     return out

@@ -68,3 +68,31 @@ def test_a_decision_file_reports_its_approvals_then_its_rejections(
         reject_missing=True,
     )
     assert seen == [(2, 4), (3, 4), (4, 4)]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "zip"])
+def test_an_outcome_file_counts_its_rows_while_it_is_written(
+    upload, make_staff, client, settings, monkeypatch, fmt
+):
+    """The walkthrough found the 69,300-row workbook's page at "0 dari 69.300" for 18 s (the
+    ZIP per kelurahan for 44 s), then done."""
+    from django.urls import reverse
+
+    from jobs.services import Progress
+    from umkm_portal import roles
+
+    settings.JOBS_OUTCOME_MIN_ROWS = 10
+    proposal_list = upload("outcomes.csv")  # 15 rows
+    seen = []
+    original = Progress.update
+
+    def watched(self, done, total=None, **kwargs):
+        seen.append((done, self.job.total if total is None else total))
+        return original(self, done, total, **kwargs)
+
+    monkeypatch.setattr(Progress, "update", watched)
+    client.force_login(make_staff(roles.OPERATOR))
+    client.get(reverse("admin:aid_proposallist_outcome", args=[proposal_list.pk, fmt]))
+
+    assert seen[:3] == [(1, 15), (2, 15), (3, 15)]
+    assert seen[-1] == (15, 15)
