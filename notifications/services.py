@@ -1,4 +1,4 @@
-"""Writes of notifications: queue one message per event (set-based), deliver with backoff,
+"""Writes of notifications: queue one message per occurrence of an event (set-based), deliver with backoff,
 honour opt-outs. Texts come from :class:`MessageTemplate`, rendered with a fixed set of
 placeholders, and are refused if they would carry a NIK or an account number."""
 
@@ -12,10 +12,11 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import BigIntegerField, OuterRef, Subquery, Value
 from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
 
-from aid.models import REASON_ADVICE, Application, Program, Reason, Status
+from aid.models import REASON_ADVICE, Application, Disbursement, Program, Reason, Status
 from aid.money import rupiah, thousands
 from notifications.models import Event, MessageTemplate, OptOut, OutboxMessage
 from notifications.senders import SendFailed, get_sender
@@ -47,6 +48,9 @@ STATUS_EVENTS = {
     Status.REJECTED: Event.REJECTED,
     Status.RETURNED: Event.RETURNED,
 }
+# Events an application can have more than once, one per failed transfer: the failure told,
+# and its transfer sent again (a repeat export to the same account tells nothing new).
+FAILED_TRANSFER_EVENTS = frozenset({Event.TRANSFER_FAILED, Event.TRANSFER_SENT_AGAIN})
 # Seconds before each new attempt after a failure; after the last, the message has failed.
 BACKOFF = (60, 300, 1800, 7200, 21600)
 DEADLINE_NOTICE_DAYS = 14
@@ -113,8 +117,22 @@ def _nik_digest(nik: str) -> str:
     return nik_digest(nik)
 
 
+def failed_transfer_occurrence(disbursement_id: int | None) -> str:
+    """The outbox's occurrence key of a message about the failed transfer ``disbursement_id``
+    (none recorded: the application's one occurrence)."""
+    return f"disbursement-{disbursement_id}" if disbursement_id else ""
+
+
+def list_return_occurrence(returned_at: datetime.datetime | None) -> str:
+    """The outbox's occurrence key of a list's return at ``returned_at``."""
+    if returned_at is None:
+        return ""
+    return f"returned-{returned_at.astimezone(datetime.UTC):%Y%m%dT%H%M%S%f}"
+
+
 def _store(messages: list[OutboxMessage], *, staff_entered: bool = False) -> int:
-    """Insert, one per (event, object): a message already queued for the event is kept.
+    """Insert, one per (event, object, occurrence): a message already queued for the same
+    occurrence (a retried task, a double click) is kept and nothing is added.
 
     Every message passes :func:`_number_rules` first: one to a number the registry does
     not hold for its NIK is refused, with its reason kept, beyond once a day per number
@@ -209,17 +227,32 @@ def notifications_queue_for_applications(
 ) -> int:
     """Queue the ``event`` message for each application's owner: one read per chunk of
     5,000 ids, one bulk INSERT; owners without a phone get none, owners who opted out get
-    a record marked ``opted_out`` and nothing is sent. Returns the messages offered."""
+    a record marked ``opted_out`` and nothing is sent. A message about a failed transfer
+    (:data:`FAILED_TRANSFER_EVENTS`) is keyed on the application's latest failed
+    disbursement, so a later failure is told again and a rerun is not. Returns the
+    messages offered."""
     template = _templates().get(event)
     if not template:
         return 0
     now = now or timezone.now()
     ids = sorted(set(application_ids))
+    latest_failure = (
+        Subquery(
+            Disbursement.objects.filter(
+                application_id=OuterRef("pk"), outcome=Disbursement.Outcome.FAILED
+            )
+            .order_by("-pk")
+            .values("pk")[:1]
+        )
+        if event in FAILED_TRANSFER_EVENTS
+        else Value(None, output_field=BigIntegerField())
+    )
     offered = 0
     for start in range(0, len(ids), CHUNK):
         rows = list(
             Application.objects.filter(pk__in=ids[start : start + CHUNK])
             .exclude(owner__phone="")
+            .annotate(failed_transfer=latest_failure)
             .values_list(
                 "pk",
                 "owner__phone",
@@ -230,12 +263,24 @@ def notifications_queue_for_applications(
                 "reason_code",
                 "transferred_at",
                 "returned_at",
+                "failed_transfer",
             )
         )
         hashes = {row[0]: _nik_digest(row[2]) for row in rows}
         out_phones, out_hashes = _opted_out((r[1] for r in rows), hashes.values())
         messages = []
-        for pk, phone, _nik, program, amount, days, reason_code, transferred, returned in rows:
+        for (
+            pk,
+            phone,
+            _nik,
+            program,
+            amount,
+            days,
+            reason_code,
+            transferred,
+            returned,
+            failed,
+        ) in rows:
             reason = Reason(reason_code) if reason_code in Reason.values else None
             deadline = transferred + datetime.timedelta(days=days) if transferred else None
             values = {
@@ -251,6 +296,7 @@ def notifications_queue_for_applications(
                 OutboxMessage(
                     event=event,
                     object_id=pk,
+                    occurrence=failed_transfer_occurrence(failed),
                     phone=phone,
                     nik_hash=hashes[pk],
                     text=render(template, values),
@@ -289,7 +335,7 @@ def notifications_queue_for_complaint(*, complaint) -> int:
 def notifications_queue_withdrawal_deadlines(*, today: datetime.date | None = None) -> int:
     """Queue the reminder for every transferred application whose withdrawal deadline is at
     most :data:`DEADLINE_NOTICE_DAYS` days away and not yet past: one query per program;
-    an application already reminded is skipped by the unique (event, object)."""
+    an application already reminded is skipped (and held once by the outbox's unique key)."""
     today = today or timezone.localdate()
     queued = 0
     for program in Program.objects.order_by("pk"):
@@ -374,7 +420,7 @@ def _participant_messages(*, event: str, participants, now=None) -> list[OutboxM
 
 def notifications_queue_activity_registered(*, participant_id: int) -> int:
     """Queue the "you are registered" message for one participant (development app); a
-    second call for the same participant adds nothing (unique event and object)."""
+    second call for the same participant adds nothing (the outbox's unique key)."""
     from development.models import Participant
 
     participants = Participant.objects.filter(pk=participant_id).select_related(
@@ -476,7 +522,7 @@ def notifications_queue_referral_decision(*, referral_id: int, to_status: str) -
 def notifications_queue_activity_reminders(*, today: datetime.date | None = None) -> int:
     """Queue the reminder for every participant of an activity starting tomorrow: one query
     for the set, one bulk INSERT per chunk; a participant already reminded is skipped (and
-    held once by the unique event and object), so running it hourly sends once."""
+    held once by the outbox's unique key), so running it hourly sends once."""
     from development.models import Participant
 
     today = today or timezone.localdate()
@@ -513,7 +559,7 @@ def outbox_deliver(*, message: OutboxMessage, now=None) -> OutboxMessage:
     attempts = message.attempts + 1
     try:
         gateway_id = get_sender().send(
-            phone=message.phone, text=message.text, reference=f"{message.event}-{message.object_id}"
+            phone=message.phone, text=message.text, reference=message.reference
         )
     except SendFailed as exc:
         last_error = str(exc)[:255]
@@ -637,6 +683,10 @@ def notifications_queue_for_proposal_list(*, event: str, proposal_list_id: int) 
             OutboxMessage(
                 event=event,
                 object_id=proposal_list.pk,
+                # Returned, fixed, sent and returned again: each return is told.
+                occurrence=list_return_occurrence(proposal_list.returned_at)
+                if event == Event.LIST_RETURNED
+                else "",
                 phone=number,
                 text=render(template, values),
                 status=OutboxMessage.Status.OPTED_OUT if opted_out else OutboxMessage.Status.QUEUED,
