@@ -56,7 +56,7 @@ class OutboxMessage(models.Model):
         REFUSED = "refused", _("Tidak dikirim (ditolak aturan pengiriman)")
 
     class Refusal(models.TextChoices):
-        """Why the outbox refused a message (:func:`notifications.services._store`)."""
+        """Why the outbox refused a message (:func:`notifications.services.outbox._store`)."""
 
         NEW_NUMBER_TODAY = (
             "new_number_today",
@@ -90,7 +90,7 @@ class OutboxMessage(models.Model):
     created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
     sent_at = models.DateTimeField(_("terkirim"), null=True, blank=True)
     # A number the registry does not hold for this NIK (typed on a public form): such
-    # messages are bounded per number and per day (notifications.services._store).
+    # messages are bounded per number and per day (notifications.services.outbox._store).
     to_new_number = models.BooleanField(_("ke nomor di luar registri"), default=False)
     refusal = models.CharField(
         _("alasan ditolak"), max_length=20, choices=Refusal.choices, blank=True
