@@ -90,8 +90,8 @@ PATH: tuple[str, ...] = (
 # or phone (an open RegistryConflict).
 HELD_BY_OPEN_DUPLICATES = frozenset({Status.VERIFIED, Status.SUBMITTED})
 
-# Moves the owner is told about by a message to their phone (notifications app), once per
-# application and status, after the move commits.
+# Moves the owner is told about by a message to their phone (notifications app), after the move
+# commits: once per application and status, a failed transfer once per failure.
 NOTIFIED_STATUSES = frozenset(
     {Status.TRANSFERRED, Status.TRANSFER_FAILED, Status.REJECTED, Status.RETURNED}
 )

@@ -45,6 +45,7 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         "created_at",
         "event",
         "object_id",
+        "occurrence",
         "masked_phone",
         "status",
         "attempts",

@@ -1,7 +1,8 @@
 """Messages to owners' phones: templates per event, the outbox, and opt-outs.
 
-One message per event and object (an application moved, a request answered), enforced by the
-database; texts never carry a NIK or an account number (:mod:`notifications.services` checks
+One message per occurrence of an event on an object (an application moved, a request
+answered; a second failed transfer of the same application is a new occurrence), enforced by
+the database; texts never carry a NIK or an account number (:mod:`notifications.services` checks
 every rendered text); delivery is retried with backoff by the background worker.
 """
 
@@ -55,7 +56,7 @@ class OutboxMessage(models.Model):
         REFUSED = "refused", _("Tidak dikirim (ditolak aturan pengiriman)")
 
     class Refusal(models.TextChoices):
-        """Why the outbox refused a message (:func:`notifications.services._store`)."""
+        """Why the outbox refused a message (:func:`notifications.services.outbox._store`)."""
 
         NEW_NUMBER_TODAY = (
             "new_number_today",
@@ -70,6 +71,12 @@ class OutboxMessage(models.Model):
     # development.Referral; for list_merged and list_returned, the aid.ProposalList, told to
     # its proposer's contact number) the event is about.
     object_id = models.BigIntegerField(_("objek"))
+    # Which occurrence of the event on the object this message tells, for events an object
+    # can have more than once: the failed transfer (``disbursement-<id>``) a transfer_failed
+    # or transfer_sent_again message is about, the moment a list was returned
+    # (``returned-<UTC time>``). Empty where an object has the event once. A retry or a
+    # double click of the same occurrence finds its message; a new occurrence gets its own.
+    occurrence = models.CharField(_("kejadian"), max_length=40, blank=True, default="")
     phone = models.CharField(_("nomor HP"), max_length=16)
     nik_hash = models.CharField(_("hash NIK"), max_length=64, blank=True, db_index=True)
     text = models.TextField(_("isi pesan"))
@@ -83,7 +90,7 @@ class OutboxMessage(models.Model):
     created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
     sent_at = models.DateTimeField(_("terkirim"), null=True, blank=True)
     # A number the registry does not hold for this NIK (typed on a public form): such
-    # messages are bounded per number and per day (notifications.services._store).
+    # messages are bounded per number and per day (notifications.services.outbox._store).
     to_new_number = models.BooleanField(_("ke nomor di luar registri"), default=False)
     refusal = models.CharField(
         _("alasan ditolak"), max_length=20, choices=Refusal.choices, blank=True
@@ -94,8 +101,11 @@ class OutboxMessage(models.Model):
         verbose_name_plural = _("pesan keluar")
         ordering = ["-created_at", "-pk"]
         constraints = [
-            # One message per event: a move recorded twice, or a task run twice, sends once.
-            models.UniqueConstraint(fields=["event", "object_id"], name="outbox_one_per_event"),
+            # One message per occurrence: a move recorded twice, or a task run twice, sends
+            # once; the same event again on the same object, later, is told again.
+            models.UniqueConstraint(
+                fields=["event", "object_id", "occurrence"], name="outbox_one_per_occurrence"
+            ),
             models.CheckConstraint(
                 condition=models.Q(phone__regex=r"^\+628[0-9]{7,11}$"), name="outbox_phone_e164"
             ),
@@ -119,6 +129,11 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_event_display()} #{self.object_id}"
+
+    @property
+    def reference(self) -> str:
+        """The message's reference at the gateway: one per event, object and occurrence."""
+        return "-".join(str(part) for part in (self.event, self.object_id, self.occurrence) if part)
 
 
 class OptOut(models.Model):

@@ -48,7 +48,7 @@ def activity_registered(participant_id: int) -> int:
 def on_application_moved(sender, *, to_status: str, application_ids: list[int], **kwargs) -> None:
     """Receiver of ``umkm_portal.events.application_moved`` (sent once the move commits):
     queue the owners' messages of the statuses that have one, as one background task per
-    5,000 applications (set-based; the outbox's unique (event, object) makes a repeat
+    5,000 applications (set-based; the outbox's unique (event, object, occurrence) makes a repeat
     harmless)."""
     event = services.STATUS_EVENTS.get(to_status)
     if event is None or not application_ids:

@@ -20,6 +20,7 @@ from django.db import connection
 from django.db.models import (
     Case,
     CharField,
+    Exists,
     F,
     FilteredRelation,
     OuterRef,
@@ -40,6 +41,7 @@ from aid.models import (
     ProposalList,
     Reason,
     RegistryConflict,
+    RetransferItem,
     Status,
 )
 from privacy.masking import mask_name
@@ -82,6 +84,10 @@ class OwnerApplicationStatus:
     withdrawal_deadline: datetime.datetime | None = None
     withdrawn_at: datetime.datetime | None = None
     returned_at: datetime.datetime | None = None
+    # A failed transfer put in a re-transfer export for the bank: when, and to which account.
+    resent_at: datetime.datetime | None = None
+    resent_bank_name: str = ""
+    resent_account_last4: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +101,29 @@ class OwnerStatus:
 
 
 _STEP_FIELDS = {status: f"applications__{status}_at" for status in OWNER_STEPS}
-_DATETIMES = frozenset({*OWNER_STEPS, "paid_at"})
+_DATETIMES = frozenset({*OWNER_STEPS, "paid_at", "resent_at"})
+
+
+def _resent(column: str, value):
+    """``value`` of the latest re-transfer export of a failed transfer whose account no
+    transfer has failed on since (the money is on its way again, as the owner's message
+    said), or NULL; read only for an application whose transfer failed. Compared by bank and
+    number, as the re-transfer queue is (aid.selectors.ready_to_transfer_again): the bank's
+    date of a failure says nothing reliable against the export's."""
+    failed_on_it = Disbursement.objects.filter(
+        application_id=OuterRef("application_id"),
+        outcome=Disbursement.Outcome.FAILED,
+        bank_code=OuterRef("bank_code"),
+        account_number=OuterRef("account_number"),
+    )
+    pending = (
+        RetransferItem.objects.filter(application_id=OuterRef("applications__id"))
+        .exclude(Exists(failed_on_it))
+        .annotate(**{column: value})
+        .order_by("-batch_id", "-pk")
+        .values(column)[:1]
+    )
+    return Case(When(applications__status=Status.TRANSFER_FAILED, then=Subquery(pending)))
 
 
 def _status_lookup_queryset(nik: str):
@@ -139,6 +167,16 @@ def _status_lookup_queryset(nik: str):
                 Bank.objects.filter(code=OuterRef("paid__bank_code"))
                 .order_by()
                 .values("short_name")[:1]
+            ),
+            resent_at=_resent("resent_at", F("batch__created_at")),
+            resent_last4=_resent("resent_last4", Right("account_number", 4)),
+            resent_bank_name=_resent(
+                "resent_bank_name",
+                Subquery(
+                    Bank.objects.filter(code=OuterRef("bank_code"))
+                    .order_by()
+                    .values("short_name")[:1]
+                ),
             ),
         )
         .order_by(F("applications__program__starts_on").desc(nulls_last=True), "-applications__id")
@@ -259,7 +297,8 @@ def _application_status(row: dict) -> OwnerApplicationStatus:
         # Labels as text in the reader's language now: a page renders each several times,
         # and a lazy label is translated again on every use.
         status_label=str(status.label),
-        steps=[(str(s.label), row[s]) for s in OWNER_STEPS if row[s] is not None],
+        steps=[(str(s.label), row[s]) for s in OWNER_STEPS if row[s] is not None]
+        + ([(_("Dikirim ulang ke bank"), row["resent_at"])] if row["resent_at"] else []),
         reason_label=str(reason.label) if shows_reason else "",
         reason_advice=str(REASON_ADVICE.get(reason, "")) if shows_reason else "",
         transferred_at=transferred_at,
@@ -272,6 +311,9 @@ def _application_status(row: dict) -> OwnerApplicationStatus:
         ),
         withdrawn_at=row[Status.WITHDRAWN],
         returned_at=row[Status.RETURNED],
+        resent_at=row["resent_at"],
+        resent_bank_name=row["resent_bank_name"] or "",
+        resent_account_last4=row["resent_last4"] or "",
     )
 
 

@@ -258,7 +258,7 @@ NOTIFY_GATEWAY_TOKEN = env.str("NOTIFY_GATEWAY_TOKEN", default="")
 NOTIFY_GATEWAY_TIMEOUT = env.float("NOTIFY_GATEWAY_TIMEOUT", default=10.0)
 # Messages to numbers the registry does not hold for the NIK (typed on a public form): at
 # most one a day per number, and at most this many a day in all; reaching it logs an ERROR
-# and shows a notice on the admin's home page (notifications.services._number_rules).
+# and shows a notice on the admin's home page (notifications.services.outbox._number_rules).
 NOTIFY_NEW_NUMBER_DAILY_CAP = env.int("NOTIFY_NEW_NUMBER_DAILY_CAP", default=200)
 # The token the gateway sends when it forwards a reply (STOP); empty closes the endpoint.
 NOTIFY_INBOUND_TOKEN = env.str("NOTIFY_INBOUND_TOKEN", default="")

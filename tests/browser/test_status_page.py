@@ -74,6 +74,31 @@ def test_owner_checks_a_rejected_application_on_a_phone(phone_page, owner_in, sc
     screenshot(phone_page, "status-rejected-phone")
 
 
+def test_owner_whose_failed_transfer_is_sent_again_reads_it_on_a_phone(
+    phone_page,
+    owner_in,  # noqa: F811
+    make_staff,
+    screenshot,
+):
+    from tests.public.test_status_check import _sent_again
+    from umkm_portal import roles
+
+    Bank.objects.get_or_create(
+        code="009", defaults={"name": "PT Bank Negara Indonesia", "short_name": "BNI"}
+    )
+    owner = owner_in(Status.TRANSFER_FAILED)
+    account = _sent_again(owner, make_staff(roles.BENDAHARA))
+
+    _check_status(phone_page, owner)
+
+    body = phone_page.locator("main").inner_text()
+    last4 = account.account_number[-4:]
+    assert f"sedang dikirim ulang ke rekening BNI yang berakhiran {last4}" in body
+    assert "pastikan rekening Anda aktif" not in body
+    assert _fits_the_screen(phone_page)
+    screenshot(phone_page, "status-sent-again-phone")
+
+
 def test_the_check_works_without_javascript(browser, live_server, owner_in):  # noqa: F811
     owner = owner_in(Status.APPROVED)
     context = browser.new_context(

@@ -1,4 +1,4 @@
-"""The outbox: one message per event, no NIK or account in any text, retries with backoff
+"""The outbox: one message per occurrence of an event, no NIK or account in any text, retries with backoff
 against a fake gateway (failures, a timeout), and opt-outs honoured."""
 
 import datetime
@@ -130,12 +130,16 @@ def test_rejections_and_returns_are_told_with_no_personal_data(
         assert secret not in message.text
 
 
-def test_the_database_holds_one_message_per_event(owner_in):  # noqa: F811
+def test_the_database_holds_one_message_per_occurrence(owner_in):  # noqa: F811
     owner = owner_in(Status.TRANSFERRED)
     values = {"event": Event.TRANSFERRED, "object_id": 1, "phone": owner.phone, "text": "x"}
     OutboxMessage.objects.create(**values)
     with pytest.raises(IntegrityError), transaction.atomic():
         OutboxMessage.objects.create(**values)
+    # Another occurrence of the same event on the same object (a second failed transfer).
+    OutboxMessage.objects.create(**{**values, "occurrence": "disbursement-2"})
+    with pytest.raises(IntegrityError), transaction.atomic():
+        OutboxMessage.objects.create(**{**values, "occurrence": "disbursement-2"})
     with pytest.raises(IntegrityError), transaction.atomic():
         OutboxMessage.objects.create(**{**values, "object_id": 2, "phone": "3275011708900001"})
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from aid import services
 from aid.importing import review
 from aid.models import ProposalList
+from notifications import services as notifications_services
 from notifications.models import Event, OutboxMessage
 from privacy.models import AccessLog
 from tests.aid.conftest import xlsx_rows
@@ -66,6 +67,27 @@ def test_a_returned_list_is_told_without_the_note(
     assert "Budi" not in message.text
     home = aren_client.get(reverse("proposers:home")).content.decode()
     assert "Dikembalikan oleh Dinas pada" in home
+
+
+def test_a_list_returned_again_after_it_was_sent_again_is_told_again(
+    sent, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.proposal_list_return(proposal_list=sent, by=None, note="Lengkapi alamat.")
+    services.proposal_list_submit(
+        proposal_list=sent, by=None, sptjm_name="Sri", sptjm_position="Lurah", sptjm_agreed=True
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.proposal_list_return(proposal_list=sent, by=None, note="Masih kurang.")
+    # The task of the second return run twice (a retry): still one message for it.
+    notifications_services.notifications_queue_for_proposal_list(
+        event=Event.LIST_RETURNED, proposal_list_id=sent.pk
+    )
+
+    first, second = OutboxMessage.objects.filter(event=Event.LIST_RETURNED).order_by("pk")
+    assert first.object_id == second.object_id == sent.pk
+    assert first.occurrence != second.occurrence
+    assert second.status == OutboxMessage.Status.SENT
 
 
 def test_a_proposer_without_a_mobile_number_gets_no_message_and_the_merge_stands(

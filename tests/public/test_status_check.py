@@ -4,11 +4,14 @@ import re
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from aid.models import Reason, Status
 from privacy.masking import mask_name
 from public.selectors import status_lookup
+from public.templatetags.tanggal import tanggal
 from tests.public.conftest import check
+from umkm_portal import roles
 
 pytestmark = pytest.mark.django_db
 
@@ -191,3 +194,74 @@ def test_a_registered_owner_never_proposed_is_told_so(client, owner):
 
     assert mask_name(owner.full_name) in text
     assert "belum diusulkan untuk program bantuan" in text
+
+
+def _sent_again(owner, bendahara, number="5550001112"):
+    """The owner's failed transfer, after a new account was entered, put in a re-transfer
+    export for the bank (the owner's message says the money is being sent again)."""
+    from aid import services
+    from registry import services as registry_services
+    from registry.models import Bank
+
+    account = registry_services.bank_account_set(
+        owner=owner,
+        bank=Bank.objects.get(code="009"),
+        account_number=number,
+        holder_name=owner.full_name,
+    )
+    if account.confirmation_required:
+        registry_services.bank_account_confirm(account=account, by=bendahara)
+    program = owner.applications.get().program
+    services.retransfer_create(program=program, file_format="csv", by=bendahara)
+    return account
+
+
+def test_a_failed_transfer_sent_again_tells_the_owner_to_wait_for_the_bank(
+    client, owner_in, make_staff
+):
+    bendahara = make_staff(roles.BENDAHARA)
+    resent = owner_in(Status.TRANSFER_FAILED)
+    waiting = owner_in(Status.TRANSFER_FAILED)
+    account = _sent_again(resent, bendahara)
+    today = tanggal(timezone.localtime())
+
+    resent_text = _text(check(client, resent.nik, resent.phone[-4:]))
+    waiting_text = _text(check(client, waiting.nik, waiting.phone[-4:]))
+
+    assert (
+        "Transfer sebelumnya gagal. Dana Rp2.400.000 sedang dikirim ulang ke rekening BNI yang "
+        f"berakhiran {account.account_number[-4:]}; Dinas mengirim datanya ke bank pada {today}."
+    ) in resent_text
+    assert "tunggu bank penyalur menyelesaikan transfer" in resent_text
+    assert "Bila dana tetap belum masuk, kirim pengaduan" in resent_text
+    assert f"<dt>Dikirim ulang ke bank</dt><dd>{today}</dd>" in resent_text
+    assert "pastikan rekening Anda aktif" not in resent_text
+    assert account.account_number not in resent_text
+    # Not re-exported yet: still asked to fix the account.
+    assert "pastikan rekening Anda aktif" in waiting_text
+    assert "sedang dikirim ulang" not in waiting_text
+
+
+def test_a_transfer_sent_again_that_fails_too_asks_for_the_account_again(
+    client, owner_in, make_staff, django_assert_num_queries
+):
+    from aid import services
+
+    bendahara = make_staff(roles.BENDAHARA)
+    owner = owner_in(Status.TRANSFER_FAILED)
+    _sent_again(owner, bendahara)
+    with django_assert_num_queries(1):
+        assert status_lookup(nik=owner.nik, phone_last4=owner.phone[-4:]).applications[0].resent_at
+
+    services.disbursement_record(
+        application=owner.applications.get(),
+        bank_reference="KIRIM-ULANG-1",
+        succeeded=False,
+        failure_reason="Rekening tidak aktif",
+        transferred_at=timezone.now(),
+        by=bendahara,
+    )
+
+    text = _text(check(client, owner.nik, owner.phone[-4:]))
+    assert "pastikan rekening Anda aktif" in text
+    assert "sedang dikirim ulang" not in text
