@@ -298,6 +298,22 @@ class ProposalListUploadForm(forms.ModelForm):
         required=False,
         choices=[("", "---------"), *Proposer.Kind.choices],
     )
+    # Where the status page sends a refused owner, and where the Dinas's messages about the
+    # list go: optional, as staff may not have them at hand (the proposer list counts the
+    # offices still without them).
+    new_proposer_address = forms.CharField(
+        label=_("alamat kantor lembaga baru"),
+        required=False,
+        max_length=255,
+        help_text=_("Tampil di halaman cek status bagi pemilik yang usulannya ditolak."),
+    )
+    new_proposer_phone = forms.CharField(
+        label=_("nomor HP / WhatsApp lembaga baru"),
+        required=False,
+        max_length=20,
+        help_text=_("Nomor HP yang diawali 08; pemberitahuan tentang daftarnya dikirim ke sini."),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
     upload = forms.FileField(
         label=_("Berkas daftar usulan"),
         help_text=format_lazy(
@@ -330,9 +346,23 @@ class ProposalListUploadForm(forms.ModelForm):
     def clean_upload(self):
         return clean_list_upload(self.cleaned_data["upload"])
 
+    def clean_new_proposer_phone(self):
+        checked = identifiers.phone(self.cleaned_data["new_proposer_phone"])
+        if checked.error:
+            raise forms.ValidationError(checked.error)
+        return checked.value
+
     def clean(self):
         data = super().clean()
         chosen, name = data.get("proposer"), (data.get("new_proposer_name") or "").strip()
+        if chosen and (data.get("new_proposer_address") or data.get("new_proposer_phone")):
+            self.add_error(
+                None,
+                _(
+                    "Alamat dan nomor HP di sini hanya untuk lembaga baru. Ubah kontak lembaga "
+                    "yang sudah terdaftar di Pengusul → Lembaga pengusul."
+                ),
+            )
         if chosen and name:
             raise forms.ValidationError(
                 _("Pilih lembaga dari daftar atau isi lembaga baru, jangan keduanya.")

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from proposers.models import Proposer, ProposerMember
+from registry import identifiers
 from registry.selectors import RegionIndex
 from umkm_portal import roles
 
@@ -62,11 +63,16 @@ def proposer_update(*, proposer: Proposer, by=None, **changes) -> Proposer:
 
 
 @transaction.atomic
-def proposer_resolve(*, name: str, kind: str = Proposer.Kind.OTHER) -> Proposer:
+def proposer_resolve(
+    *, name: str, kind: str = Proposer.Kind.OTHER, address: str = "", phone: str = ""
+) -> Proposer:
     """The proposer of this name (any case and spacing), created on first use.
 
-    A new kelurahan office named after a kelurahan of the city ("Kelurahan Aren Jaya") gets
-    that kelurahan as its area; other kinds start without one (staff can set it).
+    A new proposer gets the office ``address`` and ``phone`` given (both optional; the phone
+    must be a mobile number, stored as ``+628…``, since the Dinas's messages about its lists
+    go to it by SMS); an existing one keeps its own. A new kelurahan office named after a
+    kelurahan of the city ("Kelurahan Aren Jaya") gets that kelurahan as its area; other
+    kinds start without one (staff can set it).
     """
     name = _normal_name(name)
     if not name:
@@ -74,7 +80,12 @@ def proposer_resolve(*, name: str, kind: str = Proposer.Kind.OTHER) -> Proposer:
     existing = Proposer.objects.filter(name__iexact=name).first()
     if existing is not None:
         return existing
-    proposer = Proposer(name=name, kind=kind)
+    checked = identifiers.phone(phone)
+    if checked.error:
+        raise ValidationError({"phone": checked.error})
+    proposer = Proposer(
+        name=name, kind=kind, address=" ".join((address or "").split()), phone=checked.value
+    )
     if kind == Proposer.Kind.KELURAHAN:
         match = RegionIndex.load().match(kelurahan=name)
         if not match.error and match.kelurahan is not None and not match.warnings:

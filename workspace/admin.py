@@ -9,11 +9,31 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from aid.models import ImportStatus, ProposalList
-from proposers import services
+from proposers import selectors, services
 from proposers.models import Proposer, ProposerMember
 from umkm_portal.service_admin import ServiceSaveMixin
 
 DRAFT = (ImportStatus.UPLOADED, ImportStatus.PROCESSING, ImportStatus.STAGED, ImportStatus.RETURNED)
+
+
+class ContactFilter(admin.SimpleListFilter):
+    """Offices with or without both an address and a phone (proposers.selectors): an owner
+    refused in a list is sent to the office of their kelurahan, and reads only its name when
+    it has neither."""
+
+    title = _("kontak kantor")
+    parameter_name = "kontak"
+    MISSING = "belum-lengkap"
+
+    def lookups(self, request, model_admin):
+        return [(self.MISSING, _("Alamat atau telepon belum diisi")), ("lengkap", _("Lengkap"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == self.MISSING:
+            return queryset.filter(selectors.MISSING_CONTACT)
+        if self.value() == "lengkap":
+            return queryset.exclude(selectors.MISSING_CONTACT)
+        return queryset
 
 
 class MemberInline(admin.TabularInline):
@@ -37,9 +57,10 @@ class ProposerAdmin(ServiceSaveMixin, SimpleHistoryAdmin):
         "n_submitted",
         "n_merged",
         "rows_accepted",
+        "contact",
         "is_active",
     ]
-    list_filter = ["kind", "is_active", "kecamatan"]
+    list_filter = ["kind", "is_active", ContactFilter, "kecamatan"]
     search_fields = ["name"]
     autocomplete_fields = ["kelurahan", "kecamatan"]
     fields = [
@@ -117,6 +138,16 @@ class ProposerAdmin(ServiceSaveMixin, SimpleHistoryAdmin):
     @admin.display(description=_("digabungkan"), ordering="merged")
     def n_merged(self, obj):
         return obj.merged
+
+    @admin.display(description=_("kontak kantor"))
+    def contact(self, obj):
+        if not obj.address and not obj.phone:
+            return _("belum ada alamat dan telepon")
+        if not obj.address:
+            return _("belum ada alamat")
+        if not obj.phone:
+            return _("belum ada telepon")
+        return _("lengkap")
 
     @admin.display(description=_("baris diterima"))
     def rows_accepted(self, obj):

@@ -10,3 +10,9 @@ class WorkspaceConfig(AppConfig):
 
     name = "workspace"
     verbose_name = _("Ruang kerja pengusul")
+
+    def ready(self):
+        # todo registers this app's item of the admin home's "Perlu dikerjakan" panel.
+        from workspace import todo
+
+        todo.register_items()

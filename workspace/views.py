@@ -115,8 +115,12 @@ def detail(request, proposer, pk):
     counts = proposal_list.counts or {}
     shown = request.GET.get("alasan", "")
     filters = []
+    flagged = 0
     if checked:
-        rows = review.problem_rows(proposal_list).order_by("row_number")
+        # What the proposer may read of its rows: no comparison with the registry, no other
+        # proposer's applications (aid.importing.review's docstring).
+        rows = review.problem_rows(proposal_list, for_proposer=True).order_by("row_number")
+        flagged = review.flagged_for_proposer(proposal_list)
         # The problem rows by what is wrong: each refusal reason the list has, and the rows
         # accepted but flagged as possible duplicates (what the Operator sees counted).
         filters = [
@@ -124,8 +128,8 @@ def detail(request, proposer, pk):
             for label, code, n in review.outcome_table(counts)
             if code in Reason.values
         ]
-        if counts.get("flagged"):
-            filters.append((FLAGGED, _("Ditandai kemungkinan data ganda"), counts["flagged"]))
+        if flagged:
+            filters.append((FLAGGED, _("Ditandai kemungkinan data ganda"), flagged))
         if shown == FLAGGED:
             rows = rows.filter(outcome=ImportRow.Outcome.ACCEPTED)
         elif shown in Reason.values:
@@ -144,8 +148,8 @@ def detail(request, proposer, pk):
             "outcome_jobs": aid_jobs.outcome_being_written(proposal_list) if checked else [],
             "checked": checked,
             "outcomes": review.outcome_table(counts) if checked else [],
-            "flagged": counts.get("flagged", 0),
-            "registry_conflicts": counts.get("registry_conflicts", 0),
+            "flagged": flagged,
+            "registry_check": review.REGISTRY_CHECK,
             "several": counts.get("several", 0),
             "filters": filters,
             "shown": shown,
@@ -292,11 +296,11 @@ def row(request, proposer, pk, row):
                     row=import_row, values=form.cleaned_data, by=request.user
                 )
                 fixed = change.row
-                if fixed.outcome == ImportRow.Outcome.ACCEPTED and fixed.flags:
+                if fixed.outcome == ImportRow.Outcome.ACCEPTED and fixed.proposer_flags:
                     messages.warning(
                         request,
                         _("Baris %(n)s diterima, tetapi ditandai: %(flags)s")
-                        % {"n": row, "flags": fixed.remarks},
+                        % {"n": row, "flags": fixed.proposer_remarks},
                     )
                 elif fixed.outcome == ImportRow.Outcome.ACCEPTED:
                     messages.success(

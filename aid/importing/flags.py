@@ -14,6 +14,13 @@ from django.utils.translation import gettext as _
 MAX_NAMED = 10
 
 
+def for_proposer(flags: list[dict] | None) -> list[dict]:
+    """The flags a proposer reads: those naming other rows of its own list. A flag naming the
+    program's applications (another proposer's people, a phone or account in use) is the
+    Dinas's: a list must not be a way to learn whose a phone or an account is."""
+    return [flag for flag in flags or [] if "applications" not in flag]
+
+
 def text(flag: dict) -> str:
     """One flag in words: the rule and the rows (or applications) it names."""
     rule = flag.get("rule", "")
@@ -41,10 +48,18 @@ def text(flag: dict) -> str:
     return texts[rule] % {"rows": shown} if rule in texts else ""
 
 
-def remarks(note: str, flags: list[dict], note_codes: list[str] | None = None) -> str:
+def remarks(
+    note: str,
+    flags: list[dict],
+    note_codes: list[str] | None = None,
+    *,
+    proposer: bool = False,
+) -> str:
     """A row's note (the check's warnings and the rules' notes, ``note_codes``) followed by
-    its flags, in words."""
+    its flags, in words; for a ``proposer``, what it may read (:func:`for_proposer`,
+    :data:`.row_messages.REGISTRY_NOTES`)."""
     from aid.importing.row_messages import note_text
 
-    note = note_text(note, note_codes)
-    return " ".join(filter(None, [note, *(text(flag) for flag in flags or [])]))
+    note = note_text(note, note_codes, for_proposer=proposer)
+    flags = for_proposer(flags) if proposer else flags or []
+    return " ".join(filter(None, [note, *(text(flag) for flag in flags)]))

@@ -2,19 +2,28 @@
 
 Everything comes straight from the staging table. Outcome files are streamed (CSV) or written
 with openpyxl's write-only mode (XLSX), so a 66,000-row list does not sit in memory.
+
+The outcome files go back to the proposer (from the workspace, or from staff who uploaded the
+list for it), so they hold what a proposer may read of its rows, like the workspace's pages:
+no note comparing a row with the registry, no flag or refusal naming another application
+(:mod:`.row_messages`, :func:`.flags.for_proposer`). Staff read those in the admin.
 """
 
 from __future__ import annotations
 
 import csv
+import operator
 import tempfile
 from collections.abc import Callable, Iterator
+from functools import reduce
 
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from aid.importing.flags import remarks
+from aid.importing.row_messages import REGISTRY_NOTES
 from aid.importing.row_messages import text as row_message
 from aid.models import ImportPhase, ImportRow, ImportStatus, ProposalList, Reason
 from aid.money import thousands
@@ -25,6 +34,13 @@ FIRST_PROBLEMS = 50
 
 # Rows noted at check time as differing from the registry (aid.importing.conflicts).
 REGISTRY_CONFLICT = Q(note_codes__icontains='"registry_conflict"')
+# Rows with any note comparing them with the registry (staff read these; the proposer not).
+REGISTRY_NOTED = reduce(
+    operator.or_, (Q(note_codes__icontains=f'"{code}"') for code in sorted(REGISTRY_NOTES))
+)
+# Accepted rows flagged against other rows of their own list: the flags a proposer reads
+# (flags naming the program's applications are the Dinas's: aid.importing.flags).
+FLAGGED_IN_LIST = Q(outcome=ImportRow.Outcome.ACCEPTED, flags__icontains='"rows"')
 
 
 def counts(proposal_list: ProposalList) -> dict:
@@ -77,21 +93,40 @@ def counts(proposal_list: ProposalList) -> dict:
     return result
 
 
-def problem_rows(proposal_list: ProposalList):
-    """Rows refused, or accepted with a possible-duplicate flag or a difference from the
-    registry (the proposer may have typed a wrong NIK), of the list."""
+def problem_rows(proposal_list: ProposalList, *, for_proposer: bool = False):
+    """Rows refused, or accepted with a possible-duplicate flag or a note comparing them with
+    the registry (the proposer may have typed a wrong NIK), of the list. ``for_proposer``: the
+    rows refused or flagged against its own rows only, so which rows the registry or another
+    proposer's applications concern does not show by which rows are listed."""
+    refused = Q(outcome=ImportRow.Outcome.REJECTED)
+    rows = ImportRow.objects.filter(proposal_list=proposal_list)
+    if for_proposer:
+        return rows.filter(refused | FLAGGED_IN_LIST)
     accepted = Q(outcome=ImportRow.Outcome.ACCEPTED)
-    return ImportRow.objects.filter(proposal_list=proposal_list).filter(
-        Q(outcome=ImportRow.Outcome.REJECTED)
-        | (accepted & ~Q(flags=[]))
-        | (accepted & REGISTRY_CONFLICT)
+    return rows.filter(refused | (accepted & ~Q(flags=[])) | (accepted & REGISTRY_NOTED))
+
+
+def flagged_for_proposer(proposal_list: ProposalList, only: Q | None = None) -> int:
+    """Accepted rows flagged against other rows of the list (:data:`FLAGGED_IN_LIST`)."""
+    return (
+        ImportRow.objects.filter(FLAGGED_IN_LIST, proposal_list=proposal_list)
+        .filter(only or Q())
+        .count()
     )
 
 
 def first_problems(proposal_list: ProposalList, limit: int = FIRST_PROBLEMS):
-    """Rejected or flagged rows, in file order, for the review page."""
+    """Rejected rows, then flagged ones, then those the registry notes, each in file order,
+    for the staff's review page."""
+    order = Case(
+        When(outcome=ImportRow.Outcome.REJECTED, then=Value(0)),
+        When(~Q(flags=[]), then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
     return (
         problem_rows(proposal_list)
+        .annotate(problem_order=order)
         .only(
             "row_number",
             "nik",
@@ -105,13 +140,13 @@ def first_problems(proposal_list: ProposalList, limit: int = FIRST_PROBLEMS):
             "note_codes",
             "flags",
         )
-        .order_by("row_number")[:limit]
+        .order_by("problem_order", "row_number")[:limit]
     )
 
 
 def problems_by_column(import_row: ImportRow) -> dict[str, list[str]]:
     """A refused row's problems per column it concerns (canonical names), for marking the
-    fields to fix: the check run again on the row as it is now; a refusal by the list's or
+    fields to fix in the workspace: the check run again on the row as it is now; a refusal by the list's or
     the program's rules (a NIK already proposed, received, or listed twice) marks the NIK."""
     from aid.importing.check import Context, check_row
     from aid.importing.columns import map_header
@@ -124,7 +159,7 @@ def problems_by_column(import_row: ImportRow) -> dict[str, list[str]]:
     checked = check_row(import_row.row_number, cells, values_of(cells, mapping), Context.load())
     result = {column: list(texts) for column, texts in checked.columns.items()}
     if import_row.message_code and not checked.problems:
-        result.setdefault("nik", []).append(import_row.explanation)
+        result.setdefault("nik", []).append(import_row.proposer_explanation)
     return result
 
 
@@ -139,10 +174,10 @@ def _header(proposal_list: ProposalList) -> list[str]:
     ]
 
 
-# Rows the proposer must act on come first in the outcome file.
+# Rows the proposer must act on come first in the outcome file (the flags it reads).
 _PROBLEMS_FIRST = Case(
     When(outcome=ImportRow.Outcome.REJECTED, then=Value(0)),
-    When(Q(outcome=ImportRow.Outcome.ACCEPTED) & ~Q(flags=[]), then=Value(1)),
+    When(FLAGGED_IN_LIST, then=Value(1)),
     default=Value(2),
     output_field=IntegerField(),
 )
@@ -152,9 +187,10 @@ def outcome_rows(
     proposal_list: ProposalList, only: Q | None = None, on_row: Callable[[], None] | None = None
 ) -> Iterator[list]:
     """Every row as the proposer sent it, followed by its outcome and the explanation in
-    Indonesian; refused rows first, then flagged ones, then the rest, each in file order.
-    The reason code, for software, is the last column. The row number is a number.
-    ``on_row()`` is called for each row (a background job counts them on its page)."""
+    Indonesian, as the proposer may read it (the module's docstring); refused rows first,
+    then flagged ones, then the rest, each in file order. The reason code, for software, is
+    the last column. The row number is a number. ``on_row()`` is called for each row (a
+    background job counts them on its page)."""
     labels = dict(ImportRow.Outcome.choices)
     reasons = dict(Reason.choices)
     width = len(proposal_list.headers)
@@ -180,7 +216,7 @@ def outcome_rows(
     for number, raw, outcome, reason, message, code, params, note, codes, flags in rows.iterator(
         chunk_size=2000
     ):
-        message = row_message(code, params, message)
+        message = row_message(code, params, message, for_proposer=True)
         cells = (list(raw) + [""] * width)[:width]
         if outcome == ImportRow.Outcome.REMOVED:
             # Why it was refused before its removal no longer asks anything of anyone.
@@ -193,7 +229,7 @@ def outcome_rows(
             *cells,
             str(labels.get(outcome, outcome)),
             str(reasons.get(reason, "")) if reason else "",
-            " ".join(filter(None, [message, remarks(note, flags, codes)])),
+            " ".join(filter(None, [message, remarks(note, flags, codes, proposer=True)])),
             reason,
         ]
 
@@ -240,6 +276,14 @@ def _write_outcome_xlsx(
     )
 
 
+# What the proposer is told of the registry, for every list alike (the module's docstring).
+REGISTRY_CHECK = _lazy(
+    "Setiap baris yang diterima dicocokkan lagi oleh Dinas dengan data registry; bila ada "
+    "yang berbeda, Verifikator Dinas yang memeriksa. Hasil pencocokan itu tidak "
+    "ditampilkan kepada pengusul."
+)
+
+
 def summary_rows(proposal_list: ProposalList, only: Q | None = None) -> list[list]:
     """The outcome file's summary sheet: rows per outcome and reason (each row counted
     once, under its first problem, as on the page), the total, the flagged rows, and then
@@ -264,12 +308,7 @@ def summary_rows(proposal_list: ProposalList, only: Q | None = None) -> list[lis
                 also[reason, other] = also.get((reason, other), 0) + n
         else:
             by_outcome[outcome] = by_outcome.get(outcome, 0) + n
-    flagged = (
-        ImportRow.objects.filter(proposal_list=proposal_list, outcome=ImportRow.Outcome.ACCEPTED)
-        .filter(only or Q())
-        .exclude(flags=[])
-        .count()
-    )
+    flagged = flagged_for_proposer(proposal_list, only)
     table = [[_("Hasil"), _("Baris")]]
     table.append([str(labels[ImportRow.Outcome.ACCEPTED]), by_outcome.get("accepted", 0)])
     for outcome in (ImportRow.Outcome.PREVIOUS, ImportRow.Outcome.REMOVED):
@@ -279,18 +318,10 @@ def summary_rows(proposal_list: ProposalList, only: Q | None = None) -> list[lis
         if by_reason.get(reason.value):
             table.append([str(reason.label), by_reason[reason.value]])
     table.append([_("Jumlah baris"), sum(by_outcome.values()) + sum(by_reason.values())])
-    conflicts = (
-        ImportRow.objects.filter(proposal_list=proposal_list, outcome=ImportRow.Outcome.ACCEPTED)
-        .filter(only or Q())
-        .filter(REGISTRY_CONFLICT)
-        .count()
-    )
     table.append(
         [_("Diterima tetapi ditandai kemungkinan data ganda (diperiksa Verifikator)"), flagged]
     )
-    table.append(
-        [_("Diterima tetapi berbeda dengan data registry (diperiksa Verifikator)"), conflicts]
-    )
+    table.append([str(REGISTRY_CHECK), ""])
     table.append(["", ""])
     table.append(
         [

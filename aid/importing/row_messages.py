@@ -65,9 +65,30 @@ NOTE_TEXTS = {
 }
 
 
-def note_text(note: str, codes: list[str] | None) -> str:
-    """A row's note in the reader's language: the check's warnings, then the rules' notes."""
-    return " ".join([note, *(words(code, {}, texts=NOTE_TEXTS) for code in codes or [])]).strip()
+# What a proposer reads (the workspace, the outcome files: ``for_proposer``). A proposer's
+# account could otherwise type NIKs, names and phones into its own lists to learn what the
+# registry holds: so the notes comparing a row with the registry are the Dinas's alone (staff
+# read them in the admin; the proposer is told once, for every accepted row alike, that the
+# Dinas compares it), and a refusal names no application of someone else.
+REGISTRY_NOTES = frozenset({"registered_owner", "registry_conflict", "registered_account"})
+PROPOSER_TEXTS = {
+    **TEXTS,
+    "already_received": _(
+        "Pemilik NIK ini sudah menerima %(program)s; bantuan ini hanya diberikan sekali per "
+        "NIK. Hapus baris ini dari daftar."
+    ),
+    "corrected_nik": _(
+        "NIK ini dulu tercatat untuk pemilik yang NIK-nya sudah dikoreksi, dan orang itu sudah "
+        "diusulkan atau menerima %(program)s. Hapus baris ini."
+    ),
+}
+
+
+def note_text(note: str, codes: list[str] | None, *, for_proposer: bool = False) -> str:
+    """A row's note in the reader's language: the check's warnings, then the rules' notes
+    (for a proposer, without the registry's: :data:`REGISTRY_NOTES`)."""
+    shown = [c for c in codes or [] if not (for_proposer and c in REGISTRY_NOTES)]
+    return " ".join([note, *(words(code, {}, texts=NOTE_TEXTS) for code in shown)]).strip()
 
 
 def append_code_sql(column: str) -> str:
@@ -77,13 +98,14 @@ def append_code_sql(column: str) -> str:
     return f"json_insert(COALESCE({column}, '[]'), '$[#]', %s)"
 
 
-def text(code: str, params: dict | None, message: str = "") -> str:
-    """A row's message in the reader's language: the rule's (``code``) then the check's."""
+def text(code: str, params: dict | None, message: str = "", *, for_proposer: bool = False) -> str:
+    """A row's message in the reader's language: the rule's (``code``) then the check's
+    (for a proposer, naming no application: :data:`PROPOSER_TEXTS`)."""
     params = dict(params or {})
     if "list" in params and not params["list"]:
         # An application entered by hand has no list.
         params["list"] = gettext("input manual")
-    return words(code, params, message, texts=TEXTS)
+    return words(code, params, message, texts=PROPOSER_TEXTS if for_proposer else TEXTS)
 
 
 def json_object_sql(pairs: dict[str, str]) -> str:

@@ -110,6 +110,26 @@ class ImportRow(models.Model):
 
         return remarks(self.note, self.flags, self.note_codes)
 
+    # What the proposer who sent the list reads of the row (the workspace, the outcome
+    # files): nothing the registry holds, no other application (aid.importing.row_messages).
+    @property
+    def proposer_explanation(self) -> str:
+        from aid.importing.row_messages import text
+
+        return text(self.message_code, self.message_params, self.message, for_proposer=True)
+
+    @property
+    def proposer_remarks(self) -> str:
+        from aid.importing.flags import remarks
+
+        return remarks(self.note, self.flags, self.note_codes, proposer=True)
+
+    @property
+    def proposer_flags(self) -> list[dict]:
+        from aid.importing.flags import for_proposer
+
+        return for_proposer(self.flags)
+
 
 class ImportRowCorrection(models.Model):
     """A proposer's correction (or removal) of a staged row, kept with who and when.
@@ -131,6 +151,7 @@ class ImportRowCorrection(models.Model):
     raw_before = models.JSONField(_("isi sebelum"), default=list)
     raw_after = models.JSONField(_("isi sesudah"), default=list)
     outcome_after = models.CharField(_("hasil sesudah"), max_length=8, blank=True)
+    # The row's explanation as the proposer reads it (ImportRow.proposer_explanation).
     message_after = models.TextField(_("keterangan sesudah"), blank=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("oleh"), on_delete=models.PROTECT, related_name="+"

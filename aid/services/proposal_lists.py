@@ -80,6 +80,8 @@ def proposal_list_upload(
     proposer: Proposer | None = None,
     proposer_name: str = "",
     proposer_kind: str = "",
+    proposer_address: str = "",
+    proposer_phone: str = "",
     filename: str = "",
     by=None,
     received_on: datetime.date | None = None,
@@ -94,7 +96,8 @@ def proposal_list_upload(
     kelurahan office's list takes the office's kelurahan when none is chosen.
 
     The list belongs to ``proposer`` (or to the proposer named ``proposer_name``, created on
-    first use). A list sent again by the same proposer for the same program is the next
+    first use with ``proposer_address`` and ``proposer_phone``: proposers.services.
+    proposer_resolve). A list sent again by the same proposer for the same program is the next
     version of its earlier list: rows accepted before are recognised, not refused.
 
     Refuses with :class:`~aid.importing.guards.ListRefused` (a ``ValidationError`` with an
@@ -110,7 +113,10 @@ def proposal_list_upload(
 
     if proposer is None:
         proposer = proposer_resolve(
-            name=proposer_name, kind=proposer_kind or ProposalList.ProposerKind.OTHER
+            name=proposer_name,
+            kind=proposer_kind or ProposalList.ProposerKind.OTHER,
+            address=proposer_address,
+            phone=proposer_phone,
         )
     refusal = selectors.proposal_window_refusal(program, proposer, on=received_on)
     if refusal:

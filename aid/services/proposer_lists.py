@@ -100,7 +100,7 @@ def _recheck_list(changed: ImportRow, niks: set[str], *, by) -> list[int]:
             raw_before=row.raw,
             raw_after=row.raw,
             outcome_after=row.outcome,
-            message_after=" ".join(filter(None, [why, row.explanation])),
+            message_after=" ".join(filter(None, [why, row.proposer_explanation])),
             by=by,
         )
         for row in rechecked
@@ -153,7 +153,7 @@ def import_row_correct(*, row: ImportRow, values: dict[str, str], by) -> RowChan
         raw_before=before,
         raw_after=cells,
         outcome_after=locked.outcome,
-        message_after=locked.explanation,
+        message_after=locked.proposer_explanation,
         by=by,
     )
     _refresh_counts(proposal_list)

@@ -43,15 +43,21 @@ def test_operator_uploads_reviews_downloads_and_confirms(
     page, admin_login, make_staff, screenshot, bpum, tmp_path
 ):
     admin_login(page, make_staff(roles.OPERATOR))
+    page.set_viewport_size({"width": 1366, "height": 768})  # an office screen
     page.goto("/admin/aid/proposallist/add/")
     page.select_option("#id_program", str(bpum.pk))
     page.fill("#id_new_proposer_name", "Kelurahan Perwira")
     page.select_option("#id_new_proposer_kind", "kelurahan")
+    page.fill("#id_new_proposer_address", "Jl. Perwira Raya 12")
+    page.fill("#id_new_proposer_phone", "0812 3456 7890")
     page.set_input_files("#id_upload", str(FILES / "outcomes.csv"))
+    screenshot(page, "import-upload-form")
     page.click("input[name=_save]")
 
     page.wait_for_selector("text=Ringkasan pemeriksaan")
     assert "Siap ditinjau" in page.locator("#import-progress").inner_text()
+    office = ProposalList.objects.get().proposer
+    assert (office.address, office.phone) == ("Jl. Perwira Raya 12", "+6281234567890")
     summary = page.locator(".import-summary").inner_text()
     assert "Data ganda dalam satu daftar usulan" in summary
     assert "NIK tidak valid" in summary

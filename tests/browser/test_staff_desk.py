@@ -179,6 +179,7 @@ PAGES = [
     "/admin/registry/region/",
     "/admin/registry/bank/",
     "/admin/proposers/proposer/",
+    "/admin/proposers/proposer/?kontak=belum-lengkap",
     "/admin/proposers/proposermember/",
     "/admin/complaints/complaint/",
     "/admin/development/activity/",
