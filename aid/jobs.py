@@ -455,6 +455,7 @@ def outcome_file(proposal_list, fmt: str, *, by):
         params={"proposal_list_id": proposal_list.pk, "fmt": fmt},
         by=by,
         total=(proposal_list.counts or {}).get("rows", 0),
+        subject=str(proposal_list),
     )
     kept = kept_outcome(proposal_list, fmt)  # the immediate backend has already written it
     return (kept, None) if kept is not None else (None, job)

@@ -29,6 +29,9 @@ class Job(models.Model):
 
     kind = models.CharField(_("jenis"), max_length=64)
     key = models.CharField(_("sasaran"), max_length=200)
+    # What the job works on, in words staff recognise (a list's proposer and date, a file's
+    # name); a proper name, not a sentence, so it reads the same in every language.
+    subject = models.CharField(_("untuk"), max_length=200, blank=True)
     state = models.CharField(
         _("status"), max_length=10, choices=State.choices, default=State.QUEUED
     )
@@ -79,6 +82,8 @@ class Job(models.Model):
     def __str__(self) -> str:
         from jobs.kinds import kind_label
 
+        if self.subject:
+            return f"{kind_label(self.kind)}: {self.subject}"
         return f"{kind_label(self.kind)} #{self.pk}"
 
     @property

@@ -63,8 +63,17 @@ def is_stale(job: Job, *, now=None) -> bool:
 # --- starting -------------------------------------------------------------------------------
 
 
-def start(*, kind: str, key: str, params: dict | None = None, by=None, total: int = 0):
-    """Queue a job of ``kind`` for ``key``; returns (job, created).
+def start(
+    *,
+    kind: str,
+    key: str,
+    params: dict | None = None,
+    by=None,
+    total: int = 0,
+    subject: str = "",
+):
+    """Queue a job of ``kind`` for ``key``; returns (job, created). ``subject`` names what
+    it works on for staff (the job's title on its page and in the job list).
 
     When a job for the same key is already queued or running, that job is returned with
     ``created`` False and nothing new is queued: a second click finds the first job.
@@ -77,7 +86,12 @@ def start(*, kind: str, key: str, params: dict | None = None, by=None, total: in
     try:
         with transaction.atomic():
             job = Job.objects.create(
-                kind=kind, key=key, params=params or {}, started_by=by, total=total
+                kind=kind,
+                key=key,
+                params=params or {},
+                started_by=by,
+                total=total,
+                subject=subject[: Job._meta.get_field("subject").max_length],
             )
     except IntegrityError:
         # Another request queued the same key a moment ago (the partial unique constraint).
@@ -101,7 +115,7 @@ def retry(*, job: Job, by) -> Job:
     _check_permission(job, by)
     if job.state not in (State.FAILED, State.CANCELLED):
         raise ValidationError(_("Hanya pekerjaan yang gagal atau dibatalkan yang dapat diulang."))
-    new, created = start(kind=job.kind, key=job.key, params=job.params, by=by)
+    new, created = start(kind=job.kind, key=job.key, params=job.params, by=by, subject=job.subject)
     if created:
         Job.objects.filter(pk=new.pk).update(retry_of=job, attempt=job.attempt + 1)
         new.refresh_from_db()

@@ -458,6 +458,7 @@ class ProposalListAdmin(ServiceSaveMixin, LargeTableAdmin):
             params={"proposal_list_id": proposal_list.pk},
             by=request.user,
             total=(proposal_list.counts or {}).get("accepted", 0),
+            subject=str(proposal_list),
         )
         if not created:
             self.message_user(

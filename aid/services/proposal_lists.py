@@ -168,6 +168,7 @@ def proposal_list_check_start(proposal_list: ProposalList, *, by=None):
         key=aid_jobs.check_key(proposal_list.pk),
         params={"proposal_list_id": proposal_list.pk},
         by=by,
+        subject=str(proposal_list),
     )
     if not created and job_services.is_stale(job):
         # The list was queued again because its worker is gone: so is the job's.

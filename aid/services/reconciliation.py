@@ -108,6 +108,7 @@ def _queue_if_big(
         key=aid_jobs.imported_file_key(record),
         params={"record_id": record.pk},
         by=record.uploaded_by,
+        subject=record.original_filename,
     )
     return True
 

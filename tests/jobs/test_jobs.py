@@ -143,6 +143,27 @@ def test_the_merge_runs_as_a_job_and_ends_with_the_applications_made(upload, mak
     assert proposal_list.import_status == "merged"
 
 
+def test_a_lists_jobs_are_titled_with_the_list_not_a_number_that_reads_as_its_own(
+    upload, make_staff, client
+):
+    # The walkthrough's list #4 had its check titled "Pemeriksaan daftar usulan #1" (the
+    # job's number), and list #1 was another list.
+    proposal_list = upload("outcomes.csv")
+    client.force_login(make_staff(roles.OPERATOR))
+    client.post(reverse("admin:aid_proposallist_confirm", args=[proposal_list.pk]))
+
+    for job in Job.objects.filter(kind__in=["aid.check", "aid.merge"]):
+        page = client.get(reverse("admin:jobs_job_progress", args=[job.pk])).content.decode()
+        assert f": {proposal_list}" in page and f"#{job.pk}<" not in page
+    listing = client.get(reverse("admin:jobs_job_changelist")).content.decode()
+    assert f"Penggabungan daftar usulan: {proposal_list}" in listing
+
+    merge = Job.objects.get(kind="aid.merge")
+    Job.objects.filter(pk=merge.pk).update(state=Job.State.FAILED)
+    merge.refresh_from_db()
+    assert services.retry(job=merge, by=None).subject == str(proposal_list)
+
+
 def test_a_failed_job_says_why_in_indonesian_and_coba_lagi_runs_it_again(
     program, make_staff, client
 ):
