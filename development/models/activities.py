@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import simple_history
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -68,7 +69,7 @@ class Activity(models.Model):
     organisations = models.ManyToManyField(
         "PartnerOrganisation",
         verbose_name=_("penyelenggara dan mitra"),
-        through="ActivityPartner",
+        through="development.ActivityPartner",
         related_name="activities",
         blank=True,
     )
@@ -87,7 +88,7 @@ class Activity(models.Model):
     )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
 
-    history = HistoricalRecords(verbose_name=_("riwayat kegiatan"))
+    # history: registered below ActivityPartner (simple_history.register), which it needs.
 
     class Meta:
         verbose_name = _("kegiatan pembinaan")
@@ -258,6 +259,12 @@ class ActivityPartner(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation.name} – {self.get_role_display()}"
+
+
+# The activity's history; each record also keeps its organisers and partners (the
+# ActivityPartner rows, with their role) as they were, so it shows who joined or left.
+# Registered here, not in the class body: the through model must exist by then.
+simple_history.register(Activity, verbose_name=_("riwayat kegiatan"), m2m_fields=["organisations"])
 
 
 class Attendance(models.TextChoices):
