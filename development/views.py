@@ -364,7 +364,9 @@ def activity_report(request, pk: int):
     report = ActivityReport.objects.filter(activity=activity).first()
     can_change = all(request.user.has_perm(p) for p in REPORT_CHANGE_PERMISSIONS)
     participants = list(
-        activity.participants.select_related("owner", "business").order_by("owner__full_name", "pk")
+        activity.participants.select_related("owner", "business", "scores_by").order_by(
+            "owner__full_name", "pk"
+        )
     )
     summary_form = ActivitySummaryForm(initial={"summary": report.summary if report else ""})
     photo_form = ActivityPhotoForm()

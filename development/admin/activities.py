@@ -232,6 +232,11 @@ class ParticipantAdmin(
             "registered_at",
             "attendance_at",
             "attendance_by",
+            # Scores are entered on the activity's report page, which records who did it.
+            "pre_test_score",
+            "post_test_score",
+            "scores_at",
+            "scores_by",
         ]
 
     def save_with_service(self, request, obj, data, change):

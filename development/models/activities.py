@@ -312,6 +312,15 @@ class Participant(models.Model):
     )
     pre_test_score = models.PositiveSmallIntegerField(_("nilai pre-test"), null=True, blank=True)
     post_test_score = models.PositiveSmallIntegerField(_("nilai post-test"), null=True, blank=True)
+    scores_at = models.DateTimeField(_("nilai dicatat"), null=True, blank=True)
+    scores_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("nilai dicatat oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("peserta kegiatan")
