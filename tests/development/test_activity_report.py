@@ -219,3 +219,33 @@ def test_staff_see_who_entered_each_participants_scores(activity_with_people, ma
     assert cells[2] == "–"
     admin_page = client.get(reverse("admin:development_participant_change", args=[budi]))
     assert "admin-joko" in admin_page.content.decode()
+
+
+def test_every_view_of_an_activity_photo_is_in_the_access_log(
+    activity_with_people, make_staff, client
+):
+    activity, _people = activity_with_people
+    officer, head = make_staff(roles.PEMBINAAN), make_staff(roles.PIMPINAN)
+    photo = services.activity_photo_add(
+        activity=activity,
+        file=SimpleUploadedFile("peserta.jpg", JPEG, "image/jpeg"),
+        caption="Peserta praktik",
+        by=officer,
+    )
+    url = reverse("development:activity_photo", args=[activity.pk, photo.pk])
+
+    for user in (officer, head, officer):
+        client.force_login(user)
+        response = client.get(url)
+        assert b"".join(response.streaming_content) == JPEG
+        assert "no-cache" in response["Cache-Control"]  # each view reaches the log
+
+    logged = AccessLog.objects.filter(subject="development.activityphoto", object_id=photo.pk)
+    assert [(e.user, e.action, e.detail) for e in logged.order_by("pk")] == [
+        (officer, AccessLog.Action.DOWNLOAD, photo.file.name),
+        (head, AccessLog.Action.DOWNLOAD, photo.file.name),
+        (officer, AccessLog.Action.DOWNLOAD, photo.file.name),
+    ]
+    # A photo of another activity is not found, and not logged.
+    client.get(reverse("development:activity_photo", args=[activity.pk + 1, photo.pk]))
+    assert logged.count() == 3
