@@ -364,7 +364,9 @@ def activity_report(request, pk: int):
     report = ActivityReport.objects.filter(activity=activity).first()
     can_change = all(request.user.has_perm(p) for p in REPORT_CHANGE_PERMISSIONS)
     participants = list(
-        activity.participants.select_related("owner", "business").order_by("owner__full_name", "pk")
+        activity.participants.select_related("owner", "business", "scores_by").order_by(
+            "owner__full_name", "pk"
+        )
     )
     summary_form = ActivitySummaryForm(initial={"summary": report.summary if report else ""})
     photo_form = ActivityPhotoForm()
@@ -458,8 +460,17 @@ def activity_report_download(request, pk: int):
 
 @staff_view("development.view_activityphoto")
 def activity_photo(request, pk: int, photo_pk: int):
-    """One photo of the activity, from private storage (never a public URL)."""
+    """One photo of the activity, from private storage (never a public URL). The people in
+    it are personal data: each view is recorded in the access log, like the kept files
+    (privacy.admin.file_response) and the participants' export."""
     photo = get_object_or_404(ActivityPhoto, pk=photo_pk, activity_id=pk)
+    access_log_record(
+        user=request.user,
+        action=AccessLog.Action.DOWNLOAD,
+        subject="development.activityphoto",
+        object_id=photo.pk,
+        detail=photo.file.name,
+    )
     response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
     response["Content-Disposition"] = f'inline; filename="{photo.file.name.rsplit("/", 1)[-1]}"'
     response["X-Content-Type-Options"] = "nosniff"

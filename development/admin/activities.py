@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from aid.money import rupiah
 from development import services
@@ -131,6 +132,28 @@ ACTIVITY_FIELDS = [
 ]
 
 
+class ActivityHistoryHelper(HistoricalRecordContextHelper):
+    """The history's "Perubahan" column: organisers and partners by name and role
+    ("Koperasi Maju Jaya (Penyelenggara)"), where simple-history would list the
+    organisations alone and a changed role would read as no change."""
+
+    def prepare_delta_change_value(self, change, value):
+        if change.field != "organisations":
+            return super().prepare_delta_change_value(change, value)
+        parts = sorted(
+            # An organisation deleted since is simple-history's DeletedObject, without a name.
+            (row["role"] != ActivityPartner.Role.ORGANISER, _organisation_name(row), row["role"])
+            for row in value
+        )
+        shown = [f"{name} ({ActivityPartner.Role(role).label})" for _, name, role in parts]
+        return ", ".join(shown) or "–"
+
+
+def _organisation_name(row) -> str:
+    organisation = row["organisation"]
+    return getattr(organisation, "name", None) or str(organisation)
+
+
 @admin.register(Activity)
 class ActivityAdmin(ServiceSaveMixin, SimpleHistoryAdmin):
     list_display = [
@@ -164,6 +187,9 @@ class ActivityAdmin(ServiceSaveMixin, SimpleHistoryAdmin):
     @admin.display(description=_("tanggal"), ordering="starts_on")
     def dates(self, obj):
         return obj.dates_label  # one column: the dates written out fit the list at 1366 px
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ActivityHistoryHelper(self.model, historical_record)
 
     def save_with_service(self, request, obj, data, change):
         data = {**data, "organisers": list(data["organisers"]), "partners": list(data["partners"])}
@@ -206,6 +232,11 @@ class ParticipantAdmin(
             "registered_at",
             "attendance_at",
             "attendance_by",
+            # Scores are entered on the activity's report page, which records who did it.
+            "pre_test_score",
+            "post_test_score",
+            "scores_at",
+            "scores_by",
         ]
 
     def save_with_service(self, request, obj, data, change):

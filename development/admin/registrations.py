@@ -1,10 +1,12 @@
 """Admin of registrations waiting for a check: the queue and the decision page."""
 
+from urllib.parse import urlsplit
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import Resolver404, path, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
@@ -85,12 +87,16 @@ class PendingRegistrationAdmin(MaskedIdentityMixin, LargeTableAdmin):
             raise PermissionDenied
         pending = get_object_or_404(PendingRegistration.objects.select_related("activity"), pk=pk)
         matches = selectors.pending_matches(pending)
+        back = _safe_next(request)
+        at_door = _is_door_of(back, pending.activity_id)
         error = ""
         if request.method == "POST" and pending.state == PendingRegistration.State.PENDING:
             decision = request.POST.get("decision", "")
             try:
                 if decision == "confirm":
-                    services.pending_registration_confirm(pending=pending, by=request.user)
+                    services.pending_registration_confirm(
+                        pending=pending, by=request.user, at_door=at_door
+                    )
                     done = _("Pemilik baru dibuat dan didaftarkan sebagai peserta.")
                 elif decision == "link":
                     chosen = request.POST.get("owner", "")
@@ -98,7 +104,7 @@ class PendingRegistrationAdmin(MaskedIdentityMixin, LargeTableAdmin):
                         raise ValidationError(_("Pilih pemilik terdaftar yang akan ditautkan."))
                     owner = get_object_or_404(Owner, pk=chosen)
                     services.pending_registration_link(
-                        pending=pending, owner=owner, by=request.user
+                        pending=pending, owner=owner, by=request.user, at_door=at_door
                     )
                     done = _("Pemilik terdaftar didaftarkan sebagai peserta; datanya tidak diubah.")
                 elif decision == "refuse":
@@ -115,12 +121,7 @@ class PendingRegistrationAdmin(MaskedIdentityMixin, LargeTableAdmin):
             else:
                 messages.success(request, done)
                 # From the door page: back to its search, to tap Hadir for the person.
-                back = request.GET.get("next", "")
-                if not url_has_allowed_host_and_scheme(
-                    back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-                ):
-                    back = reverse("admin:development_pendingregistration_changelist")
-                return redirect(back)
+                return redirect(back or reverse("admin:development_pendingregistration_changelist"))
         user = request.user
         for match in matches:
             match.nik_shown = masking.nik_for(user, match.owner.nik)
@@ -137,6 +138,27 @@ class PendingRegistrationAdmin(MaskedIdentityMixin, LargeTableAdmin):
                 "phone_shown": masking.value_for(user, "phone", pending.phone),
                 "matches": matches,
                 "is_pending": pending.state == PendingRegistration.State.PENDING,
+                "at_door": at_door,
                 "error": error,
             },
         )
+
+
+def _safe_next(request) -> str:
+    """The page to return to after a decision (``?next=``), when it is one of ours."""
+    back = request.GET.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return back
+    return ""
+
+
+def _is_door_of(url: str, activity_id: int) -> bool:
+    """Whether ``url`` is the door page of this activity: the claim is then decided with the
+    person standing there, KTP in hand."""
+    try:
+        match = resolve(urlsplit(url).path)
+    except Resolver404:
+        return False
+    return match.view_name == "development:door" and match.kwargs.get("pk") == activity_id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import simple_history
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -68,7 +69,7 @@ class Activity(models.Model):
     organisations = models.ManyToManyField(
         "PartnerOrganisation",
         verbose_name=_("penyelenggara dan mitra"),
-        through="ActivityPartner",
+        through="development.ActivityPartner",
         related_name="activities",
         blank=True,
     )
@@ -87,7 +88,7 @@ class Activity(models.Model):
     )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
 
-    history = HistoricalRecords(verbose_name=_("riwayat kegiatan"))
+    # history: registered below ActivityPartner (simple_history.register), which it needs.
 
     class Meta:
         verbose_name = _("kegiatan pembinaan")
@@ -260,6 +261,12 @@ class ActivityPartner(models.Model):
         return f"{self.organisation.name} – {self.get_role_display()}"
 
 
+# The activity's history; each record also keeps its organisers and partners (the
+# ActivityPartner rows, with their role) as they were, so it shows who joined or left.
+# Registered here, not in the class body: the through model must exist by then.
+simple_history.register(Activity, verbose_name=_("riwayat kegiatan"), m2m_fields=["organisations"])
+
+
 class Attendance(models.TextChoices):
     PRESENT = "hadir", _("Hadir")
     EXCUSED = "izin", _("Izin")
@@ -305,6 +312,15 @@ class Participant(models.Model):
     )
     pre_test_score = models.PositiveSmallIntegerField(_("nilai pre-test"), null=True, blank=True)
     post_test_score = models.PositiveSmallIntegerField(_("nilai post-test"), null=True, blank=True)
+    scores_at = models.DateTimeField(_("nilai dicatat"), null=True, blank=True)
+    scores_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("nilai dicatat oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("peserta kegiatan")

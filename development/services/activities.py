@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.signals import m2m_changed
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -61,7 +62,7 @@ def activity_create(
     _activity_check(activity, organisers, partners)
     activity._history_user = by
     activity.save()
-    _partners_set(activity, organisers, partners)
+    _partners_set(activity, organisers, partners, announce=True)
     return activity
 
 
@@ -85,10 +86,12 @@ def activity_update(
     for name in changed:
         setattr(activity, name, changes[name])
     _activity_check(activity, organisers, partners)
+    activity._history_user = by
+    # Partners first, so the history record of a changed detail carries them too: one record
+    # per change, whichever of the two changed.
+    _partners_set(activity, organisers, partners, announce=not changed)
     if changed:
-        activity._history_user = by
         activity.save(update_fields=changed)
-    _partners_set(activity, organisers, partners)
     return activity
 
 
@@ -114,8 +117,13 @@ def _activity_check(activity: Activity, organisers: list, partners: list) -> Non
     activity.full_clean(exclude=["created_by"])
 
 
-def _partners_set(activity: Activity, organisers: list, partners: list) -> None:
-    """Make the activity's organisers and partners exactly these (one query each way)."""
+def _partners_set(activity: Activity, organisers: list, partners: list, *, announce: bool) -> None:
+    """Make the activity's organisers and partners exactly these (one query each way).
+
+    With ``announce``, a change is announced as ``m2m_changed``, as the related manager
+    would: the set-based writes send no signal, and the activity's history (simple-history,
+    ``m2m_fields``) writes a record with the new organisers and partners on it. Without it,
+    the caller saves the activity next, which writes that record."""
     wanted = {o.pk: ActivityPartner.Role.ORGANISER for o in organisers}
     wanted.update({p.pk: ActivityPartner.Role.PARTNER for p in partners})
     have = dict(
@@ -124,13 +132,24 @@ def _partners_set(activity: Activity, organisers: list, partners: list) -> None:
     gone = [pk for pk, role in have.items() if wanted.get(pk) != role]
     if gone:
         ActivityPartner.objects.filter(activity=activity, organisation_id__in=gone).delete()
-    ActivityPartner.objects.bulk_create(
+    new = [
         ActivityPartner(activity=activity, organisation_id=pk, role=role)
         for pk, role in wanted.items()
         if have.get(pk) != role
-    )
+    ]
+    ActivityPartner.objects.bulk_create(new)
     if hasattr(activity, "_prefetched_objects_cache"):
         activity._prefetched_objects_cache.pop("activity_partners", None)
+    if announce and (gone or new):
+        m2m_changed.send(
+            sender=ActivityPartner,
+            instance=activity,
+            action="post_add" if new else "post_remove",
+            reverse=False,
+            model=PartnerOrganisation,
+            pk_set={link.organisation_id for link in new} or set(gone),
+            using=activity._state.db,
+        )
 
 
 @transaction.atomic

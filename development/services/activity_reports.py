@@ -75,12 +75,13 @@ def _score(value, *, name: str) -> int | None:
 def participant_scores_record(*, activity: Activity, scores: dict[int, tuple], by=None) -> int:
     """Record pre- and post-test scores, ``{participant id: (pre, post)}`` (blank: none),
     0-100. Every score is checked first: one wrong score refuses them all (keyed by the
-    participant id), so nothing is half-written. Returns the number of participants
-    changed."""
+    participant id), so nothing is half-written. A participant whose scores change records
+    ``by`` and the time (``scores_by``, ``scores_at``: the last to enter them). Returns the
+    number of participants changed."""
     participants = {
         p.pk: p for p in Participant.objects.filter(activity=activity, pk__in=list(scores))
     }
-    errors, changed = {}, []
+    errors, changed, now = {}, [], timezone.now()
     for pk, (pre, post) in scores.items():
         participant = participants.get(pk)
         if participant is None:
@@ -93,8 +94,11 @@ def participant_scores_record(*, activity: Activity, scores: dict[int, tuple], b
             continue
         if values != (participant.pre_test_score, participant.post_test_score):
             participant.pre_test_score, participant.post_test_score = values
+            participant.scores_by, participant.scores_at = by, now
             changed.append(participant)
     if errors:
         raise ValidationError(errors)
-    Participant.objects.bulk_update(changed, ["pre_test_score", "post_test_score"])
+    Participant.objects.bulk_update(
+        changed, ["pre_test_score", "post_test_score", "scores_by", "scores_at"]
+    )
     return len(changed)

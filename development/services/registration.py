@@ -130,13 +130,15 @@ def pending_notice(*, pending: PendingRegistration) -> None:
 
 @transaction.atomic
 def pending_registration_confirm(
-    *, pending: PendingRegistration, by, **corrections
+    *, pending: PendingRegistration, by, at_door: bool = False, **corrections
 ) -> PendingRegistration:
     """Staff checked the KTP: create the owner and business from the claim (``corrections``
     override what was typed: full_name, ktp_address, phone, business_name, sector,
     kecamatan) through :mod:`registry.services`, with their checks, and register them for
     the activity. Refused (ValidationError) when an owner has this NIK by now: link the
-    claim to them instead, since a claim never changes a registered owner."""
+    claim to them instead, since a claim never changes a registered owner. ``at_door``:
+    decided at the activity's door with the person there, so registered as at the door
+    (no confirmation asking them to come and bring their KTP)."""
     values = {
         "full_name": pending.full_name,
         "ktp_address": pending.ktp_address,
@@ -168,13 +170,7 @@ def pending_registration_confirm(
         kecamatan=values["kecamatan"],
         by=by,
     )
-    participant, _new = participant_register(
-        activity=pending.activity,
-        owner=owner,
-        channel=Participant.Channel.PUBLIC,
-        enforce_capacity=False,
-        by=by,
-    )
+    participant = _register_claimant(pending=pending, owner=owner, by=by, at_door=at_door)
     return pending_states.move(
         pending,
         PendingRegistration.State.CONFIRMED,
@@ -187,18 +183,13 @@ def pending_registration_confirm(
 
 @transaction.atomic
 def pending_registration_link(
-    *, pending: PendingRegistration, owner: Owner, by, note: str = ""
+    *, pending: PendingRegistration, owner: Owner, by, note: str = "", at_door: bool = False
 ) -> PendingRegistration:
     """Staff found the claimant in the registry (the same person, maybe with a mistyped NIK
     or a new number): register that owner for the activity, changing nothing of theirs.
-    The confirmation goes to the number the registry holds."""
-    participant, _new = participant_register(
-        activity=pending.activity,
-        owner=owner,
-        channel=Participant.Channel.PUBLIC,
-        enforce_capacity=False,
-        by=by,
-    )
+    The confirmation goes to the number the registry holds; none when decided ``at_door``
+    (as :func:`pending_registration_confirm`)."""
+    participant = _register_claimant(pending=pending, owner=owner, by=by, at_door=at_door)
     return pending_states.move(
         pending,
         PendingRegistration.State.LINKED,
@@ -207,6 +198,21 @@ def pending_registration_link(
         owner=owner,
         participant=participant,
     )
+
+
+def _register_claimant(
+    *, pending: PendingRegistration, owner: Owner, by, at_door: bool
+) -> Participant:
+    """Register a decided claim's owner, over capacity (staff decided). A claim decided at
+    the door is a door registration: the person is there, so no confirmation is sent."""
+    participant, _new = participant_register(
+        activity=pending.activity,
+        owner=owner,
+        channel=Participant.Channel.DOOR if at_door else Participant.Channel.PUBLIC,
+        enforce_capacity=False,
+        by=by,
+    )
+    return participant
 
 
 @transaction.atomic

@@ -3,7 +3,9 @@
 temu usaha they came from, and the day-before reminder sent by the periodic jobs."""
 
 import datetime
+import html
 import io
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -165,3 +167,50 @@ def test_a_referral_names_the_temu_usaha_it_came_from(make_activity, make_staff,
     assert "Keripik Bu Sri" in activity_page
     assert Referral.objects.get(pk=unlinked.pk).status == ReferralStatus.REFERRED
     assert transitions.targets(unlinked)  # its status still moves only through the machine
+
+
+def test_the_activity_history_shows_organisers_and_partners_joining_and_leaving(
+    make_activity, organisations, make_staff, client
+):
+    officer = make_staff(roles.PEMBINAAN)
+    activity = make_activity(organisers=[organisations["koperasi"]], by=officer)
+    # Only the partners change: a record of its own.
+    services.activity_update(activity=activity, partners=[organisations["bank"]], by=officer)
+    # A detail and a role change at once: one record.
+    services.activity_update(
+        activity=activity,
+        venue="Gedung Koperasi",
+        organisers=[organisations["bank"]],
+        partners=[organisations["koperasi"]],
+        by=officer,
+    )
+    # Nothing changed: no record.
+    services.activity_update(activity=activity, venue="Gedung Koperasi", by=officer)
+
+    assert activity.history.count() == 4  # created (with its organiser), then two changes
+    client.force_login(officer)
+    page = client.get(reverse("admin:development_activity_history", args=[activity.pk]))
+    rows = _history_rows(page.content.decode())
+
+    # Newest first: the detail and the role change, then the partner joining.
+    assert (
+        "Penyelenggara dan mitra: Koperasi Mitra Usaha (Penyelenggara), Bank BRI Cabang "
+        "Bekasi (Mitra) → Bank BRI Cabang Bekasi (Penyelenggara), Koperasi Mitra Usaha "
+        "(Mitra)" in rows[0]
+    )
+    assert "Aula Kecamatan → Gedung Koperasi" in rows[0]
+    assert (
+        "Penyelenggara dan mitra: Koperasi Mitra Usaha (Penyelenggara) → Koperasi Mitra "
+        "Usaha (Penyelenggara), Bank BRI Cabang Bekasi (Mitra)" in rows[1]
+    )
+    assert all(officer.username in row for row in rows)
+
+
+def _history_rows(page: str) -> list[str]:
+    """The rows of the admin's history table as the reader sees them."""
+    table = page[page.index('id="change-history"') :]
+    table = table[: table.index("</table>")]
+    return [
+        " ".join(html.unescape(re.sub(r"<[^>]+>", " ", row)).split())
+        for row in table.split("<tr>")[2:]
+    ]

@@ -5,6 +5,7 @@ downloadable as XLSX and linked from the activity's admin page."""
 
 import io
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -174,3 +175,77 @@ def test_pimpinan_reads_the_report_but_cannot_change_it(activity_with_people, ma
 
     assert client.get(page_url).status_code == 200
     assert client.post(page_url, {"part": "summary", "summary": "x"}).status_code == 403
+
+
+def test_staff_see_who_entered_each_participants_scores(activity_with_people, make_staff, client):
+    activity, people = activity_with_people
+    page_url = reverse("development:activity_report", args=[activity.pk])
+    ani, budi, citra = (
+        Participant.objects.get(activity=activity, owner=b.owner).pk for b in people
+    )
+    first, second = make_staff(roles.PEMBINAAN, "pembinaan-rina"), make_staff(None, "admin-joko")
+
+    client.force_login(first)
+    client.post(
+        page_url,
+        {"part": "scores", f"pre-{ani}": "40", f"post-{ani}": "80", f"pre-{budi}": "55"},
+    )
+    # A second officer corrects Budi's post-test only; Ani's scores stay Rina's.
+    client.force_login(second)
+    client.post(
+        page_url,
+        {
+            "part": "scores",
+            f"pre-{ani}": "40",
+            f"post-{ani}": "80",
+            f"pre-{budi}": "55",
+            f"post-{budi}": "70",
+        },
+    )
+
+    rows = {
+        participant.pk: participant
+        for participant in Participant.objects.filter(activity=activity).select_related("scores_by")
+    }
+    assert (rows[ani].scores_by, rows[budi].scores_by, rows[citra].scores_by) == (
+        first,
+        second,
+        None,
+    )
+    page = client.get(page_url).content.decode()
+    cells = re.findall(r'<td class="scores-by">([^<]*)</td>', page)
+    # Ordered by name: Ani, Budi, Citra.
+    assert cells[0].startswith("pembinaan-rina, ") and cells[1].startswith("admin-joko, ")
+    assert cells[2] == "–"
+    admin_page = client.get(reverse("admin:development_participant_change", args=[budi]))
+    assert "admin-joko" in admin_page.content.decode()
+
+
+def test_every_view_of_an_activity_photo_is_in_the_access_log(
+    activity_with_people, make_staff, client
+):
+    activity, _people = activity_with_people
+    officer, head = make_staff(roles.PEMBINAAN), make_staff(roles.PIMPINAN)
+    photo = services.activity_photo_add(
+        activity=activity,
+        file=SimpleUploadedFile("peserta.jpg", JPEG, "image/jpeg"),
+        caption="Peserta praktik",
+        by=officer,
+    )
+    url = reverse("development:activity_photo", args=[activity.pk, photo.pk])
+
+    for user in (officer, head, officer):
+        client.force_login(user)
+        response = client.get(url)
+        assert b"".join(response.streaming_content) == JPEG
+        assert "no-cache" in response["Cache-Control"]  # each view reaches the log
+
+    logged = AccessLog.objects.filter(subject="development.activityphoto", object_id=photo.pk)
+    assert [(e.user, e.action, e.detail) for e in logged.order_by("pk")] == [
+        (officer, AccessLog.Action.DOWNLOAD, photo.file.name),
+        (head, AccessLog.Action.DOWNLOAD, photo.file.name),
+        (officer, AccessLog.Action.DOWNLOAD, photo.file.name),
+    ]
+    # A photo of another activity is not found, and not logged.
+    client.get(reverse("development:activity_photo", args=[activity.pk + 1, photo.pk]))
+    assert logged.count() == 3

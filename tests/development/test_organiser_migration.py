@@ -65,3 +65,42 @@ def test_the_organising_cooperative_becomes_the_activitys_organiser_and_back():
         }
     finally:
         _migrate(AFTER)
+
+
+def test_migration_0017_puts_todays_partners_on_each_activitys_latest_history_record():
+    """So the first change after it shows only what that change did, not every partner
+    appearing from nothing."""
+    old = _migrate([("development", "0016_roles_pembinaan_pending")])
+    try:
+        OldActivity = old.get_model("development", "Activity")
+        OldHistory = old.get_model("development", "HistoricalActivity")
+        bank = old.get_model("development", "PartnerOrganisation").objects.create(
+            name="Bank BRI Cabang Bekasi", kind="bank"
+        )
+        day = datetime.date(2026, 5, 4)
+        activity = OldActivity.objects.create(
+            kind="temu_usaha", topic="Temu usaha KUR", starts_on=day, ends_on=day
+        )
+        for venue in ("Aula Kecamatan", "Gedung Koperasi"):  # two records, as saves made
+            OldHistory.objects.create(
+                id=activity.pk,
+                kind="temu_usaha",
+                topic="Temu usaha KUR",
+                starts_on=day,
+                ends_on=day,
+                venue=venue,
+                created_at=activity.created_at,
+                history_date=activity.created_at + datetime.timedelta(minutes=len(venue)),
+                history_type="~",
+            )
+        old.get_model("development", "ActivityPartner").objects.create(
+            activity=activity, organisation=bank, role="mitra"
+        )
+    finally:
+        _migrate(AFTER)
+
+    first, latest = Activity.history.filter(id=activity.pk).order_by("history_date")
+    assert first.organisations.count() == 0
+    assert [(row.organisation_id, row.role) for row in latest.organisations.all()] == [
+        (bank.pk, "mitra")
+    ]

@@ -11,11 +11,13 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from aid import services as aid_services
 from aid.models import Application, ProposalList
 from development import services
 from development.models import Participant, PendingRegistration
+from notifications.models import Event, OutboxMessage
 from registry.models import Owner
 from tests.factories import BusinessFactory, OwnerFactory
 from tests.lists import as_csv
@@ -389,3 +391,40 @@ def test_linking_without_choosing_an_owner_says_what_to_do(
     assert "Pilih pemilik terdaftar yang akan ditautkan." in response.content.decode()
     pending.refresh_from_db()
     assert pending.state == "menunggu"
+
+
+@pytest.mark.parametrize("decision", ["confirm", "link"])
+def test_a_claim_decided_at_the_door_is_not_told_to_bring_the_ktp(
+    make_activity, make_staff, client, registered, django_capture_on_commit_callbacks, decision
+):
+    """Walkthrough: the officer checked the KTP at the door, confirmed the claim, and the
+    person standing there got "Bawa KTP saat hadir". Decided from the door, the registration
+    is a door registration (no confirmation, like a walk-in); decided from the queue, the
+    claimant is still told where and when to come."""
+    activity = make_activity(registration_open=True, starts_on=timezone.localdate())
+    client.force_login(make_staff(roles.PEMBINAAN))
+    door = f"/pembinaan/kegiatan/{activity.pk}/hadir/?q=Budi"
+    link = {"owner": registered.pk} if decision == "link" else {}
+
+    at_door = _claim(activity, nik=UNKNOWN_NIK)
+    from_queue = _claim(activity, nik="3275015505900099", phone="081299997777")
+    decide = (
+        f"/admin/development/pendingregistration/{at_door.pk}/periksa/"
+        f"?next={door.replace('?', '%3F')}"
+    )
+    assert "tanpa pesan konfirmasi" in client.get(decide).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(decide, {"decision": decision, **link})
+    assert not OutboxMessage.objects.filter(event=Event.ACTIVITY_REGISTERED).exists()
+    at_door.refresh_from_db()
+    assert at_door.participant.channel == Participant.Channel.DOOR
+
+    if decision == "link":
+        link = {"owner": OwnerFactory(phone="+6281299997777").pk}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"/admin/development/pendingregistration/{from_queue.pk}/periksa/",
+            {"decision": decision, **link},
+        )
+    message = OutboxMessage.objects.get(event=Event.ACTIVITY_REGISTERED)
+    assert "Bawa KTP saat hadir" in message.text
