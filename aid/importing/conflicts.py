@@ -78,12 +78,16 @@ def record(proposal_list_id: int, accepted_sql: str, *, after_application: int) 
     ``accepted_sql`` over ``r``, applications of this list above ``after_application``), from
     the registry as it is now. Returns how many were written."""
     rows, owners, applications = table(ImportRow), table(Owner), table(Application)
+    # CROSS JOIN fixes SQLite's join order (PostgreSQL plans it as an inner join): the batch's
+    # rows by their numbers, then each row's owner and application by index. Left to itself,
+    # SQLite read the batch's new applications first and scanned the batch's rows again for
+    # each one (2,000 × 2,000 per batch: a 66,000-row merge took 56 s instead of 9 s).
     pairs = stream(
         f"""SELECT a.id, r.full_name, r.phone, o.full_name, o.phone
-            FROM {rows} r JOIN {owners} o ON o.id = r.owner_id
-                 JOIN {applications} a ON a.owner_id = o.id AND a.proposal_list_id = %s
-                                       AND a.id > %s
-            WHERE {accepted_sql} AND r.owner_id IS NOT NULL AND {candidates_sql()}""",
+            FROM {rows} r CROSS JOIN {owners} o CROSS JOIN {applications} a
+            WHERE {accepted_sql} AND r.owner_id IS NOT NULL AND o.id = r.owner_id
+              AND a.owner_id = o.id AND a.proposal_list_id = %s AND a.id > %s
+              AND {candidates_sql()}""",
         [proposal_list_id, after_application],
     )
     conflicts = [

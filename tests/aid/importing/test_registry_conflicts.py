@@ -394,3 +394,21 @@ def test_taking_the_lists_data_without_a_note_is_refused_and_changes_nothing(
     registered.refresh_from_db()
     assert (registered.full_name, registered.phone) == ("Siti Aminah", REGISTERED_PHONE)
     assert RegistryConflict.objects.get().decision == ""
+
+
+def test_conflicts_are_recorded_in_every_batch_of_a_merge(upload):
+    # The merge writes in batches; each batch records the conflicts of its own rows (the
+    # query that finds them was rewritten for SQLite's join order: all batches, no repeats).
+    owners = [
+        OwnerFactory(nik=f"32750157089000{n:02d}", full_name=f"Pemilik {n}", phone=REGISTERED_PHONE)
+        for n in range(1, 6)
+    ]
+    rows = [_row(f"Orang Lain {n}", REGISTERED_PHONE, nik=o.nik) for n, o in enumerate(owners, 1)]
+    proposal_list = upload("daftar.csv", data=as_csv(*rows))
+
+    services.proposal_list_confirm(proposal_list=proposal_list, by=upload.operator, batch_rows=2)
+
+    conflicts = RegistryConflict.objects.filter(application__proposal_list=proposal_list)
+    assert sorted(conflicts.values_list("list_name", flat=True)) == [
+        f"Orang Lain {n}" for n in range(1, 6)
+    ]
