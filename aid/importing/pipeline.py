@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from aid.importing import dedupe, review, stage
 from aid.importing.check import Context, check_row
 from aid.importing.guards import ListRefused
-from aid.importing.read import open_list, values_of
+from aid.importing.read import open_list, row_ranges, values_of
 from aid.importing.sql import BATCH_SIZE, analyze_sqlite, use_bulk_work_mem
 from aid.models import Application, ImportPhase, ImportRow, ProposalList, Reason
 from registry.models import BankAccount, Owner
@@ -48,6 +48,7 @@ class StageReport:
     rows: int = 0
     # Rows of the workbook's closing block (total row, signatures), skipped, not staged.
     closing_rows: int = 0
+    closing_row_numbers: str = ""
     counts: dict = field(default_factory=dict)
     timings: dict[str, float] = field(
         default_factory=lambda: {"read": 0.0, "check": 0.0, "stage": 0.0, "dedupe": 0.0}
@@ -126,6 +127,7 @@ def stage_file(
                 writer.write(batch)
             writer.close()
             report.closing_rows = len(sheet.closing)
+            report.closing_row_numbers = row_ranges(sheet.closing)
     except BaseException as exc:
         writer.close(exc)
         raise

@@ -82,6 +82,17 @@ _CLOSING = re.compile(
 _DIGITS = re.compile(r"\d")
 
 
+def row_ranges(numbers: list[int]) -> str:
+    """Row numbers as ranges a reader can find in the file: ``[13, 15, 16, 17]`` → "13, 15–17"."""
+    spans: list[list[int]] = []
+    for number in sorted(numbers):
+        if spans and number == spans[-1][1] + 1:
+            spans[-1][1] = number
+        else:
+            spans.append([number, number])
+    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in spans)
+
+
 def _closing_row(cells: list[str], mapping: dict[str, int]) -> bool:
     """Whether a data row opens the closing block: no NIK-like number in the NIK column, and
     a cell reading like a total, a place and date, or a signatory ("Mengetahui,", "Lurah …",

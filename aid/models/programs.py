@@ -240,6 +240,10 @@ class ProposalList(models.Model):
     # The workbook's closing block (a total row, place and date, signatures) below the last
     # person: recognised and skipped by the reader, counted here, never refused as people.
     closing_rows = models.PositiveIntegerField(_("baris penutup dilewati"), default=0)
+    # Their numbers in the file, as ranges ("13, 15–17, 19–20"), so staff can find them.
+    closing_row_numbers = models.CharField(
+        _("nomor baris penutup"), max_length=200, blank=True, default=""
+    )
     import_error = models.TextField(_("pesan impor"), blank=True)
     # Heartbeat of the import: set on every status move and every progress write, so a list
     # that nobody claims, or whose worker died while checking it, can be told apart from one

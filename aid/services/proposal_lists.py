@@ -268,6 +268,9 @@ def proposal_list_stage(
         rows_total=report.rows,
         counts=report.counts,
         closing_rows=report.closing_rows,
+        closing_row_numbers=report.closing_row_numbers[
+            : ProposalList._meta.get_field("closing_row_numbers").max_length
+        ],
     )
     return report
 

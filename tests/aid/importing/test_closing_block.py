@@ -88,7 +88,8 @@ def test_the_summary_names_the_rows_skipped(upload, client):
     proposal_list = upload("margahayu.xlsx", data=_workbook(_people(8), CLOSING))
     client.force_login(upload.operator)
     page = client.get(reverse("admin:aid_proposallist_import", args=[proposal_list.pk]))
-    assert "6 baris penutup dilewati" in page.content.decode()
+    # Named by their numbers in the file (header on row 4, people on 5-12, blank rows 14, 18).
+    assert "6 baris penutup dilewati (baris 13, 15–17, 19–20 di berkas" in page.content.decode()
 
 
 @pytest.mark.django_db
