@@ -22,6 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.text import capfirst
+
 
 @dataclass(frozen=True)
 class Kind:
@@ -63,9 +65,11 @@ def kind_label(name: str) -> str:
 
 
 def phase_label(name: str, phase: str) -> str:
+    """The phase ``phase`` of kind ``name`` in words, capitalised alike for every kind (the
+    kinds' own labels are written either way, some to sit inside a sentence)."""
     kind = _KINDS.get(name)
     if kind and phase in kind.phases:
-        return str(kind.phases[phase])
+        return capfirst(str(kind.phases[phase]))
     return phase
 
 

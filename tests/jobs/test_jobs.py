@@ -155,6 +155,8 @@ def test_a_lists_jobs_are_titled_with_the_list_not_a_number_that_reads_as_its_ow
     for job in Job.objects.filter(kind__in=["aid.check", "aid.merge"]):
         page = client.get(reverse("admin:jobs_job_progress", args=[job.pk])).content.decode()
         assert f": {proposal_list}" in page and f"#{job.pk}<" not in page
+        # Every kind's phase reads capitalised alike ("membaca dan memeriksa baris" was not).
+        assert any(f"Tahap: {label}" in page for label in ("Menyiapkan ringkasan", "Menggabungkan"))
     listing = client.get(reverse("admin:jobs_job_changelist")).content.decode()
     assert f"Penggabungan daftar usulan: {proposal_list}" in listing
 
