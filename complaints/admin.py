@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from complaints import services, transitions
 from complaints.models import ANSWER_TEMPLATES, Complaint, ComplaintChange, State
 from privacy.masking import value_for
+from umkm_portal.admin import RecordInline
 
 
 class ComplaintForm(forms.ModelForm):
@@ -32,15 +33,9 @@ class ComplaintForm(forms.ModelForm):
             self.initial["answer"] = str(ANSWER_TEMPLATES[complaint.category])
 
 
-class ChangeInline(admin.TabularInline):
+class ChangeInline(RecordInline):
     model = ComplaintChange
-    extra = 0
-    can_delete = False
     fields = ["at", "from_state", "to_state", "by", "note"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 class OverdueFilter(admin.SimpleListFilter):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from payment_checks import services
 from payment_checks.models import PaymentCheck, Sample
 from privacy.masking import value_for
+from umkm_portal.admin import RecordInline
 
 
 class SampleForm(forms.ModelForm):
@@ -30,16 +31,10 @@ class SampleForm(forms.ModelForm):
         self.fields["margin"].initial = 0.05
 
 
-class CheckInline(admin.TabularInline):
+class CheckInline(RecordInline):
     model = PaymentCheck
-    extra = 0
-    can_delete = False
     fields = ["application", "outcome", "checked_at", "complaint"]
-    readonly_fields = fields
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Sample)

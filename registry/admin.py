@@ -31,7 +31,13 @@ from registry.models import (
     Region,
 )
 from registry.resources import BusinessResource, OwnerResource
-from umkm_portal.admin import LargeTableAdmin, ReadOnlyAdminMixin, ReadOnlyRecordAdmin, badge
+from umkm_portal.admin import (
+    LargeTableAdmin,
+    ReadOnlyAdminMixin,
+    ReadOnlyRecordAdmin,
+    RecordInline,
+    badge,
+)
 
 
 @admin.register(Region)
@@ -48,16 +54,10 @@ class BankAdmin(admin.ModelAdmin):
     search_fields = ["code", "short_name", "name"]
 
 
-class BusinessInline(admin.TabularInline):
+class BusinessInline(RecordInline):
     model = Business
     fields = ["name", "sector", "nib", "kecamatan", "kelurahan", "size_class"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Owner)

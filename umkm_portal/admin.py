@@ -30,6 +30,20 @@ class ReadOnlyAdminMixin:
         return False
 
 
+class RecordInline(admin.TabularInline):
+    """Records shown on their parent's page as they are (its members, its businesses, its
+    history): every field read-only, never added or removed there."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 class DateRangeFilter(admin.ListFilter):
     """From-and-to dates on one date-time field (``field``), typed into two date inputs.
 

@@ -18,19 +18,13 @@ from development.models import (
 )
 from privacy.admin import MaskedIdentityMixin
 from registry.admin_filters import NikOrNameSearchMixin
-from umkm_portal.admin import LargeTableAdmin
+from umkm_portal.admin import LargeTableAdmin, RecordInline
 from umkm_portal.service_admin import ServiceSaveMixin
 
 
-class ParticipantInline(admin.TabularInline):
+class ParticipantInline(RecordInline):
     model = Participant
     fields = ["owner", "business", "channel", "attendance", "attendance_at"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 class ReferralFromActivityInline(admin.TabularInline):

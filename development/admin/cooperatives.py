@@ -9,20 +9,14 @@ from development.models import (
     Membership,
 )
 from privacy.admin import MaskedIdentityMixin
-from umkm_portal.admin import LargeTableAdmin
+from umkm_portal.admin import LargeTableAdmin, RecordInline
 from umkm_portal.service_admin import ServiceSaveMixin
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(RecordInline):
     model = Membership
     fields = ["owner", "role", "since", "ended_on"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Cooperative)
