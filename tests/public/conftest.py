@@ -62,3 +62,9 @@ def owner_in(program):
 def check(client, nik, last4, **extra):
     """POST the status form as a browser would."""
     return client.post("/cek-status/", {"nik": nik, "phone_last4": last4}, **extra)
+
+
+def headers_but_the_clock(response) -> list[tuple[str, str]]:
+    """A response's headers, sorted, but those that carry the time of the answer (Expires is
+    "now" and two answers may fall either side of a second)."""
+    return sorted((k, v) for k, v in response.headers.items() if k not in ("Expires", "Date"))
